@@ -1,0 +1,217 @@
+using System;
+using DeploySpec.Engine.Hardware;
+using DeploySpec.Engine.Memory;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+
+namespace DeploySpec.Engine.Cost
+{
+    /// <summary>
+    /// Folds a deployment and a plan into <see cref="PlanCoefficients"/> (docs/cost-model.md). Every term is a
+    /// roofline: work over an achievable rate (datasheet peak x calibrated efficiency), so no estimate can beat a
+    /// physical bound.
+    /// <list type="bullet">
+    /// <item>Matrix products: max(FLOPs / matmul rate, streamed weight bytes / HBM bandwidth); routed experts are
+    /// streamed only when some token is sent to them.</item>
+    /// <item>Decode attention: max(FLOPs, KV bytes at the mean context) per sequence; prefill attention: the causal
+    /// quadratic FLOPs (windowed layers capped at the window).</item>
+    /// <item>Tensor parallelism: two ring all-reduces of the hidden state per layer over the group's slowest link;
+    /// expert parallelism: two all-to-alls per MoE layer; pipeline: one hand-off of the hidden state per stage.</item>
+    /// </list>
+    /// </summary>
+    public static class CostModel
+    {
+        private const double ActivationBytes = 2.0; // BF16 hidden states on the wire
+
+        public static PlanCoefficients Specialize(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
+        {
+            var model = deployment.Model;
+            var cluster = deployment.Cluster;
+            var gpu = GpuCatalog.Get(cluster.Gpu);
+            var engine = ServingEngineDefaults.For(deployment.Engine);
+            var layout = StageLayout.Create(model.Layers, degrees.PipelineParallel);
+            int tp = degrees.TensorParallel, ep = degrees.ExpertParallel;
+            int stage = BottleneckStage(model, layout, tp, ep);
+
+            double matmulRate = gpu.MatmulFlopsPerSecond(model.Weights) * calibration.MatmulEfficiency;
+            double attentionRate = gpu.Bf16FlopsPerSecond * calibration.MatmulEfficiency;
+            double weightRate = gpu.MemoryBandwidthBytesPerSecond * calibration.WeightStreamEfficiency;
+            double kvRate = gpu.MemoryBandwidthBytesPerSecond * calibration.KvStreamEfficiency;
+
+            // ---- matrix products on the bottleneck stage, per GPU ----
+            double linear = ModelMath.LinearBytesPerParameter(model), aux = ModelMath.AuxiliaryBytesPerParameter(model);
+            double denseParams = 0, routedParams = 0, activeExpertParams = 0, auxParams = 0;
+            int first = layout.FirstLayer(stage), count = layout.LayerCount(stage), moeLayers = 0;
+            for (int layer = first; layer < first + count; layer++)
+            {
+                denseParams += ModelMath.AttentionShardedParameters(model) / tp + ModelMath.AttentionReplicatedParameters(model);
+                auxParams += ModelMath.LayerNormParameters(model);
+                if (ModelMath.IsDenseLayer(model, layer))
+                {
+                    denseParams += ModelMath.DenseFfnParameters(model) / tp;
+                }
+                else
+                {
+                    moeLayers++;
+                    denseParams += model.SharedExperts * ModelMath.ExpertParameters(model) / tp;
+                    auxParams += ModelMath.RouterParameters(model);
+                    routedParams += model.Experts * ModelMath.ExpertParameters(model) / Math.Max(tp, ep);
+                    activeExpertParams += model.ActiveExperts * ModelMath.ExpertParameters(model) / tp;
+                }
+            }
+
+            bool lastStage = stage == layout.Stages - 1;
+            double lmHeadParams = lastStage ? (double)model.VocabSize * model.HiddenSize / tp : 0;
+            double decodeFlops = 2.0 * (denseParams + activeExpertParams + auxParams + lmHeadParams);
+            double promptTokenFlops = 2.0 * (denseParams + activeExpertParams + auxParams);
+            double denseStreamBytes = denseParams * linear + auxParams * aux + lmHeadParams * aux;
+            double routedStreamBytes = routedParams * linear;
+
+            double gemmSecondsPerSequence = decodeFlops / matmulRate;
+            double denseWeightSeconds = denseStreamBytes / weightRate;
+            double expertWeightSeconds = routedStreamBytes / weightRate;
+            int expertGroupReplicas = Math.Max(1, ep / tp);
+            double missProbability = model.IsMoe
+                ? Math.Pow(1.0 - model.ActiveExperts / (double)model.Experts, expertGroupReplicas)
+                : 1.0;
+
+            // ---- decode attention at the mean context of a request in flight ----
+            double meanContext = deployment.InputTokens + deployment.OutputTokens / 2.0;
+            double kvBytes = ModelMath.KvBytesPerSequencePerGpu(model, layout, stage, tp, meanContext);
+            double attentionFlops = AttentionDecodeFlops(model, layout, stage, tp, meanContext);
+            double attentionSecondsPerSequence = Math.Max(attentionFlops / attentionRate, kvBytes / kvRate);
+
+            // ---- collectives ----
+            double collectiveLatency = 0, collectivePerSequence = 0;
+            if (tp > 1)
+            {
+                var link = Topology.GroupLink(cluster, tp);
+                double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
+                double rate = LinkCatalog.UnidirectionalBytesPerSecond(link) * calibration.CollectiveBandwidthEfficiency;
+                double ringBytes = 2.0 * (tp - 1) / tp * model.HiddenSize * ActivationBytes;
+                collectiveLatency += 2 * count * latency;
+                collectivePerSequence += 2 * count * ringBytes / rate;
+            }
+
+            if (ep > 1 && moeLayers > 0)
+            {
+                var link = Topology.GroupLink(cluster, ep);
+                double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
+                double rate = LinkCatalog.UnidirectionalBytesPerSecond(link) * calibration.CollectiveBandwidthEfficiency;
+                double dispatchBytes = (double)model.ActiveExperts * model.HiddenSize * ActivationBytes * (ep - 1) / ep;
+                collectiveLatency += 2 * moeLayers * latency;
+                collectivePerSequence += 2 * moeLayers * dispatchBytes / rate;
+            }
+
+            // ---- pipeline hand-offs ----
+            double hopLatency = 0, hopPerSequence = 0;
+            if (layout.Stages > 1)
+            {
+                var link = Topology.GroupLink(cluster, tp * layout.Stages);
+                hopLatency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
+                hopPerSequence = model.HiddenSize * ActivationBytes /
+                    (LinkCatalog.UnidirectionalBytesPerSecond(link) * calibration.CollectiveBandwidthEfficiency);
+            }
+
+            // ---- prefill of one request on the bottleneck stage (chunked by the engine's token budget) ----
+            double prompt = deployment.InputTokens;
+            double chunks = Math.Ceiling(prompt / engine.MaxBatchedTokens);
+            double chunkTokens = prompt / chunks;
+            double chunkExpertBytes = model.IsMoe
+                ? routedStreamBytes * (1.0 - Math.Pow(missProbability, chunkTokens))
+                : 0;
+            double chunkGemm = Math.Max(chunkTokens * promptTokenFlops / matmulRate, (denseStreamBytes - lmHeadParams * aux + chunkExpertBytes) / weightRate);
+            double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
+            double prefillAttention = AttentionPrefillFlops(model, layout, stage, tp, prompt) / attentionRate;
+            double stagePrefill = chunks * (chunkGemm + collectiveLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
+            double prefillLatency = layout.Stages * stagePrefill
+                + (layout.Stages - 1) * (hopLatency + prompt * hopPerSequence)
+                + calibration.StepOverheadSeconds;
+
+            return new PlanCoefficients(
+                Replicas: degrees.DataParallel,
+                Stages: layout.Stages,
+                GpuCount: degrees.GpuCount,
+                MaxConcurrency: memory.RequestsPerReplica * degrees.DataParallel,
+                OutputTokens: deployment.OutputTokens,
+                GemmSecondsPerSequence: gemmSecondsPerSequence,
+                DenseWeightSeconds: denseWeightSeconds,
+                ExpertWeightSeconds: expertWeightSeconds,
+                ExpertMissProbability: missProbability,
+                AttentionSecondsPerSequence: attentionSecondsPerSequence,
+                CollectiveSecondsPerSequence: collectivePerSequence,
+                CollectiveLatencySeconds: collectiveLatency,
+                HopLatencySeconds: hopLatency,
+                HopSecondsPerSequence: hopPerSequence,
+                StepOverheadSeconds: calibration.StepOverheadSeconds,
+                StagePrefillSeconds: stagePrefill,
+                PrefillLatencySeconds: prefillLatency);
+        }
+
+        /// <summary>The stage that streams the most weight bytes per GPU (ties go to the later stage, which has the LM head).</summary>
+        public static int BottleneckStage(ModelArchitecture model, StageLayout layout, int tp, int ep)
+        {
+            int best = 0;
+            double bestBytes = double.MinValue;
+            for (int s = 0; s < layout.Stages; s++)
+            {
+                double bytes = ModelMath.WeightBytesPerGpu(model, layout, s, tp, ep);
+                if (s == 0)
+                {
+                    bytes -= ModelMath.EmbeddingParameters(model) * ModelMath.AuxiliaryBytesPerParameter(model) / tp;
+                }
+
+                if (bytes >= bestBytes)
+                {
+                    best = s;
+                    bestBytes = bytes;
+                }
+            }
+
+            return best;
+        }
+
+        /// <summary>Decode attention FLOPs of one sequence at <paramref name="context"/> tokens on one GPU of a stage.</summary>
+        public static double AttentionDecodeFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double context)
+        {
+            double headsPerRank = (double)model.AttentionHeads / tp;
+            double perPosition = model.IsMla
+                ? 2.0 * headsPerRank * (2.0 * model.KvLoraRank + model.QkRopeHeadDim) // absorbed: scores on latent+rope, values on latent
+                : 4.0 * headsPerRank * model.EffectiveHeadDim;                      // QK^T and PV
+            double flops = 0;
+            int first = layout.FirstLayer(stage), count = layout.LayerCount(stage);
+            for (int layer = first; layer < first + count; layer++)
+            {
+                double span = ModelMath.IsWindowedLayer(model, layer) ? Math.Min(context, model.SlidingWindow) : context;
+                flops += perPosition * span;
+            }
+
+            return flops;
+        }
+
+        /// <summary>Causal prefill attention FLOPs of one prompt on one GPU of a stage (windowed layers capped).</summary>
+        public static double AttentionPrefillFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double prompt)
+        {
+            double headsPerRank = (double)model.AttentionHeads / tp;
+            double perPair = model.IsMla
+                ? 2.0 * headsPerRank * (model.EffectiveHeadDim + model.QkRopeHeadDim + model.EffectiveValueHeadDim)
+                : 4.0 * headsPerRank * model.EffectiveHeadDim;
+            double fullPairs = prompt * (prompt + 1) / 2.0;
+            double flops = 0;
+            int first = layout.FirstLayer(stage), count = layout.LayerCount(stage);
+            for (int layer = first; layer < first + count; layer++)
+            {
+                double pairs = fullPairs;
+                if (ModelMath.IsWindowedLayer(model, layer) && prompt > model.SlidingWindow)
+                {
+                    double w = model.SlidingWindow;
+                    pairs = w * (w + 1) / 2.0 + (prompt - w) * w;
+                }
+
+                flops += perPair * pairs;
+            }
+
+            return flops;
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using DeploySpec.Engine.Hardware;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+
+namespace DeploySpec.Engine.Memory
+{
+    /// <summary>Per-GPU memory of one plan on its most loaded GPU, in bytes, and what it allows.</summary>
+    public sealed record MemoryBreakdown(
+        double WeightsBytes,
+        double ActivationsBytes,
+        double ReserveBytes,
+        double KvCacheBytes,
+        double CapacityBytes,
+        double KvBytesPerTokenPerGpu,
+        double KvBytesPerRequestPerGpu,
+        int RequestsPerReplica)
+    {
+        /// <summary>True when the weights, the activations, the reserve and one whole request fit.</summary>
+        public bool Fits => RequestsPerReplica >= 1;
+
+        public MemoryPerGpu ToRuntime() => new(
+            (long)Math.Round(WeightsBytes), (long)Math.Round(Math.Max(0, KvCacheBytes)), (long)Math.Round(ActivationsBytes),
+            (long)Math.Round(ReserveBytes), (long)Math.Round(CapacityBytes));
+    }
+
+    /// <summary>
+    /// How a serving engine divides a GPU's memory (docs/memory.md):
+    /// <list type="bullet">
+    /// <item>vLLM: KV = capacity x utilization - weights - activation peak - non-torch memory - CUDA graphs.</item>
+    /// <item>TensorRT-LLM: KV = fraction x (capacity - weights - activation buffers - non-torch memory - CUDA graphs).</item>
+    /// <item>SGLang: KV = capacity x mem_fraction_static - weights, the static fraction leaving max(10 GiB, 1 GiB + activations) free.</item>
+    /// </list>
+    /// Non-torch memory is the CUDA context (0.5 GiB), cuBLAS workspaces (0.25 GiB) and, with more than one GPU per
+    /// replica, NCCL buffers (0.4 GiB). The activation peak is that of a forward pass over the engine's batched-token
+    /// budget, plus float32 logits for a full batch of sequences.
+    /// </summary>
+    public static class MemoryModel
+    {
+        public const double CudaContextBytes = 0.5 * Units.BytesPerGiB;
+        public const double CublasWorkspaceBytes = 0.25 * Units.BytesPerGiB;
+        public const double NcclBufferBytes = 0.4 * Units.BytesPerGiB;
+        public const double SglangMinimumFreeBytes = 10.0 * Units.BytesPerGiB;
+
+        /// <summary>Memory of the most loaded GPU of <paramref name="degrees"/>.</summary>
+        public static MemoryBreakdown PerGpu(DeploymentSpec deployment, Degrees degrees)
+        {
+            var model = deployment.Model;
+            var gpu = GpuCatalog.Get(deployment.Cluster.Gpu);
+            var engine = ServingEngineDefaults.For(deployment.Engine);
+            var layout = StageLayout.Create(model.Layers, degrees.PipelineParallel);
+            int tp = degrees.TensorParallel;
+
+            double capacity = gpu.MemoryBytes;
+            double nonTorch = CudaContextBytes + CublasWorkspaceBytes + (tp * degrees.PipelineParallel > 1 ? NcclBufferBytes : 0);
+            int maxBatch = MaxBatchSize(deployment, engine);
+            double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch);
+
+            // The most loaded GPU is the stage with the most KV per sequence, then the most weights: check each.
+            MemoryBreakdown? worst = null;
+            for (int stage = 0; stage < layout.Stages; stage++)
+            {
+                double weights = ModelMath.WeightBytesPerGpu(model, layout, stage, tp, degrees.ExpertParallel);
+                double kvPool;
+                double reserve;
+                if (deployment.Engine == ServingEngine.TensorRtLlm)
+                {
+                    double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : engine.MemoryFraction;
+                    double free = capacity - weights - activations - nonTorch - engine.CudaGraphBytes;
+                    kvPool = fraction * free;
+                    reserve = (1 - fraction) * Math.Max(0, free) + nonTorch + engine.CudaGraphBytes;
+                }
+                else if (deployment.Engine == ServingEngine.Sglang)
+                {
+                    double keepFree = Math.Max(SglangMinimumFreeBytes, Units.BytesPerGiB + activations) + nonTorch + engine.CudaGraphBytes;
+                    double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : (capacity - keepFree) / capacity;
+                    kvPool = capacity * fraction - weights;
+                    reserve = capacity * (1 - fraction) - activations;
+                }
+                else
+                {
+                    double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : engine.MemoryFraction;
+                    kvPool = capacity * fraction - weights - activations - nonTorch - engine.CudaGraphBytes;
+                    reserve = capacity * (1 - fraction) + nonTorch + engine.CudaGraphBytes;
+                }
+
+                double perToken = ModelMath.KvBytesPerTokenPerGpu(model, layout, stage, tp);
+                double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
+                int requests = kvPool <= 0 || perRequest <= 0 ? 0 : (int)Math.Min(maxBatch, Math.Floor(kvPool / perRequest));
+                var candidate = new MemoryBreakdown(weights, activations, reserve, kvPool, capacity, perToken, perRequest, requests);
+                if (worst is null || candidate.RequestsPerReplica < worst.RequestsPerReplica ||
+                    (candidate.RequestsPerReplica == worst.RequestsPerReplica && candidate.WeightsBytes > worst.WeightsBytes))
+                {
+                    worst = candidate;
+                }
+            }
+
+            return worst!;
+        }
+
+        /// <summary>The batch limit in force: the deployment's, else the engine's default.</summary>
+        public static int MaxBatchSize(DeploymentSpec deployment, ServingEngineDefaults engine) =>
+            deployment.MaxBatchSize > 0 ? deployment.MaxBatchSize : engine.MaxBatchSize;
+
+        /// <summary>KV bytes of one whole request on one GPU, rounded up to whole KV blocks per layer.</summary>
+        public static double KvBytesPerRequest(ModelArchitecture model, StageLayout layout, int stage, int tp, int tokens, int tokensPerBlock)
+        {
+            double blocks = Math.Ceiling(tokens / (double)tokensPerBlock);
+            double rounded = blocks * tokensPerBlock;
+            return ModelMath.KvBytesPerSequencePerGpu(model, layout, stage, tp, rounded);
+        }
+
+        /// <summary>
+        /// Activation peak of one forward pass over <paramref name="tokens"/> batched tokens on one GPU (BF16):
+        /// the residual stream and norm output, the Q/K/V projection, the gated FFN's two halves and its product,
+        /// plus float32 logits and probabilities for <paramref name="sequences"/> sampled sequences over the
+        /// whole vocabulary.
+        /// </summary>
+        public static double ActivationPeakBytes(ModelArchitecture model, int tp, int tokens, int sequences)
+        {
+            const double activationBytes = 2.0;
+            double ffnWidth = model.IsMoe
+                ? Math.Max(model.IntermediateSize, (model.ActiveExperts + model.SharedExperts) * model.EffectiveExpertIntermediateSize)
+                : model.IntermediateSize;
+            double qkv = (model.AttentionHeads + 2.0 * model.EffectiveKeyValueHeads) * model.EffectiveHeadDim / tp;
+            double perToken = (4.0 * model.HiddenSize + qkv + 3.0 * ffnWidth / tp) * activationBytes;
+            double logits = 2.0 * sequences * (double)model.VocabSize * 4.0;
+            return tokens * perToken + logits;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using DeploySpec.Engine.Models;
+
+namespace DeploySpec.Engine.Planning
+{
+    /// <summary>A cluster as declared by [Cluster]. Value-equatable primitives only.</summary>
+    public sealed record ClusterSpec
+    {
+        public string Name { get; init; } = "";
+        public Gpu Gpu { get; init; }
+        public int GpusPerNode { get; init; } = 8;
+        public int Nodes { get; init; } = 1;
+        public Link IntraNodeLink { get; init; }
+        public Link InterNodeLink { get; init; }
+
+        public int TotalGpus => GpusPerNode * Nodes;
+    }
+
+    /// <summary>A deployment as declared by [Deployment], with its model and cluster resolved.</summary>
+    public sealed record DeploymentSpec
+    {
+        public string Name { get; init; } = "";
+        public ModelArchitecture Model { get; init; } = new();
+        public ClusterSpec Cluster { get; init; } = new();
+        public int InputTokens { get; init; } = 2048;
+        public int OutputTokens { get; init; } = 128;
+        public Objective Objective { get; init; }
+        public double MaxTimeToFirstTokenMs { get; init; }
+        public double MaxTimePerOutputTokenMs { get; init; }
+        public int TensorParallel { get; init; }
+        public int PipelineParallel { get; init; }
+        public int ExpertParallel { get; init; }
+        public ServingEngine Engine { get; init; }
+        public double MemoryFraction { get; init; }
+        public int MaxBatchSize { get; init; }
+
+        /// <summary>Tokens one request holds in the KV cache at its end.</summary>
+        public int TokensPerRequest => InputTokens + OutputTokens;
+    }
+
+    /// <summary>The parallel degrees of a candidate plan.</summary>
+    public readonly record struct Degrees(int TensorParallel, int PipelineParallel, int DataParallel, int ExpertParallel)
+    {
+        public int GpuCount => TensorParallel * PipelineParallel * DataParallel;
+
+        public override string ToString() =>
+            "TP" + TensorParallel + " x PP" + PipelineParallel + " x DP" + DataParallel + (ExpertParallel > 1 ? " x EP" + ExpertParallel : "");
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+
+namespace DeploySpec
+{
+    /// <summary>
+    /// Declares a model architecture. Either give the shape here or point <see cref="ConfigFile"/> at a HuggingFace
+    /// <c>config.json</c> added to the project as an <c>AdditionalFiles</c> item; values given here win over the file.
+    /// An integer left at 0 means "not set" (use the default or the file's value).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class ModelAttribute : Attribute
+    {
+        /// <summary>Display name; defaults to the class name.</summary>
+        public string? Name { get; set; }
+        /// <summary>Path of a HuggingFace config.json among the project's AdditionalFiles.</summary>
+        public string? ConfigFile { get; set; }
+        /// <summary>Transformer blocks (num_hidden_layers).</summary>
+        public int Layers { get; set; }
+        /// <summary>Model width (hidden_size).</summary>
+        public int HiddenSize { get; set; }
+        /// <summary>Query heads (num_attention_heads).</summary>
+        public int AttentionHeads { get; set; }
+        /// <summary>Key/value heads (num_key_value_heads); 0 = same as attention heads (no GQA).</summary>
+        public int KeyValueHeads { get; set; }
+        /// <summary>Per-head dimension; 0 = HiddenSize / AttentionHeads.</summary>
+        public int HeadDim { get; set; }
+        /// <summary>Dense FFN width (intermediate_size); for MoE models, the width of the dense layers.</summary>
+        public int IntermediateSize { get; set; }
+        /// <summary>Vocabulary size.</summary>
+        public int VocabSize { get; set; }
+        /// <summary>Input embedding and LM head share one matrix.</summary>
+        public bool TiedEmbeddings { get; set; }
+        /// <summary>Q, K and V projections carry biases (Qwen2, GPT-OSS).</summary>
+        public bool AttentionBias { get; set; }
+        /// <summary>Routed experts per MoE layer; 0 = dense model.</summary>
+        public int Experts { get; set; }
+        /// <summary>Routed experts each token uses (num_experts_per_tok).</summary>
+        public int ActiveExperts { get; set; }
+        /// <summary>FFN width of one routed expert (moe_intermediate_size); 0 = IntermediateSize.</summary>
+        public int ExpertIntermediateSize { get; set; }
+        /// <summary>Always-on shared experts per MoE layer (width ExpertIntermediateSize each).</summary>
+        public int SharedExperts { get; set; }
+        /// <summary>Leading layers that use a dense FFN instead of experts (first_k_dense_replace).</summary>
+        public int DenseLayers { get; set; }
+        /// <summary>Multi-head latent attention: width of the compressed KV latent (kv_lora_rank); 0 = ordinary attention.</summary>
+        public int KvLoraRank { get; set; }
+        /// <summary>MLA: rotary part of the query/key head (qk_rope_head_dim).</summary>
+        public int QkRopeHeadDim { get; set; }
+        /// <summary>MLA: rank of the compressed query (q_lora_rank); 0 = full-rank query projection.</summary>
+        public int QLoraRank { get; set; }
+        /// <summary>MLA: value head dimension (v_head_dim); 0 = HeadDim.</summary>
+        public int ValueHeadDim { get; set; }
+        /// <summary>Sliding-window length in tokens for the windowed layers; 0 = no sliding window.</summary>
+        public int SlidingWindow { get; set; }
+        /// <summary>How many layers use the sliding window (the rest attend to the full context).</summary>
+        public int SlidingWindowLayers { get; set; }
+        /// <summary>Precision of the weights.</summary>
+        public Precision Weights { get; set; } = Precision.Bf16;
+        /// <summary>Precision of the KV cache.</summary>
+        public Precision KvCache { get; set; } = Precision.Bf16;
+    }
+
+    /// <summary>Declares a GPU cluster: GPU kind, GPUs per node, nodes and (optionally) links.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class ClusterAttribute : Attribute
+    {
+        /// <summary>GPU kind from the built-in catalog.</summary>
+        public Gpu Gpu { get; set; }
+        /// <summary>GPUs in one node (sharing the intra-node link).</summary>
+        public int GpusPerNode { get; set; } = 8;
+        /// <summary>Number of nodes.</summary>
+        public int Nodes { get; set; } = 1;
+        /// <summary>Link between GPUs of one node; Default = the GPU's own (e.g. NVLink 4 + NVSwitch for H200 SXM).</summary>
+        public Link IntraNodeLink { get; set; }
+        /// <summary>Link between nodes, per GPU; Default = InfiniBand NDR (one 400 Gb/s NIC per GPU).</summary>
+        public Link InterNodeLink { get; set; }
+    }
+
+    /// <summary>Declares a deployment: a model on a cluster, a workload, targets and an objective.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class DeploymentAttribute : Attribute
+    {
+        /// <summary>Creates a deployment of <paramref name="model"/> on <paramref name="cluster"/>.</summary>
+        /// <param name="model">A class marked [Model].</param>
+        /// <param name="cluster">A class marked [Cluster].</param>
+        public DeploymentAttribute(Type model, Type cluster)
+        {
+            Model = model;
+            Cluster = cluster;
+        }
+
+        /// <summary>The model class.</summary>
+        public Type Model { get; }
+        /// <summary>The cluster class.</summary>
+        public Type Cluster { get; }
+        /// <summary>Prompt tokens per request.</summary>
+        public int InputTokens { get; set; } = 2048;
+        /// <summary>Generated tokens per request.</summary>
+        public int OutputTokens { get; set; } = 128;
+        /// <summary>What to optimise.</summary>
+        public Objective Objective { get; set; }
+        /// <summary>Time-to-first-token target in milliseconds; 0 = none.</summary>
+        public double MaxTimeToFirstTokenMs { get; set; }
+        /// <summary>Time-per-output-token target in milliseconds; 0 = none.</summary>
+        public double MaxTimePerOutputTokenMs { get; set; }
+        /// <summary>Pinned tensor-parallel degree; 0 = search.</summary>
+        public int TensorParallel { get; set; }
+        /// <summary>Pinned pipeline-parallel degree; 0 = search.</summary>
+        public int PipelineParallel { get; set; }
+        /// <summary>Pinned expert-parallel degree (MoE); 0 = search.</summary>
+        public int ExpertParallel { get; set; }
+        /// <summary>Engine whose memory policy sizes the KV cache.</summary>
+        public ServingEngine Engine { get; set; }
+        /// <summary>Fraction of memory the engine may use (vLLM gpu_memory_utilization, TensorRT-LLM free_gpu_memory_fraction, SGLang mem_fraction_static); 0 = the engine's default.</summary>
+        public double MemoryFraction { get; set; }
+        /// <summary>Most requests one replica batches at once (max_num_seqs / max_batch_size); 0 = the engine's default.</summary>
+        public int MaxBatchSize { get; set; }
+    }
+}

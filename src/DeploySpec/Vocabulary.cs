@@ -1,0 +1,95 @@
+namespace DeploySpec
+{
+    /// <summary>Numeric format of weights, KV cache or activations. Values are stable: generated code and specs store them.</summary>
+    public enum Precision
+    {
+        /// <summary>32-bit float, 4 bytes per element.</summary>
+        Fp32 = 0,
+        /// <summary>bfloat16, 2 bytes per element.</summary>
+        Bf16 = 1,
+        /// <summary>IEEE half, 2 bytes per element.</summary>
+        Fp16 = 2,
+        /// <summary>8-bit float (E4M3), 1 byte per element.</summary>
+        Fp8 = 3,
+        /// <summary>8-bit integer, 1 byte per element.</summary>
+        Int8 = 4,
+        /// <summary>4-bit integer (AWQ/GPTQ style), 0.5 byte per element.</summary>
+        Int4 = 5,
+        /// <summary>4-bit float (NVFP4 / MXFP4), 0.5 byte per element.</summary>
+        Fp4 = 6,
+    }
+
+    /// <summary>Accelerators in the built-in catalog (facts in docs/hardware.md, from datasheets and nvidia-smi readings).</summary>
+    public enum Gpu
+    {
+        /// <summary>NVIDIA H100 SXM5 80 GB.</summary>
+        H100Sxm = 0,
+        /// <summary>NVIDIA H100 PCIe 80 GB.</summary>
+        H100Pcie = 1,
+        /// <summary>NVIDIA H100 NVL 94 GB.</summary>
+        H100Nvl = 2,
+        /// <summary>NVIDIA H200 SXM 141 GB.</summary>
+        H200Sxm = 3,
+        /// <summary>NVIDIA H200 NVL 141 GB.</summary>
+        H200Nvl = 4,
+        /// <summary>NVIDIA B200 180 GB (HGX/DGX).</summary>
+        B200 = 5,
+        /// <summary>NVIDIA A100 SXM4 80 GB.</summary>
+        A100Sxm80 = 6,
+        /// <summary>NVIDIA L40S 48 GB.</summary>
+        L40S = 7,
+        /// <summary>AMD Instinct MI300X 192 GB.</summary>
+        MI300X = 8,
+    }
+
+    /// <summary>A GPU-to-GPU link. <see cref="Default"/> means the GPU's own default for that tier.</summary>
+    public enum Link
+    {
+        /// <summary>The GPU's default link for this tier (catalog).</summary>
+        Default = 0,
+        /// <summary>NVLink 3 through NVSwitch, 600 GB/s per GPU (both directions).</summary>
+        NvLink3 = 1,
+        /// <summary>NVLink 4 through NVSwitch, 900 GB/s per GPU (both directions).</summary>
+        NvLink4 = 2,
+        /// <summary>NVLink 5 through NVSwitch, 1.8 TB/s per GPU (both directions).</summary>
+        NvLink5 = 3,
+        /// <summary>NVLink bridge joining pairs of PCIe cards, 600 GB/s (both directions).</summary>
+        NvLinkBridge = 4,
+        /// <summary>PCIe Gen4 x16, 64 GB/s (both directions).</summary>
+        PcieGen4 = 5,
+        /// <summary>PCIe Gen5 x16, 128 GB/s (both directions).</summary>
+        PcieGen5 = 6,
+        /// <summary>AMD Infinity Fabric, 7 x 128 GB/s = 896 GB/s per GPU.</summary>
+        InfinityFabric = 7,
+        /// <summary>InfiniBand NDR, one 400 Gb/s NIC per GPU (100 GB/s both directions).</summary>
+        InfiniBandNdr = 8,
+        /// <summary>InfiniBand XDR, one 800 Gb/s NIC per GPU (200 GB/s both directions).</summary>
+        InfiniBandXdr = 9,
+        /// <summary>Ethernet (RoCE), one 200 Gb/s NIC per GPU (50 GB/s both directions).</summary>
+        Ethernet200G = 10,
+        /// <summary>NVLink bridge joining up to four PCIe cards (H200 NVL), 900 GB/s (both directions).</summary>
+        NvLinkBridge4Way = 11,
+        /// <summary>PCIe Gen6 x16, 256 GB/s (both directions).</summary>
+        PcieGen6 = 12,
+    }
+
+    /// <summary>What a deployment optimises when it ranks plans.</summary>
+    public enum Objective
+    {
+        /// <summary>Most output tokens per second per GPU while meeting the latency targets.</summary>
+        MaxThroughput = 0,
+        /// <summary>Lowest time per output token for one request (then lowest time to first token).</summary>
+        MinLatency = 1,
+    }
+
+    /// <summary>The serving engine whose memory policy sizes the KV cache.</summary>
+    public enum ServingEngine
+    {
+        /// <summary>vLLM: KV = total x gpu_memory_utilization - weights - activation peak - non-torch memory.</summary>
+        Vllm = 0,
+        /// <summary>TensorRT-LLM: KV = free_gpu_memory_fraction x (memory still free after weights and runtime buffers).</summary>
+        TensorRtLlm = 1,
+        /// <summary>SGLang: reserves max(~1 GiB + buffers, 10 GiB) on GPUs above 60 GB, the rest x mem_fraction_static.</summary>
+        Sglang = 2,
+    }
+}

@@ -1,0 +1,120 @@
+using DeploySpec.Engine.Cost;
+using DeploySpec.Engine.Hardware;
+using DeploySpec.Engine.Memory;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+using Xunit;
+
+namespace DeploySpec.Engine.Tests;
+
+public class CostModelTests
+{
+    /// <summary>Deployments across models, GPUs, engines and sizes, drawn with a fixed seed.</summary>
+    public static IEnumerable<object[]> RandomDeployments()
+    {
+        var random = new Random(20261126);
+        var gpus = new[] { Gpu.H100Sxm, Gpu.H200Sxm, Gpu.B200, Gpu.A100Sxm80, Gpu.L40S, Gpu.MI300X, Gpu.H200Nvl };
+        var precisions = new[] { Precision.Bf16, Precision.Fp8, Precision.Fp4 };
+        for (int i = 0; i < 40; i++)
+        {
+            var model = ModelCatalog.All[random.Next(ModelCatalog.All.Count)];
+            var weights = precisions[random.Next(precisions.Length)];
+            yield return new object[]
+            {
+                new DeploymentSpec
+                {
+                    Name = "Random" + i,
+                    Model = model with { Weights = weights, KvCache = weights == Precision.Bf16 ? Precision.Bf16 : Precision.Fp8 },
+                    Cluster = new ClusterSpec { Gpu = gpus[random.Next(gpus.Length)], GpusPerNode = 8, Nodes = 1 + random.Next(2) },
+                    InputTokens = 1 + random.Next(8000),
+                    OutputTokens = 1 + random.Next(2000),
+                    Engine = (ServingEngine)random.Next(3),
+                },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RandomDeployments))]
+    public void Estimates_never_beat_bandwidth_or_compute_bounds(DeploymentSpec deployment)
+    {
+        var gpu = GpuCatalog.Get(deployment.Cluster.Gpu);
+        foreach (var plan in Planner.Plan(deployment).Plans)
+        {
+            var single = plan.SingleRequest;
+            // One token of one request must stream the bottleneck stage's non-expert weights on every stage in turn.
+            var layout = StageLayout.Create(deployment.Model.Layers, plan.Degrees.PipelineParallel);
+            double minStream = plan.Coefficients.DenseWeightSeconds * CostCalibration.Default.WeightStreamEfficiency;
+            Assert.True(single.TimePerOutputTokenMs / 1e3 >= plan.Degrees.PipelineParallel * minStream * 0.999,
+                $"{plan}: TPOT {single.TimePerOutputTokenMs} ms under the bandwidth bound");
+
+            // The whole deployment cannot do more matrix FLOPs per second than its GPUs' dense peak.
+            double flopsPerOutputToken = 2.0 * (ModelMath.ActiveParameters(deployment.Model) - ModelMath.EmbeddingParameters(deployment.Model))
+                * (1.0 + (double)deployment.InputTokens / deployment.OutputTokens) * 0.5;
+            double peak = plan.Degrees.GpuCount * gpu.MatmulFlopsPerSecond(deployment.Model.Weights);
+            Assert.True(plan.Peak.OutputTokensPerSecond * flopsPerOutputToken <= peak,
+                $"{plan}: {plan.Peak.OutputTokensPerSecond} tok/s needs more than the dense peak");
+            Assert.True(layout.Stages == plan.Degrees.PipelineParallel);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RandomDeployments))]
+    public void Latency_grows_and_throughput_saturates_with_load(DeploymentSpec deployment)
+    {
+        foreach (var plan in Planner.Plan(deployment).Plans.Take(4))
+        {
+            var c = plan.Coefficients;
+            PerformanceEstimate? previous = null;
+            for (int n = 1; n <= c.MaxConcurrency * 2; n = n * 2)
+            {
+                var e = CostFormula.Evaluate(c, n);
+                Assert.True(e.TimePerOutputTokenMs > 0 && e.TimeToFirstTokenMs > 0 && e.OutputTokensPerSecond > 0);
+                if (previous is { } p)
+                {
+                    Assert.True(e.TimePerOutputTokenMs >= p.TimePerOutputTokenMs * (1 - 1e-12), $"{plan}: TPOT fell from {p} to {e}");
+                    Assert.True(e.TimeToFirstTokenMs >= p.TimeToFirstTokenMs * (1 - 1e-12));
+                }
+
+                previous = e;
+            }
+
+            var beyond = CostFormula.Evaluate(c, c.MaxConcurrency * 2);
+            var atCapacity = CostFormula.Evaluate(c, c.MaxConcurrency);
+            Assert.Equal(atCapacity.OutputTokensPerSecond, beyond.OutputTokensPerSecond, 9);
+            Assert.True(beyond.TimeToFirstTokenMs > atCapacity.TimeToFirstTokenMs, "queued requests wait");
+        }
+    }
+
+    [Fact]
+    public void Concurrency_below_one_is_rejected()
+    {
+        var plan = Planner.Plan(MemoryModelTests.On(ModelCatalog.Llama31_8B, Gpu.H200Sxm, 1)).Plans[0];
+        Assert.Throws<ArgumentOutOfRangeException>(() => CostFormula.Evaluate(plan.Coefficients, 0));
+    }
+
+    [Fact]
+    public void Tensor_parallelism_across_nodes_pays_the_network()
+    {
+        var model = ModelCatalog.Llama31_70B;
+        var oneNode = MemoryModelTests.On(model, Gpu.H100Sxm, 8) with { TensorParallel = 8, PipelineParallel = 1 };
+        var twoNodes = MemoryModelTests.On(model, Gpu.H100Sxm, 4, nodes: 2) with { TensorParallel = 8, PipelineParallel = 1 };
+        var fast = Planner.Plan(oneNode).Plans.Single();
+        var slow = Planner.Plan(twoNodes).Plans.Single();
+        Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(twoNodes.Cluster, 8));
+        Assert.True(slow.SingleRequest.TimePerOutputTokenMs > fast.SingleRequest.TimePerOutputTokenMs);
+        Assert.True(slow.Peak.OutputTokensPerSecond < fast.Peak.OutputTokensPerSecond * 0.8);
+    }
+
+    [Fact]
+    public void Moe_decode_streams_only_the_experts_tokens_are_routed_to()
+    {
+        var d = MemoryModelTests.On(ModelCatalog.Mixtral8x7B, Gpu.H100Sxm, 2) with { TensorParallel = 2, PipelineParallel = 1 };
+        var plan = Planner.Plan(d).Plans.Single();
+        var c = plan.Coefficients;
+        Assert.Equal(0.75, c.ExpertMissProbability, 12); // top-2 of 8
+        double one = CostFormula.StageSeconds(c, 1), many = CostFormula.StageSeconds(c, 64);
+        Assert.True(one < c.DenseWeightSeconds + c.ExpertWeightSeconds);
+        Assert.True(many > one);
+    }
+}

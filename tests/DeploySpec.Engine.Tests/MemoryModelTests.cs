@@ -1,0 +1,118 @@
+using DeploySpec.Engine.Memory;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+using Xunit;
+
+namespace DeploySpec.Engine.Tests;
+
+public class MemoryModelTests
+{
+    private const double GiB = Units.BytesPerGiB;
+
+    internal static DeploymentSpec On(ModelArchitecture model, Gpu gpu, int gpus, int nodes = 1, ServingEngine engine = ServingEngine.Vllm) => new()
+    {
+        Name = "Test",
+        Model = model,
+        Cluster = new ClusterSpec { Name = "Cluster", Gpu = gpu, GpusPerNode = gpus, Nodes = nodes },
+        InputTokens = 2048,
+        OutputTokens = 128,
+        Engine = engine,
+    };
+
+    [Fact]
+    public void Llama70B_bf16_does_not_fit_one_H200()
+    {
+        var memory = MemoryModel.PerGpu(On(ModelCatalog.Llama31_70B, Gpu.H200Sxm, 1), new Degrees(1, 1, 1, 1));
+        Assert.InRange(memory.WeightsBytes / GiB, 131.0, 131.8); // 141 GB of weights = 131.4 GiB
+        Assert.False(memory.Fits);
+        Assert.True(memory.KvCacheBytes < 0);
+        Assert.Empty(Planner.Plan(On(ModelCatalog.Llama31_70B, Gpu.H200Sxm, 1)).Plans);
+    }
+
+    [Fact]
+    public void Llama70B_bf16_at_tp2_on_H200_leaves_53_to_59_GiB_of_kv_per_gpu()
+    {
+        var memory = MemoryModel.PerGpu(On(ModelCatalog.Llama31_70B, Gpu.H200Sxm, 2), new Degrees(2, 1, 1, 1));
+        Assert.True(memory.Fits);
+        Assert.InRange(memory.KvCacheBytes / GiB, 53.0, 59.0);
+        Assert.Equal(160 * 1024, memory.KvBytesPerTokenPerGpu); // 160 KiB per token per GPU at TP2
+        double tokens = memory.KvCacheBytes / memory.KvBytesPerTokenPerGpu;
+        Assert.InRange(tokens, 330_000, 390_000); // "~350k tokens"
+    }
+
+    [Fact]
+    public void Vllm_utilization_is_a_fraction_of_total_memory()
+    {
+        var d = On(ModelCatalog.Llama31_8B, Gpu.H200Sxm, 1);
+        var m = MemoryModel.PerGpu(d, new Degrees(1, 1, 1, 1));
+        Assert.Equal(m.CapacityBytes, m.WeightsBytes + m.KvCacheBytes + m.ActivationsBytes + m.ReserveBytes, 0);
+        Assert.InRange(m.ReserveBytes, 0.10 * m.CapacityBytes, 0.10 * m.CapacityBytes + 2.5 * GiB);
+        var tighter = MemoryModel.PerGpu(d with { MemoryFraction = 0.5 }, new Degrees(1, 1, 1, 1));
+        Assert.Equal(0.4 * m.CapacityBytes, m.KvCacheBytes - tighter.KvCacheBytes, 0);
+    }
+
+    [Fact]
+    public void TensorRtLlm_fraction_applies_to_free_memory_after_weights()
+    {
+        var d = On(ModelCatalog.Llama31_8B, Gpu.H200Sxm, 1, engine: ServingEngine.TensorRtLlm) with { MemoryFraction = 0.95 };
+        var m = MemoryModel.PerGpu(d, new Degrees(1, 1, 1, 1));
+        double free = m.CapacityBytes - m.WeightsBytes - m.ActivationsBytes - (m.ReserveBytes - 0.05 * (m.KvCacheBytes / 0.95));
+        Assert.Equal(0.95 * free, m.KvCacheBytes, 0);
+        Assert.Equal(m.CapacityBytes, m.WeightsBytes + m.KvCacheBytes + m.ActivationsBytes + m.ReserveBytes, 0);
+    }
+
+    [Fact]
+    public void Sglang_keeps_about_ten_GiB_free_on_an_H200()
+    {
+        var m = MemoryModel.PerGpu(On(ModelCatalog.Llama31_8B, Gpu.H200Sxm, 1, engine: ServingEngine.Sglang), new Degrees(1, 1, 1, 1));
+        Assert.InRange((m.ReserveBytes + m.ActivationsBytes) / GiB, 12.0, 14.5); // docs/memory.md: ~13-14.5 GiB
+    }
+
+    [Fact]
+    public void Llama405B_bf16_needs_more_than_four_H200()
+    {
+        var model = ModelCatalog.Llama31_405B;
+        Assert.InRange(ModelMath.TotalWeightBytes(model) / 1e9, 810, 813); // ~810 GB of weights
+        Assert.Empty(Planner.Plan(On(model, Gpu.H200Sxm, 4)).Plans);
+        Assert.NotEmpty(Planner.Plan(On(model, Gpu.H200Sxm, 8)).Plans);
+    }
+
+    [Fact]
+    public void Llama70B_fp8_on_one_H100_is_at_the_memory_cliff()
+    {
+        var model = ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
+        var one = new Degrees(1, 1, 1, 1);
+
+        // TensorRT-LLM at 0.95 of free memory: it fits, with a few GiB of KV (a few dozen requests).
+        var trt = MemoryModel.PerGpu(On(model, Gpu.H100Sxm, 1, engine: ServingEngine.TensorRtLlm) with { MemoryFraction = 0.95 }, one);
+        Assert.InRange(trt.WeightsBytes / GiB, 66, 68.5);
+        Assert.True(trt.Fits);
+        Assert.InRange(trt.KvCacheBytes / GiB, 3, 10);
+        Assert.InRange(trt.RequestsPerReplica, 10, 40);
+
+        // vLLM at its default 0.90 of total memory: under 1 GiB is left, not enough for one 2176-token request.
+        var vllm = MemoryModel.PerGpu(On(model, Gpu.H100Sxm, 1), one);
+        Assert.False(vllm.Fits);
+        Assert.InRange(vllm.KvCacheBytes / GiB, -1, vllm.KvBytesPerRequestPerGpu / GiB);
+    }
+
+    [Fact]
+    public void Pipeline_stage_with_the_lm_head_or_extra_layer_is_the_most_loaded()
+    {
+        var model = ModelCatalog.Llama31_405B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
+        var layout = StageLayout.Create(model.Layers, 8);
+        var perStage = Enumerable.Range(0, 8).Select(s => ModelMath.WeightBytesPerGpu(model, layout, s, 1, 1)).ToArray();
+        var memory = MemoryModel.PerGpu(On(model, Gpu.H200Sxm, 8), new Degrees(1, 8, 1, 1));
+        Assert.Equal(perStage.Max(), memory.WeightsBytes);
+    }
+
+    [Fact]
+    public void Wide_expert_parallelism_shares_experts_between_replicas()
+    {
+        var model = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
+        var d = On(model, Gpu.H200Sxm, 8, nodes: 2);
+        var tp8 = MemoryModel.PerGpu(d, new Degrees(8, 1, 2, 1));
+        var ep16 = MemoryModel.PerGpu(d, new Degrees(8, 1, 2, 16));
+        Assert.True(ep16.WeightsBytes < tp8.WeightsBytes * 0.6);
+    }
+}
