@@ -48,7 +48,7 @@ namespace DeploySpec.Engine.Cost
             double throughput = replicas * b * c.OutputTokens / (ttft + (c.OutputTokens - 1) * tpot);
             if (concurrency > c.MaxConcurrency)
             {
-                ttft += (concurrency - c.MaxConcurrency) * c.OutputTokens / throughput;
+                ttft += (concurrency - (double)c.MaxConcurrency) * c.OutputTokens / throughput;
             }
 
             return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount);

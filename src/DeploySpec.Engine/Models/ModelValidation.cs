@@ -62,6 +62,16 @@ namespace DeploySpec.Engine.Models
             NonNegative(nameof(ModelArchitecture.ValueHeadDim), model.ValueHeadDim);
             NonNegative(nameof(ModelArchitecture.SlidingWindow), model.SlidingWindow);
             NonNegative(nameof(ModelArchitecture.SlidingWindowLayers), model.SlidingWindowLayers);
+            if (!Planning.SpecValidation.IsValidPrecision(model.Weights))
+            {
+                problems.Add(new SpecProblem(nameof(ModelArchitecture.Weights), Format("Weights precision value {0} is not known", (int)model.Weights)));
+            }
+
+            if (!Planning.SpecValidation.IsValidPrecision(model.KvCache))
+            {
+                problems.Add(new SpecProblem(nameof(ModelArchitecture.KvCache), Format("KvCache precision value {0} is not known", (int)model.KvCache)));
+            }
+
             if (problems.Count > 0)
             {
                 return problems;

@@ -1,0 +1,63 @@
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+
+namespace DeploySpec.Parsing
+{
+    /// <summary>A type that encloses a declaration (for nested partial classes).</summary>
+    public sealed record ContainingTypeSpec(string Keyword, string Name, bool IsPartial);
+
+    /// <summary>Where generated members go: namespace, enclosing types, the type itself. Strings only.</summary>
+    public sealed record TypeDeclarationSpec(
+        string Namespace,
+        EquatableArray<ContainingTypeSpec> ContainingTypes,
+        string Keyword,
+        string Name,
+        string FullyQualifiedName,
+        bool IsPartial,
+        bool IsGeneric)
+    {
+        /// <summary>"Namespace.Outer.Inner" (no global::), used for hint names and messages.</summary>
+        public string DisplayName => FullyQualifiedName.StartsWith("global::", System.StringComparison.Ordinal)
+            ? FullyQualifiedName.Substring("global::".Length)
+            : FullyQualifiedName;
+
+        /// <summary>True when members can be added: the type and all its enclosing types are partial, and not generic.</summary>
+        public bool CanBeExtended
+        {
+            get
+            {
+                if (!IsPartial || IsGeneric)
+                {
+                    return false;
+                }
+
+                foreach (var containing in ContainingTypes)
+                {
+                    if (!containing.IsPartial)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
+    }
+
+    /// <summary>A [Model] class, parsed.</summary>
+    public sealed record ModelDeclaration(TypeDeclarationSpec Type, ModelArchitecture Model, bool IsValid);
+
+    /// <summary>A [Cluster] class, parsed.</summary>
+    public sealed record ClusterDeclaration(TypeDeclarationSpec Type, ClusterSpec Cluster, bool IsValid);
+
+    /// <summary>
+    /// A [Deployment] class, parsed: its own settings, and the fully-qualified names of the model and cluster types
+    /// it refers to (resolved against the [Model] and [Cluster] declarations later, so edits there flow through).
+    /// </summary>
+    public sealed record DeploymentDeclaration(
+        TypeDeclarationSpec Type,
+        string ModelType,
+        string ClusterType,
+        DeploymentSpec Settings,
+        bool IsValid);
+}

@@ -1,0 +1,279 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DeploySpec.Parsing
+{
+    /// <summary>What kind of problem a declaration has (the analyzers map kinds to diagnostic IDs).</summary>
+    public enum ProblemKind
+    {
+        InvalidModel,
+        InvalidCluster,
+        InvalidDeployment,
+        ModelTypeWithoutAttribute,
+        ClusterTypeWithoutAttribute,
+        NotPartial,
+        Generic,
+    }
+
+    /// <summary>A problem found while parsing, with the location of the offending argument.</summary>
+    public sealed record ParseProblem(ProblemKind Kind, string Property, string Message, Location Location);
+
+    /// <summary>A parsed declaration and its problems (empty when valid).</summary>
+    public sealed record ParseResult<T>(T Declaration, ImmutableArray<ParseProblem> Problems)
+    {
+        public bool IsValid => Problems.IsEmpty;
+    }
+
+    /// <summary>
+    /// Reads [Model], [Cluster] and [Deployment] attribute data into engine specs. Never throws on user input:
+    /// every bad value becomes a <see cref="ParseProblem"/> at the argument that holds it.
+    /// </summary>
+    public static class SpecParser
+    {
+        public const string ModelAttributeName = "DeploySpec.ModelAttribute";
+        public const string ClusterAttributeName = "DeploySpec.ClusterAttribute";
+        public const string DeploymentAttributeName = "DeploySpec.DeploymentAttribute";
+
+        public static ParseResult<ModelDeclaration> ParseModel(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var model = new ModelArchitecture { Name = type.Name };
+            foreach (var argument in attribute.NamedArguments)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var value = argument.Value;
+                if (value.Kind == TypedConstantKind.Error || value.Value is null && value.Kind != TypedConstantKind.Primitive)
+                {
+                    continue;
+                }
+
+                model = argument.Key switch
+                {
+                    "Name" => model with { Name = value.Value as string is { Length: > 0 } name ? name : type.Name },
+                    "Layers" => model with { Layers = Int(value) },
+                    "HiddenSize" => model with { HiddenSize = Int(value) },
+                    "AttentionHeads" => model with { AttentionHeads = Int(value) },
+                    "KeyValueHeads" => model with { KeyValueHeads = Int(value) },
+                    "HeadDim" => model with { HeadDim = Int(value) },
+                    "IntermediateSize" => model with { IntermediateSize = Int(value) },
+                    "VocabSize" => model with { VocabSize = Int(value) },
+                    "TiedEmbeddings" => model with { TiedEmbeddings = Bool(value) },
+                    "AttentionBias" => model with { AttentionBias = Bool(value) },
+                    "Experts" => model with { Experts = Int(value) },
+                    "ActiveExperts" => model with { ActiveExperts = Int(value) },
+                    "ExpertIntermediateSize" => model with { ExpertIntermediateSize = Int(value) },
+                    "SharedExperts" => model with { SharedExperts = Int(value) },
+                    "DenseLayers" => model with { DenseLayers = Int(value) },
+                    "KvLoraRank" => model with { KvLoraRank = Int(value) },
+                    "QkRopeHeadDim" => model with { QkRopeHeadDim = Int(value) },
+                    "QLoraRank" => model with { QLoraRank = Int(value) },
+                    "ValueHeadDim" => model with { ValueHeadDim = Int(value) },
+                    "SlidingWindow" => model with { SlidingWindow = Int(value) },
+                    "SlidingWindowLayers" => model with { SlidingWindowLayers = Int(value) },
+                    "Weights" => model with { Weights = (Precision)Int(value) },
+                    "KvCache" => model with { KvCache = (Precision)Int(value) },
+                    _ => model,
+                };
+            }
+
+            var problems = ImmutableArray.CreateBuilder<ParseProblem>();
+            AddTypeProblems(type, attribute, problems, cancellationToken);
+            foreach (var problem in ModelValidation.Validate(model))
+            {
+                problems.Add(new ParseProblem(ProblemKind.InvalidModel, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
+            }
+
+            var declaration = new ModelDeclaration(Describe(type), model, problems.Count == 0);
+            return new ParseResult<ModelDeclaration>(declaration, problems.ToImmutable());
+        }
+
+        public static ParseResult<ClusterDeclaration> ParseCluster(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var cluster = new ClusterSpec { Name = type.Name };
+            foreach (var argument in attribute.NamedArguments)
+            {
+                var value = argument.Value;
+                if (value.Kind == TypedConstantKind.Error || value.Value is null)
+                {
+                    continue;
+                }
+
+                cluster = argument.Key switch
+                {
+                    "Gpu" => cluster with { Gpu = (Gpu)Int(value) },
+                    "GpusPerNode" => cluster with { GpusPerNode = Int(value) },
+                    "Nodes" => cluster with { Nodes = Int(value) },
+                    "IntraNodeLink" => cluster with { IntraNodeLink = (Link)Int(value) },
+                    "InterNodeLink" => cluster with { InterNodeLink = (Link)Int(value) },
+                    _ => cluster,
+                };
+            }
+
+            var problems = ImmutableArray.CreateBuilder<ParseProblem>();
+            AddTypeProblems(type, attribute, problems, cancellationToken);
+            foreach (var problem in SpecValidation.Validate(cluster))
+            {
+                problems.Add(new ParseProblem(ProblemKind.InvalidCluster, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
+            }
+
+            return new ParseResult<ClusterDeclaration>(new ClusterDeclaration(Describe(type), cluster, problems.Count == 0), problems.ToImmutable());
+        }
+
+        public static ParseResult<DeploymentDeclaration> ParseDeployment(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var settings = new DeploymentSpec { Name = type.Name };
+            foreach (var argument in attribute.NamedArguments)
+            {
+                var value = argument.Value;
+                if (value.Kind == TypedConstantKind.Error || value.Value is null)
+                {
+                    continue;
+                }
+
+                settings = argument.Key switch
+                {
+                    "InputTokens" => settings with { InputTokens = Int(value) },
+                    "OutputTokens" => settings with { OutputTokens = Int(value) },
+                    "Objective" => settings with { Objective = (Objective)Int(value) },
+                    "MaxTimeToFirstTokenMs" => settings with { MaxTimeToFirstTokenMs = Double(value) },
+                    "MaxTimePerOutputTokenMs" => settings with { MaxTimePerOutputTokenMs = Double(value) },
+                    "TensorParallel" => settings with { TensorParallel = Int(value) },
+                    "PipelineParallel" => settings with { PipelineParallel = Int(value) },
+                    "ExpertParallel" => settings with { ExpertParallel = Int(value) },
+                    "Engine" => settings with { Engine = (ServingEngine)Int(value) },
+                    "MemoryFraction" => settings with { MemoryFraction = Double(value) },
+                    "MaxBatchSize" => settings with { MaxBatchSize = Int(value) },
+                    _ => settings,
+                };
+            }
+
+            var problems = ImmutableArray.CreateBuilder<ParseProblem>();
+            AddTypeProblems(type, attribute, problems, cancellationToken);
+            string modelType = ReferencedType(attribute, 0, ModelAttributeName, ProblemKind.ModelTypeWithoutAttribute, "model", type, problems, cancellationToken);
+            string clusterType = ReferencedType(attribute, 1, ClusterAttributeName, ProblemKind.ClusterTypeWithoutAttribute, "cluster", type, problems, cancellationToken);
+            foreach (var problem in SpecValidation.ValidateSettings(settings))
+            {
+                problems.Add(new ParseProblem(ProblemKind.InvalidDeployment, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
+            }
+
+            var declaration = new DeploymentDeclaration(Describe(type), modelType, clusterType, settings, problems.Count == 0);
+            return new ParseResult<DeploymentDeclaration>(declaration, problems.ToImmutable());
+        }
+
+        /// <summary>The fully-qualified name of a typeof() argument, with a problem when it lacks the expected attribute.</summary>
+        private static string ReferencedType(AttributeData attribute, int index, string expectedAttribute, ProblemKind kind, string role,
+            INamedTypeSymbol owner, ImmutableArray<ParseProblem>.Builder problems, CancellationToken cancellationToken)
+        {
+            if (attribute.ConstructorArguments.Length <= index ||
+                attribute.ConstructorArguments[index].Kind != TypedConstantKind.Type ||
+                attribute.ConstructorArguments[index].Value is not INamedTypeSymbol referenced ||
+                referenced.TypeKind == TypeKind.Error)
+            {
+                // The compiler already reports a missing or unresolved type; the generator just declines.
+                problems.Add(new ParseProblem(kind, role, "the " + role + " type could not be resolved", ConstructorArgumentLocation(attribute, index, owner, cancellationToken)));
+                return "";
+            }
+
+            if (!referenced.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == expectedAttribute))
+            {
+                string attributeName = expectedAttribute.Substring("DeploySpec.".Length, expectedAttribute.Length - "DeploySpec.".Length - "Attribute".Length);
+                problems.Add(new ParseProblem(kind, role, $"'{referenced.ToDisplayString()}' is used as the {role} but is not marked [{attributeName}]",
+                    ConstructorArgumentLocation(attribute, index, owner, cancellationToken)));
+            }
+
+            return referenced.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        }
+
+        private static void AddTypeProblems(INamedTypeSymbol type, AttributeData attribute, ImmutableArray<ParseProblem>.Builder problems, CancellationToken cancellationToken)
+        {
+            var location = type.Locations.FirstOrDefault() ?? Location.None;
+            var spec = Describe(type);
+            if (spec.IsGeneric)
+            {
+                problems.Add(new ParseProblem(ProblemKind.Generic, "", $"'{spec.DisplayName}' is generic; DeploySpec declarations must be non-generic classes", location));
+            }
+
+            if (!spec.IsPartial || spec.ContainingTypes.Any(c => !c.IsPartial))
+            {
+                problems.Add(new ParseProblem(ProblemKind.NotPartial, "", $"'{spec.DisplayName}' and the types that contain it must be partial so DeploySpec can add the planned members", location));
+            }
+        }
+
+        /// <summary>Describes where generated members go, from the symbol (strings only, no symbols kept).</summary>
+        public static TypeDeclarationSpec Describe(INamedTypeSymbol type)
+        {
+            var containing = new List<ContainingTypeSpec>();
+            bool generic = type.Arity > 0;
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                containing.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name, IsPartial(outer)));
+                generic |= outer.Arity > 0;
+            }
+
+            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+            return new TypeDeclarationSpec(ns, containing.ToEquatableArray(), Keyword(type), type.Name,
+                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsPartial(type), generic);
+        }
+
+        private static string Keyword(INamedTypeSymbol type) => type switch
+        {
+            { IsRecord: true, IsValueType: true } => "record struct",
+            { IsRecord: true } => "record",
+            { IsValueType: true } => "struct",
+            { TypeKind: TypeKind.Interface } => "interface",
+            _ => "class",
+        };
+
+        private static bool IsPartial(INamedTypeSymbol type) =>
+            type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+        /// <summary>The location of the named argument <paramref name="property"/>, else of the attribute, else of the type.</summary>
+        public static Location ArgumentLocation(AttributeData attribute, string property, INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax)
+            {
+                var argument = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == property);
+                return argument?.GetLocation() ?? syntax.GetLocation();
+            }
+
+            return type.Locations.FirstOrDefault() ?? Location.None;
+        }
+
+        private static Location ConstructorArgumentLocation(AttributeData attribute, int index, INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax)
+            {
+                var positional = syntax.ArgumentList?.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+                return positional is not null && positional.Count > index ? positional[index].GetLocation() : syntax.GetLocation();
+            }
+
+            return type.Locations.FirstOrDefault() ?? Location.None;
+        }
+
+        private static int Int(TypedConstant value) => value.Value switch
+        {
+            int i => i,
+            short s => s,
+            byte b => b,
+            long l => l > int.MaxValue ? int.MaxValue : l < int.MinValue ? int.MinValue : (int)l,
+            _ => 0,
+        };
+
+        private static bool Bool(TypedConstant value) => value.Value is true;
+
+        private static double Double(TypedConstant value) => value.Value switch
+        {
+            double d => d,
+            float f => f,
+            int i => i,
+            long l => l,
+            _ => double.NaN,
+        };
+    }
+}

@@ -1,0 +1,72 @@
+using DeploySpec.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DeploySpec.Generators
+{
+    /// <summary>
+    /// Plans every [Deployment] class at compile time. Pipeline: [Model], [Cluster] and [Deployment] classes are
+    /// parsed to value-equatable specs; each deployment is combined with the model and cluster tables and planned
+    /// (the heavy step, per deployment); one file is emitted per deployment.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class DeploymentGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var models = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    SpecParser.ModelAttributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type
+                        ? SpecParser.ParseModel(type, ctx.Attributes[0], ct).Declaration
+                        : null)
+                .Where(static m => m is not null)
+                .Select(static (m, _) => m!)
+                .WithTrackingName(TrackingNames.Models);
+
+            var clusters = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    SpecParser.ClusterAttributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type
+                        ? SpecParser.ParseCluster(type, ctx.Attributes[0], ct).Declaration
+                        : null)
+                .Where(static c => c is not null)
+                .Select(static (c, _) => c!)
+                .WithTrackingName(TrackingNames.Clusters);
+
+            var deployments = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    SpecParser.DeploymentAttributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type
+                        ? SpecParser.ParseDeployment(type, ctx.Attributes[0], ct).Declaration
+                        : null)
+                .Where(static d => d is not null)
+                .Select(static (d, _) => d!)
+                .WithTrackingName(TrackingNames.Deployments);
+
+            var modelTable = models.Collect()
+                .Select(static (all, _) => all.ToEquatableArray())
+                .WithTrackingName(TrackingNames.ModelTable);
+            var clusterTable = clusters.Collect()
+                .Select(static (all, _) => all.ToEquatableArray())
+                .WithTrackingName(TrackingNames.ClusterTable);
+
+            var plans = deployments
+                .Combine(modelTable)
+                .Combine(clusterTable)
+                .Select(static (input, ct) => DeploymentPlanner.Build(input.Left.Left, input.Left.Right, input.Right, ct))
+                .WithTrackingName(TrackingNames.Plans);
+
+            context.RegisterSourceOutput(plans, static (spc, emit) =>
+            {
+                if (emit is not null)
+                {
+                    spc.AddSource(emit.HintName, DeploymentEmitter.Emit(emit));
+                }
+            });
+        }
+    }
+}

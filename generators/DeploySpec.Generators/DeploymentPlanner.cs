@@ -1,0 +1,106 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using DeploySpec.Engine.Hardware;
+using DeploySpec.Engine.Planning;
+using DeploySpec.Parsing;
+
+namespace DeploySpec.Generators
+{
+    /// <summary>Resolves a deployment against the declared models and clusters and plans it with the engine.</summary>
+    public static class DeploymentPlanner
+    {
+        /// <summary>
+        /// The emit model, or null when anything is invalid or nothing fits: the analyzers report why, and
+        /// emitting members for a broken spec would bury that diagnostic under compiler errors.
+        /// </summary>
+        public static DeploymentEmit? Build(
+            DeploymentDeclaration deployment,
+            EquatableArray<ModelDeclaration> models,
+            EquatableArray<ClusterDeclaration> clusters,
+            CancellationToken cancellationToken)
+        {
+            if (!deployment.IsValid || !deployment.Type.CanBeExtended)
+            {
+                return null;
+            }
+
+            var model = models.FirstOrDefault(m => m.Type.FullyQualifiedName == deployment.ModelType);
+            var cluster = clusters.FirstOrDefault(c => c.Type.FullyQualifiedName == deployment.ClusterType);
+            if (model is not { IsValid: true } || cluster is not { IsValid: true })
+            {
+                return null;
+            }
+
+            var spec = deployment.Settings with { Model = model.Model, Cluster = cluster.Cluster };
+            PlanningResult result;
+            try
+            {
+                result = Planner.Plan(spec, cancellationToken: cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The engine must never take the build down; the analyzer runs the same engine and reports the failure.
+                return null;
+            }
+
+            if (!result.HasPlans || result.Plans.Any(p => !AllFinite(p)))
+            {
+                return null;
+            }
+
+            var plans = result.Plans.Select(p => new PlanEmit(
+                p.Degrees.TensorParallel, p.Degrees.PipelineParallel, p.Degrees.DataParallel, p.Degrees.ExpertParallel,
+                p.Plan.MemoryPerGpu.WeightsBytes, p.Plan.MemoryPerGpu.KvCacheBytes, p.Plan.MemoryPerGpu.ActivationsBytes,
+                p.Plan.MemoryPerGpu.ReserveBytes, p.Plan.MemoryPerGpu.CapacityBytes, p.Coefficients, Summarize(p))).ToEquatableArray();
+            int Index(EvaluatedPlan? plan) => plan is null ? 0 : IndexOf(result, plan);
+            var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
+            string description = string.Format(CultureInfo.InvariantCulture,
+                "{0} ({1}) on {2} ({3} x {4}, {5} node(s) of {6}), {7} input / {8} output tokens per request, sized for {9}",
+                model.Type.DisplayName, spec.Model.Name, cluster.Type.DisplayName, spec.Cluster.TotalGpus, gpu.Name,
+                spec.Cluster.Nodes, spec.Cluster.GpusPerNode, spec.InputTokens, spec.OutputTokens, spec.Engine);
+
+            return new DeploymentEmit(
+                deployment.Type,
+                description,
+                spec.Objective.ToString(),
+                plans,
+                Index(result.MinLatency),
+                Index(result.MaxThroughput),
+                Index(result.Recommended),
+                result.RecommendedMeetsTargets,
+                result.Frontier.Select(f => new FrontierEmit(f.PlanIndex, f.Estimate.Concurrency)).ToEquatableArray());
+        }
+
+        private static int IndexOf(PlanningResult result, EvaluatedPlan plan)
+        {
+            for (int i = 0; i < result.Plans.Count; i++)
+            {
+                if (ReferenceEquals(result.Plans[i], plan))
+                {
+                    return i;
+                }
+            }
+
+            return 0;
+        }
+
+        private static string Summarize(EvaluatedPlan p) => string.Format(CultureInfo.InvariantCulture,
+            "{0}: {1}; one request: TTFT {2:0.0} ms, {3:0.0} tok/s per user; at capacity ({4} in flight): {5:0} tok/s ({6:0.0} per GPU)",
+            p.Degrees, p.Plan.MemoryPerGpu, p.SingleRequest.TimeToFirstTokenMs, p.SingleRequest.OutputTokensPerSecondPerUser,
+            p.Peak.Concurrency, p.Peak.OutputTokensPerSecond, p.Peak.OutputTokensPerSecondPerGpu);
+
+        private static bool AllFinite(EvaluatedPlan p)
+        {
+            var c = p.Coefficients;
+            double[] values =
+            {
+                c.GemmSecondsPerSequence, c.DenseWeightSeconds, c.ExpertWeightSeconds, c.ExpertMissProbability,
+                c.AttentionSecondsPerSequence, c.CollectiveSecondsPerSequence, c.CollectiveLatencySeconds,
+                c.HopLatencySeconds, c.HopSecondsPerSequence, c.StepOverheadSeconds, c.StagePrefillSeconds, c.PrefillLatencySeconds,
+            };
+            return values.All(v => !double.IsNaN(v) && !double.IsInfinity(v)) && c.MaxConcurrency >= 1;
+        }
+    }
+}

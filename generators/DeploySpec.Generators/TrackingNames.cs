@@ -1,0 +1,15 @@
+namespace DeploySpec.Generators
+{
+    /// <summary>Names of the tracked pipeline steps (tests assert they stay cached on unrelated edits).</summary>
+    public static class TrackingNames
+    {
+        public const string Models = nameof(Models);
+        public const string Clusters = nameof(Clusters);
+        public const string Deployments = nameof(Deployments);
+        public const string ModelTable = nameof(ModelTable);
+        public const string ClusterTable = nameof(ClusterTable);
+        public const string Plans = nameof(Plans);
+
+        public static readonly string[] All = { Models, Clusters, Deployments, ModelTable, ClusterTable, Plans };
+    }
+}

@@ -1,0 +1,16 @@
+using DeploySpec;
+
+namespace DeploySpec.Samples.Planner;
+
+/// <summary>The seed: Llama 3.1 405B FP8 on one HGX H200, 2048 in / 128 out (NVIDIA's TP8-vs-PP8 study).</summary>
+[Deployment(typeof(Llama405B), typeof(HgxH200), InputTokens = 2048, OutputTokens = 128)]
+public partial class Chat { }
+
+/// <summary>A chat service with latency targets: first token within 1 s, 40 ms per token (25 tok/s per user).</summary>
+[Deployment(typeof(Llama70B), typeof(HgxH100), InputTokens = 1024, OutputTokens = 512,
+            MaxTimeToFirstTokenMs = 1000, MaxTimePerOutputTokenMs = 40)]
+public partial class Assistant { }
+
+/// <summary>DeepSeek-V3 (671 B MoE, MLA) on two HGX H200 nodes, tuned for throughput.</summary>
+[Deployment(typeof(DeepSeekV3), typeof(TwoHgxH200), InputTokens = 4096, OutputTokens = 1024, Objective = Objective.MaxThroughput)]
+public partial class Reasoner { }

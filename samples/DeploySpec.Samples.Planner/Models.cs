@@ -1,0 +1,28 @@
+using DeploySpec;
+
+namespace DeploySpec.Samples.Planner;
+
+// Architectures as the models' own config.json files give them (docs/models.md).
+
+[Model(Name = "Llama 3.1 405B", Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8,
+       IntermediateSize = 53248, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)]
+public partial class Llama405B { }
+
+[Model(Name = "Llama 3.1 70B", Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8,
+       IntermediateSize = 28672, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)]
+public partial class Llama70B { }
+
+[Model(Name = "DeepSeek-V3", Layers = 61, HiddenSize = 7168, AttentionHeads = 128, HeadDim = 128,
+       IntermediateSize = 18432, VocabSize = 129280, Experts = 256, ActiveExperts = 8, SharedExperts = 1,
+       ExpertIntermediateSize = 2048, DenseLayers = 3, KvLoraRank = 512, QkRopeHeadDim = 64, QLoraRank = 1536,
+       ValueHeadDim = 128, Weights = Precision.Fp8, KvCache = Precision.Fp8)]
+public partial class DeepSeekV3 { }
+
+[Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 1)]
+public partial class HgxH200 { }
+
+[Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 8, Nodes = 1)]
+public partial class HgxH100 { }
+
+[Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 2, InterNodeLink = Link.InfiniBandNdr)]
+public partial class TwoHgxH200 { }

@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using DeploySpec;
+using DeploySpec.Samples.Planner;
+using Spectre.Console;
+
+// Every figure below comes from members the DeploySpec generator wrote at compile time: no planning happens here.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (AnsiConsole.Profile.Width < 180)
+{
+    AnsiConsole.Profile.Width = 180; // redirected output defaults to 80 columns, too narrow for the plan table
+}
+
+Show("Chat: Llama 3.1 405B FP8 on 8 x H200 SXM, 2048 in / 128 out", Chat.Plans, Chat.Estimate, Chat.MinLatency, Chat.MaxThroughput, Chat.Recommended, Chat.RecommendedMeetsTargets, Chat.Frontier);
+SeedRatios();
+Show("Assistant: Llama 3.1 70B FP8 on 8 x H100 SXM, 1024 in / 512 out, TTFT <= 1000 ms, TPOT <= 40 ms", Assistant.Plans, Assistant.Estimate, Assistant.MinLatency, Assistant.MaxThroughput, Assistant.Recommended, Assistant.RecommendedMeetsTargets, Assistant.Frontier);
+Show("Reasoner: DeepSeek-V3 FP8 on 2 x 8 H200 SXM, 4096 in / 1024 out", Reasoner.Plans, Reasoner.Estimate, Reasoner.MinLatency, Reasoner.MaxThroughput, Reasoner.Recommended, Reasoner.RecommendedMeetsTargets, Reasoner.Frontier);
+AnsiConsole.MarkupLine("[grey]Memory in GiB (2^30 bytes) per GPU on the most loaded GPU; capacity is what CUDA reports (datasheet catalog).[/]");
+AnsiConsole.MarkupLine("[grey]Times and throughputs are DeploySpec cost-model estimates, calibrated on published TensorRT-LLM runs (docs/accuracy.md).[/]");
+return 0;
+
+static void Show(string title, IReadOnlyList<PartitionPlan> plans, System.Func<PartitionPlan, int, PerformanceEstimate> estimate,
+    PartitionPlan minLatency, PartitionPlan maxThroughput, PartitionPlan recommended, bool meetsTargets, IReadOnlyList<FrontierPoint> frontier)
+{
+    AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
+    var table = new Table().Border(TableBorder.Rounded);
+    table.AddColumn(new TableColumn("plan").NoWrap());
+    foreach (var column in new[] { "weights GiB", "KV GiB", "act. GiB", "reserve GiB", "max in flight", "TTFT ms @1", "tok/s/user @1", "tok/s @max", "tok/s/GPU @max" })
+    {
+        table.AddColumn(new TableColumn(column).RightAligned().NoWrap());
+    }
+
+    table.AddColumn(new TableColumn("").NoWrap());
+
+    foreach (var plan in plans)
+    {
+        var one = estimate(plan, 1);
+        var peak = estimate(plan, plan.MaxConcurrency);
+        var m = plan.MemoryPerGpu;
+        var tags = new List<string>();
+        if (plan.Equals(minLatency)) tags.Add("min latency");
+        if (plan.Equals(maxThroughput)) tags.Add("max throughput");
+        if (plan.Equals(recommended)) tags.Add(meetsTargets ? "recommended" : "recommended (misses targets)");
+        table.AddRow(plan.ToString(), F(m.WeightsGiB, 1), F(m.KvCacheGiB, 1), F(m.ActivationsGiB, 1), F(m.ReserveGiB, 1),
+            plan.MaxConcurrency.ToString(CultureInfo.InvariantCulture), F(one.TimeToFirstTokenMs, 0), F(one.OutputTokensPerSecondPerUser, 1),
+            F(peak.OutputTokensPerSecond, 0), F(peak.OutputTokensPerSecondPerGpu, 1), string.Join(", ", tags));
+    }
+
+    AnsiConsole.Write(table);
+    AnsiConsole.MarkupLine($"Min latency: [green]{minLatency}[/] at {F(estimate(minLatency, 1).OutputTokensPerSecondPerUser, 1)} tok/s per user; " +
+                           $"max throughput: [green]{maxThroughput}[/] at {F(estimate(maxThroughput, maxThroughput.MaxConcurrency).OutputTokensPerSecond, 0)} tok/s; " +
+                           $"recommended: [green]{recommended}[/]{(meetsTargets ? "" : " [red](no plan meets the targets)[/]")}");
+    AnsiConsole.MarkupLine("Pareto frontier (tok/s per user -> tok/s per GPU): " + string.Join("  ",
+        frontier.Select(f => $"{f.Plan}@{f.Concurrency}: {F(f.OutputTokensPerSecondPerUser, 1)} -> {F(f.OutputTokensPerSecondPerGpu, 1)}")));
+    AnsiConsole.WriteLine();
+}
+
+static void SeedRatios()
+{
+    var tp8 = Chat.Plans.Single(p => p.TensorParallel == 8 && p.PipelineParallel == 1);
+    var pp8 = Chat.Plans.Single(p => p.TensorParallel == 1 && p.PipelineParallel == 8);
+    double latency = Chat.Estimate(tp8, 1).OutputTokensPerSecondPerUser / Chat.Estimate(pp8, 1).OutputTokensPerSecondPerUser;
+    double throughput = Chat.Estimate(pp8, pp8.MaxConcurrency).OutputTokensPerSecond / Chat.Estimate(tp8, tp8.MaxConcurrency).OutputTokensPerSecond;
+    AnsiConsole.MarkupLine($"[bold]Seed check[/]: TP8 / PP8 per-user speed at one request = [yellow]{F(latency, 2)}x[/] (NVIDIA published 5.6x); " +
+                           $"PP8 / TP8 node throughput at max load = [yellow]{F(throughput, 2)}x[/] (published 1.5x).");
+    AnsiConsole.WriteLine();
+}
+
+static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
