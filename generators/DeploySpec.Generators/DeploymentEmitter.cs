@@ -162,8 +162,10 @@ namespace DeploySpec.Generators
             string weights = c.HasExperts
                 ? Dbl(c.DenseWeightSeconds) + " + " + Dbl(c.ExpertWeightSeconds) + " * (1.0 - " + Math + ".Pow(" + Dbl(c.ExpertMissProbability) + ", m))"
                 : Dbl(c.DenseWeightSeconds);
+            // Adding 0.0 is exact, so terms that vanish for this plan are left out without changing any result.
+            string latency = c.CollectiveLatencySeconds != 0 ? " + " + Dbl(c.CollectiveLatencySeconds) : "";
             w.Line("double stage = " + Math + ".Max(m * " + Dbl(c.GemmSecondsPerSequence) + ", " + weights + ")");
-            w.Line("    + m * " + Dbl(c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + " + " + Dbl(c.CollectiveLatencySeconds) + ";");
+            w.Line("    + m * " + Dbl(c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + latency + ";");
             string hops = c.Stages > 1
                 ? " + " + Dbl(c.Stages - 1) + " * (" + Dbl(c.HopLatencySeconds) + " + m * " + Dbl(c.HopSecondsPerSequence) + ")"
                 : "";

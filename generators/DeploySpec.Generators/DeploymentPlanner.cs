@@ -56,10 +56,11 @@ namespace DeploySpec.Generators
                 p.Plan.MemoryPerGpu.ReserveBytes, p.Plan.MemoryPerGpu.CapacityBytes, p.Coefficients, Summarize(p))).ToEquatableArray();
             int Index(EvaluatedPlan? plan) => plan is null ? 0 : IndexOf(result, plan);
             var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
+            string modelName = spec.Model.Name == model.Type.Name ? model.Type.DisplayName : model.Type.DisplayName + " (" + spec.Model.Name + ")";
             string description = string.Format(CultureInfo.InvariantCulture,
-                "{0} ({1}) on {2} ({3} x {4}, {5} node(s) of {6}), {7} input / {8} output tokens per request, sized for {9}",
-                model.Type.DisplayName, spec.Model.Name, cluster.Type.DisplayName, spec.Cluster.TotalGpus, gpu.Name,
-                spec.Cluster.Nodes, spec.Cluster.GpusPerNode, spec.InputTokens, spec.OutputTokens, spec.Engine);
+                "{0} on {1} ({2} x {3}: {4} node{5} of {6}), {7} input / {8} output tokens per request, memory sized as {9} does",
+                modelName, cluster.Type.DisplayName, spec.Cluster.TotalGpus, gpu.Name, spec.Cluster.Nodes,
+                spec.Cluster.Nodes == 1 ? "" : "s", spec.Cluster.GpusPerNode, spec.InputTokens, spec.OutputTokens, EngineName(spec.Engine));
 
             return new DeploymentEmit(
                 deployment.Type,
@@ -72,6 +73,13 @@ namespace DeploySpec.Generators
                 result.RecommendedMeetsTargets,
                 result.Frontier.Select(f => new FrontierEmit(f.PlanIndex, f.Estimate.Concurrency)).ToEquatableArray());
         }
+
+        public static string EngineName(ServingEngine engine) => engine switch
+        {
+            ServingEngine.TensorRtLlm => "TensorRT-LLM",
+            ServingEngine.Sglang => "SGLang",
+            _ => "vLLM",
+        };
 
         private static int IndexOf(PlanningResult result, EvaluatedPlan plan)
         {

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.IO;
+using System.Reflection;
+using DeploySpec.Engine.Cost;
+using DeploySpec.Engine.Planning;
+using DeploySpec.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace DeploySpec.Generators.Tests;
+
+public class GeneratorBehaviourTests
+{
+    [Fact]
+    public void An_unrelated_edit_reruns_nothing()
+    {
+        var compilation = TestCompilation.Create(Sources.Llama405B, Sources.HgxH200, Sources.Chat);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other { public class Unrelated { public int X => 42; } }"));
+        var rerun = driver.RunGenerators(edited).GetRunResult();
+        GeneratorHarness.AssertAllCached(rerun);
+        Assert.Single(rerun.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void Editing_the_model_replans_the_deployment_that_uses_it()
+    {
+        var compilation = TestCompilation.Create(Sources.Llama405B, Sources.HgxH200, Sources.Chat);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        string before = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+
+        var modelTree = compilation.SyntaxTrees.First();
+        var bf16 = CSharpSyntaxTree.ParseText(Sources.Llama405B.Replace("Precision.Fp8, KvCache", "Precision.Bf16, KvCache"), (CSharpParseOptions)modelTree.Options, modelTree.FilePath);
+        var after = driver.RunGenerators(compilation.ReplaceSyntaxTree(modelTree, bf16)).GetRunResult();
+        string replanned = after.Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.NotEqual(before, replanned);
+        // 810 GB of BF16 weights no longer fit one H200 per pipeline stage pair: PP8 stays, DP2 plans go.
+        Assert.Contains("s_plan0", replanned);
+        Assert.DoesNotContain("1, 4, 2, 1,", replanned);
+        Assert.Contains(after.Results.Single().TrackedSteps[TrackingNames.Plans].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
+    public void Output_is_identical_in_every_culture()
+    {
+        string Generate(string culture)
+        {
+            var previous = CultureInfo.CurrentCulture;
+            try
+            {
+                CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(culture);
+                CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
+                return GeneratorHarness.Run(Sources.DeepSeek).Sources.Single().SourceText.ToString();
+            }
+            finally
+            {
+                CultureInfo.CurrentCulture = previous;
+                CultureInfo.CurrentUICulture = previous;
+            }
+        }
+
+        string invariant = Generate("");
+        Assert.Equal(invariant, Generate("de-DE"));
+        Assert.Equal(invariant, Generate("ar-SA"));
+        Assert.Equal(invariant, Generate("tr-TR"));
+    }
+
+    public static TheoryData<string> InvalidSpecs => new()
+    {
+        // a negative layer count
+        Sources.Llama405B.Replace("Layers = 126", "Layers = -1") + Sources.HgxH200 + Sources.Chat,
+        // heads that do not divide the hidden size and no HeadDim
+        Sources.Llama405B.Replace("AttentionHeads = 128", "AttentionHeads = 100") + Sources.HgxH200 + Sources.Chat,
+        // more active experts than experts
+        Sources.Mixtral.Replace("ActiveExperts = 2", "ActiveExperts = 9"),
+        // a deployment class that is not partial
+        Sources.Llama405B + Sources.HgxH200 + Sources.Chat.Replace("public partial class Chat", "public class Chat"),
+        // a model type without [Model]
+        Sources.HgxH200 + "namespace Acme.Serving { public class Llama405B { } }" + Sources.Chat,
+        // a cluster type that does not exist
+        Sources.Llama405B + Sources.Chat,
+        // does not fit: 810 GB of BF16 weights on 4 x H200
+        Sources.Llama405B.Replace("Weights = Precision.Fp8", "Weights = Precision.Bf16") + Sources.HgxH200.Replace("GpusPerNode = 8", "GpusPerNode = 4") + Sources.Chat,
+        // an impossible pinned plan: TP3 does not divide 128 heads
+        Sources.Llama405B + Sources.HgxH200.Replace("GpusPerNode = 8", "GpusPerNode = 6") + Sources.Chat.Replace("OutputTokens = 128", "OutputTokens = 128, TensorParallel = 3"),
+        // zero output tokens, negative target
+        Sources.Llama405B + Sources.HgxH200 + Sources.Chat.Replace("OutputTokens = 128", "OutputTokens = 0, MaxTimePerOutputTokenMs = -5"),
+        // a generic deployment
+        Sources.Llama405B + Sources.HgxH200 + Sources.Chat.Replace("partial class Chat", "partial class Chat<T>"),
+        // a GPU value outside the catalog
+        Sources.Llama405B + Sources.HgxH200.Replace("Gpu.H200Sxm", "(Gpu)99") + Sources.Chat,
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSpecs))]
+    public void Invalid_or_infeasible_specs_generate_nothing_and_never_throw(string source)
+    {
+        // Split the concatenated snippets into separate files (each starts with a using directive).
+        var parts = source.Split(new[] { "using DeploySpec;" }, StringSplitOptions.RemoveEmptyEntries).Select(p => "using DeploySpec;" + p).ToArray();
+        var compilation = TestCompilation.Create(parts);
+        var driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics); // no CS8785 "generator failed"
+        Assert.Empty(driver.GetRunResult().Results.Single().GeneratedSources);
+        Assert.Null(driver.GetRunResult().Results.Single().Exception);
+    }
+
+    public static TheoryData<string, string> Deployments => new()
+    {
+        { Sources.Llama405B + "\n" + Sources.HgxH200 + "\n" + Sources.Chat, "Acme.Serving.Chat" },
+        { Sources.Mixtral, "Services+Router" },
+        { Sources.DeepSeek, "Acme.Reasoning.Reasoner" },
+        { Sources.Llama70BWithTargets, "Assistant" },
+    };
+
+    /// <summary>
+    /// The emitted evaluators against the engine: every plan, concurrencies from 1 to past capacity (random and
+    /// edge values), all five figures within 1e-9 relative. The emitted assembly is compiled and loaded for real.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Deployments))]
+    public void Emitted_evaluators_agree_with_the_engine(string source, string typeName)
+    {
+        var (type, deployment) = CompileAndLoad(source, typeName);
+        var plans = (IReadOnlyList<PartitionPlan>)type.GetProperty("Plans")!.GetValue(null)!;
+        var estimate = type.GetMethod("Estimate")!.CreateDelegate<Func<PartitionPlan, int, PerformanceEstimate>>();
+        var result = Planner.Plan(deployment);
+        Assert.Equal(result.Plans.Select(p => p.Plan), plans);
+
+        var random = new Random(7);
+        int points = 0;
+        foreach (var evaluated in result.Plans)
+        {
+            int capacity = evaluated.Coefficients.MaxConcurrency;
+            var concurrencies = new List<int> { 1, 2, 3, capacity - 1, capacity, capacity + 1, capacity * 3 };
+            for (int i = 0; i < 40; i++)
+            {
+                concurrencies.Add(1 + random.Next(capacity * 2));
+            }
+
+            foreach (int c in concurrencies.Where(c => c >= 1))
+            {
+                var engine = CostFormula.Evaluate(evaluated.Coefficients, c);
+                var emitted = estimate(evaluated.Plan, c);
+                AssertClose(engine.TimeToFirstTokenMs, emitted.TimeToFirstTokenMs);
+                AssertClose(engine.TimePerOutputTokenMs, emitted.TimePerOutputTokenMs);
+                AssertClose(engine.OutputTokensPerSecond, emitted.OutputTokensPerSecond);
+                AssertClose(engine.OutputTokensPerSecondPerUser, emitted.OutputTokensPerSecondPerUser);
+                AssertClose(engine.OutputTokensPerSecondPerGpu, emitted.OutputTokensPerSecondPerGpu);
+                Assert.Equal(c, emitted.Concurrency);
+                points++;
+            }
+        }
+
+        Assert.True(points >= 40 * result.Plans.Count);
+    }
+
+    [Fact]
+    public void Generated_members_match_the_planner_and_the_evaluator_allocates_nothing()
+    {
+        var (type, deployment) = CompileAndLoad(Sources.Llama405B + "\n" + Sources.HgxH200 + "\n" + Sources.Chat, "Acme.Serving.Chat");
+        var result = Planner.Plan(deployment);
+        Assert.Equal(result.MinLatency!.Plan, type.GetProperty("MinLatency")!.GetValue(null));
+        Assert.Equal(result.MaxThroughput!.Plan, type.GetProperty("MaxThroughput")!.GetValue(null));
+        Assert.Equal(result.Recommended!.Plan, type.GetProperty("Recommended")!.GetValue(null));
+        Assert.Equal(result.RecommendedMeetsTargets, type.GetProperty("RecommendedMeetsTargets")!.GetValue(null));
+        var frontier = (IReadOnlyList<FrontierPoint>)type.GetProperty("Frontier")!.GetValue(null)!;
+        Assert.Equal(result.Frontier.Select(f => (f.Estimate.Concurrency, result.Plans[f.PlanIndex].Plan)), frontier.Select(f => (f.Concurrency, f.Plan)));
+        Assert.Equal("TP8 x PP1 x DP1", result.MinLatency.Plan.ToString());
+
+        var estimate = type.GetMethod("Estimate")!.CreateDelegate<Func<PartitionPlan, int, PerformanceEstimate>>();
+        var plans = (IReadOnlyList<PartitionPlan>)type.GetProperty("Plans")!.GetValue(null)!;
+        double sink = 0;
+        foreach (var plan in plans)
+        {
+            sink += estimate(plan, 1).OutputTokensPerSecond; // warm up (JIT)
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 1; i <= 10_000; i++)
+        {
+            sink += estimate(plans[i % plans.Count], i).OutputTokensPerSecond;
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.True(sink > 0);
+
+        var foreign = new PartitionPlan(3, 1, 1, 1, default, 1);
+        Assert.Throws<ArgumentException>(() => estimate(foreign, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => estimate(plans[0], 0));
+        Assert.Throws<ArgumentNullException>(() => estimate(null!, 1));
+    }
+
+    private static (Type Type, DeploymentSpec Deployment) CompileAndLoad(string source, string typeName)
+    {
+        var run = GeneratorHarness.Run(source.Split(new[] { "using DeploySpec;" }, StringSplitOptions.RemoveEmptyEntries).Select(p => "using DeploySpec;" + p).ToArray());
+        using var stream = new MemoryStream();
+        var emit = run.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        var assembly = Assembly.Load(stream.ToArray());
+        var type = assembly.GetType(typeName, throwOnError: true)!;
+
+        // The same deployment, parsed by the shared parser from the same compilation, for the engine side.
+        var compilation = (CSharpCompilation)run.Output;
+        var symbol = compilation.GetTypeByMetadataName(typeName)!;
+        var attribute = symbol.GetAttributes().Single(a => a.AttributeClass!.ToDisplayString() == Parsing.SpecParser.DeploymentAttributeName);
+        var parsed = Parsing.SpecParser.ParseDeployment(symbol, attribute, default).Declaration;
+        var modelSymbol = (INamedTypeSymbol)attribute.ConstructorArguments[0].Value!;
+        var clusterSymbol = (INamedTypeSymbol)attribute.ConstructorArguments[1].Value!;
+        var model = Parsing.SpecParser.ParseModel(modelSymbol, modelSymbol.GetAttributes().Single(), default).Declaration.Model;
+        var cluster = Parsing.SpecParser.ParseCluster(clusterSymbol, clusterSymbol.GetAttributes().Single(), default).Declaration.Cluster;
+        return (type, parsed.Settings with { Model = model, Cluster = cluster });
+    }
+
+    private static void AssertClose(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Abs(expected), $"engine {expected:R}, emitted {actual:R}");
+}

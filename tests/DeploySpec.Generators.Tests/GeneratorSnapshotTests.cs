@@ -1,0 +1,25 @@
+using DeploySpec.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace DeploySpec.Generators.Tests;
+
+public class GeneratorSnapshotTests
+{
+    [Fact]
+    public void Seed_deployment()
+    {
+        var run = GeneratorHarness.Run(Sources.Llama405B, Sources.HgxH200, Sources.Chat);
+        var source = Assert.Single(run.Sources);
+        Assert.Equal("Acme.Serving.Chat.DeploySpec.g.cs", source.HintName);
+        Snapshot.Verify(source.SourceText.ToString(), source.HintName, nameof(GeneratorSnapshotTests));
+    }
+
+    [Fact]
+    public void Nested_moe_deployment_in_the_global_namespace()
+    {
+        var run = GeneratorHarness.Run(Sources.Mixtral);
+        var source = Assert.Single(run.Sources);
+        Assert.Equal("Services.Router.DeploySpec.g.cs", source.HintName);
+        Snapshot.Verify(source.SourceText.ToString(), source.HintName, nameof(GeneratorSnapshotTests));
+    }
+}
