@@ -11,7 +11,7 @@ namespace DeploySpec.Engine.Calibration
     public sealed record CalibrationPoint(string Label, DeploymentSpec Deployment, double MeasuredOutputTokensPerSecond);
 
     /// <summary>
-    /// The measurements the cost model may be fitted to, and nothing else (docs/calibration/README.md):
+    /// The measurements the cost model may be fitted to, and nothing else (docs/calibration.md):
     /// TensorRT-LLM 0.17 trtllm-bench offline max-throughput runs (FP8 weights and KV, KV fraction 0.95), and the
     /// seed scenario's published ratios for Llama 3.1 405B on one HGX H200.
     /// </summary>

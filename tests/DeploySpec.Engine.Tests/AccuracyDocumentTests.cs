@@ -1,0 +1,20 @@
+using System.IO;
+using DeploySpec.Engine.Calibration;
+using DeploySpec.Engine.Cost;
+using Xunit;
+
+namespace DeploySpec.Engine.Tests;
+
+public class AccuracyDocumentTests
+{
+    [Fact]
+    public void Docs_accuracy_md_is_what_the_current_model_reports()
+    {
+        var report = Calibrator.Report(CalibrationData.TrtLlmOfflineMaxThroughput(), CostCalibration.Default);
+        string expected = AccuracyMarkdown.Write(report);
+        string path = Path.Combine(CalibrationTests.RepositoryRoot(), "docs", "accuracy.md");
+        string actual = File.ReadAllText(path).Replace("\r\n", "\n");
+        Assert.True(expected == actual,
+            "docs/accuracy.md is stale: regenerate it with `dotnet run --project samples/DeploySpec.Samples.Planner -- accuracy > docs/accuracy.md`.");
+    }
+}
