@@ -140,6 +140,8 @@ namespace DeploySpec.Parsing
                 {
                     "InputTokens" => settings with { InputTokens = Int(value) },
                     "OutputTokens" => settings with { OutputTokens = Int(value) },
+                    "MaxContext" => settings with { MaxContext = Int(value) },
+                    "Concurrency" => settings with { Concurrency = Int(value) },
                     "Objective" => settings with { Objective = (Objective)Int(value) },
                     "MaxTimeToFirstTokenMs" => settings with { MaxTimeToFirstTokenMs = Double(value) },
                     "MaxTimePerOutputTokenMs" => settings with { MaxTimePerOutputTokenMs = Double(value) },

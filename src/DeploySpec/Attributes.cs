@@ -3,17 +3,13 @@ using System;
 namespace DeploySpec
 {
     /// <summary>
-    /// Declares a model architecture. Either give the shape here or point <see cref="ConfigFile"/> at a HuggingFace
-    /// <c>config.json</c> added to the project as an <c>AdditionalFiles</c> item; values given here win over the file.
-    /// An integer left at 0 means "not set" (use the default or the file's value).
+    /// Declares a model architecture. An integer left at 0 means "not set" (use the default).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class ModelAttribute : Attribute
     {
         /// <summary>Display name; defaults to the class name.</summary>
         public string? Name { get; set; }
-        /// <summary>Path of a HuggingFace config.json among the project's AdditionalFiles.</summary>
-        public string? ConfigFile { get; set; }
         /// <summary>Transformer blocks (num_hidden_layers).</summary>
         public int Layers { get; set; }
         /// <summary>Model width (hidden_size).</summary>
@@ -97,6 +93,10 @@ namespace DeploySpec
         public int InputTokens { get; set; } = 2048;
         /// <summary>Generated tokens per request.</summary>
         public int OutputTokens { get; set; } = 128;
+        /// <summary>Longest request (prompt + output tokens) the engine must accept, like vLLM's max-model-len; 0 = InputTokens + OutputTokens.</summary>
+        public int MaxContext { get; set; }
+        /// <summary>Requests of InputTokens + OutputTokens the deployment must hold in flight at once; 0 = no requirement.</summary>
+        public int Concurrency { get; set; }
         /// <summary>What to optimise.</summary>
         public Objective Objective { get; set; }
         /// <summary>Time-to-first-token target in milliseconds; 0 = none.</summary>

@@ -116,3 +116,37 @@ public class PlannerTests
             p => Assert.Equal(0, p.Degrees.ExpertParallel % p.Degrees.TensorParallel));
     }
 }
+
+public class ContextAndConcurrencyTests
+{
+    private static DeploymentSpec Llama70BBf16OnTwoH200() =>
+        MemoryModelTests.On(ModelCatalog.Llama31_70B, Gpu.H200Sxm, 2) with { TensorParallel = 2, PipelineParallel = 1 };
+
+    [Fact]
+    public void A_max_context_longer_than_the_kv_cache_does_not_fit()
+    {
+        // ~350k tokens of KV per GPU pair at TP2 (160 KiB per token per GPU).
+        Assert.Single(Planner.Plan(Llama70BBf16OnTwoH200() with { MaxContext = 300_000 }).Plans);
+        var result = Planner.Plan(Llama70BBf16OnTwoH200() with { MaxContext = 500_000 });
+        Assert.Empty(result.Plans);
+        Assert.Contains("one request of 500000 tokens needs", Assert.Single(result.Rejected).Reason);
+    }
+
+    [Fact]
+    public void Max_context_does_not_change_capacity_counted_in_whole_workload_requests()
+    {
+        var plain = Planner.Plan(Llama70BBf16OnTwoH200()).Plans.Single();
+        var longContext = Planner.Plan(Llama70BBf16OnTwoH200() with { MaxContext = 100_000 }).Plans.Single();
+        Assert.Equal(plain.Plan.MaxConcurrency, longContext.Plan.MaxConcurrency);
+    }
+
+    [Fact]
+    public void Plans_that_cannot_hold_the_required_concurrency_are_rejected_with_their_capacity()
+    {
+        var plan = Planner.Plan(Llama70BBf16OnTwoH200()).Plans.Single();
+        Assert.Single(Planner.Plan(Llama70BBf16OnTwoH200() with { Concurrency = plan.Plan.MaxConcurrency }).Plans);
+        var result = Planner.Plan(Llama70BBf16OnTwoH200() with { Concurrency = plan.Plan.MaxConcurrency + 1 });
+        Assert.Empty(result.Plans);
+        Assert.Contains($"holds {plan.Plan.MaxConcurrency} requests", Assert.Single(result.Rejected).Reason);
+    }
+}

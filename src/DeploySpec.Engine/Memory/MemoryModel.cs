@@ -14,10 +14,11 @@ namespace DeploySpec.Engine.Memory
         double CapacityBytes,
         double KvBytesPerTokenPerGpu,
         double KvBytesPerRequestPerGpu,
+        double KvBytesPerContextPerGpu,
         int RequestsPerReplica)
     {
-        /// <summary>True when the weights, the activations, the reserve and one whole request fit.</summary>
-        public bool Fits => RequestsPerReplica >= 1;
+        /// <summary>True when the weights, the activations, the reserve and one request of the longest context fit.</summary>
+        public bool Fits => RequestsPerReplica >= 1 && KvCacheBytes >= KvBytesPerContextPerGpu;
 
         public MemoryPerGpu ToRuntime() => new(
             (long)Math.Round(WeightsBytes), (long)Math.Round(Math.Max(0, KvCacheBytes)), (long)Math.Round(ActivationsBytes),
@@ -86,16 +87,28 @@ namespace DeploySpec.Engine.Memory
 
                 double perToken = ModelMath.KvBytesPerTokenPerGpu(model, layout, stage, tp);
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
+                double perContext = KvBytesPerRequest(model, layout, stage, tp, deployment.ContextTokens, engine.TokensPerKvBlock);
                 int requests = kvPool <= 0 || perRequest <= 0 ? 0 : (int)Math.Min(maxBatch, Math.Floor(kvPool / perRequest));
-                var candidate = new MemoryBreakdown(weights, activations, reserve, kvPool, capacity, perToken, perRequest, requests);
-                if (worst is null || candidate.RequestsPerReplica < worst.RequestsPerReplica ||
-                    (candidate.RequestsPerReplica == worst.RequestsPerReplica && candidate.WeightsBytes > worst.WeightsBytes))
+                var candidate = new MemoryBreakdown(weights, activations, reserve, kvPool, capacity, perToken, perRequest, perContext, requests);
+                if (worst is null || IsMoreLoaded(candidate, worst))
                 {
                     worst = candidate;
                 }
             }
 
             return worst!;
+        }
+
+        /// <summary>A stage that does not fit beats one that does; then fewer requests; then more weights.</summary>
+        private static bool IsMoreLoaded(MemoryBreakdown candidate, MemoryBreakdown worst)
+        {
+            if (candidate.Fits != worst.Fits)
+            {
+                return !candidate.Fits;
+            }
+
+            return candidate.RequestsPerReplica < worst.RequestsPerReplica ||
+                   (candidate.RequestsPerReplica == worst.RequestsPerReplica && candidate.WeightsBytes > worst.WeightsBytes);
         }
 
         /// <summary>The batch limit in force: the deployment's, else the engine's default.</summary>

@@ -64,6 +64,15 @@ namespace DeploySpec.Engine.Planning
                     continue;
                 }
 
+                int capacity = memory.RequestsPerReplica * degrees.DataParallel;
+                if (deployment.Concurrency > 0 && capacity < deployment.Concurrency)
+                {
+                    rejected.Add(new RejectedPlan(degrees, Format(
+                        "holds {0} requests of {1} tokens at once ({2:0.0} GiB of KV per GPU), Concurrency requires {3}",
+                        capacity, deployment.TokensPerRequest, memory.KvCacheBytes / Units.BytesPerGiB, deployment.Concurrency)));
+                    continue;
+                }
+
                 plans.Add(Evaluate(deployment, degrees, memory, calibration));
             }
 
@@ -258,7 +267,7 @@ namespace DeploySpec.Engine.Planning
 
             return Format(
                 "one request of {0} tokens needs {1:0.00} GiB of KV per GPU, only {2:0.00} GiB left after weights {3:0.0} GiB (free {4:0.00} GiB)",
-                deployment.TokensPerRequest, memory.KvBytesPerRequestPerGpu / GiB, memory.KvCacheBytes / GiB, memory.WeightsBytes / GiB, free / GiB);
+                deployment.ContextTokens, memory.KvBytesPerContextPerGpu / GiB, memory.KvCacheBytes / GiB, memory.WeightsBytes / GiB, free / GiB);
         }
 
         private static int CompareForObjective(Objective objective, EvaluatedPlan a, EvaluatedPlan b)

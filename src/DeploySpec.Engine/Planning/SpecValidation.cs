@@ -44,6 +44,16 @@ namespace DeploySpec.Engine.Planning
             var problems = new List<SpecProblem>();
             Range(problems, nameof(DeploymentSpec.InputTokens), deployment.InputTokens, 1, MaxTokens);
             Range(problems, nameof(DeploymentSpec.OutputTokens), deployment.OutputTokens, 1, MaxTokens);
+            Range(problems, nameof(DeploymentSpec.MaxContext), deployment.MaxContext, 0, MaxTokens);
+            Range(problems, nameof(DeploymentSpec.Concurrency), deployment.Concurrency, 0, 100_000_000);
+            if (deployment.MaxContext > 0 && deployment.InputTokens > 0 && deployment.OutputTokens > 0 &&
+                deployment.MaxContext < (long)deployment.InputTokens + deployment.OutputTokens)
+            {
+                problems.Add(new SpecProblem(nameof(DeploymentSpec.MaxContext), Format(
+                    "MaxContext {0} is shorter than one request of InputTokens + OutputTokens = {1}",
+                    deployment.MaxContext, (long)deployment.InputTokens + deployment.OutputTokens)));
+            }
+
             Range(problems, nameof(DeploymentSpec.TensorParallel), deployment.TensorParallel, 0, MaxGpusPerNode * MaxNodes);
             Range(problems, nameof(DeploymentSpec.PipelineParallel), deployment.PipelineParallel, 0, MaxGpusPerNode * MaxNodes);
             Range(problems, nameof(DeploymentSpec.ExpertParallel), deployment.ExpertParallel, 0, MaxGpusPerNode * MaxNodes);

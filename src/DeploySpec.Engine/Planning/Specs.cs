@@ -23,6 +23,8 @@ namespace DeploySpec.Engine.Planning
         public ClusterSpec Cluster { get; init; } = new();
         public int InputTokens { get; init; } = 2048;
         public int OutputTokens { get; init; } = 128;
+        public int MaxContext { get; init; }
+        public int Concurrency { get; init; }
         public Objective Objective { get; init; }
         public double MaxTimeToFirstTokenMs { get; init; }
         public double MaxTimePerOutputTokenMs { get; init; }
@@ -35,6 +37,9 @@ namespace DeploySpec.Engine.Planning
 
         /// <summary>Tokens one request holds in the KV cache at its end.</summary>
         public int TokensPerRequest => InputTokens + OutputTokens;
+
+        /// <summary>The longest request the engine must accept: MaxContext, or InputTokens + OutputTokens.</summary>
+        public int ContextTokens => MaxContext > 0 ? MaxContext : TokensPerRequest;
     }
 
     /// <summary>The parallel degrees of a candidate plan.</summary>
