@@ -83,7 +83,6 @@ namespace DeploySpec.Parsing
             }
 
             var problems = ImmutableArray.CreateBuilder<ParseProblem>();
-            AddTypeProblems(type, attribute, problems, cancellationToken);
             foreach (var problem in ModelValidation.Validate(model))
             {
                 problems.Add(new ParseProblem(ProblemKind.InvalidModel, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
@@ -116,7 +115,6 @@ namespace DeploySpec.Parsing
             }
 
             var problems = ImmutableArray.CreateBuilder<ParseProblem>();
-            AddTypeProblems(type, attribute, problems, cancellationToken);
             foreach (var problem in SpecValidation.Validate(cluster))
             {
                 problems.Add(new ParseProblem(ProblemKind.InvalidCluster, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
@@ -192,13 +190,14 @@ namespace DeploySpec.Parsing
             return referenced.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         }
 
+        /// <summary>Generated members go on deployments: they must be partial (with their enclosing types) and not generic.</summary>
         private static void AddTypeProblems(INamedTypeSymbol type, AttributeData attribute, ImmutableArray<ParseProblem>.Builder problems, CancellationToken cancellationToken)
         {
             var location = type.Locations.FirstOrDefault() ?? Location.None;
             var spec = Describe(type);
             if (spec.IsGeneric)
             {
-                problems.Add(new ParseProblem(ProblemKind.Generic, "", $"'{spec.DisplayName}' is generic; DeploySpec declarations must be non-generic classes", location));
+                problems.Add(new ParseProblem(ProblemKind.Generic, "", $"'{spec.DisplayName}' is generic; a deployment must be a non-generic class", location));
             }
 
             if (!spec.IsPartial || spec.ContainingTypes.Any(c => !c.IsPartial))

@@ -46,12 +46,19 @@ public class ParserTests
     }
 
     [Fact]
-    public void Non_partial_and_generic_declarations_are_problems()
+    public void Non_partial_and_generic_deployments_are_problems_but_models_and_clusters_need_not_be_partial()
     {
-        var compilation = TestCompilation.Create("using DeploySpec; [Cluster(Gpu = Gpu.B200)] public class Plain { } public partial class Outer { [Cluster] public partial class G<T> { } }");
+        var compilation = TestCompilation.Create(Sources.Llama405B, """
+            using DeploySpec;
+            [Cluster(Gpu = Gpu.B200)] public class Plain { }
+            [Deployment(typeof(Acme.Serving.Llama405B), typeof(Plain))] public class NotPartial { }
+            public partial class Outer { [Deployment(typeof(Acme.Serving.Llama405B), typeof(Plain))] public partial class G<T> { } }
+            """);
         var plain = compilation.GetTypeByMetadataName("Plain")!;
-        Assert.Contains(SpecParser.ParseCluster(plain, plain.GetAttributes().Single(), default).Problems, p => p.Kind == ProblemKind.NotPartial);
+        Assert.True(SpecParser.ParseCluster(plain, plain.GetAttributes().Single(), default).IsValid);
+        var notPartial = compilation.GetTypeByMetadataName("NotPartial")!;
+        Assert.Contains(SpecParser.ParseDeployment(notPartial, notPartial.GetAttributes().Single(), default).Problems, p => p.Kind == ProblemKind.NotPartial);
         var generic = compilation.GetTypeByMetadataName("Outer+G`1")!;
-        Assert.Contains(SpecParser.ParseCluster(generic, generic.GetAttributes().Single(), default).Problems, p => p.Kind == ProblemKind.Generic);
+        Assert.Contains(SpecParser.ParseDeployment(generic, generic.GetAttributes().Single(), default).Problems, p => p.Kind == ProblemKind.Generic);
     }
 }

@@ -35,6 +35,24 @@ namespace DeploySpec.Engine.Hardware
             _ => 0.0,
         };
 
+        /// <summary>The link's name as people write it.</summary>
+        public static string DisplayName(Link link) => link switch
+        {
+            Link.NvLink3 => "NVLink 3",
+            Link.NvLink4 => "NVLink 4",
+            Link.NvLink5 => "NVLink 5",
+            Link.NvLinkBridge => "NVLink bridge",
+            Link.NvLinkBridge4Way => "4-way NVLink bridge",
+            Link.PcieGen4 => "PCIe Gen4",
+            Link.PcieGen5 => "PCIe Gen5",
+            Link.PcieGen6 => "PCIe Gen6",
+            Link.InfinityFabric => "Infinity Fabric",
+            Link.InfiniBandNdr => "InfiniBand NDR",
+            Link.InfiniBandXdr => "InfiniBand XDR",
+            Link.Ethernet200G => "200 Gb Ethernet",
+            _ => link.ToString(),
+        };
+
         /// <summary>True for links between nodes.</summary>
         public static bool IsNetwork(Link link) =>
             link is Link.InfiniBandNdr or Link.InfiniBandXdr or Link.Ethernet200G;

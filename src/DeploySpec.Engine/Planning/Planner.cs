@@ -22,8 +22,21 @@ namespace DeploySpec.Engine.Planning
         public override string ToString() => Degrees.ToString();
     }
 
-    /// <summary>A candidate that is not a plan, and why.</summary>
-    public sealed record RejectedPlan(Degrees Degrees, string Reason);
+    /// <summary>Why a candidate is not a plan.</summary>
+    public enum RejectionKind
+    {
+        /// <summary>The degrees cannot split this model (heads, layers, experts).</summary>
+        Partition,
+        /// <summary>Weights, activations and reserve exceed a GPU.</summary>
+        Memory,
+        /// <summary>What is left for the KV cache cannot hold one request of the longest context.</summary>
+        Context,
+        /// <summary>It fits, but holds fewer requests than the deployment's Concurrency.</summary>
+        Concurrency,
+    }
+
+    /// <summary>A candidate that is not a plan, and why (with its memory when it got that far).</summary>
+    public sealed record RejectedPlan(Degrees Degrees, RejectionKind Kind, string Reason, MemoryBreakdown? Memory = null);
 
     /// <summary>A Pareto-optimal operating point: a plan (index into Plans) at a concurrency.</summary>
     public sealed record FrontierEntry(int PlanIndex, PerformanceEstimate Estimate);
@@ -60,16 +73,17 @@ namespace DeploySpec.Engine.Planning
                 var memory = MemoryModel.PerGpu(deployment, degrees);
                 if (!memory.Fits)
                 {
-                    rejected.Add(new RejectedPlan(degrees, DescribeMisfit(deployment, memory)));
+                    var kind = memory.KvCacheBytes <= 0 ? RejectionKind.Memory : RejectionKind.Context;
+                    rejected.Add(new RejectedPlan(degrees, kind, DescribeMisfit(deployment, memory), memory));
                     continue;
                 }
 
                 int capacity = memory.RequestsPerReplica * degrees.DataParallel;
                 if (deployment.Concurrency > 0 && capacity < deployment.Concurrency)
                 {
-                    rejected.Add(new RejectedPlan(degrees, Format(
+                    rejected.Add(new RejectedPlan(degrees, RejectionKind.Concurrency, Format(
                         "holds {0} requests of {1} tokens at once ({2:0.0} GiB of KV per GPU), Concurrency requires {3}",
-                        capacity, deployment.TokensPerRequest, memory.KvCacheBytes / Units.BytesPerGiB, deployment.Concurrency)));
+                        capacity, deployment.TokensPerRequest, memory.KvCacheBytes / Units.BytesPerGiB, deployment.Concurrency), memory));
                     continue;
                 }
 
@@ -164,13 +178,13 @@ namespace DeploySpec.Engine.Planning
                     int dp = total / (tp * pp);
                     if (tpProblem != null)
                     {
-                        rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, 1), tpProblem));
+                        rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, 1), RejectionKind.Partition, tpProblem));
                         continue;
                     }
 
                     if (pp > model.Layers)
                     {
-                        rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, 1), Format("PP{0} exceeds the {1} layers", pp, model.Layers)));
+                        rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, 1), RejectionKind.Partition, Format("PP{0} exceeds the {1} layers", pp, model.Layers)));
                         continue;
                     }
 
@@ -179,7 +193,7 @@ namespace DeploySpec.Engine.Planning
                         string? epProblem = ExpertParallelProblem(model, tp, dp, ep);
                         if (epProblem != null)
                         {
-                            rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, ep), epProblem));
+                            rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, ep), RejectionKind.Partition, epProblem));
                             continue;
                         }
 

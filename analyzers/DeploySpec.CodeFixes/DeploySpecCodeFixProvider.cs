@@ -1,0 +1,162 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DeploySpec.Analyzers;
+using DeploySpec.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
+using Fix = DeploySpec.Analyzers.DeploySpecAnalyzer.Fix;
+
+namespace DeploySpec.CodeFixes
+{
+    /// <summary>
+    /// Repairs what the analyzers find: pin the best plan that fits; switch the model to FP8 weights and KV cache
+    /// (or just the KV cache); scale the cluster to the smallest size that fits. The numbers come from the
+    /// diagnostic's properties (computed by the analyzer with the engine), so a fix never re-plans.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DeploySpecCodeFixProvider)), Shared]
+    public sealed class DeploySpecCodeFixProvider : CodeFixProvider
+    {
+        public const string PinPlanKey = "DeploySpec.PinPlan";
+        public const string UseFp8Key = "DeploySpec.UseFp8";
+        public const string UseFp8KvCacheKey = "DeploySpec.UseFp8KvCache";
+        public const string ScaleClusterKey = "DeploySpec.ScaleCluster";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
+            Descriptors.FitsNoPlan.Id, Descriptors.PinnedPlanDoesNotFit.Id, Descriptors.KvCacheTooSmall.Id,
+            Descriptors.TensorParallelSplitsNoHeads.Id, Descriptors.ExpertParallelSplitsNoExperts.Id,
+            Descriptors.PinnedDegreesDoNotFitCluster.Id);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var attribute = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeSyntax>();
+                if (attribute is null)
+                {
+                    continue;
+                }
+
+                var p = diagnostic.Properties;
+                if (p.TryGetValue(Fix.TensorParallel, out var tp) && p.TryGetValue(Fix.PipelineParallel, out var pp) &&
+                    p.TryGetValue(Fix.ExpertParallel, out var ep) && tp is not null && pp is not null && ep is not null)
+                {
+                    p.TryGetValue(Fix.PlanLabel, out var label);
+                    context.RegisterCodeFix(CodeAction.Create(
+                        "Pin the best plan that fits (" + label + ")",
+                        ct => PinAsync(context.Document, attribute, tp, pp, ep, ct),
+                        PinPlanKey), diagnostic);
+                }
+
+                if (p.ContainsKey(Fix.Fp8))
+                {
+                    context.RegisterCodeFix(CodeAction.Create(
+                        "Use FP8 weights and KV cache in the model",
+                        ct => EditReferencedAsync(context.Document, attribute, 0, SpecParser.ModelAttributeName,
+                            a => SetNamed(SetNamed(a, "Weights", Precision("Fp8")), "KvCache", Precision("Fp8")), ct),
+                        UseFp8Key), diagnostic);
+                }
+                else if (p.ContainsKey(Fix.Fp8KvCache))
+                {
+                    context.RegisterCodeFix(CodeAction.Create(
+                        "Use an FP8 KV cache in the model",
+                        ct => EditReferencedAsync(context.Document, attribute, 0, SpecParser.ModelAttributeName,
+                            a => SetNamed(a, "KvCache", Precision("Fp8")), ct),
+                        UseFp8KvCacheKey), diagnostic);
+                }
+
+                if (p.TryGetValue(Fix.Nodes, out var nodes) && p.TryGetValue(Fix.GpusPerNode, out var perNode) && nodes is not null && perNode is not null)
+                {
+                    context.RegisterCodeFix(CodeAction.Create(
+                        "Scale the cluster to " + nodes + (nodes == "1" ? " node" : " nodes") + " of " + perNode + " GPUs",
+                        ct => EditReferencedAsync(context.Document, attribute, 1, SpecParser.ClusterAttributeName,
+                            a => SetNamed(SetNamed(a, "GpusPerNode", Number(perNode)), "Nodes", Number(nodes)), ct),
+                        ScaleClusterKey), diagnostic);
+                }
+            }
+        }
+
+        private static async Task<Document> PinAsync(Document document, AttributeSyntax attribute, string tp, string pp, string ep, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var updated = SetNamed(SetNamed(attribute, "TensorParallel", Number(tp)), "PipelineParallel", Number(pp));
+            bool hasEp = attribute.ArgumentList?.Arguments.Any(a => a.NameEquals?.Name.Identifier.ValueText == "ExpertParallel") == true;
+            if (ep != "1" || hasEp)
+            {
+                updated = SetNamed(updated, "ExpertParallel", Number(ep));
+            }
+
+            return document.WithSyntaxRoot(root!.ReplaceNode(attribute, updated));
+        }
+
+        /// <summary>Edits the [Model] or [Cluster] attribute of the type named by typeof() argument <paramref name="index"/>, wherever it is declared.</summary>
+        private static async Task<Solution> EditReferencedAsync(Document document, AttributeSyntax deployment, int index, string attributeName,
+            System.Func<AttributeSyntax, AttributeSyntax> edit, CancellationToken cancellationToken)
+        {
+            var solution = document.Project.Solution;
+            var semantic = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var positional = deployment.ArgumentList?.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+            if (semantic is null || positional is null || positional.Count <= index || positional[index].Expression is not TypeOfExpressionSyntax typeOf ||
+                semantic.GetSymbolInfo(typeOf.Type, cancellationToken).Symbol is not INamedTypeSymbol target)
+            {
+                return solution;
+            }
+
+            foreach (var reference in target.DeclaringSyntaxReferences)
+            {
+                if (await reference.GetSyntaxAsync(cancellationToken).ConfigureAwait(false) is not TypeDeclarationSyntax declaration)
+                {
+                    continue;
+                }
+
+                var targetDocument = solution.GetDocument(declaration.SyntaxTree);
+                var targetSemantic = targetDocument is null ? null : await targetDocument.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+                var attribute = declaration.AttributeLists.SelectMany(l => l.Attributes).FirstOrDefault(a =>
+                    targetSemantic?.GetSymbolInfo(a, cancellationToken).Symbol?.ContainingType?.ToDisplayString() == attributeName);
+                if (targetDocument is null || attribute is null)
+                {
+                    continue;
+                }
+
+                var root = await targetDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+                return solution.WithDocumentSyntaxRoot(targetDocument.Id, root!.ReplaceNode(attribute, edit(attribute)));
+            }
+
+            return solution;
+        }
+
+        /// <summary>Sets <c>name = value</c> in an attribute's argument list, replacing an existing value.</summary>
+        public static AttributeSyntax SetNamed(AttributeSyntax attribute, string name, ExpressionSyntax value)
+        {
+            var list = attribute.ArgumentList ?? SyntaxFactory.AttributeArgumentList();
+            var existing = list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+            if (existing is not null)
+            {
+                return attribute.WithArgumentList(list.ReplaceNode(existing, existing.WithExpression(value.WithTriviaFrom(existing.Expression))));
+            }
+
+            var argument = SyntaxFactory.AttributeArgument(SyntaxFactory.NameEquals(name), null, value);
+            return attribute.WithArgumentList(list.AddArguments(argument));
+        }
+
+        private static ExpressionSyntax Number(string value) =>
+            SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
+
+        private static ExpressionSyntax Precision(string member) =>
+            SyntaxFactory.ParseExpression("global::DeploySpec.Precision." + member).WithAdditionalAnnotations(Simplifier.Annotation);
+    }
+}

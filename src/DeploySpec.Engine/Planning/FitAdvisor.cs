@@ -1,0 +1,92 @@
+using System;
+using DeploySpec.Engine.Memory;
+using DeploySpec.Engine.Models;
+
+namespace DeploySpec.Engine.Planning
+{
+    /// <summary>The arithmetic that proves a deployment cannot fit, and what would make it fit.</summary>
+    public sealed record FitReport(
+        double WeightBytes,
+        double OneRequestKvBytes,
+        double UsableBytesPerGpu,
+        int Gpus,
+        ClusterSpec? SmallestFittingCluster,
+        bool FitsWithFp8,
+        bool FitsWithFp8KvCache)
+    {
+        /// <summary>Weights plus the KV cache of one request of the longest context, over the whole model.</summary>
+        public double WeightAndOneRequestBytes => WeightBytes + OneRequestKvBytes;
+
+        /// <summary>What all the cluster's GPUs offer after the engine's reserve and activations.</summary>
+        public double ClusterUsableBytes => UsableBytesPerGpu * Gpus;
+    }
+
+    public static class FitAdvisor
+    {
+        /// <summary>Largest cluster the search for a fitting one will consider, in nodes.</summary>
+        public const int MaxNodesSearched = 1024;
+
+        public static FitReport Analyze(DeploymentSpec deployment)
+        {
+            var model = deployment.Model;
+            var single = StageLayout.Create(model.Layers, 1);
+            double weights = ModelMath.TotalWeightBytes(model);
+            double kv = ModelMath.KvBytesPerSequencePerGpu(model, single, 0, 1, deployment.ContextTokens);
+            var probe = MemoryModel.PerGpu(deployment, new Degrees(1, 1, 1, 1));
+            double usable = probe.CapacityBytes - probe.ReserveBytes - probe.ActivationsBytes;
+
+            var unpinned = Unpinned(deployment);
+            bool fp8 = Units.BytesPerElement(model.Weights) > 1.0 &&
+                       Planner.Plan(unpinned with { Model = model with { Weights = Precision.Fp8, KvCache = Smaller(model.KvCache, Precision.Fp8) } }).HasPlans;
+            bool fp8Kv = Units.BytesPerElement(model.KvCache) > 1.0 &&
+                         Planner.Plan(deployment with { Model = model with { KvCache = Precision.Fp8 } }).HasPlans;
+            return new FitReport(weights, kv, usable, deployment.Cluster.TotalGpus, SmallestFittingCluster(deployment), fp8, fp8Kv);
+        }
+
+        /// <summary>
+        /// The smallest cluster of the same GPU that has a plan (pins ignored): a single node grows to the GPU's
+        /// scale-up domain first, then nodes are added. Null when nothing up to <see cref="MaxNodesSearched"/> nodes fits.
+        /// </summary>
+        public static ClusterSpec? SmallestFittingCluster(DeploymentSpec deployment)
+        {
+            var unpinned = Unpinned(deployment);
+            var cluster = deployment.Cluster;
+            if (cluster.Nodes == 1)
+            {
+                int domain = Math.Max(cluster.GpusPerNode, Hardware.GpuCatalog.Get(cluster.Gpu).ScaleUpDomainGpus);
+                for (int g = 1; g <= domain; g++)
+                {
+                    var candidate = cluster with { GpusPerNode = g, Nodes = 1 };
+                    if (Planner.Plan(unpinned with { Cluster = candidate }).HasPlans)
+                    {
+                        return candidate;
+                    }
+                }
+
+                cluster = cluster with { GpusPerNode = domain };
+            }
+
+            // Skip node counts whose memory cannot even hold the weights once.
+            var probe = MemoryModel.PerGpu(unpinned with { Cluster = cluster }, new Degrees(1, 1, 1, 1));
+            double usable = Math.Max(1.0, probe.CapacityBytes - probe.ReserveBytes - probe.ActivationsBytes);
+            int start = Math.Max(1, (int)Math.Min(MaxNodesSearched, Math.Floor(ModelMath.TotalWeightBytes(deployment.Model) / (usable * cluster.GpusPerNode))));
+            for (int nodes = start; nodes <= MaxNodesSearched; nodes++)
+            {
+                var candidate = cluster with { Nodes = nodes };
+                if (Planner.Plan(unpinned with { Cluster = candidate }).HasPlans)
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The deployment with its pinned degrees cleared (the planner searches them).</summary>
+        public static DeploymentSpec Unpinned(DeploymentSpec deployment) =>
+            deployment with { TensorParallel = 0, PipelineParallel = 0, ExpertParallel = 0 };
+
+        private static Precision Smaller(Precision current, Precision proposed) =>
+            Units.BytesPerElement(current) <= Units.BytesPerElement(proposed) ? current : proposed;
+    }
+}

@@ -1,0 +1,111 @@
+using Xunit;
+using static DeploySpec.Analyzers.Tests.Verify;
+
+namespace DeploySpec.Analyzers.Tests;
+
+public class SpecificationTests
+{
+    private const string Cluster = "[Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 8)] public partial class HgxH200 { }";
+
+    [Fact]
+    public async Task A_valid_deployment_has_no_diagnostics()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248,
+                   VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)]
+            public partial class Llama405B { }
+            [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 1)]
+            public partial class HgxH200 { }
+            [Deployment(typeof(Llama405B), typeof(HgxH200), InputTokens = 2048, OutputTokens = 128)]
+            public partial class Chat { }
+            """);
+    }
+
+    [Fact]
+    public async Task Negative_layer_count_is_flagged_at_its_argument()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model({|#0:Layers = -4|}, HiddenSize = 4096, AttentionHeads = 32, IntermediateSize = 14336, VocabSize = 32000)]
+            public partial class Broken { }
+            """,
+            Diagnostic(Descriptors.InvalidModel).WithLocation(0).WithArguments("Broken", "Layers must be positive, but is -4"));
+    }
+
+    [Fact]
+    public async Task Hidden_size_not_divisible_by_heads_without_head_dim()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4000, {|#0:AttentionHeads = 48|}, IntermediateSize = 14336, VocabSize = 32000)]
+            public partial class Odd { }
+            """,
+            Diagnostic(Descriptors.InvalidModel).WithLocation(0)
+                .WithArguments("Odd", "HiddenSize 4000 is not divisible by AttentionHeads 48; set HeadDim explicitly"));
+    }
+
+    [Fact]
+    public async Task More_active_experts_than_experts()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336,
+                   VocabSize = 32000, Experts = 8, {|#0:ActiveExperts = 10|})]
+            public partial class Moe { }
+            """,
+            Diagnostic(Descriptors.InvalidModel).WithLocation(0).WithArguments("Moe", "ActiveExperts 10 exceeds Experts 8"));
+    }
+
+    [Fact]
+    public async Task Cluster_and_deployment_values_are_checked()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256)]
+            public partial class Llama8B { }
+            [Cluster(Gpu = Gpu.H100Sxm, {|#0:GpusPerNode = 0|})]
+            public partial class Empty { }
+            [Cluster(Gpu = Gpu.H100Sxm)]
+            public partial class One { }
+            [Deployment(typeof(Llama8B), typeof(One), {|#1:OutputTokens = 0|}, {|#2:MaxTimePerOutputTokenMs = -1|})]
+            public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.InvalidCluster).WithLocation(0).WithArguments("Empty", "GpusPerNode must be between 1 and 1024, but is 0"),
+            Diagnostic(Descriptors.InvalidDeployment).WithLocation(1).WithArguments("Chat", "OutputTokens must be between 1 and 10000000, but is 0"),
+            Diagnostic(Descriptors.InvalidDeployment).WithLocation(2).WithArguments("Chat", "MaxTimePerOutputTokenMs must be a finite number of milliseconds >= 0 (0 = no target), but is -1"));
+    }
+
+    [Fact]
+    public async Task Deployment_whose_model_type_lacks_the_attribute()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            public class NotAModel { }
+            {{Cluster}}
+            [Deployment({|#0:typeof(NotAModel)|}, typeof(HgxH200))]
+            public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.ModelTypeWithoutAttribute).WithLocation(0).WithArguments("Chat", "'NotAModel' is used as the model but is not marked [Model]"));
+    }
+
+    [Fact]
+    public async Task Deployment_that_is_not_partial()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256)]
+            public class Llama8B { }
+            {{Cluster}}
+            [Deployment(typeof(Llama8B), typeof(HgxH200))]
+            public class {|#0:Chat|} { }
+            """,
+            Diagnostic(Descriptors.NotPartial).WithLocation(0).WithArguments("Chat", "'Chat' and the types that contain it must be partial so DeploySpec can add the planned members"));
+    }
+
+    [Fact]
+    public async Task A_compilation_without_DeploySpec_gets_no_analysis()
+    {
+        await AnalyzerAsync("public class Model { } public class Cluster { }");
+    }
+}

@@ -1,0 +1,151 @@
+using Xunit;
+using static DeploySpec.Analyzers.Tests.Verify;
+
+namespace DeploySpec.Analyzers.Tests;
+
+public class CapacityTests
+{
+    internal const string Llama70B = "[Model(Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256)] public partial class Llama70B { }";
+    internal const string Llama405BFp8 = "[Model(Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)] public partial class Llama405B { }";
+    internal const string Llama405BBf16 = "[Model(Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248, VocabSize = 128256)] public partial class Llama405B { }";
+
+    [Fact]
+    public async Task Llama70B_bf16_on_one_H200_fits_no_plan_and_says_why()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{Llama70B}}
+            [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 1)] public partial class OneH200 { }
+            [Deployment(typeof(Llama70B), {|#0:typeof(OneH200)|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithArguments("Chat", "Llama70B", "OneH200",
+                "141.1 GB (131.4 GiB) of BF16 weights, 132.1 GiB with the KV cache of one 2176-token request, against 1 x H200 SXM 141GB " +
+                "offering 121.7 GiB usable (121.66 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
+                "has 2 GPUs (1 node of 2); FP8 weights and KV cache would fit this cluster"));
+    }
+
+    [Fact]
+    public async Task Llama405B_bf16_on_four_H200_fits_no_plan_and_names_the_smallest_cluster()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{Llama405BBf16}}
+            [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 4)] public partial class FourH200 { }
+            [Deployment(typeof(Llama405B), {|#0:typeof(FourH200)|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithArguments("Chat", "Llama405B", "FourH200",
+                "811.7 GB (756.0 GiB) of BF16 weights, 757.0 GiB with the KV cache of one 2176-token request, against 4 x H200 SXM 141GB " +
+                "offering 479.7 GiB usable (119.91 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
+                "has 7 GPUs (1 node of 7); FP8 weights and KV cache would fit this cluster"));
+    }
+
+    [Fact]
+    public async Task A_pinned_plan_that_overflows_H200_memory_shows_the_per_gpu_breakdown()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{Llama405BFp8}}
+            [Cluster(Gpu = Gpu.H200Sxm)] public partial class HgxH200 { }
+            [Deployment(typeof(Llama405B), typeof(HgxH200), {|#0:TensorParallel = 2|}, PipelineParallel = 1)] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.PinnedPlanDoesNotFit).WithLocation(0).WithArguments("Chat", "TP2 x PP1 x DP4", "H200 SXM 141GB",
+                "per GPU weights 191.0 GiB + activations 3.3 GiB + reserve 16.2 GiB = 210.5 GiB exceed its 140.40 GiB; the best plan that fits is TP1 x PP8 x DP1"));
+    }
+
+    [Fact]
+    public async Task Concurrency_beyond_every_plans_kv_cache()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{Llama70B}}
+            [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 2)] public partial class TwoH200 { }
+            [Deployment(typeof(Llama70B), typeof(TwoH200), {|#0:Concurrency = 2000|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.KvCacheTooSmall).WithLocation(0).WithArguments("Chat",
+                "no plan holds Concurrency = 2000 requests of 2176 tokens at once: the most any plan holds is 169 (TP2 x PP1 x DP1, 56.3 GiB of KV cache per GPU at 160.0 KiB per token); " +
+                "the smallest cluster of this GPU that fits has 16 GPUs (2 nodes of 8)"));
+    }
+
+    [Fact]
+    public async Task A_context_longer_than_the_kv_cache()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{Llama70B}}
+            [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 2)] public partial class TwoH200 { }
+            [Deployment(typeof(Llama70B), typeof(TwoH200), {|#0:MaxContext = 1000000|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.KvCacheTooSmall).WithLocation(0).WithArguments("Chat",
+                "one request of MaxContext = 1000000 tokens needs 152.59 GiB of KV cache per GPU, but the roomiest plan (TP2 x PP1 x DP1) has 56.29 GiB, 368895 tokens; " +
+                "the smallest cluster of this GPU that fits has 4 GPUs (1 node of 4)"));
+    }
+}
+
+public class PartitionTests
+{
+    [Fact]
+    public async Task Pinned_degrees_are_checked_one_by_one()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{CapacityTests.Llama405BFp8}}
+            [Cluster(Gpu = Gpu.H200Sxm)] public partial class HgxH200 { }
+            [Deployment(typeof(Llama405B), typeof(HgxH200), {|#0:{|#1:TensorParallel = 16|}|}, {|#2:PipelineParallel = 5|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithArguments("Chat",
+                "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 31.5 KiB of KV per token per GPU instead of 15.8 KiB, 252.0 KiB per token more across the TP group"),
+            Diagnostic(Descriptors.PinnedDegreesDoNotFitCluster).WithLocation(1).WithArguments("Chat",
+                "TP16 does not divide the cluster's 8 GPUs; the best plan that fits is TP1 x PP8 x DP1"),
+            Diagnostic(Descriptors.UnevenStages).WithLocation(2).WithArguments("Chat",
+                "PP5 does not divide the 126 layers: stages hold 25 to 26 layers, and the slowest stage (26 layers) sets the pace, 3.2% slower than an even split of 25.20"));
+    }
+
+    [Fact]
+    public async Task Tensor_parallelism_that_splits_no_heads()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 40, HiddenSize = 5120, AttentionHeads = 40, KeyValueHeads = 8, IntermediateSize = 13824, VocabSize = 32000)]
+            public partial class Odd { }
+            [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 6)] public partial class Six { }
+            [Deployment(typeof(Odd), typeof(Six), {|#0:TensorParallel = 3|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.TensorParallelSplitsNoHeads).WithLocation(0).WithArguments("Chat",
+                "TP3 does not divide the 40 attention heads; the best plan that fits is TP1 x PP2 x DP3"));
+    }
+
+    [Fact]
+    public async Task Expert_parallelism_that_splits_no_experts()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 32000, Experts = 8, ActiveExperts = 2)]
+            public partial class Mixtral { }
+            [Cluster(Gpu = Gpu.H100Sxm)] public partial class HgxH100 { }
+            [Deployment(typeof(Mixtral), typeof(HgxH100), TensorParallel = 2, {|#0:ExpertParallel = 3|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.ExpertParallelSplitsNoExperts).WithLocation(0).WithArguments("Chat",
+                "EP3 does not divide the 8 experts; the best plan that fits is TP1 x PP2 x DP4 x EP4"));
+    }
+
+    [Fact]
+    public async Task Tensor_parallelism_across_nodes_warns_and_missed_latency_targets_name_the_best_plan()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{CapacityTests.Llama405BFp8}}
+            [Cluster(Gpu = Gpu.H200Sxm, Nodes = 2)] public partial class TwoHgx { }
+            [Deployment(typeof(Llama405B), typeof(TwoHgx), {|#0:{|#1:TensorParallel = 16|}|}, PipelineParallel = 1,
+                        {|#2:MaxTimePerOutputTokenMs = 5|}, {|#3:MaxTimeToFirstTokenMs = 20|})]
+            public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithArguments("Chat",
+                "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 31.5 KiB of KV per token per GPU instead of 15.8 KiB, 252.0 KiB per token more across the TP group"),
+            Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(1).WithArguments("Chat",
+                "TP16 spans 2 nodes of 8 GPUs: its all-reduces run over InfiniBand NDR (100 GB/s per GPU) instead of NVLink 4 (900 GB/s), twice per layer"),
+            Diagnostic(Descriptors.LatencyTargetUnreachable).WithLocation(2).WithArguments("Chat",
+                "no plan meets MaxTimePerOutputTokenMs = 5 ms: the fastest, TP16 x PP1 x DP1, takes 14.85 ms per output token (67.4 tok/s per user) even for one request"),
+            Diagnostic(Descriptors.LatencyTargetUnreachable).WithLocation(3).WithArguments("Chat",
+                "no plan meets MaxTimeToFirstTokenMs = 20 ms: the fastest, TP16 x PP1 x DP1, takes 1063.9 ms to the first token of a 2048-token prompt even for one request"));
+    }
+}

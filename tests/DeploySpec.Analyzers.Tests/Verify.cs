@@ -1,0 +1,75 @@
+using System.IO;
+using System.Runtime.InteropServices;
+using DeploySpec.Analyzers;
+using DeploySpec.CodeFixes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace DeploySpec.Analyzers.Tests;
+
+/// <summary>
+/// Analyzer and code-fix tests that run offline: the testing library's reference assemblies are left empty and the
+/// installed SDK's reference pack (plus DeploySpec.dll) is added instead, so nothing is downloaded.
+/// </summary>
+public static class Verify
+{
+    private static readonly ReferenceAssemblies Offline = new("net10.0");
+
+    private static readonly Lazy<MetadataReference[]> s_references = new(() =>
+    {
+        string runtime = RuntimeEnvironment.GetRuntimeDirectory();
+        string packs = Path.GetFullPath(Path.Combine(runtime, "..", "..", "..", "packs", "Microsoft.NETCore.App.Ref"));
+        string refDir = Directory.GetDirectories(packs)
+            .OrderByDescending(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : new Version(0, 0))
+            .Select(d => Path.Combine(d, "ref", "net" + Environment.Version.Major + ".0"))
+            .First(Directory.Exists);
+        return Directory.GetFiles(refDir, "*.dll").OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
+            .Append(MetadataReference.CreateFromFile(typeof(DeploySpec.PartitionPlan).Assembly.Location))
+            .ToArray();
+    });
+
+    public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
+
+    /// <summary>A diagnostic matched by ID, severity and location only (code-fix tests do not re-check messages).</summary>
+    public static DiagnosticResult Id(DiagnosticDescriptor descriptor) => new(descriptor.Id, descriptor.DefaultSeverity);
+
+    public static async Task AnalyzerAsync(string[] sources, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpAnalyzerTest<DeploySpecAnalyzer, DefaultVerifier> { ReferenceAssemblies = Offline };
+        foreach (var (source, i) in sources.Select((s, i) => (s, i)))
+        {
+            test.TestState.Sources.Add(($"/0/Test{i}.cs", source));
+        }
+
+        test.TestState.AdditionalReferences.AddRange(s_references.Value);
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
+    public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected) => AnalyzerAsync(new[] { source }, expected);
+
+    /// <summary>Applies the code fix with <paramref name="equivalenceKey"/> and compares every file with <paramref name="fixedSources"/>.</summary>
+    public static async Task CodeFixAsync(string[] sources, string[] fixedSources, string equivalenceKey, DiagnosticResult[] expected, DiagnosticResult[]? remaining = null, int incrementalIterations = 1)
+    {
+        var test = new CSharpCodeFixTest<DeploySpecAnalyzer, DeploySpecCodeFixProvider, DefaultVerifier>
+        {
+            ReferenceAssemblies = Offline,
+            CodeActionEquivalenceKey = equivalenceKey,
+            NumberOfFixAllIterations = 1,
+            NumberOfIncrementalIterations = incrementalIterations,
+        };
+        for (int i = 0; i < sources.Length; i++)
+        {
+            test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
+            test.FixedState.Sources.Add(($"/0/Test{i}.cs", fixedSources[i]));
+        }
+
+        test.TestState.AdditionalReferences.AddRange(s_references.Value);
+        test.FixedState.AdditionalReferences.AddRange(s_references.Value);
+        test.ExpectedDiagnostics.AddRange(expected);
+        test.FixedState.ExpectedDiagnostics.AddRange(remaining ?? Array.Empty<DiagnosticResult>());
+        await test.RunAsync();
+    }
+}
