@@ -169,7 +169,8 @@ namespace DeploySpec.Generators
             string hops = c.Stages > 1
                 ? " + " + Dbl(c.Stages - 1) + " * (" + Dbl(c.HopLatencySeconds) + " + m * " + Dbl(c.HopSecondsPerSequence) + ")"
                 : "";
-            w.Line("double tpot = " + Dbl(c.Stages) + " * stage" + hops + " + " + Dbl(c.StepOverheadSeconds));
+            string perSequence = c.StepSecondsPerSequence != 0 ? " + b * " + Dbl(c.StepSecondsPerSequence) : "";
+            w.Line("double tpot = " + Dbl(c.Stages) + " * stage" + hops + " + " + Dbl(c.StepOverheadSeconds) + perSequence);
             w.Line("    + (b - 1.0) / " + Dbl(c.OutputTokens) + " * " + Dbl(c.StagePrefillSeconds) + ";");
             w.Line("double ttft = " + Dbl(c.PrefillLatencySeconds) + ";");
             w.Line("double throughput = " + (c.Replicas > 1 ? "replicas * b" : "b") + " * " + Dbl(c.OutputTokens)

@@ -106,7 +106,7 @@ namespace DeploySpec.Generators
             {
                 c.GemmSecondsPerSequence, c.DenseWeightSeconds, c.ExpertWeightSeconds, c.ExpertMissProbability,
                 c.AttentionSecondsPerSequence, c.CollectiveSecondsPerSequence, c.CollectiveLatencySeconds,
-                c.HopLatencySeconds, c.HopSecondsPerSequence, c.StepOverheadSeconds, c.StagePrefillSeconds, c.PrefillLatencySeconds,
+                c.HopLatencySeconds, c.HopSecondsPerSequence, c.StepOverheadSeconds, c.StepSecondsPerSequence, c.StagePrefillSeconds, c.PrefillLatencySeconds,
             };
             return values.All(v => !double.IsNaN(v) && !double.IsInfinity(v)) && c.MaxConcurrency >= 1;
         }

@@ -52,8 +52,8 @@ namespace DeploySpec.Engine.Calibration
     /// row, the seed's two ratios (weight 4 each: they are the published claim) and the seed's TP8 throughput.
     /// Bounds keep the fit physical: matmul efficiency at most 0.81 of dense peak (an 8192^3 BF16 matmul measured
     /// 790-800 TFLOP/s of 989.4), bandwidth efficiencies at most 0.90 (device copies measured ~4.3 of 4.8 TB/s on
-    /// H200 and ~3.0 of 3.35 TB/s on H100; docs/hardware.md), all at least 0.2; the collective latency 1-200 µs and
-    /// the step overhead 0.01-10 ms. Those measurements bound the fit; they are not fitted to.
+    /// H200 and ~3.0 of 3.35 TB/s on H100; docs/hardware.md), all at least 0.2; the collective latency 1-200 µs,
+    /// the fixed step overhead 0.01-10 ms and the per-sequence step overhead 0.01-10 µs. Those measurements bound the fit; they are not fitted to.
     /// </summary>
     public static class Calibrator
     {
@@ -64,7 +64,7 @@ namespace DeploySpec.Engine.Calibration
         public static CostCalibration Fit(IReadOnlyList<CalibrationPoint> points)
         {
             double Loss(double[] x) => Objective(points, FromVector(x));
-            var start = new double[6];
+            var start = new double[7];
             var best = NelderMead.Minimize(Loss, start, 1.0, 4000, 1e-12);
             best = NelderMead.Minimize(Loss, best, 0.25, 4000, 1e-12);
             best = NelderMead.Minimize(Loss, best, 0.05, 4000, 1e-14);
@@ -131,6 +131,7 @@ namespace DeploySpec.Engine.Calibration
             KvStreamEfficiency: Squash(x[2], 0.2, MaxBandwidthEfficiency),
             CollectiveBandwidthEfficiency: Squash(x[3], 0.2, MaxBandwidthEfficiency),
             CollectiveLatencySeconds: 1e-6 * Math.Pow(200.0, Squash(x[4], 0, 1)),
-            StepOverheadSeconds: 1e-5 * Math.Pow(1000.0, Squash(x[5], 0, 1)));
+            StepOverheadSeconds: 1e-5 * Math.Pow(1000.0, Squash(x[5], 0, 1)),
+            StepSecondsPerSequence: 1e-8 * Math.Pow(1000.0, Squash(x[6], 0, 1)));
     }
 }

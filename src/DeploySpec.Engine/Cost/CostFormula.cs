@@ -6,7 +6,8 @@ namespace DeploySpec.Engine.Cost
     /// The closed-form evaluator: a steady state of continuous batching (docs/cost-model.md).
     /// With b requests in flight on a replica of PP stages, n = min(b, PP) micro-batches of m = b/n sequences:
     /// <list type="bullet">
-    /// <item>TPOT(b) = PP*T(m) + (PP-1)*hop(m) + step + (b-1)/OSL * stage prefill (others' prompts interleave).</item>
+    /// <item>TPOT(b) = PP*T(m) + (PP-1)*hop(m) + step(b) + (b-1)/OSL * stage prefill (others' prompts interleave),
+    /// where step(b) = fixed + per-sequence x b is the engine's own work each iteration (scheduling, sampling).</item>
     /// <item>TTFT = PP stage prefills + hops + step (+ queueing once requests exceed capacity).</item>
     /// <item>replica throughput = b*OSL / (TTFT + (OSL-1)*TPOT) by Little's law.</item>
     /// </list>
@@ -42,7 +43,7 @@ namespace DeploySpec.Engine.Cost
 
             double tpot = c.Stages * StageSeconds(c, m)
                 + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
-                + c.StepOverheadSeconds
+                + c.StepOverheadSeconds + b * c.StepSecondsPerSequence
                 + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
             double ttft = c.PrefillLatencySeconds;
             double throughput = replicas * b * c.OutputTokens / (ttft + (c.OutputTokens - 1) * tpot);

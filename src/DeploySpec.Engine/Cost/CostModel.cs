@@ -126,7 +126,7 @@ namespace DeploySpec.Engine.Cost
             double stagePrefill = chunks * (chunkGemm + collectiveLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
             double prefillLatency = layout.Stages * stagePrefill
                 + (layout.Stages - 1) * (hopLatency + prompt * hopPerSequence)
-                + calibration.StepOverheadSeconds;
+                + calibration.StepOverheadSeconds + calibration.StepSecondsPerSequence;
 
             return new PlanCoefficients(
                 Replicas: degrees.DataParallel,
@@ -144,6 +144,7 @@ namespace DeploySpec.Engine.Cost
                 HopLatencySeconds: hopLatency,
                 HopSecondsPerSequence: hopPerSequence,
                 StepOverheadSeconds: calibration.StepOverheadSeconds,
+                StepSecondsPerSequence: calibration.StepSecondsPerSequence,
                 StagePrefillSeconds: stagePrefill,
                 PrefillLatencySeconds: prefillLatency);
         }

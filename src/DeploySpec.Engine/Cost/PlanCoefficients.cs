@@ -23,6 +23,7 @@ namespace DeploySpec.Engine.Cost
         double HopLatencySeconds,
         double HopSecondsPerSequence,
         double StepOverheadSeconds,
+        double StepSecondsPerSequence,
         double StagePrefillSeconds,
         double PrefillLatencySeconds)
     {

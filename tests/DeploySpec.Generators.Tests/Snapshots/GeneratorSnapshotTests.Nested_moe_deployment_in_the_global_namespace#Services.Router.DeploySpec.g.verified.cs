@@ -10,121 +10,121 @@ partial class Services
     /// </summary>
     partial class Router
     {
-        // TP1 x PP2 x DP4 x EP2: weights 11.4 GiB + KV 56.3 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 29.8 ms, 115.6 tok/s per user; at capacity (3684 in flight): 85880 tok/s (10735.0 per GPU)
+        // TP1 x PP1 x DP8 x EP2: weights 22.7 GiB + KV 45.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 24.6 ms, 199.2 tok/s per user; at capacity (2968 in flight): 85798 tok/s (10724.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan0 = new global::DeploySpec.PartitionPlan(
-            1, 2, 4, 2,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 12208840704L, kvCacheBytes: 60410814464L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 3684);
-
-        // TP1 x PP2 x DP4 x EP4: weights 6.1 GiB + KV 61.5 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 30.7 ms, 126.0 tok/s per user; at capacity (4028 in flight): 85071 tok/s (10633.8 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan1 = new global::DeploySpec.PartitionPlan(
-            1, 2, 4, 4,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6571696128L, kvCacheBytes: 66047959040L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 4028);
-
-        // TP1 x PP1 x DP8 x EP4: weights 12.2 GiB + KV 55.8 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 30.5 ms, 127.5 tok/s per user; at capacity (3656 in flight): 84562 tok/s (10570.3 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan2 = new global::DeploySpec.PartitionPlan(
-            1, 1, 8, 4,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 13143384064L, kvCacheBytes: 59905767834L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 3656);
-
-        // TP1 x PP1 x DP8 x EP2: weights 22.7 GiB + KV 45.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 29.7 ms, 116.8 tok/s per user; at capacity (2968 in flight): 84003 tok/s (10500.4 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan3 = new global::DeploySpec.PartitionPlan(
             1, 1, 8, 2,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 24417673216L, kvCacheBytes: 48631478682L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
             maxConcurrency: 2968);
 
-        // TP2 x PP1 x DP4: weights 21.9 GiB + KV 46.5 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 18.1 ms, 145.5 tok/s per user; at capacity (3044 in flight): 80911 tok/s (10113.9 per GPU)
+        // TP1 x PP1 x DP8 x EP4: weights 12.2 GiB + KV 55.8 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 25.4 ms, 232.3 tok/s per user; at capacity (3656 in flight): 84971 tok/s (10621.4 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan1 = new global::DeploySpec.PartitionPlan(
+            1, 1, 8, 4,
+            new global::DeploySpec.MemoryPerGpu(weightsBytes: 13143384064L, kvCacheBytes: 59905767834L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
+            maxConcurrency: 3656);
+
+        // TP1 x PP2 x DP4 x EP2: weights 11.4 GiB + KV 56.3 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 24.8 ms, 195.1 tok/s per user; at capacity (3684 in flight): 81082 tok/s (10135.3 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan2 = new global::DeploySpec.PartitionPlan(
+            1, 2, 4, 2,
+            new global::DeploySpec.MemoryPerGpu(weightsBytes: 12208840704L, kvCacheBytes: 60410814464L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
+            maxConcurrency: 3684);
+
+        // TP1 x PP2 x DP4 x EP4: weights 6.1 GiB + KV 61.5 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 25.5 ms, 226.8 tok/s per user; at capacity (4028 in flight): 80044 tok/s (10005.5 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan3 = new global::DeploySpec.PartitionPlan(
+            1, 2, 4, 4,
+            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6571696128L, kvCacheBytes: 66047959040L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
+            maxConcurrency: 4028);
+
+        // TP2 x PP1 x DP4: weights 21.9 GiB + KV 46.5 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.7 ms, 300.0 tok/s per user; at capacity (3044 in flight): 77694 tok/s (9711.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan4 = new global::DeploySpec.PartitionPlan(
             2, 1, 4, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 23484440576L, kvCacheBytes: 49890189312L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 3044);
 
-        // TP1 x PP2 x DP4: weights 21.9 GiB + KV 45.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 27.6 ms, 115.0 tok/s per user; at capacity (2996 in flight): 73452 tok/s (9181.5 per GPU)
+        // TP1 x PP2 x DP4: weights 21.9 GiB + KV 45.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 22.1 ms, 225.7 tok/s per user; at capacity (2996 in flight): 71615 tok/s (8951.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan5 = new global::DeploySpec.PartitionPlan(
             1, 2, 4, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 23483129856L, kvCacheBytes: 49136525312L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 2996);
 
-        // TP2 x PP1 x DP4 x EP4: weights 11.4 GiB + KV 57.0 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 21.1 ms, 141.5 tok/s per user; at capacity (3732 in flight): 73443 tok/s (9180.3 per GPU)
+        // TP2 x PP1 x DP4 x EP4: weights 11.4 GiB + KV 57.0 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 17.1 ms, 234.6 tok/s per user; at capacity (3732 in flight): 68838 tok/s (8604.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan6 = new global::DeploySpec.PartitionPlan(
             2, 1, 4, 4,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 12210151424L, kvCacheBytes: 61164478464L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 3732);
 
-        // TP1 x PP4 x DP2 x EP2: weights 5.8 GiB + KV 61.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 30.0 ms, 113.1 tok/s per user; at capacity (2048 in flight): 72141 tok/s (9017.6 per GPU)
+        // TP1 x PP4 x DP2 x EP2: weights 5.8 GiB + KV 61.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 25.0 ms, 187.4 tok/s per user; at capacity (2048 in flight): 65122 tok/s (8140.3 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan7 = new global::DeploySpec.PartitionPlan(
             1, 4, 2, 2,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6235496448L, kvCacheBytes: 66384158720L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 2048);
 
-        // TP2 x PP2 x DP2: weights 10.9 GiB + KV 57.4 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 18.2 ms, 144.4 tok/s per user; at capacity (2048 in flight): 71010 tok/s (8876.2 per GPU)
+        // TP2 x PP2 x DP2: weights 10.9 GiB + KV 57.4 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.7 ms, 294.6 tok/s per user; at capacity (2048 in flight): 64134 tok/s (8016.7 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan8 = new global::DeploySpec.PartitionPlan(
             2, 2, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 11742224384L, kvCacheBytes: 61632405504L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 2048);
 
-        // TP2 x PP2 x DP2 x EP4: weights 5.7 GiB + KV 62.6 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 21.2 ms, 140.5 tok/s per user; at capacity (2048 in flight): 67550 tok/s (8443.8 per GPU)
+        // TP4 x PP1 x DP2: weights 10.9 GiB + KV 57.7 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 8.9 ms, 443.1 tok/s per user; at capacity (2048 in flight): 61502 tok/s (7687.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan9 = new global::DeploySpec.PartitionPlan(
-            2, 2, 2, 4,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6105079808L, kvCacheBytes: 67269550080L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048);
-
-        // TP4 x PP1 x DP2: weights 10.9 GiB + KV 57.7 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.2 ms, 172.4 tok/s per user; at capacity (2048 in flight): 66736 tok/s (8342.0 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan10 = new global::DeploySpec.PartitionPlan(
             4, 1, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 11743535104L, kvCacheBytes: 62008582144L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 2048);
 
-        // TP1 x PP4 x DP2: weights 11.1 GiB + KV 56.6 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 27.8 ms, 112.6 tok/s per user; at capacity (2048 in flight): 59495 tok/s (7436.9 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan11 = new global::DeploySpec.PartitionPlan(
-            1, 4, 2, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 11872641024L, kvCacheBytes: 60747014144L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
+        // TP2 x PP2 x DP2 x EP4: weights 5.7 GiB + KV 62.6 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 17.2 ms, 231.3 tok/s per user; at capacity (2048 in flight): 60581 tok/s (7572.6 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan10 = new global::DeploySpec.PartitionPlan(
+            2, 2, 2, 4,
+            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6105079808L, kvCacheBytes: 67269550080L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 2048);
 
-        // TP4 x PP2 x DP1: weights 5.5 GiB + KV 63.2 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.5 ms, 171.3 tok/s per user; at capacity (1024 in flight): 54379 tok/s (6797.4 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan12 = new global::DeploySpec.PartitionPlan(
-            4, 2, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 5871771648L, kvCacheBytes: 67880345600L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024);
-
-        // TP1 x PP1 x DP8 x EP8: weights 7.0 GiB + KV 61.0 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 56.4 ms, 131.0 tok/s per user; at capacity (4000 in flight): 54827 tok/s (6853.4 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan13 = new global::DeploySpec.PartitionPlan(
+        // TP1 x PP1 x DP8 x EP8: weights 7.0 GiB + KV 61.0 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 47.4 ms, 244.4 tok/s per user; at capacity (4000 in flight): 57704 tok/s (7213.0 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan11 = new global::DeploySpec.PartitionPlan(
             1, 1, 8, 8,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 7506239488L, kvCacheBytes: 65542912410L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
             maxConcurrency: 4000);
 
-        // TP1 x PP1 x DP8: weights 43.7 GiB + KV 24.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 27.5 ms, 116.3 tok/s per user; at capacity (1584 in flight): 51421 tok/s (6427.6 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan14 = new global::DeploySpec.PartitionPlan(
+        // TP1 x PP1 x DP8: weights 43.7 GiB + KV 24.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 22.0 ms, 231.2 tok/s per user; at capacity (1584 in flight): 56136 tok/s (7017.0 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan12 = new global::DeploySpec.PartitionPlan(
             1, 1, 8, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 46966251520L, kvCacheBytes: 26082900378L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
             maxConcurrency: 1584);
 
-        // TP2 x PP4 x DP1: weights 5.5 GiB + KV 62.8 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 19.0 ms, 141.7 tok/s per user; at capacity (1024 in flight): 48721 tok/s (6090.1 per GPU)
+        // TP1 x PP4 x DP2: weights 11.1 GiB + KV 56.6 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 22.4 ms, 215.5 tok/s per user; at capacity (2048 in flight): 55815 tok/s (6976.9 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan13 = new global::DeploySpec.PartitionPlan(
+            1, 4, 2, 1,
+            new global::DeploySpec.MemoryPerGpu(weightsBytes: 11872641024L, kvCacheBytes: 60747014144L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
+            maxConcurrency: 2048);
+
+        // TP4 x PP2 x DP1: weights 5.5 GiB + KV 63.2 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 9.2 ms, 433.5 tok/s per user; at capacity (1024 in flight): 47861 tok/s (5982.6 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan14 = new global::DeploySpec.PartitionPlan(
+            4, 2, 1, 1,
+            new global::DeploySpec.MemoryPerGpu(weightsBytes: 5871771648L, kvCacheBytes: 67880345600L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
+            maxConcurrency: 1024);
+
+        // TP2 x PP4 x DP1: weights 5.5 GiB + KV 62.8 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 14.5 ms, 281.8 tok/s per user; at capacity (1024 in flight): 43250 tok/s (5406.2 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan15 = new global::DeploySpec.PartitionPlan(
             2, 4, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 5936652288L, kvCacheBytes: 67437977600L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 1024);
 
-        // TP1 x PP8 x DP1: weights 5.7 GiB + KV 62.0 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 29.9 ms, 107.2 tok/s per user; at capacity (1024 in flight): 36636 tok/s (4579.5 per GPU)
+        // TP2 x PP1 x DP4 x EP8: weights 6.1 GiB + KV 62.2 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 39.1 ms, 219.0 tok/s per user; at capacity (4076 in flight): 39233 tok/s (4904.1 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan16 = new global::DeploySpec.PartitionPlan(
-            1, 8, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6067396608L, kvCacheBytes: 66552258560L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024);
-
-        // TP2 x PP1 x DP4 x EP8: weights 6.1 GiB + KV 62.2 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 47.0 ms, 135.6 tok/s per user; at capacity (4076 in flight): 37899 tok/s (4737.4 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan17 = new global::DeploySpec.PartitionPlan(
             2, 1, 4, 8,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6573006848L, kvCacheBytes: 66801623040L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 4076);
 
-        // TP4 x PP1 x DP2 x EP8: weights 5.7 GiB + KV 63.0 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 42.0 ms, 147.6 tok/s per user; at capacity (2048 in flight): 22820 tok/s (2852.5 per GPU)
+        // TP1 x PP8 x DP1: weights 5.7 GiB + KV 62.0 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 24.3 ms, 194.9 tok/s per user; at capacity (1024 in flight): 34293 tok/s (4286.7 per GPU)
+        private static readonly global::DeploySpec.PartitionPlan s_plan17 = new global::DeploySpec.PartitionPlan(
+            1, 8, 1, 1,
+            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6067396608L, kvCacheBytes: 66552258560L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
+            maxConcurrency: 1024);
+
+        // TP4 x PP1 x DP2 x EP8: weights 5.7 GiB + KV 63.0 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 34.4 ms, 252.3 tok/s per user; at capacity (2048 in flight): 23989 tok/s (2998.7 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan18 = new global::DeploySpec.PartitionPlan(
             4, 1, 2, 8,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6106390528L, kvCacheBytes: 67645726720L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
             maxConcurrency: 2048);
 
-        // TP8 x PP1 x DP1: weights 5.5 GiB + KV 63.4 GiB + activations 0.7 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 36.1 ms, 168.7 tok/s per user; at capacity (1024 in flight): 13949 tok/s (1743.6 per GPU)
+        // TP8 x PP1 x DP1: weights 5.5 GiB + KV 63.4 GiB + activations 0.7 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 28.2 ms, 420.3 tok/s per user; at capacity (1024 in flight): 15029 tok/s (1878.6 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan19 = new global::DeploySpec.PartitionPlan(
             8, 1, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 5873082368L, kvCacheBytes: 68067778560L, activationsBytes: 719323136L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
@@ -137,13 +137,13 @@ partial class Services
 
         /// <summary>The plan with the lowest time per output token for one request: TP4 x PP1 x DP2.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.PartitionPlan MinLatency => s_plan10;
+        public static global::DeploySpec.PartitionPlan MinLatency => s_plan9;
 
-        /// <summary>The plan with the most output tokens per second at capacity: TP1 x PP2 x DP4 x EP2.</summary>
+        /// <summary>The plan with the most output tokens per second at capacity: TP1 x PP1 x DP8 x EP2.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
         public static global::DeploySpec.PartitionPlan MaxThroughput => s_plan0;
 
-        /// <summary>The best plan for the MaxThroughput objective that meets the latency targets: TP1 x PP2 x DP4 x EP2.</summary>
+        /// <summary>The best plan for the MaxThroughput objective that meets the latency targets: TP1 x PP1 x DP8 x EP2.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
         public static global::DeploySpec.PartitionPlan Recommended => s_plan0;
 
@@ -156,19 +156,18 @@ partial class Services
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> Frontier { get; } =
             global::System.Array.AsReadOnly(new global::DeploySpec.FrontierPoint[]
             {
-                new global::DeploySpec.FrontierPoint(s_plan10, Estimate10(2)),
-                new global::DeploySpec.FrontierPoint(s_plan10, Estimate10(4)),
-                new global::DeploySpec.FrontierPoint(s_plan10, Estimate10(8)),
-                new global::DeploySpec.FrontierPoint(s_plan13, Estimate13(16)),
-                new global::DeploySpec.FrontierPoint(s_plan13, Estimate13(32)),
-                new global::DeploySpec.FrontierPoint(s_plan13, Estimate13(64)),
-                new global::DeploySpec.FrontierPoint(s_plan13, Estimate13(128)),
-                new global::DeploySpec.FrontierPoint(s_plan2, Estimate2(256)),
-                new global::DeploySpec.FrontierPoint(s_plan2, Estimate2(512)),
-                new global::DeploySpec.FrontierPoint(s_plan2, Estimate2(1024)),
-                new global::DeploySpec.FrontierPoint(s_plan2, Estimate2(2048)),
-                new global::DeploySpec.FrontierPoint(s_plan3, Estimate3(2968)),
-                new global::DeploySpec.FrontierPoint(s_plan0, Estimate0(3684)),
+                new global::DeploySpec.FrontierPoint(s_plan9, Estimate9(2)),
+                new global::DeploySpec.FrontierPoint(s_plan9, Estimate9(4)),
+                new global::DeploySpec.FrontierPoint(s_plan9, Estimate9(8)),
+                new global::DeploySpec.FrontierPoint(s_plan11, Estimate11(16)),
+                new global::DeploySpec.FrontierPoint(s_plan11, Estimate11(32)),
+                new global::DeploySpec.FrontierPoint(s_plan11, Estimate11(64)),
+                new global::DeploySpec.FrontierPoint(s_plan11, Estimate11(128)),
+                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(256)),
+                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(512)),
+                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(1024)),
+                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(2048)),
+                new global::DeploySpec.FrontierPoint(s_plan0, Estimate0(2968)),
             });
 
         /// <summary>
@@ -182,94 +181,94 @@ partial class Services
             if (plan is null) throw new global::System.ArgumentNullException(nameof(plan));
             if (concurrency < 1) throw new global::System.ArgumentOutOfRangeException(nameof(concurrency), concurrency, "Concurrency must be at least 1.");
             int tp = plan.TensorParallel, pp = plan.PipelineParallel, dp = plan.DataParallel, ep = plan.ExpertParallel;
-            if (tp == 1 && pp == 2 && dp == 4 && ep == 2) return Estimate0(concurrency);
-            if (tp == 1 && pp == 2 && dp == 4 && ep == 4) return Estimate1(concurrency);
-            if (tp == 1 && pp == 1 && dp == 8 && ep == 4) return Estimate2(concurrency);
-            if (tp == 1 && pp == 1 && dp == 8 && ep == 2) return Estimate3(concurrency);
+            if (tp == 1 && pp == 1 && dp == 8 && ep == 2) return Estimate0(concurrency);
+            if (tp == 1 && pp == 1 && dp == 8 && ep == 4) return Estimate1(concurrency);
+            if (tp == 1 && pp == 2 && dp == 4 && ep == 2) return Estimate2(concurrency);
+            if (tp == 1 && pp == 2 && dp == 4 && ep == 4) return Estimate3(concurrency);
             if (tp == 2 && pp == 1 && dp == 4 && ep == 1) return Estimate4(concurrency);
             if (tp == 1 && pp == 2 && dp == 4 && ep == 1) return Estimate5(concurrency);
             if (tp == 2 && pp == 1 && dp == 4 && ep == 4) return Estimate6(concurrency);
             if (tp == 1 && pp == 4 && dp == 2 && ep == 2) return Estimate7(concurrency);
             if (tp == 2 && pp == 2 && dp == 2 && ep == 1) return Estimate8(concurrency);
-            if (tp == 2 && pp == 2 && dp == 2 && ep == 4) return Estimate9(concurrency);
-            if (tp == 4 && pp == 1 && dp == 2 && ep == 1) return Estimate10(concurrency);
-            if (tp == 1 && pp == 4 && dp == 2 && ep == 1) return Estimate11(concurrency);
-            if (tp == 4 && pp == 2 && dp == 1 && ep == 1) return Estimate12(concurrency);
-            if (tp == 1 && pp == 1 && dp == 8 && ep == 8) return Estimate13(concurrency);
-            if (tp == 1 && pp == 1 && dp == 8 && ep == 1) return Estimate14(concurrency);
+            if (tp == 4 && pp == 1 && dp == 2 && ep == 1) return Estimate9(concurrency);
+            if (tp == 2 && pp == 2 && dp == 2 && ep == 4) return Estimate10(concurrency);
+            if (tp == 1 && pp == 1 && dp == 8 && ep == 8) return Estimate11(concurrency);
+            if (tp == 1 && pp == 1 && dp == 8 && ep == 1) return Estimate12(concurrency);
+            if (tp == 1 && pp == 4 && dp == 2 && ep == 1) return Estimate13(concurrency);
+            if (tp == 4 && pp == 2 && dp == 1 && ep == 1) return Estimate14(concurrency);
             if (tp == 2 && pp == 4 && dp == 1 && ep == 1) return Estimate15(concurrency);
-            if (tp == 1 && pp == 8 && dp == 1 && ep == 1) return Estimate16(concurrency);
-            if (tp == 2 && pp == 1 && dp == 4 && ep == 8) return Estimate17(concurrency);
+            if (tp == 2 && pp == 1 && dp == 4 && ep == 8) return Estimate16(concurrency);
+            if (tp == 1 && pp == 8 && dp == 1 && ep == 1) return Estimate17(concurrency);
             if (tp == 4 && pp == 1 && dp == 2 && ep == 8) return Estimate18(concurrency);
             if (tp == 8 && pp == 1 && dp == 1 && ep == 1) return Estimate19(concurrency);
             throw new global::System.ArgumentException("Plan " + plan + " is not a plan of this deployment.", nameof(plan));
         }
 
-        // TP1 x PP2 x DP4 x EP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
+        // TP1 x PP1 x DP8 x EP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
         private static global::DeploySpec.PerformanceEstimate Estimate0(int concurrency)
+        {
+            double admitted = global::System.Math.Min(concurrency, 2968);
+            double replicas = global::System.Math.Min(8.0, admitted);
+            double b = admitted / replicas;
+            double m = b;
+            double stage = global::System.Math.Max(m * 2.164520973748549E-05d, 0.0005329826600331687d + 0.00747879877412937d * (1.0 - global::System.Math.Pow(0.5625d, m)))
+                + m * 3.82720973661511E-05d + 0.001160810101420429d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.02461892343362197d;
+            double ttft = 0.02463456642191246d;
+            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
+            if (concurrency > 2968) ttft += (concurrency - 2968.0) * 1000.0 / throughput;
+            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
+        }
+
+        // TP1 x PP1 x DP8 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
+        private static global::DeploySpec.PerformanceEstimate Estimate1(int concurrency)
+        {
+            double admitted = global::System.Math.Min(concurrency, 3656);
+            double replicas = global::System.Math.Min(8.0, admitted);
+            double b = admitted / replicas;
+            double m = b;
+            double stage = global::System.Math.Max(m * 2.164520973748549E-05d, 0.0005329826600331687d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
+                + m * 3.902357395077683E-05d + 0.001160810101420429d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.0253704000182477d;
+            double ttft = 0.02538604300653819d;
+            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
+            if (concurrency > 3656) ttft += (concurrency - 3656.0) * 1000.0 / throughput;
+            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
+        }
+
+        // TP1 x PP2 x DP4 x EP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
+        private static global::DeploySpec.PerformanceEstimate Estimate2(int concurrency)
         {
             double admitted = global::System.Math.Min(concurrency, 3684);
             double replicas = global::System.Math.Min(4.0, admitted);
             double b = admitted / replicas;
             double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 1.1545677960561602E-05d, 0.0003099646301824213d + 0.003739399387064677d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 1.7185445305425762E-05d + 0.0002121930747272312d;
-            double tpot = 2.0 * stage + 1.0 * (6.631033585225975E-06d + m * 2.759242947592461E-08d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.012728022254271809d;
-            double ttft = 0.029785582514169216d;
+            double stage = global::System.Math.Max(m * 1.0933872987805345E-05d, 0.00030996463018242195d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.5625d, m)))
+                + m * 1.913604868307555E-05d + 0.0005804050507102145d;
+            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.012352935016976823d;
+            double ttft = 0.024763134323348385d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 3684) ttft += (concurrency - 3684.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
         }
 
         // TP1 x PP2 x DP4 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate1(int concurrency)
+        private static global::DeploySpec.PerformanceEstimate Estimate3(int concurrency)
         {
             double admitted = global::System.Math.Min(concurrency, 4028);
             double replicas = global::System.Math.Min(4.0, admitted);
             double b = admitted / replicas;
             double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 1.1545677960561602E-05d, 0.0003099646301824213d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
-                + m * 1.7626924177040556E-05d + 0.0002121930747272312d;
-            double tpot = 2.0 * stage + 1.0 * (6.631033585225975E-06d + m * 2.759242947592461E-08d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.013169501125886603d;
-            double ttft = 0.030668540257398805d;
+            double stage = global::System.Math.Max(m * 1.0933872987805345E-05d, 0.00030996463018242195d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
+                + m * 1.9511786975388414E-05d + 0.0005804050507102145d;
+            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.012728673309289689d;
+            double ttft = 0.025514610907974116d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 4028) ttft += (concurrency - 4028.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP1 x DP8 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate2(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 3656);
-            double replicas = global::System.Math.Min(8.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 2.2856367665560516E-05d, 0.0005329826600331675d + 0.003739399387064677d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
-                + m * 3.525384835408111E-05d + 0.0004243861494544624d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.026252055651441532d;
-            double ttft = 0.03054737019400598d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 3656) ttft += (concurrency - 3656.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP1 x DP8 x EP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate3(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2968);
-            double replicas = global::System.Math.Min(8.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 2.2856367665560516E-05d, 0.0005329826600331675d + 0.007478798774129354d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 3.4370890610851524E-05d + 0.0004243861494544624d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.025369097908211943d;
-            double ttft = 0.02966441245077639d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2968) ttft += (concurrency - 2968.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
         }
 
@@ -280,11 +279,11 @@ partial class Services
             double replicas = global::System.Math.Min(4.0, admitted);
             double b = admitted / replicas;
             double m = b;
-            double stage = global::System.Math.Max(m * 1.1429358774058072E-05d, 0.00026692606301824217d + 0.007478798774129354d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 1.8068403048655347E-05d + 0.0004243861494544624d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.013780874713340606d;
-            double ttft = 0.018076189255905054d;
+            double stage = global::System.Math.Max(m * 1.082371754993337E-05d, 0.0002669260630182427d + 0.00747879877412937d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 1.9887525267701277E-05d + 0.001160810101420429d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.013642456033337556d;
+            double ttft = 0.013658099021628047d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 3044) ttft += (concurrency - 3044.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -297,11 +296,11 @@ partial class Services
             double replicas = global::System.Math.Min(4.0, admitted);
             double b = admitted / replicas;
             double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 1.1545677960561602E-05d, 0.0003099646301824213d + 0.007478798774129354d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 1.6302487562196173E-05d;
-            double tpot = 2.0 * stage + 1.0 * (6.631033585225975E-06d + m * 2.759242947592461E-08d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.01163287143631499d;
-            double ttft = 0.02759528087825558d;
+            double stage = global::System.Math.Max(m * 1.0933872987805345E-05d, 0.00030996463018242195d + 0.00747879877412937d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 1.838457209844982E-05d;
+            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.01102105338164088d;
+            double ttft = 0.022099371052676498d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 2996) ttft += (concurrency - 2996.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -314,11 +313,11 @@ partial class Services
             double replicas = global::System.Math.Min(4.0, admitted);
             double b = admitted / replicas;
             double m = b;
-            double stage = global::System.Math.Max(m * 1.1429358774058072E-05d, 0.00026692606301824217d + 0.003739399387064677d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 2.071727627834411E-05d + 0.0008487722989089248d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.01685413409248383d;
-            double ttft = 0.021149448635048276d;
+            double stage = global::System.Math.Max(m * 1.082371754993337E-05d, 0.0002669260630182427d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.5625d, m)))
+                + m * 2.2141955021578465E-05d + 0.002321620202840858d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.017057695888635174d;
+            double ttft = 0.017073338876925664d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 3732) ttft += (concurrency - 3732.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -331,11 +330,11 @@ partial class Services
             double replicas = global::System.Math.Min(2.0, admitted);
             double b = admitted / replicas;
             double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 5.8903331080621455E-06d, 0.00019845561525704813d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 8.592722652712881E-06d + 0.0001060965373636156d;
-            double tpot = 4.0 * stage + 3.0 * (6.631033585225975E-06d + m * 2.759242947592461E-08d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.006407484427301742d;
-            double ttft = 0.030027922640954868d;
+            double stage = global::System.Math.Max(m * 5.578204612965271E-06d, 0.00019845561525704854d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.5625d, m)))
+                + m * 9.568024341537775E-06d + 0.0002902025253551073d;
+            double tpot = 4.0 * stage + 3.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.006219940808654249d;
+            double ttft = 0.02502027012622023d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -348,114 +347,114 @@ partial class Services
             double replicas = global::System.Math.Min(2.0, admitted);
             double b = admitted / replicas;
             double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 5.773426450919708E-06d, 0.00015519968159203982d + 0.003739399387064677d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 9.034201524327674E-06d + 0.0002121930747272312d;
-            double tpot = 2.0 * stage + 1.0 * (6.631033585225975E-06d + m * 2.759242947592461E-08d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.006912174006753221d;
-            double ttft = 0.01815388601913204d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP2 x DP2 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate9(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2048);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 5.773426450919708E-06d, 0.00015519968159203982d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 1.0358638139172055E-05d + 0.0004243861494544624d;
-            double tpot = 2.0 * stage + 1.0 * (6.631033585225975E-06d + m * 2.759242947592461E-08d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.008448803696324832d;
-            double ttft = 0.021227145398275263d;
+            double stage = global::System.Math.Max(m * 5.467492834497985E-06d, 0.00015519968159204015d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 9.943762633850639E-06d + 0.0005804050507102145d;
+            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.006842964666751697d;
+            double ttft = 0.013743193622898133d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
         }
 
         // TP4 x PP1 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
+        private static global::DeploySpec.PerformanceEstimate Estimate9(int concurrency)
+        {
+            double admitted = global::System.Math.Min(concurrency, 2048);
+            double replicas = global::System.Math.Min(2.0, admitted);
+            double b = admitted / replicas;
+            double m = b;
+            double stage = global::System.Math.Max(m * 5.412971456157311E-06d, 0.00013389776451077975d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 1.1446715803102098E-05d + 0.001160810101420429d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.008905698917821076d;
+            double ttft = 0.008921341906111567d;
+            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
+            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
+            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
+        }
+
+        // TP2 x PP2 x DP2 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
         private static global::DeploySpec.PerformanceEstimate Estimate10(int concurrency)
         {
             double admitted = global::System.Math.Min(concurrency, 2048);
             double replicas = global::System.Math.Min(2.0, admitted);
             double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 5.715854328306849E-06d, 0.00013389776451077945d + 0.003739399387064677d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 1.080011701078685E-05d + 0.0004243861494544624d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.008869720859134522d;
-            double ttft = 0.013165035401698968d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP4 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate11(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2048);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 5.8903331080621455E-06d, 0.00019845561525704813d + 0.003739399387064677d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 8.151243781098087E-06d;
-            double tpot = 4.0 * stage + 3.0 * (6.631033585225975E-06d + m * 2.759242947592461E-08d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.005859909018323333d;
-            double ttft = 0.02783762100504123d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP4 x PP2 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate12(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
             double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 2.8873006960987605E-06d, 7.78172072968491E-05d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 5.400058505393425E-06d + 0.0002121930747272312d;
-            double tpot = 2.0 * stage + 1.0 * (1.6631033585225974E-05d + m * 2.483318652833215E-07d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.0044457287546087205d;
-            double ttft = 0.013451734950650437d;
-            double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
+            double stage = global::System.Math.Max(m * 5.467492834497985E-06d, 0.00015519968159204015d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.5625d, m)))
+                + m * 1.1070977510789233E-05d + 0.001160810101420429d;
+            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.008550584594400506d;
+            double ttft = 0.01715843347819575d;
+            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
+            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
         }
 
         // TP1 x PP1 x DP8 x EP8: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate13(int concurrency)
+        private static global::DeploySpec.PerformanceEstimate Estimate11(int concurrency)
         {
             double admitted = global::System.Math.Min(concurrency, 4000);
             double replicas = global::System.Math.Min(8.0, admitted);
             double b = admitted / replicas;
             double m = b;
-            double stage = global::System.Math.Max(m * 2.2856367665560516E-05d, 0.0005329826600331675d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.1001129150390625d, m)))
-                + m * 6.041814403612435E-05d + 0.0010643861494544623d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.05205635133348478d;
-            double ttft = 0.05635166587604923d;
+            double stage = global::System.Math.Max(m * 2.164520973748549E-05d, 0.0005329826600331687d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.1001129150390625d, m)))
+                + m * 6.044065661261012E-05d + 0.0018008101014204293d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.047427482680080985d;
+            double ttft = 0.04744312566837148d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 4000) ttft += (concurrency - 4000.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
         }
 
         // TP1 x PP1 x DP8: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate14(int concurrency)
+        private static global::DeploySpec.PerformanceEstimate Estimate12(int concurrency)
         {
             double admitted = global::System.Math.Min(concurrency, 1584);
             double replicas = global::System.Math.Min(8.0, admitted);
             double b = admitted / replicas;
             double m = b;
-            double stage = global::System.Math.Max(m * 2.2856367665560516E-05d, 0.0005329826600331675d + 0.014957597548258709d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 3.260497512439235E-05d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.023178796272298307d;
-            double ttft = 0.027474110814862753d;
+            double stage = global::System.Math.Max(m * 2.164520973748549E-05d, 0.0005329826600331687d + 0.01495759754825874d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 3.676914419689964E-05d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.021955160162950082d;
+            double ttft = 0.021970803151240573d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 1584) ttft += (concurrency - 1584.0) * 1000.0 / throughput;
+            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
+        }
+
+        // TP1 x PP4 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
+        private static global::DeploySpec.PerformanceEstimate Estimate13(int concurrency)
+        {
+            double admitted = global::System.Math.Min(concurrency, 2048);
+            double replicas = global::System.Math.Min(2.0, admitted);
+            double b = admitted / replicas;
+            double m = b / global::System.Math.Min(b, 4.0);
+            double stage = global::System.Math.Max(m * 5.578204612965271E-06d, 0.00019845561525704854d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 9.19228604922491E-06d;
+            double tpot = 4.0 * stage + 3.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.005553999990986277d;
+            double ttft = 0.022356506855548342d;
+            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
+            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
+            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
+        }
+
+        // TP4 x PP2 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
+        private static global::DeploySpec.PerformanceEstimate Estimate14(int concurrency)
+        {
+            double admitted = global::System.Math.Min(concurrency, 1024);
+            double b = admitted;
+            double m = b / global::System.Math.Min(b, 2.0);
+            double stage = global::System.Math.Max(m * 2.7343027578443055E-06d, 7.781720729684926E-05d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 5.723357901551049E-06d + 0.0005804050507102145d;
+            double tpot = 2.0 * stage + 1.0 * (2.8137657834694207E-05d + m * 2.113527894259864E-07d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.004463717783951998d;
+            double ttft = 0.009182569003455167d;
+            double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
+            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
         }
 
@@ -465,46 +464,46 @@ partial class Services
             double admitted = global::System.Math.Min(concurrency, 1024);
             double b = admitted;
             double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 2.9454602893505262E-06d, 9.933649087893865E-05d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 4.517100762163837E-06d + 0.0001060965373636156d;
-            double tpot = 4.0 * stage + 3.0 * (1.6631033585225974E-05d + m * 2.483318652833215E-07d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.0034778236534595297d;
-            double ttft = 0.01900149785300821d;
-            double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP8 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate16(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b / global::System.Math.Min(b, 8.0);
-            double stage = global::System.Math.Max(m * 3.062660681812417E-06d, 0.00014270110779436156d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 4.075621890549043E-06d;
-            double tpot = 8.0 * stage + 7.0 * (1.6631033585225974E-05d + m * 2.483318652833215E-07d) + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.002973427809327504d;
-            double ttft = 0.029937477309264313d;
+            double stage = global::System.Math.Max(m * 2.789380476780292E-06d, 9.933649087893887E-05d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 4.971881316925319E-06d + 0.0002902025253551073d;
+            double tpot = 4.0 * stage + 3.0 * (2.8137657834694207E-05d + m * 2.113527894259864E-07d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.003443218983458767d;
+            double ttft = 0.014506990263907601d;
             double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
         }
 
         // TP2 x PP1 x DP4 x EP8: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate17(int concurrency)
+        private static global::DeploySpec.PerformanceEstimate Estimate16(int concurrency)
         {
             double admitted = global::System.Math.Min(concurrency, 4076);
             double replicas = global::System.Math.Min(4.0, admitted);
             double b = admitted / replicas;
             double m = b;
-            double stage = global::System.Math.Max(m * 1.1429358774058072E-05d, 0.00026692606301824217d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
-                + m * 4.5881571960387354E-05d + 0.0014887722989089247d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.04265842977452708d;
-            double ttft = 0.046953744317091525d;
+            double stage = global::System.Math.Max(m * 1.082371754993337E-05d, 0.0002669260630182427d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
+                + m * 4.355903768341175E-05d + 0.0029616202028408586d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.03911477855046846d;
+            double ttft = 0.03913042153875895d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 4076) ttft += (concurrency - 4076.0) * 1000.0 / throughput;
+            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
+        }
+
+        // TP1 x PP8 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
+        private static global::DeploySpec.PerformanceEstimate Estimate17(int concurrency)
+        {
+            double admitted = global::System.Math.Min(concurrency, 1024);
+            double b = admitted;
+            double m = b / global::System.Math.Min(b, 8.0);
+            double stage = global::System.Math.Max(m * 2.9003704255452342E-06d, 0.00014270110779436186d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 4.596143024612455E-06d;
+            double tpot = 8.0 * stage + 7.0 * (2.8137657834694207E-05d + m * 2.113527894259864E-07d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.002820473295658976d;
+            double ttft = 0.024255862484387065d;
+            double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
+            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
         }
 
@@ -515,11 +514,11 @@ partial class Services
             double replicas = global::System.Math.Min(2.0, admitted);
             double b = admitted / replicas;
             double m = b;
-            double stage = global::System.Math.Max(m * 5.715854328306849E-06d, 0.00013389776451077945d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 3.861328592251886E-05d + 0.0014887722989089247d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.037747275920321d;
-            double ttft = 0.04204259046288544d;
+            double stage = global::System.Math.Max(m * 5.412971456157311E-06d, 0.00013389776451077975d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.5625d, m)))
+                + m * 3.511822821881257E-05d + 0.0029616202028408586d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.034378021434951986d;
+            double ttft = 0.03439366442324248d;
             double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -531,11 +530,11 @@ partial class Services
             double admitted = global::System.Math.Min(concurrency, 1024);
             double b = admitted;
             double m = b;
-            double stage = global::System.Math.Max(m * 2.859102105431238E-06d, 6.738361525704811E-05d + 0.0018696996935323386d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 3.188879080228105E-05d + 0.0010643861494544623d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 1000.0 * 0.031776960742459934d;
-            double ttft = 0.03607227528502438d;
+            double stage = global::System.Math.Max(m * 2.7075984092692817E-06d, 6.738361525704825E-05d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.75d, m)))
+                + m * 2.8267655440322933E-05d + 0.0018008101014204293d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 1000.0 * 0.028218664729583266d;
+            double ttft = 0.028234307717873757d;
             double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
             if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);

@@ -10,43 +10,43 @@ namespace Acme.Serving
     /// </summary>
     partial class Chat
     {
-        // TP1 x PP8 x DP1: weights 48.4 GiB + KV 71.1 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1447.8 ms, 9.9 tok/s per user; at capacity (1024 in flight): 658 tok/s (82.3 per GPU)
+        // TP1 x PP8 x DP1: weights 48.4 GiB + KV 71.1 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1367.4 ms, 10.4 tok/s per user; at capacity (1024 in flight): 690 tok/s (86.3 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan0 = new global::DeploySpec.PartitionPlan(
             1, 8, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 52018774016L, kvCacheBytes: 76308368589L, activationsBytes: 5043650560L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
             maxConcurrency: 1024);
 
-        // TP2 x PP4 x DP1: weights 48.0 GiB + KV 72.9 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 805.6 ms, 18.6 tok/s per user; at capacity (1024 in flight): 597 tok/s (74.7 per GPU)
+        // TP2 x PP4 x DP1: weights 48.0 GiB + KV 72.9 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 756.5 ms, 19.1 tok/s per user; at capacity (1024 in flight): 630 tok/s (78.7 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan1 = new global::DeploySpec.PartitionPlan(
             2, 4, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 51512311808L, kvCacheBytes: 78274448589L, activationsBytes: 3584032768L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
             maxConcurrency: 1024);
 
-        // TP2 x PP2 x DP2: weights 95.5 GiB + KV 25.4 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 817.0 ms, 18.7 tok/s per user; at capacity (388 in flight): 574 tok/s (71.8 per GPU)
+        // TP2 x PP2 x DP2: weights 95.5 GiB + KV 25.4 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 767.3 ms, 19.2 tok/s per user; at capacity (388 in flight): 605 tok/s (75.6 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan2 = new global::DeploySpec.PartitionPlan(
             2, 2, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 102517145600L, kvCacheBytes: 27269614797L, activationsBytes: 3584032768L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
             maxConcurrency: 388);
 
-        // TP1 x PP4 x DP2: weights 95.9 GiB + KV 23.6 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1490.8 ms, 10.0 tok/s per user; at capacity (366 in flight): 572 tok/s (71.5 per GPU)
+        // TP1 x PP4 x DP2: weights 95.9 GiB + KV 23.6 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1407.9 ms, 10.5 tok/s per user; at capacity (366 in flight): 601 tok/s (75.1 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan3 = new global::DeploySpec.PartitionPlan(
             1, 4, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 103022559232L, kvCacheBytes: 25304583373L, activationsBytes: 5043650560L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
             maxConcurrency: 366);
 
-        // TP4 x PP2 x DP1: weights 47.7 GiB + KV 73.8 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 468.6 ms, 33.6 tok/s per user; at capacity (1024 in flight): 517 tok/s (64.7 per GPU)
+        // TP4 x PP2 x DP1: weights 47.7 GiB + KV 73.8 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 434.5 ms, 35.2 tok/s per user; at capacity (1024 in flight): 551 tok/s (68.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan4 = new global::DeploySpec.PartitionPlan(
             4, 2, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 51260653568L, kvCacheBytes: 79255915725L, activationsBytes: 2854223872L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
             maxConcurrency: 1024);
 
-        // TP4 x PP1 x DP2: weights 95.5 GiB + KV 26.1 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 468.1 ms, 33.9 tok/s per user; at capacity (398 in flight): 516 tok/s (64.5 per GPU)
+        // TP4 x PP1 x DP2: weights 95.5 GiB + KV 26.1 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 434.1 ms, 35.5 tok/s per user; at capacity (398 in flight): 550 tok/s (68.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan5 = new global::DeploySpec.PartitionPlan(
             4, 1, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 102521274368L, kvCacheBytes: 27995294925L, activationsBytes: 2854223872L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
             maxConcurrency: 398);
 
-        // TP8 x PP1 x DP1: weights 47.7 GiB + KV 74.1 GiB + activations 2.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 294.0 ms, 56.3 tok/s per user; at capacity (1024 in flight): 416 tok/s (52.0 per GPU)
+        // TP8 x PP1 x DP1: weights 47.7 GiB + KV 74.1 GiB + activations 2.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 267.8 ms, 61.0 tok/s per user; at capacity (1024 in flight): 449 tok/s (56.1 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan6 = new global::DeploySpec.PartitionPlan(
             8, 1, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 51264782336L, kvCacheBytes: 79616691405L, activationsBytes: 2489319424L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
@@ -120,11 +120,11 @@ namespace Acme.Serving
             double admitted = global::System.Math.Min(concurrency, 1024);
             double b = admitted;
             double m = b / global::System.Math.Min(b, 8.0);
-            double stage = global::System.Math.Max(m * 8.949192854840836E-05d, 0.01204137528888889d)
-                + m * 1.5018666666673223E-05d;
-            double tpot = 8.0 * stage + 7.0 * (6.631033585225975E-06d + m * 1.1036971790369844E-07d) + 0.004295314542564447d
-                + (b - 1.0) / 128.0 * 0.18023485708881d;
-            double ttft = 1.4478028487640084d;
+            double stage = global::System.Math.Max(m * 8.47497551485883E-05d, 0.012041375288888918d)
+                + m * 1.6936787045696897E-05d;
+            double tpot = 8.0 * stage + 7.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 128.0 * 0.17073577089533098d;
+            double ttft = 1.3673754197954304d;
             double throughput = b * 128.0 / (ttft + 127.0 * tpot);
             if (concurrency > 1024) ttft += (concurrency - 1024.0) * 128.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -136,11 +136,11 @@ namespace Acme.Serving
             double admitted = global::System.Math.Min(concurrency, 1024);
             double b = admitted;
             double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 9.046665983248239E-05d, 0.011924138666666669d)
-                + m * 2.2362211398924967E-05d + 0.00041112408228401046d;
-            double tpot = 4.0 * stage + 3.0 * (6.631033585225975E-06d + m * 1.1036971790369844E-07d) + 0.004295314542564447d
-                + (b - 1.0) / 128.0 * 0.20015112896879791d;
-            double ttft = 0.8055978350653121d;
+            double stage = global::System.Math.Max(m * 8.567283546433162E-05d, 0.011924138666666695d)
+                + m * 2.3325290144736197E-05d + 0.0011245347857510408d;
+            double tpot = 4.0 * stage + 3.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 128.0 * 0.18896184950376577d;
+            double ttft = 0.7564945879938502d;
             double throughput = b * 128.0 / (ttft + 127.0 * tpot);
             if (concurrency > 1024) ttft += (concurrency - 1024.0) * 128.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -153,11 +153,11 @@ namespace Acme.Serving
             double replicas = global::System.Math.Min(2.0, admitted);
             double b = admitted / replicas;
             double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 0.00018190716974308046d, 0.023730813155555558d)
-                + m * 4.5445784455879774E-05d + 0.0008355102317384728d;
-            double tpot = 2.0 * stage + 1.0 * (6.631033585225975E-06d + m * 1.1036971790369844E-07d) + 0.004295314542564447d
-                + (b - 1.0) / 128.0 * 0.406256632156661d;
-            double ttft = 0.8170412470717385d;
+            double stage = global::System.Math.Max(m * 0.0001722679167335136d, 0.023730813155555613d)
+                + m * 4.740300900381872E-05d + 0.00228534488717147d;
+            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 128.0 * 0.38351712872772475d;
+            double ttft = 0.7672604161072388d;
             double throughput = replicas * b * 128.0 / (ttft + 127.0 * tpot);
             if (concurrency > 388) ttft += (concurrency - 388.0) * 128.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -170,11 +170,11 @@ namespace Acme.Serving
             double replicas = global::System.Math.Min(2.0, admitted);
             double b = admitted / replicas;
             double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 0.0001809314985059842d, 0.023847807051851855d)
-                + m * 3.1038577777791326E-05d;
-            double tpot = 4.0 * stage + 3.0 * (6.631033585225975E-06d + m * 1.1036971790369844E-07d) + 0.004295314542564447d
-                + (b - 1.0) / 128.0 * 0.3714476694383555d;
-            double ttft = 1.4907839969435424d;
+            double stage = global::System.Math.Max(m * 0.00017134394627281777d, 0.023847807051851907d)
+                + m * 3.500269322777359E-05d;
+            double tpot = 4.0 * stage + 3.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 128.0 * 0.3518162246384988d;
+            double ttft = 1.4079120885327825d;
             double throughput = replicas * b * 128.0 / (ttft + 127.0 * tpot);
             if (concurrency > 366) ttft += (concurrency - 366.0) * 128.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -186,11 +186,11 @@ namespace Acme.Serving
             double admitted = global::System.Math.Min(concurrency, 1024);
             double b = admitted;
             double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 9.095543540405279E-05d, 0.011865884444444445d)
-                + m * 3.662947668380589E-05d + 0.0008355102317384728d;
-            double tpot = 2.0 * stage + 1.0 * (6.631033585225975E-06d + m * 1.1036971790369844E-07d) + 0.004295314542564447d
-                + (b - 1.0) / 128.0 * 0.23203054605039908d;
-            double ttft = 0.4685890748592146d;
+            double stage = global::System.Math.Max(m * 8.613571083963203E-05d, 0.011865884444444473d)
+                + m * 3.5537260709764604E-05d + 0.00228534488717147d;
+            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 128.0 * 0.21714445458558412d;
+            double ttft = 0.4345150678229576d;
             double throughput = b * 128.0 / (ttft + 127.0 * tpot);
             if (concurrency > 1024) ttft += (concurrency - 1024.0) * 128.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -203,11 +203,11 @@ namespace Acme.Serving
             double replicas = global::System.Math.Min(2.0, admitted);
             double b = admitted / replicas;
             double m = b;
-            double stage = global::System.Math.Max(m * 0.00018096903787981033d, 0.023488557511111115d)
-                + m * 7.325895336761178E-05d + 0.0016710204634769457d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 128.0 * 0.4638178807230203d;
-            double ttft = 0.46811319526558476d;
+            double stage = global::System.Math.Max(m * 0.00017137949643685827d, 0.023488557511111167d)
+                + m * 7.107452141952921E-05d + 0.00457068977434294d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 128.0 * 0.4340456977933905d;
+            double ttft = 0.43406134078168096d;
             double throughput = replicas * b * 128.0 / (ttft + 127.0 * tpot);
             if (concurrency > 398) ttft += (concurrency - 398.0) * 128.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
@@ -219,11 +219,11 @@ namespace Acme.Serving
             double admitted = global::System.Math.Min(concurrency, 1024);
             double b = admitted;
             double m = b;
-            double stage = global::System.Math.Max(m * 9.048822000493028E-05d, 0.01174523448888889d)
-                + m * 6.444264559553789E-05d + 0.0016710204634769457d;
-            double tpot = 1.0 * stage + 0.004295314542564447d
-                + (b - 1.0) / 128.0 * 0.2897134003056472d;
-            double ttft = 0.2940087148482116d;
+            double stage = global::System.Math.Max(m * 8.569325316417961E-05d, 0.011745234488888917d)
+                + m * 5.920877312547508E-05d + 0.00457068977434294d;
+            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
+                + (b - 1.0) / 128.0 * 0.26779462934013876d;
+            double ttft = 0.26781027232842924d;
             double throughput = b * 128.0 / (ttft + 127.0 * tpot);
             if (concurrency > 1024) ttft += (concurrency - 1024.0) * 128.0 / throughput;
             return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
