@@ -12,6 +12,12 @@ namespace DeploySpec.Analyzers.Tests;
 /// Analyzer and code-fix tests that run offline: the testing library's reference assemblies are left empty and the
 /// installed SDK's reference pack (plus DeploySpec.dll) is added instead, so nothing is downloaded.
 /// </summary>
+/// <summary>The offline references, for tests that configure the testing library themselves.</summary>
+public static class VerifyReferences
+{
+    public static MetadataReference[] All => Verify.References;
+}
+
 public static class Verify
 {
     private static readonly ReferenceAssemblies Offline = new("net10.0");
@@ -47,6 +53,8 @@ public static class Verify
         test.ExpectedDiagnostics.AddRange(expected);
         await test.RunAsync();
     }
+
+    internal static MetadataReference[] References => s_references.Value;
 
     public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected) => AnalyzerAsync(new[] { source }, expected);
 
