@@ -33,6 +33,8 @@ namespace DeploySpec.Analyzers
             public const string Fp8KvCache = "UseFp8KvCache";
             public const string Nodes = "ClusterNodes";
             public const string GpusPerNode = "ClusterGpusPerNode";
+            public const string WeightsAndKvCache = "WeightsAndKvCache";
+            public const string WeightsOnly = "Weights";
         }
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -163,7 +165,11 @@ namespace DeploySpec.Analyzers
                 {
                     bool pinnedProblem = CheckPinnedDegrees(spec);
                     var result = Planner.Plan(spec, cancellationToken: Cancel);
-                    if (!result.HasPlans)
+                    if (result.Plans.FirstOrDefault(p => !p.Coefficients.IsFinite) is { } broken)
+                    {
+                        Report(Descriptors.EngineFailure, CtorArg(1), null, "the cost model produced a non-finite estimate for " + broken.Plan);
+                    }
+                    else if (!result.HasPlans)
                     {
                         ExplainNoPlan(spec, result, pinnedProblem, modelType, clusterType);
                     }
@@ -197,12 +203,11 @@ namespace DeploySpec.Analyzers
                     }
                     else if (!model.IsMla && tp > model.EffectiveKeyValueHeads)
                     {
-                        var layout = StageLayout.Create(model.Layers, 1);
-                        double actual = ModelMath.KvBytesPerTokenPerGpu(model, layout, 0, tp);
+                        double actual = ModelMath.KvBytesPerTokenPerLayer(model, tp);
                         double ideal = actual * model.EffectiveKeyValueHeads / tp;
                         Report(Descriptors.KvHeadsReplicated, Arg("TensorParallel"), null, Format(
-                            "TP{0} exceeds the {1} KV heads, so each GPU keeps a whole replicated head: {2:0.0} KiB of KV per token per GPU instead of {3:0.0} KiB, {4:0.0} KiB per token more across the TP group",
-                            tp, model.EffectiveKeyValueHeads, actual / 1024, ideal / 1024, (actual - ideal) * tp / 1024));
+                            "TP{0} exceeds the {1} KV heads, so each GPU keeps a whole replicated head: {2:0} bytes of KV per token per layer on each GPU instead of {3:0.#}, {4:0.#}x the KV cache an even split would need",
+                            tp, model.EffectiveKeyValueHeads, actual, ideal, actual / ideal));
                     }
 
                     if (total % tp != 0)
@@ -211,14 +216,17 @@ namespace DeploySpec.Analyzers
                             "TP{0} does not divide the cluster's {1} GPUs{2}", tp, total, Suggest(fixes.Value)));
                         error = true;
                     }
-                    else if (tp > cluster.GpusPerNode)
+                    else if (Topology.GroupLink(cluster, tp) != Topology.ScaleUpLink(cluster))
                     {
                         var fast = Topology.ScaleUpLink(cluster);
                         var slow = Topology.GroupLink(cluster, tp);
+                        string where = tp > cluster.GpusPerNode
+                            ? Format("spans {0} nodes of {1} GPUs", (tp + cluster.GpusPerNode - 1) / cluster.GpusPerNode, cluster.GpusPerNode)
+                            : Format("exceeds the {0} GPUs that {1} connects", Topology.ScaleUpDomainGpus(cluster), LinkCatalog.DisplayName(fast));
                         Report(Descriptors.TensorParallelCrossesNodes, Arg("TensorParallel"), null, Format(
-                            "TP{0} spans {1} nodes of {2} GPUs: its all-reduces run over {3} ({4:0} GB/s per GPU) instead of {5} ({6:0} GB/s), twice per layer",
-                            tp, (tp + cluster.GpusPerNode - 1) / cluster.GpusPerNode, cluster.GpusPerNode, LinkCatalog.DisplayName(slow),
-                            LinkCatalog.BidirectionalBytesPerSecond(slow) / 1e9, LinkCatalog.DisplayName(fast), LinkCatalog.BidirectionalBytesPerSecond(fast) / 1e9));
+                            "TP{0} {1}: its all-reduces run over {2} ({3:0} GB/s per GPU) instead of {4} ({5:0} GB/s), twice per layer",
+                            tp, where, LinkCatalog.DisplayName(slow), LinkCatalog.BidirectionalBytesPerSecond(slow) / 1e9,
+                            LinkCatalog.DisplayName(fast), LinkCatalog.BidirectionalBytesPerSecond(fast) / 1e9));
                     }
                 }
 
@@ -251,21 +259,26 @@ namespace DeploySpec.Analyzers
 
                 if (ep > 1)
                 {
-                    int tpForEp = tp > 0 ? tp : 1;
-                    string? problem = !model.IsMoe
-                        ? Format("EP{0} on a dense model: {1} has no experts", ep, model.Name)
-                        : model.Experts % ep != 0
-                            ? Format("EP{0} does not divide the {1} experts", ep, model.Experts)
-                            : null;
+                    string? problem = Planner.ExpertParallelStructureProblem(model, ep);
                     if (problem is not null)
                     {
                         Report(Descriptors.ExpertParallelSplitsNoExperts, Arg("ExpertParallel"), fixes.Value, problem + Suggest(fixes.Value));
                         error = true;
                     }
-                    else if (total % ep != 0 || ep % tpForEp != 0 && tpForEp % ep != 0)
+                }
+
+                // Whatever the checks above let through, the engine's own candidate enumeration decides (the
+                // generator uses the same one): pins that leave no candidate at all are reported with its reasons.
+                if (!error && (tp > 0 || pp > 0 || ep > 0))
+                {
+                    var rejected = new List<RejectedPlan>();
+                    if (!Planner.Candidates(spec, rejected).Any())
                     {
-                        Report(Descriptors.PinnedDegreesDoNotFitCluster, Arg("ExpertParallel"), fixes.Value, Format(
-                            "EP{0} must divide the {1} GPUs and be a multiple or a divisor of TP{2}{3}", ep, total, tpForEp, Suggest(fixes.Value)));
+                        string reasons = rejected.Count > 0
+                            ? string.Join("; ", rejected.Select(r => r.Degrees + ": " + r.Reason).Distinct())
+                            : Format("no TP x PP x DP split of the {0} GPUs matches the pinned degrees", total);
+                        Report(Descriptors.PinnedDegreesDoNotFitCluster, Arg(ep > 0 ? "ExpertParallel" : tp > 0 ? "TensorParallel" : "PipelineParallel"),
+                            fixes.Value, reasons + Suggest(fixes.Value));
                         error = true;
                     }
                 }
@@ -283,8 +296,8 @@ namespace DeploySpec.Analyzers
                     var unpinned = Planner.Plan(FitAdvisor.Unpinned(spec), cancellationToken: Cancel);
                     if (unpinned.HasPlans)
                     {
-                        var worst = sized[0];
-                        var m = worst.Memory!;
+                        var closest = sized.OrderByDescending(r => r.Memory!.KvCacheBytes).First();
+                        var m = closest.Memory!;
                         var fixes = BestPlanProperties(spec);
                         string proof = m.KvCacheBytes <= 0
                             ? Format("per GPU weights {0:0.0} GiB + activations {1:0.0} GiB + reserve {2:0.0} GiB = {3:0.0} GiB exceed its {4:0.00} GiB",
@@ -294,7 +307,7 @@ namespace DeploySpec.Analyzers
                                 m.WeightsBytes / GiB, m.ActivationsBytes / GiB, m.ReserveBytes / GiB, m.KvCacheBytes / GiB,
                                 m.CapacityBytes / GiB, spec.ContextTokens, m.KvBytesPerContextPerGpu / GiB);
                         Report(Descriptors.PinnedPlanDoesNotFit, Arg(spec.TensorParallel > 0 ? "TensorParallel" : spec.PipelineParallel > 0 ? "PipelineParallel" : "ExpertParallel"), fixes,
-                            worst.Degrees.ToString(), gpu.Name, proof + Suggest(fixes));
+                            closest.Degrees.ToString(), gpu.Name, proof + Suggest(fixes));
                         return;
                     }
                 }
@@ -308,8 +321,17 @@ namespace DeploySpec.Analyzers
                 {
                     var relaxed = Planner.Plan(spec with { Concurrency = 0 }, cancellationToken: Cancel);
                     var best = relaxed.Plans.OrderByDescending(p => p.Plan.MaxConcurrency).First();
+                    int batchLimit = Engine.Memory.MemoryModel.MaxBatchSize(spec, Engine.Memory.ServingEngineDefaults.For(spec.Engine));
+                    if (best.Memory.RequestsPerReplica >= batchLimit)
+                    {
+                        Report(Descriptors.KvCacheTooSmall, Arg("Concurrency"), null, Format(
+                            "no plan holds Concurrency = {0} requests at once, and the KV cache is not what binds: the engine's batch limit of {1} requests per replica caps the best plan ({2}) at {3}; raise MaxBatchSize or add replicas",
+                            spec.Concurrency, batchLimit, best.Plan, best.Plan.MaxConcurrency));
+                        return;
+                    }
+
                     var report = FitAdvisor.Analyze(spec);
-                    Report(Descriptors.KvCacheTooSmall, Arg("Concurrency"), ClusterProperties(report, kvOnly: true), Format(
+                    Report(Descriptors.KvCacheTooSmall, Arg("Concurrency"), ClusterProperties(report, spec, kvOnly: true), Format(
                         "no plan holds Concurrency = {0} requests of {1} tokens at once: the most any plan holds is {2} ({3}, {4:0.0} GiB of KV cache per GPU at {5:0.0} KiB per token){6}",
                         spec.Concurrency, spec.TokensPerRequest, best.Plan.MaxConcurrency, best.Plan, best.Memory.KvCacheBytes / GiB,
                         best.Memory.KvBytesPerTokenPerGpu / 1024, Remedies(report, kvOnly: true)));
@@ -318,18 +340,18 @@ namespace DeploySpec.Analyzers
 
                 if (spec.MaxContext > 0 && Planner.Plan(spec with { MaxContext = 0 }, cancellationToken: Cancel) is { HasPlans: true } shorter)
                 {
-                    var best = shorter.Plans.OrderByDescending(p => p.Memory.KvCacheBytes / p.Memory.KvBytesPerTokenPerGpu).First();
+                    var roomiest = shorter.Plans.OrderByDescending(p => p.Memory.KvCacheBytes).First();
+                    var needed = Engine.Memory.MemoryModel.PerGpu(spec, roomiest.Degrees);
                     var report = FitAdvisor.Analyze(spec);
-                    Report(Descriptors.KvCacheTooSmall, Arg("MaxContext"), ClusterProperties(report, kvOnly: true), Format(
-                        "one request of MaxContext = {0} tokens needs {1:0.00} GiB of KV cache per GPU, but the roomiest plan ({2}) has {3:0.00} GiB, {4:0} tokens{5}",
-                        spec.MaxContext, best.Memory.KvBytesPerTokenPerGpu * spec.MaxContext / GiB, best.Plan,
-                        best.Memory.KvCacheBytes / GiB, best.Memory.KvCacheBytes / best.Memory.KvBytesPerTokenPerGpu, Remedies(report, kvOnly: true)));
+                    Report(Descriptors.KvCacheTooSmall, Arg("MaxContext"), ClusterProperties(report, spec, kvOnly: true), Format(
+                        "one request of MaxContext = {0} tokens needs {1:0.00} GiB of KV cache per GPU, but the roomiest plan ({2}) has {3:0.00} GiB{4}",
+                        spec.MaxContext, needed.KvBytesPerContextPerGpu / GiB, roomiest.Plan, roomiest.Memory.KvCacheBytes / GiB, Remedies(report, kvOnly: true)));
                     return;
                 }
 
                 var fit = FitAdvisor.Analyze(spec);
                 string precision = spec.Model.Weights.ToString().ToUpperInvariant();
-                Report(Descriptors.FitsNoPlan, CtorArg(1), ClusterProperties(fit, kvOnly: false),
+                Report(Descriptors.FitsNoPlan, CtorArg(1), ClusterProperties(fit, spec, kvOnly: false),
                     modelType.Name, clusterType.Name, Format(
                         "{0:0.0} GB ({1:0.0} GiB) of {2} weights, {3:0.0} GiB with the KV cache of one {4}-token request, against {5} x {6} offering {7:0.0} GiB usable ({8:0.00} GiB each after the {9} reserve and activations){10}",
                         fit.WeightBytes / 1e9, fit.WeightBytes / GiB, precision, fit.WeightAndOneRequestBytes / GiB, spec.ContextTokens,
@@ -382,7 +404,7 @@ namespace DeploySpec.Analyzers
                     .Add(Fix.PlanLabel, best.Degrees.ToString());
             }
 
-            private static ImmutableDictionary<string, string?> ClusterProperties(FitReport fit, bool kvOnly)
+            private static ImmutableDictionary<string, string?> ClusterProperties(FitReport fit, DeploymentSpec spec, bool kvOnly)
             {
                 var properties = ImmutableDictionary<string, string?>.Empty;
                 if (fit.SmallestFittingCluster is { } smallest)
@@ -392,7 +414,8 @@ namespace DeploySpec.Analyzers
 
                 if (!kvOnly && fit.FitsWithFp8)
                 {
-                    properties = properties.Add(Fix.Fp8, "true");
+                    bool kvToo = FitAdvisor.Smaller(spec.Model.KvCache, Precision.Fp8) != spec.Model.KvCache;
+                    properties = properties.Add(Fix.Fp8, kvToo ? Fix.WeightsAndKvCache : Fix.WeightsOnly);
                 }
 
                 if (fit.FitsWithFp8KvCache)

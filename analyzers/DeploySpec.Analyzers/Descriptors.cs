@@ -37,7 +37,7 @@ namespace DeploySpec.Analyzers
             "Deployment '{0}': {1}", Capacity, DiagnosticSeverity.Warning);
         public static readonly DiagnosticDescriptor ExpertParallelSplitsNoExperts = Create("DS3004", "Expert parallelism does not split the experts",
             "Deployment '{0}': {1}", Capacity, DiagnosticSeverity.Error);
-        public static readonly DiagnosticDescriptor TensorParallelCrossesNodes = Create("DS3005", "Tensor parallelism crosses a node boundary",
+        public static readonly DiagnosticDescriptor TensorParallelCrossesNodes = Create("DS3005", "Tensor parallelism leaves the fast interconnect",
             "Deployment '{0}': {1}", Capacity, DiagnosticSeverity.Warning);
         public static readonly DiagnosticDescriptor PinnedDegreesDoNotFitCluster = Create("DS3006", "Pinned degrees do not fit the cluster",
             "Deployment '{0}': {1}", Capacity, DiagnosticSeverity.Error);

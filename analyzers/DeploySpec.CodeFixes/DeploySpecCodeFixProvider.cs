@@ -62,12 +62,13 @@ namespace DeploySpec.CodeFixes
                         PinPlanKey), diagnostic);
                 }
 
-                if (p.ContainsKey(Fix.Fp8))
+                if (p.TryGetValue(Fix.Fp8, out var fp8) && fp8 is not null)
                 {
+                    bool kvToo = fp8 == Fix.WeightsAndKvCache;
                     context.RegisterCodeFix(CodeAction.Create(
-                        "Use FP8 weights and KV cache in the model",
+                        kvToo ? "Use FP8 weights and KV cache in the model" : "Use FP8 weights in the model",
                         ct => EditReferencedAsync(context.Document, attribute, 0, SpecParser.ModelAttributeName,
-                            a => SetNamed(SetNamed(a, "Weights", Precision("Fp8")), "KvCache", Precision("Fp8")), ct),
+                            a => kvToo ? SetNamed(SetNamed(a, "Weights", Precision("Fp8")), "KvCache", Precision("Fp8")) : SetNamed(a, "Weights", Precision("Fp8")), ct),
                         UseFp8Key), diagnostic);
                 }
                 else if (p.ContainsKey(Fix.Fp8KvCache))

@@ -45,7 +45,7 @@ namespace DeploySpec.Generators
                 return null;
             }
 
-            if (!result.HasPlans || result.Plans.Any(p => !AllFinite(p)))
+            if (!result.HasPlans || result.Plans.Any(p => !p.Coefficients.IsFinite))
             {
                 return null;
             }
@@ -98,17 +98,5 @@ namespace DeploySpec.Generators
             "{0}: {1}; one request: TTFT {2:0.0} ms, {3:0.0} tok/s per user; at capacity ({4} in flight): {5:0} tok/s ({6:0.0} per GPU)",
             p.Degrees, p.Plan.MemoryPerGpu, p.SingleRequest.TimeToFirstTokenMs, p.SingleRequest.OutputTokensPerSecondPerUser,
             p.Peak.Concurrency, p.Peak.OutputTokensPerSecond, p.Peak.OutputTokensPerSecondPerGpu);
-
-        private static bool AllFinite(EvaluatedPlan p)
-        {
-            var c = p.Coefficients;
-            double[] values =
-            {
-                c.GemmSecondsPerSequence, c.DenseWeightSeconds, c.ExpertWeightSeconds, c.ExpertMissProbability,
-                c.AttentionSecondsPerSequence, c.CollectiveSecondsPerSequence, c.CollectiveLatencySeconds,
-                c.HopLatencySeconds, c.HopSecondsPerSequence, c.StepOverheadSeconds, c.StepSecondsPerSequence, c.StagePrefillSeconds, c.PrefillLatencySeconds,
-            };
-            return values.All(v => !double.IsNaN(v) && !double.IsInfinity(v)) && c.MaxConcurrency >= 1;
-        }
     }
 }

@@ -76,7 +76,7 @@ public class CapacityTests
             [Deployment(typeof(Llama70B), typeof(TwoH200), {|#0:MaxContext = 1000000|})] public partial class Chat { }
             """,
             Diagnostic(Descriptors.KvCacheTooSmall).WithLocation(0).WithArguments("Chat",
-                "one request of MaxContext = 1000000 tokens needs 152.59 GiB of KV cache per GPU, but the roomiest plan (TP2 x PP1 x DP1) has 56.29 GiB, 368895 tokens; " +
+                "one request of MaxContext = 1000000 tokens needs 152.59 GiB of KV cache per GPU, but the roomiest plan (TP2 x PP1 x DP1) has 56.29 GiB; " +
                 "the smallest cluster of this GPU that fits has 4 GPUs (1 node of 4)"));
     }
 }
@@ -93,7 +93,7 @@ public class PartitionTests
             [Deployment(typeof(Llama405B), typeof(HgxH200), {|#0:{|#1:TensorParallel = 16|}|}, {|#2:PipelineParallel = 5|})] public partial class Chat { }
             """,
             Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithArguments("Chat",
-                "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 31.5 KiB of KV per token per GPU instead of 15.8 KiB, 252.0 KiB per token more across the TP group"),
+                "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 256 bytes of KV per token per layer on each GPU instead of 128, 2x the KV cache an even split would need"),
             Diagnostic(Descriptors.PinnedDegreesDoNotFitCluster).WithLocation(1).WithArguments("Chat",
                 "TP16 does not divide the cluster's 8 GPUs; the best plan that fits is TP1 x PP8 x DP1"),
             Diagnostic(Descriptors.UnevenStages).WithLocation(2).WithArguments("Chat",
@@ -140,12 +140,55 @@ public class PartitionTests
             public partial class Chat { }
             """,
             Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithArguments("Chat",
-                "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 31.5 KiB of KV per token per GPU instead of 15.8 KiB, 252.0 KiB per token more across the TP group"),
+                "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 256 bytes of KV per token per layer on each GPU instead of 128, 2x the KV cache an even split would need"),
             Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(1).WithArguments("Chat",
                 "TP16 spans 2 nodes of 8 GPUs: its all-reduces run over InfiniBand NDR (100 GB/s per GPU) instead of NVLink 4 (900 GB/s), twice per layer"),
             Diagnostic(Descriptors.LatencyTargetUnreachable).WithLocation(2).WithArguments("Chat",
                 "no plan meets MaxTimePerOutputTokenMs = 5 ms: the fastest, TP16 x PP1 x DP1, takes 13.40 ms per output token (74.6 tok/s per user) even for one request"),
             Diagnostic(Descriptors.LatencyTargetUnreachable).WithLocation(3).WithArguments("Chat",
                 "no plan meets MaxTimeToFirstTokenMs = 20 ms: the fastest, TP16 x PP1 x DP1, takes 914.4 ms to the first token of a 2048-token prompt even for one request"));
+    }
+
+    [Fact]
+    public async Task Expert_parallel_pins_are_judged_by_the_planners_own_rule()
+    {
+        // EP4 divides the 8 experts, but TP2 x PP4 leaves one replica whose TP x DP = 2 GPUs cannot host EP4.
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 32000, Experts = 8, ActiveExperts = 2)]
+            public partial class Mixtral { }
+            [Cluster(Gpu = Gpu.H100Sxm)] public partial class HgxH100 { }
+            [Deployment(typeof(Mixtral), typeof(HgxH100), TensorParallel = 2, PipelineParallel = 4, {|#0:ExpertParallel = 4|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.PinnedDegreesDoNotFitCluster).WithLocation(0).WithArguments("Chat",
+                "TP2 x PP4 x DP1 x EP4: EP4 does not divide the 2 GPUs of a stage's TP x DP ranks; the best plan that fits is TP1 x PP1 x DP8 x EP8"));
+    }
+
+    [Fact]
+    public async Task Tensor_parallelism_beyond_an_nvlink_bridge_pair_runs_over_pcie()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256)]
+            public partial class Llama8B { }
+            [Cluster(Gpu = Gpu.H100Pcie, GpusPerNode = 8)] public partial class PcieBox { }
+            [Deployment(typeof(Llama8B), typeof(PcieBox), {|#0:TensorParallel = 4|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(0).WithArguments("Chat",
+                "TP4 exceeds the 2 GPUs that NVLink bridge connects: its all-reduces run over PCIe Gen5 (128 GB/s per GPU) instead of NVLink bridge (600 GB/s), twice per layer"));
+    }
+
+    [Fact]
+    public async Task Concurrency_capped_by_the_engines_batch_limit_says_so()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256)]
+            public partial class Llama8B { }
+            [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 1)] public partial class OneH200 { }
+            [Deployment(typeof(Llama8B), typeof(OneH200), InputTokens = 100, OutputTokens = 100, {|#0:Concurrency = 2000|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.KvCacheTooSmall).WithLocation(0).WithArguments("Chat",
+                "no plan holds Concurrency = 2000 requests at once, and the KV cache is not what binds: the engine's batch limit of 1024 requests per replica caps the best plan (TP1 x PP1 x DP1) at 1024; raise MaxBatchSize or add replicas"));
     }
 }

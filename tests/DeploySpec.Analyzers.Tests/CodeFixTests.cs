@@ -142,4 +142,31 @@ public class CodeFixTests
             DeploySpecCodeFixProvider.UseFp8KvCacheKey,
             new[] { Id(Descriptors.KvCacheTooSmall).WithLocation(0) });
     }
+
+    [Fact]
+    public async Task Fp8_fix_leaves_a_narrower_kv_cache_alone()
+    {
+        await CodeFixAsync(
+            new[]
+            {
+                """
+                using DeploySpec;
+                [Model(Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256, KvCache = Precision.Fp4)]
+                public partial class Llama70B { }
+                """,
+                OneH200,
+                Deployment,
+            },
+            new[]
+            {
+                """
+                using DeploySpec;
+                [Model(Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256, KvCache = Precision.Fp4, Weights = Precision.Fp8)]
+                public partial class Llama70B { }
+                """,
+                OneH200,
+                DeploymentFixed,
+            },
+            DeploySpecCodeFixProvider.UseFp8Key, NoFit);
+    }
 }

@@ -28,5 +28,28 @@ namespace DeploySpec.Engine.Cost
         double PrefillLatencySeconds)
     {
         public bool HasExperts => ExpertWeightSeconds > 0;
+
+        /// <summary>True when every coefficient is a finite number and the plan holds at least one request.</summary>
+        public bool IsFinite
+        {
+            get
+            {
+                double[] values =
+                {
+                    GemmSecondsPerSequence, DenseWeightSeconds, ExpertWeightSeconds, ExpertMissProbability,
+                    AttentionSecondsPerSequence, CollectiveSecondsPerSequence, CollectiveLatencySeconds, HopLatencySeconds,
+                    HopSecondsPerSequence, StepOverheadSeconds, StepSecondsPerSequence, StagePrefillSeconds, PrefillLatencySeconds,
+                };
+                foreach (double v in values)
+                {
+                    if (double.IsNaN(v) || double.IsInfinity(v))
+                    {
+                        return false;
+                    }
+                }
+
+                return MaxConcurrency >= 1;
+            }
+        }
     }
 }

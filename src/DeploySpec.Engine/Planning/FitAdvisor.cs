@@ -35,9 +35,9 @@ namespace DeploySpec.Engine.Planning
             var probe = MemoryModel.PerGpu(deployment, new Degrees(1, 1, 1, 1));
             double usable = probe.CapacityBytes - probe.ReserveBytes - probe.ActivationsBytes;
 
-            var unpinned = Unpinned(deployment);
+            // FP8 would be applied to this deployment as written, pins included; only the cluster search ignores pins.
             bool fp8 = Units.BytesPerElement(model.Weights) > 1.0 &&
-                       Planner.Plan(unpinned with { Model = model with { Weights = Precision.Fp8, KvCache = Smaller(model.KvCache, Precision.Fp8) } }).HasPlans;
+                       Planner.Plan(deployment with { Model = model with { Weights = Precision.Fp8, KvCache = Smaller(model.KvCache, Precision.Fp8) } }).HasPlans;
             bool fp8Kv = Units.BytesPerElement(model.KvCache) > 1.0 &&
                          Planner.Plan(deployment with { Model = model with { KvCache = Precision.Fp8 } }).HasPlans;
             return new FitReport(weights, kv, usable, deployment.Cluster.TotalGpus, SmallestFittingCluster(deployment), fp8, fp8Kv);
@@ -86,7 +86,8 @@ namespace DeploySpec.Engine.Planning
         public static DeploymentSpec Unpinned(DeploymentSpec deployment) =>
             deployment with { TensorParallel = 0, PipelineParallel = 0, ExpertParallel = 0 };
 
-        private static Precision Smaller(Precision current, Precision proposed) =>
+        /// <summary>The narrower of two formats (an FP8 switch never widens an FP4 or INT4 KV cache).</summary>
+        public static Precision Smaller(Precision current, Precision proposed) =>
             Units.BytesPerElement(current) <= Units.BytesPerElement(proposed) ? current : proposed;
     }
 }

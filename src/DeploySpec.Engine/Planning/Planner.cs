@@ -219,9 +219,10 @@ namespace DeploySpec.Engine.Planning
             return null;
         }
 
-        public static string? ExpertParallelProblem(ModelArchitecture model, int tp, int dp, int ep)
+        /// <summary>Whether EP can split this model's experts at all (independent of the cluster).</summary>
+        public static string? ExpertParallelStructureProblem(ModelArchitecture model, int ep)
         {
-            if (ep == 1)
+            if (ep <= 1)
             {
                 return null;
             }
@@ -231,9 +232,20 @@ namespace DeploySpec.Engine.Planning
                 return Format("EP{0} on a dense model (no experts)", ep);
             }
 
-            if (model.Experts % ep != 0)
+            return model.Experts % ep != 0 ? Format("EP{0} does not divide the {1} experts", ep, model.Experts) : null;
+        }
+
+        public static string? ExpertParallelProblem(ModelArchitecture model, int tp, int dp, int ep)
+        {
+            if (ep == 1)
             {
-                return Format("EP{0} does not divide the {1} experts", ep, model.Experts);
+                return null;
+            }
+
+            string? structure = ExpertParallelStructureProblem(model, ep);
+            if (structure is not null)
+            {
+                return structure;
             }
 
             if ((tp * dp) % ep != 0)
