@@ -37,6 +37,9 @@ namespace DeploySpec.Analyzers
             public const string WeightsOnly = "Weights";
         }
 
+        /// <summary>The assembly that defines the DSL attributes.</summary>
+        public const string DeploySpecAssemblyName = "DeploySpec";
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.InvalidModel, Descriptors.InvalidCluster, Descriptors.InvalidDeployment,
             Descriptors.ModelTypeWithoutAttribute, Descriptors.ClusterTypeWithoutAttribute, Descriptors.NotPartial,
@@ -51,6 +54,13 @@ namespace DeploySpec.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
+                // Cheap first: a compilation that neither is DeploySpec nor references it has nothing to analyze.
+                if (start.Compilation.AssemblyName != DeploySpecAssemblyName &&
+                    !start.Compilation.ReferencedAssemblyNames.Any(a => a.Name == DeploySpecAssemblyName))
+                {
+                    return;
+                }
+
                 var model = start.Compilation.GetTypeByMetadataName(SpecParser.ModelAttributeName);
                 var cluster = start.Compilation.GetTypeByMetadataName(SpecParser.ClusterAttributeName);
                 var deployment = start.Compilation.GetTypeByMetadataName(SpecParser.DeploymentAttributeName);

@@ -9,6 +9,7 @@ using DeploySpec.Engine.Planning;
 using DeploySpec.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace DeploySpec.Benchmarks;
 
@@ -75,6 +76,8 @@ public class PlannerBenchmarks
 [MemoryDiagnoser]
 public class GeneratorBenchmarks
 {
+    internal const string SpecsSource = Specs;
+
     private const string Specs = """
         using DeploySpec;
         [Model(Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248,
@@ -114,4 +117,68 @@ public class GeneratorBenchmarks
 
     [Benchmark]
     public int RerunAfterUnrelatedEdit() => _warm.RunGenerators(_edited).GetRunResult().GeneratedTrees.Length;
+}
+
+/// <summary>
+/// The analyzer's cost: in a compilation that does not reference DeploySpec (it must register nothing) against a
+/// do-nothing analyzer, and on specs like the sample's.
+/// </summary>
+[MemoryDiagnoser]
+public class AnalyzerBenchmarks
+{
+    private const string Plain = """
+        namespace App;
+        public class Model { public int Layers { get; set; } }
+        public class Cluster { public int Nodes { get; set; } }
+        public static class Program { public static int Main() => new Model().Layers + new Cluster().Nodes; }
+        """;
+
+    private Microsoft.CodeAnalysis.CSharp.CSharpCompilation _plain = null!;
+    private Microsoft.CodeAnalysis.CSharp.CSharpCompilation _specs = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // The benchmark process's platform list includes DeploySpec's own assemblies: keep them out of the plain one.
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator)
+            .Where(p => !System.IO.Path.GetFileName(p).StartsWith("DeploySpec", StringComparison.Ordinal))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary);
+        _plain = CSharpCompilation.Create("Plain", new[] { CSharpSyntaxTree.ParseText(Plain) }, references, options);
+        var withDeploySpec = references.Append(MetadataReference.CreateFromFile(typeof(DeploySpec.PartitionPlan).Assembly.Location));
+        _specs = CSharpCompilation.Create("Specs", new[] { CSharpSyntaxTree.ParseText(GeneratorBenchmarks.SpecsSource) }, withDeploySpec, options);
+    }
+
+    private static System.Threading.Tasks.Task<System.Collections.Immutable.ImmutableArray<Diagnostic>> Analyze(Compilation compilation, Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer analyzer) =>
+        compilation.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create(analyzer)).GetAnalyzerDiagnosticsAsync();
+
+    [Benchmark(Baseline = true)]
+    public int PlainCompilationNoOpAnalyzer() => Analyze(_plain, new NoOpAnalyzer()).Result.Length;
+
+    [Benchmark]
+    public int PlainCompilationNoOpCompilationStartAnalyzer() => Analyze(_plain, new NoOpAnalyzer(registerCompilationStart: true)).Result.Length;
+
+    [Benchmark]
+    public int PlainCompilationDeploySpecAnalyzer() => Analyze(_plain, new DeploySpec.Analyzers.DeploySpecAnalyzer()).Result.Length;
+
+    [Benchmark]
+    public int SampleSpecsDeploySpecAnalyzer() => Analyze(_specs, new DeploySpec.Analyzers.DeploySpecAnalyzer()).Result.Length;
+
+    [Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class NoOpAnalyzer(bool registerCompilationStart = false) : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Rule = new("NOOP0001", "No-op", "No-op", "Bench", DiagnosticSeverity.Hidden, true);
+
+        public override System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => System.Collections.Immutable.ImmutableArray.Create(Rule);
+
+        public override void Initialize(Microsoft.CodeAnalysis.Diagnostics.AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(Microsoft.CodeAnalysis.Diagnostics.GeneratedCodeAnalysisFlags.None);
+            if (registerCompilationStart)
+            {
+                context.RegisterCompilationStartAction(_ => { });
+            }
+        }
+    }
 }
