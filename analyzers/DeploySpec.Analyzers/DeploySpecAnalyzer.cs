@@ -43,7 +43,7 @@ namespace DeploySpec.Analyzers
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.InvalidModel, Descriptors.InvalidCluster, Descriptors.InvalidDeployment,
             Descriptors.ModelTypeWithoutAttribute, Descriptors.ClusterTypeWithoutAttribute, Descriptors.NotPartial,
-            Descriptors.Generic, Descriptors.FitsNoPlan, Descriptors.PinnedPlanDoesNotFit, Descriptors.KvCacheTooSmall,
+            Descriptors.Generic, Descriptors.InvalidMsBuildProperty, Descriptors.FitsNoPlan, Descriptors.PinnedPlanDoesNotFit, Descriptors.KvCacheTooSmall,
             Descriptors.TensorParallelSplitsNoHeads, Descriptors.KvHeadsReplicated, Descriptors.UnevenStages,
             Descriptors.ExpertParallelSplitsNoExperts, Descriptors.TensorParallelCrossesNodes,
             Descriptors.PinnedDegreesDoNotFitCluster, Descriptors.LatencyTargetUnreachable, Descriptors.EngineFailure);
@@ -69,11 +69,24 @@ namespace DeploySpec.Analyzers
                     return; // DeploySpec is not referenced: register nothing, cost nothing.
                 }
 
-                start.RegisterSymbolAction(c => AnalyzeType(c, model, cluster, deployment), SymbolKind.NamedType);
+                var defaults = PlanningDefaults.From(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
+                if (defaults.Problems.Count > 0)
+                {
+                    start.RegisterCompilationEndAction(end =>
+                    {
+                        foreach (string problem in defaults.Problems)
+                        {
+                            end.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidMsBuildProperty, Location.None, problem));
+                        }
+                    });
+                }
+
+                start.RegisterSymbolAction(c => AnalyzeType(c, model, cluster, deployment, defaults), SymbolKind.NamedType);
             });
         }
 
-        private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute, INamedTypeSymbol? deploymentAttribute)
+        private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute,
+            INamedTypeSymbol? deploymentAttribute, PlanningDefaults defaults)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             foreach (var attribute in type.GetAttributes())
@@ -96,9 +109,9 @@ namespace DeploySpec.Analyzers
                 {
                     var parsed = SpecParser.ParseDeployment(type, attribute, context.CancellationToken);
                     Report(context, type, parsed.Problems);
-                    if (parsed.IsValid)
+                    if (parsed.IsValid && defaults.Problems.Count == 0)
                     {
-                        new DeploymentCheck(context, type, attribute, parsed.Declaration).Run();
+                        new DeploymentCheck(context, type, attribute, parsed.Declaration, defaults).Run();
                     }
                 }
             }
@@ -137,14 +150,16 @@ namespace DeploySpec.Analyzers
             private readonly INamedTypeSymbol _type;
             private readonly AttributeData _attribute;
             private readonly DeploymentDeclaration _declaration;
+            private readonly PlanningDefaults _defaults;
             private CancellationToken Cancel => _context.CancellationToken;
 
-            public DeploymentCheck(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, DeploymentDeclaration declaration)
+            public DeploymentCheck(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, DeploymentDeclaration declaration, PlanningDefaults defaults)
             {
                 _context = context;
                 _type = type;
                 _attribute = attribute;
                 _declaration = declaration;
+                _defaults = defaults;
             }
 
             public void Run()
@@ -170,7 +185,7 @@ namespace DeploySpec.Analyzers
                     return; // reported at the model or cluster itself
                 }
 
-                var spec = _declaration.Settings with { Model = model.Declaration.Model, Cluster = cluster.Declaration.Cluster };
+                var spec = _defaults.Apply(_declaration.Settings with { Model = model.Declaration.Model, Cluster = cluster.Declaration.Cluster });
                 try
                 {
                     bool pinnedProblem = CheckPinnedDegrees(spec);

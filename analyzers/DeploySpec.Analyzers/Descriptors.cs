@@ -22,6 +22,9 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor NotPartial = Create("DS1006", "Declaration is not partial", "{1}", Specification, DiagnosticSeverity.Error);
         public static readonly DiagnosticDescriptor Generic = Create("DS1007", "Declaration is generic", "{1}", Specification, DiagnosticSeverity.Error);
 
+        public static readonly DiagnosticDescriptor InvalidMsBuildProperty = Create("DS1008", "Invalid DeploySpec MSBuild property",
+            "{0}", Specification, DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
+
         public static readonly DiagnosticDescriptor FitsNoPlan = Create("DS2001", "Model fits no plan on its cluster",
             "Deployment '{0}': {1} fits no plan on {2}: {3}", Capacity, DiagnosticSeverity.Error);
         public static readonly DiagnosticDescriptor PinnedPlanDoesNotFit = Create("DS2002", "Pinned plan does not fit GPU memory",
@@ -48,9 +51,9 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor EngineFailure = Create("DS9001", "The planning engine failed",
             "Deployment '{0}' could not be planned: {1}", Specification, DiagnosticSeverity.Warning);
 
-        private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity) =>
+        private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, params string[] tags) =>
             new(id, title, message, category, severity, isEnabledByDefault: true,
                 description: title + ". See the help page for the arithmetic and the fixes.",
-                helpLinkUri: HelpLinkBase + id + ".md");
+                helpLinkUri: HelpLinkBase + id + ".md", customTags: tags);
     }
 }

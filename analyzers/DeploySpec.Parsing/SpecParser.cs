@@ -149,6 +149,7 @@ namespace DeploySpec.Parsing
                     "Engine" => settings with { Engine = (ServingEngine)Int(value) },
                     "MemoryFraction" => settings with { MemoryFraction = Double(value) },
                     "MaxBatchSize" => settings with { MaxBatchSize = Int(value) },
+                    "SafetyMarginGiB" => settings with { SafetyMarginGiB = Double(value) },
                     _ => settings,
                 };
             }

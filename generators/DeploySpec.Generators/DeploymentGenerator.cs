@@ -54,10 +54,15 @@ namespace DeploySpec.Generators
                 .Select(static (all, _) => all.ToEquatableArray())
                 .WithTrackingName(TrackingNames.ClusterTable);
 
+            var defaults = context.AnalyzerConfigOptionsProvider
+                .Select(static (options, _) => PlanningDefaults.From(options.GlobalOptions))
+                .WithTrackingName(TrackingNames.Defaults);
+
             var plans = deployments
                 .Combine(modelTable)
                 .Combine(clusterTable)
-                .Select(static (input, ct) => DeploymentPlanner.Build(input.Left.Left, input.Left.Right, input.Right, ct))
+                .Combine(defaults)
+                .Select(static (input, ct) => DeploymentPlanner.Build(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, ct))
                 .WithTrackingName(TrackingNames.Plans);
 
             context.RegisterSourceOutput(plans, static (spc, emit) =>

@@ -19,9 +19,10 @@ namespace DeploySpec.Generators
             DeploymentDeclaration deployment,
             EquatableArray<ModelDeclaration> models,
             EquatableArray<ClusterDeclaration> clusters,
+            PlanningDefaults defaults,
             CancellationToken cancellationToken)
         {
-            if (!deployment.IsValid || !deployment.Type.CanBeExtended)
+            if (!deployment.IsValid || !deployment.Type.CanBeExtended || defaults.Problems.Count > 0)
             {
                 return null;
             }
@@ -33,7 +34,7 @@ namespace DeploySpec.Generators
                 return null;
             }
 
-            var spec = deployment.Settings with { Model = model.Model, Cluster = cluster.Cluster };
+            var spec = defaults.Apply(deployment.Settings with { Model = model.Model, Cluster = cluster.Cluster });
             PlanningResult result;
             try
             {

@@ -8,8 +8,9 @@ namespace DeploySpec.Generators
         public const string Deployments = nameof(Deployments);
         public const string ModelTable = nameof(ModelTable);
         public const string ClusterTable = nameof(ClusterTable);
+        public const string Defaults = nameof(Defaults);
         public const string Plans = nameof(Plans);
 
-        public static readonly string[] All = { Models, Clusters, Deployments, ModelTable, ClusterTable, Plans };
+        public static readonly string[] All = { Models, Clusters, Deployments, ModelTable, ClusterTable, Defaults, Plans };
     }
 }

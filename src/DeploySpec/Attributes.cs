@@ -115,5 +115,7 @@ namespace DeploySpec
         public double MemoryFraction { get; set; }
         /// <summary>Most requests one replica batches at once (max_num_seqs / max_batch_size); 0 = the engine's default.</summary>
         public int MaxBatchSize { get; set; }
+        /// <summary>Extra memory kept free on every GPU, in GiB, on top of the engine's own reserve; 0 = the project default (MSBuild DeploySpecSafetyMarginGiB) or none.</summary>
+        public double SafetyMarginGiB { get; set; }
     }
 }

@@ -32,6 +32,7 @@ namespace DeploySpec.Engine.Memory
     /// <item>TensorRT-LLM: KV = fraction x (capacity - weights - activation buffers - non-torch memory - CUDA graphs).</item>
     /// <item>SGLang: KV = capacity x mem_fraction_static - weights, the static fraction leaving max(10 GiB, 1 GiB + activations) free.</item>
     /// </list>
+    /// A deployment's SafetyMarginGiB is kept free on top of all this (it moves from the KV cache to the reserve).
     /// Non-torch memory is the CUDA context (0.5 GiB), cuBLAS workspaces (0.25 GiB) and, with more than one GPU per
     /// replica, NCCL buffers (0.4 GiB). The activation peak is that of a forward pass over the engine's batched-token
     /// budget, plus float32 logits for a full batch of sequences.
@@ -54,6 +55,7 @@ namespace DeploySpec.Engine.Memory
 
             double capacity = gpu.MemoryBytes;
             double nonTorch = CudaContextBytes + CublasWorkspaceBytes + (tp * degrees.PipelineParallel > 1 ? NcclBufferBytes : 0);
+            double margin = deployment.SafetyMarginGiB * Units.BytesPerGiB;
             int maxBatch = MaxBatchSize(deployment, engine);
             double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch);
 
@@ -84,6 +86,10 @@ namespace DeploySpec.Engine.Memory
                     kvPool = capacity * fraction - weights - activations - nonTorch - engine.CudaGraphBytes;
                     reserve = capacity * (1 - fraction) + nonTorch + engine.CudaGraphBytes;
                 }
+
+                // The safety margin is the user's own extra headroom: it comes out of the KV cache into the reserve.
+                kvPool -= margin;
+                reserve += margin;
 
                 double perToken = ModelMath.KvBytesPerTokenPerGpu(model, layout, stage, tp);
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);

@@ -60,6 +60,12 @@ namespace DeploySpec.Engine.Planning
             Range(problems, nameof(DeploymentSpec.MaxBatchSize), deployment.MaxBatchSize, 0, 1_000_000);
             Target(problems, nameof(DeploymentSpec.MaxTimeToFirstTokenMs), deployment.MaxTimeToFirstTokenMs);
             Target(problems, nameof(DeploymentSpec.MaxTimePerOutputTokenMs), deployment.MaxTimePerOutputTokenMs);
+            if (!(deployment.SafetyMarginGiB >= 0 && deployment.SafetyMarginGiB <= 1024))
+            {
+                problems.Add(new SpecProblem(nameof(DeploymentSpec.SafetyMarginGiB), Format(
+                    "SafetyMarginGiB must be between 0 and 1024 GiB, but is {0}", deployment.SafetyMarginGiB)));
+            }
+
             if (!(deployment.MemoryFraction >= 0 && deployment.MemoryFraction < 1))
             {
                 problems.Add(new SpecProblem(nameof(DeploymentSpec.MemoryFraction), Format(

@@ -34,6 +34,7 @@ namespace DeploySpec.Engine.Planning
         public ServingEngine Engine { get; init; }
         public double MemoryFraction { get; init; }
         public int MaxBatchSize { get; init; }
+        public double SafetyMarginGiB { get; init; }
 
         /// <summary>Tokens one request holds in the KV cache at its end.</summary>
         public int TokensPerRequest => InputTokens + OutputTokens;

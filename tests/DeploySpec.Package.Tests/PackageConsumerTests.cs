@@ -1,0 +1,207 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace DeploySpec.Package.Tests;
+
+/// <summary>
+/// Packs DeploySpec into a local folder feed and uses it the way a customer would: a fresh project whose only
+/// DeploySpec reference is a PackageReference, restored offline from that feed into its own package folder (so a
+/// stale cached package can never be picked up), built and run with the real SDK.
+/// </summary>
+public sealed class PackageConsumerTests : IDisposable
+{
+    private readonly ITestOutputHelper _output;
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "deployspec-consumer-" + Guid.NewGuid().ToString("N"));
+
+    public PackageConsumerTests(ITestOutputHelper output)
+    {
+        _output = output;
+        Directory.CreateDirectory(_work);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private const string Specs = """
+        using DeploySpec;
+        namespace Consumer;
+
+        [Model(Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248,
+               VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)]
+        public partial class Llama405B { }
+
+        [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 1)]
+        public partial class HgxH200 { }
+
+        [Deployment(typeof(Llama405B), typeof(HgxH200), InputTokens = 2048, OutputTokens = 128)]
+        public partial class Chat { }
+        """;
+
+    private const string Program = """
+        using System;
+        using System.Globalization;
+        using System.Linq;
+        using Consumer;
+
+        var tp8 = Chat.Plans.Single(p => p.TensorParallel == 8 && p.PipelineParallel == 1);
+        var pp8 = Chat.Plans.Single(p => p.TensorParallel == 1 && p.PipelineParallel == 8);
+        double ratio = Chat.Estimate(tp8, 1).OutputTokensPerSecondPerUser / Chat.Estimate(pp8, 1).OutputTokensPerSecondPerUser;
+        Console.WriteLine("MinLatency=" + Chat.MinLatency);
+        Console.WriteLine("Plans=" + Chat.Plans.Count);
+        Console.WriteLine("Ratio=" + ratio.ToString("F2", CultureInfo.InvariantCulture));
+        Console.WriteLine("Tp8KvGiB=" + tp8.MemoryPerGpu.KvCacheGiB.ToString("F3", CultureInfo.InvariantCulture));
+        var engine = DeploySpec.Engine.Models.ModelCatalog.Llama31_405B; // the engine is in lib/ for run-time use
+        Console.WriteLine("EngineLayers=" + engine.Layers);
+        """;
+
+    [Fact]
+    public void A_consumer_with_only_a_package_reference_gets_plans_knobs_and_diagnostics()
+    {
+        string feed = Pack();
+        string app = CreateConsumer("App", Specs, Program);
+
+        var run = Dotnet($"run --project \"{app}\"", app);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("MinLatency=TP8 x PP1 x DP1", run.Output);
+        Assert.Contains("EngineLayers=126", run.Output);
+        double ratio = Value(run.Output, "Ratio");
+        Assert.InRange(ratio, 4.8, 6.4);
+
+        // The MSBuild knob reaches the generator: 0.80 instead of vLLM's 0.90 leaves 10% of 140.4 GiB less for KV.
+        var tighter = Dotnet($"run --project \"{app}\" -p:DeploySpecMemoryFraction=0.80", app);
+        Assert.True(tighter.ExitCode == 0, tighter.Output);
+        Assert.Equal(14.04, Value(run.Output, "Tp8KvGiB") - Value(tighter.Output, "Tp8KvGiB"), 2);
+
+        // A bad knob and a model that cannot fit are reported by the packaged analyzers.
+        File.WriteAllText(Path.Combine(app, "Broken.cs"), """
+            using DeploySpec;
+            namespace Consumer;
+            [Model(Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256)]
+            public partial class Llama70B { }
+            [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 1)] public partial class OneH200 { }
+            [Deployment(typeof(Llama70B), typeof(OneH200))] public partial class SmallBox { }
+            """);
+        var broken = Dotnet($"build \"{app}\" -p:DeploySpecSafetyMarginGiB=lots", app);
+        Assert.NotEqual(0, broken.ExitCode);
+        Assert.Contains("error DS1008: MSBuild property DeploySpecSafetyMarginGiB must be a number between 0 and 1024, but is 'lots'", broken.Output);
+        var misfit = Dotnet($"build \"{app}\"", app);
+        Assert.NotEqual(0, misfit.ExitCode);
+        Assert.Matches(@"Broken\.cs\(6,31\): error DS2001: Deployment 'SmallBox': Llama70B fits no plan on OneH200", misfit.Output);
+        Assert.DoesNotContain("CS8032", misfit.Output); // every analyzer assembly loaded
+        _ = feed;
+    }
+
+    [Fact]
+    public void The_package_holds_exactly_the_promised_layout()
+    {
+        using var zip = ZipFile.OpenRead(Directory.GetFiles(Pack(), "DeploySpec.*.nupkg").Single());
+        var files = zip.Entries.Select(e => e.FullName).Where(n => !n.StartsWith("_rels/", StringComparison.Ordinal) && !n.StartsWith("package/", StringComparison.Ordinal) && n != "[Content_Types].xml").OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[]
+        {
+            "DeploySpec.nuspec",
+            "README.md",
+            "analyzers/dotnet/cs/DeploySpec.Analyzers.dll",
+            "analyzers/dotnet/cs/DeploySpec.CodeFixes.dll",
+            "analyzers/dotnet/cs/DeploySpec.Engine.dll",
+            "analyzers/dotnet/cs/DeploySpec.Generators.dll",
+            "analyzers/dotnet/cs/DeploySpec.Parsing.dll",
+            "analyzers/dotnet/cs/DeploySpec.dll",
+            "build/DeploySpec.props",
+            "buildTransitive/DeploySpec.props",
+            "lib/netstandard2.0/DeploySpec.Engine.dll",
+            "lib/netstandard2.0/DeploySpec.Engine.xml",
+            "lib/netstandard2.0/DeploySpec.dll",
+            "lib/netstandard2.0/DeploySpec.xml",
+        }, files);
+        using var nuspec = new StreamReader(zip.GetEntry("DeploySpec.nuspec")!.Open());
+        string text = nuspec.ReadToEnd();
+        Assert.DoesNotContain("<developmentDependency>true", text);
+        Assert.DoesNotContain("<dependency ", text);
+        Assert.Contains("<license type=\"expression\">MIT</license>", text);
+    }
+
+    private string Pack()
+    {
+        string feed = Path.Combine(_work, "feed");
+        string project = Path.Combine(Metadata("RepositoryRoot"), "src", "DeploySpec.Package", "DeploySpec.Package.csproj");
+        var pack = Dotnet($"pack \"{project}\" -c {Metadata("Configuration")} --no-build -o \"{feed}\"", _work);
+        Assert.True(pack.ExitCode == 0, pack.Output);
+        return feed;
+    }
+
+    private string CreateConsumer(string name, string specs, string program)
+    {
+        string dir = Path.Combine(_work, name);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>disable</ImplicitUsings>
+                <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="DeploySpec" Version="0.1.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Path.Combine(_work, "feed")}" />
+              </packageSources>
+            </configuration>
+            """);
+        // Keep the repository's build props out of the customer's project.
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(dir, "Directory.Packages.props"), "<Project />");
+        File.WriteAllText(Path.Combine(dir, "Specs.cs"), specs);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), program);
+        return dir;
+    }
+
+    private (int ExitCode, string Output) Dotnet(string arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments + " -nologo")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(300_000), "dotnet " + arguments + " did not finish in 5 minutes");
+        string output = stdout + stderr.Result;
+        _output.WriteLine("> dotnet " + arguments + "\n" + output);
+        return (process.ExitCode, output);
+    }
+
+    private static double Value(string output, string key) =>
+        double.Parse(Regex.Match(output, "^" + key + "=(.*)$", RegexOptions.Multiline).Groups[1].Value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static string Metadata(string key) =>
+        typeof(PackageConsumerTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+}
