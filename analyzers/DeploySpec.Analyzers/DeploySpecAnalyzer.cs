@@ -43,7 +43,7 @@ namespace DeploySpec.Analyzers
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.InvalidModel, Descriptors.InvalidCluster, Descriptors.InvalidDeployment,
             Descriptors.ModelTypeWithoutAttribute, Descriptors.ClusterTypeWithoutAttribute, Descriptors.NotPartial,
-            Descriptors.Generic, Descriptors.InvalidMsBuildProperty, Descriptors.FitsNoPlan, Descriptors.PinnedPlanDoesNotFit, Descriptors.KvCacheTooSmall,
+            Descriptors.Generic, Descriptors.InvalidMsBuildProperty, Descriptors.InvalidConfigFile, Descriptors.FitsNoPlan, Descriptors.PinnedPlanDoesNotFit, Descriptors.KvCacheTooSmall,
             Descriptors.TensorParallelSplitsNoHeads, Descriptors.KvHeadsReplicated, Descriptors.UnevenStages,
             Descriptors.ExpertParallelSplitsNoExperts, Descriptors.TensorParallelCrossesNodes,
             Descriptors.PinnedDegreesDoNotFitCluster, Descriptors.LatencyTargetUnreachable, Descriptors.EngineFailure);
@@ -81,12 +81,20 @@ namespace DeploySpec.Analyzers
                     });
                 }
 
-                start.RegisterSymbolAction(c => AnalyzeType(c, model, cluster, deployment, defaults), SymbolKind.NamedType);
+                var files = start.Options.AdditionalFiles;
+                AdditionalFileText? Find(string configFile)
+                {
+                    string? path = ModelResolver.FindPath(files.Select(f => f.Path), configFile);
+                    var file = path is null ? null : files.First(f => f.Path == path);
+                    return file is null ? null : new AdditionalFileText(file.Path, file.GetText(start.CancellationToken)?.ToString());
+                }
+
+                start.RegisterSymbolAction(c => AnalyzeType(c, model, cluster, deployment, defaults, Find), SymbolKind.NamedType);
             });
         }
 
         private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute,
-            INamedTypeSymbol? deploymentAttribute, PlanningDefaults defaults)
+            INamedTypeSymbol? deploymentAttribute, PlanningDefaults defaults, Func<string, AdditionalFileText?> findFile)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             foreach (var attribute in type.GetAttributes())
@@ -99,7 +107,7 @@ namespace DeploySpec.Analyzers
 
                 if (SymbolEqualityComparer.Default.Equals(attributeClass, modelAttribute))
                 {
-                    Report(context, type, SpecParser.ParseModel(type, attribute, context.CancellationToken).Problems);
+                    Report(context, type, SpecParser.ParseAndResolveModel(type, attribute, findFile, context.CancellationToken).Problems);
                 }
                 else if (SymbolEqualityComparer.Default.Equals(attributeClass, clusterAttribute))
                 {
@@ -111,7 +119,7 @@ namespace DeploySpec.Analyzers
                     Report(context, type, parsed.Problems);
                     if (parsed.IsValid && defaults.Problems.Count == 0)
                     {
-                        new DeploymentCheck(context, type, attribute, parsed.Declaration, defaults).Run();
+                        new DeploymentCheck(context, type, attribute, parsed.Declaration, defaults, findFile).Run();
                     }
                 }
             }
@@ -124,6 +132,7 @@ namespace DeploySpec.Analyzers
                 var descriptor = problem.Kind switch
                 {
                     ProblemKind.InvalidModel => Descriptors.InvalidModel,
+                    ProblemKind.InvalidConfigFile => Descriptors.InvalidConfigFile,
                     ProblemKind.InvalidCluster => Descriptors.InvalidCluster,
                     ProblemKind.ModelTypeWithoutAttribute => Descriptors.ModelTypeWithoutAttribute,
                     ProblemKind.ClusterTypeWithoutAttribute => Descriptors.ClusterTypeWithoutAttribute,
@@ -151,10 +160,13 @@ namespace DeploySpec.Analyzers
             private readonly AttributeData _attribute;
             private readonly DeploymentDeclaration _declaration;
             private readonly PlanningDefaults _defaults;
+            private readonly Func<string, AdditionalFileText?> _findFile;
             private CancellationToken Cancel => _context.CancellationToken;
 
-            public DeploymentCheck(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, DeploymentDeclaration declaration, PlanningDefaults defaults)
+            public DeploymentCheck(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, DeploymentDeclaration declaration,
+                PlanningDefaults defaults, Func<string, AdditionalFileText?> findFile)
             {
+                _findFile = findFile;
                 _context = context;
                 _type = type;
                 _attribute = attribute;
@@ -178,7 +190,7 @@ namespace DeploySpec.Analyzers
                     return;
                 }
 
-                var model = SpecParser.ParseModel(modelType, modelAttribute, Cancel);
+                var model = SpecParser.ParseAndResolveModel(modelType, modelAttribute, _findFile, Cancel);
                 var cluster = SpecParser.ParseCluster(clusterType, clusterAttribute, Cancel);
                 if (!model.IsValid || !cluster.IsValid)
                 {

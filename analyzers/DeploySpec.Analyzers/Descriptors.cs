@@ -22,6 +22,9 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor NotPartial = Create("DS1006", "Declaration is not partial", "{1}", Specification, DiagnosticSeverity.Error);
         public static readonly DiagnosticDescriptor Generic = Create("DS1007", "Declaration is generic", "{1}", Specification, DiagnosticSeverity.Error);
 
+        public static readonly DiagnosticDescriptor InvalidConfigFile = Create("DS1009", "Invalid model config file",
+            "Model '{0}': {1}", Specification, DiagnosticSeverity.Error);
+
         public static readonly DiagnosticDescriptor InvalidMsBuildProperty = Create("DS1008", "Invalid DeploySpec MSBuild property",
             "{0}", Specification, DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
 

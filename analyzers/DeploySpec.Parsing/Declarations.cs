@@ -44,8 +44,16 @@ namespace DeploySpec.Parsing
         }
     }
 
-    /// <summary>A [Model] class, parsed.</summary>
-    public sealed record ModelDeclaration(TypeDeclarationSpec Type, ModelArchitecture Model, bool IsValid);
+    /// <summary>
+    /// A [Model] class, parsed. With a ConfigFile, <see cref="Model"/> holds only the attribute's values until
+    /// <see cref="ModelResolver"/> merges the file in; <see cref="SpecifiedProperties"/> lists what the attribute set.
+    /// </summary>
+    public sealed record ModelDeclaration(
+        TypeDeclarationSpec Type,
+        ModelArchitecture Model,
+        bool IsValid,
+        string? ConfigFile = null,
+        EquatableArray<string> SpecifiedProperties = default);
 
     /// <summary>A [Cluster] class, parsed.</summary>
     public sealed record ClusterDeclaration(TypeDeclarationSpec Type, ClusterSpec Cluster, bool IsValid);

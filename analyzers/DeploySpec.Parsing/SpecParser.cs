@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -14,6 +15,7 @@ namespace DeploySpec.Parsing
     public enum ProblemKind
     {
         InvalidModel,
+        InvalidConfigFile,
         InvalidCluster,
         InvalidDeployment,
         ModelTypeWithoutAttribute,
@@ -44,6 +46,8 @@ namespace DeploySpec.Parsing
         public static ParseResult<ModelDeclaration> ParseModel(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
         {
             var model = new ModelArchitecture { Name = type.Name };
+            string? configFile = null;
+            var specified = new List<string>();
             foreach (var argument in attribute.NamedArguments)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -53,6 +57,13 @@ namespace DeploySpec.Parsing
                     continue;
                 }
 
+                if (argument.Key == "ConfigFile")
+                {
+                    configFile = value.Value as string is { Length: > 0 } path ? path : null;
+                    continue;
+                }
+
+                specified.Add(argument.Key);
                 model = argument.Key switch
                 {
                     "Name" => model with { Name = value.Value as string is { Length: > 0 } name ? name : type.Name },
@@ -83,13 +94,48 @@ namespace DeploySpec.Parsing
             }
 
             var problems = ImmutableArray.CreateBuilder<ParseProblem>();
-            foreach (var problem in ModelValidation.Validate(model))
+            if (configFile is null)
             {
-                problems.Add(new ParseProblem(ProblemKind.InvalidModel, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
+                // With a config file, validation waits for the merge (ModelResolver): the file supplies the rest.
+                foreach (var problem in ModelValidation.Validate(model))
+                {
+                    problems.Add(new ParseProblem(ProblemKind.InvalidModel, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
+                }
             }
 
-            var declaration = new ModelDeclaration(Describe(type), model, problems.Count == 0);
+            specified.Sort(StringComparer.Ordinal);
+            var declaration = new ModelDeclaration(Describe(type), model, problems.Count == 0, configFile, specified.ToEquatableArray());
             return new ParseResult<ModelDeclaration>(declaration, problems.ToImmutable());
+        }
+
+        /// <summary>
+        /// Parses a [Model] and, when it names a config.json, merges the file in (<see cref="ModelResolver"/>),
+        /// mapping every problem to a location: file problems at the ConfigFile argument, invalid values at the
+        /// argument that set them (or at ConfigFile when the value came from the file).
+        /// </summary>
+        public static ParseResult<ModelDeclaration> ParseAndResolveModel(INamedTypeSymbol type, AttributeData attribute,
+            Func<string, AdditionalFileText?> findFile, CancellationToken cancellationToken)
+        {
+            var parsed = ParseModel(type, attribute, cancellationToken);
+            if (parsed.Declaration.ConfigFile is null)
+            {
+                return parsed;
+            }
+
+            var resolveProblems = new List<ResolveProblem>();
+            var resolved = ModelResolver.Resolve(parsed.Declaration, findFile, resolveProblems);
+            var problems = parsed.Problems.ToBuilder();
+            foreach (var problem in resolveProblems)
+            {
+                bool fileProblem = problem.FromConfigFile && problem.Property == "ConfigFile";
+                problems.Add(new ParseProblem(
+                    fileProblem ? ProblemKind.InvalidConfigFile : ProblemKind.InvalidModel,
+                    problem.Property,
+                    problem.Message,
+                    ArgumentLocation(attribute, problem.FromConfigFile ? "ConfigFile" : problem.Property, type, cancellationToken)));
+            }
+
+            return new ParseResult<ModelDeclaration>(resolved, problems.ToImmutable());
         }
 
         public static ParseResult<ClusterDeclaration> ParseCluster(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)

@@ -47,7 +47,21 @@ namespace DeploySpec.Generators
                 .Select(static (d, _) => d!)
                 .WithTrackingName(TrackingNames.Deployments);
 
-            var modelTable = models.Collect()
+            // config.json files named by [Model(ConfigFile = ...)]: resolved per model, so an edit to one file or one
+            // model re-plans only what depends on it.
+            var configFiles = context.AdditionalTextsProvider
+                .Where(static text => text.Path.EndsWith(".json", System.StringComparison.OrdinalIgnoreCase))
+                .Select(static (text, ct) => new AdditionalFileText(text.Path, text.GetText(ct)?.ToString()))
+                .Collect()
+                .Select(static (all, _) => all.ToEquatableArray())
+                .WithTrackingName(TrackingNames.ConfigFiles);
+
+            var resolvedModels = models
+                .Combine(configFiles)
+                .Select(static (input, _) => ModelResolver.Resolve(input.Left, path => ModelResolver.Find(input.Right, path), new System.Collections.Generic.List<ResolveProblem>()))
+                .WithTrackingName(TrackingNames.ResolvedModels);
+
+            var modelTable = resolvedModels.Collect()
                 .Select(static (all, _) => all.ToEquatableArray())
                 .WithTrackingName(TrackingNames.ModelTable);
             var clusterTable = clusters.Collect()

@@ -12,10 +12,9 @@ public partial class Llama405B { }
        IntermediateSize = 28672, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)]
 public partial class Llama70B { }
 
-[Model(Name = "DeepSeek-V3", Layers = 61, HiddenSize = 7168, AttentionHeads = 128, HeadDim = 128,
-       IntermediateSize = 18432, VocabSize = 129280, Experts = 256, ActiveExperts = 8, SharedExperts = 1,
-       ExpertIntermediateSize = 2048, DenseLayers = 3, KvLoraRank = 512, QkRopeHeadDim = 64, QLoraRank = 1536,
-       ValueHeadDim = 128, Weights = Precision.Fp8, KvCache = Precision.Fp8)]
+// DeepSeek-V3 from the HuggingFace config.json the checkpoint ships (FP8 weights from its quantization_config);
+// the attribute adds what the file leaves to the engine: an FP8 KV cache.
+[Model(Name = "DeepSeek-V3", ConfigFile = "models/deepseek-v3/config.json", KvCache = Precision.Fp8)]
 public partial class DeepSeekV3 { }
 
 [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 1)]

@@ -3,13 +3,20 @@ using System;
 namespace DeploySpec
 {
     /// <summary>
-    /// Declares a model architecture. An integer left at 0 means "not set" (use the default).
+    /// Declares a model architecture. Either give the shape here or point <see cref="ConfigFile"/> at a HuggingFace
+    /// <c>config.json</c> added to the project as an <c>AdditionalFiles</c> item; values set here win over the file.
+    /// An integer left at 0 means "not set" (use the default or the file's value).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class ModelAttribute : Attribute
     {
         /// <summary>Display name; defaults to the class name.</summary>
         public string? Name { get; set; }
+        /// <summary>
+        /// Path of a HuggingFace config.json among the project's AdditionalFiles (llama, mistral, mixtral, qwen2,
+        /// qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss), relative to the project or absolute.
+        /// </summary>
+        public string? ConfigFile { get; set; }
         /// <summary>Transformer blocks (num_hidden_layers).</summary>
         public int Layers { get; set; }
         /// <summary>Model width (hidden_size).</summary>

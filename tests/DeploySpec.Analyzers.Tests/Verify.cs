@@ -41,9 +41,17 @@ public static class Verify
     /// <summary>A diagnostic matched by ID, severity and location only (code-fix tests do not re-check messages).</summary>
     public static DiagnosticResult Id(DiagnosticDescriptor descriptor) => new(descriptor.Id, descriptor.DefaultSeverity);
 
-    public static async Task AnalyzerAsync(string[] sources, params DiagnosticResult[] expected)
+    public static async Task AnalyzerAsync(string[] sources, params DiagnosticResult[] expected) =>
+        await AnalyzerWithFilesAsync(sources, Array.Empty<(string, string)>(), expected);
+
+    public static async Task AnalyzerWithFilesAsync(string[] sources, (string Path, string Text)[] additionalFiles, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<DeploySpecAnalyzer, DefaultVerifier> { ReferenceAssemblies = Offline };
+        foreach (var (path, text) in additionalFiles)
+        {
+            test.TestState.AdditionalFiles.Add((path, text));
+        }
+
         foreach (var (source, i) in sources.Select((s, i) => (s, i)))
         {
             test.TestState.Sources.Add(($"/0/Test{i}.cs", source));

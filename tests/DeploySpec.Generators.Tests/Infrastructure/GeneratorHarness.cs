@@ -14,10 +14,20 @@ public sealed record GeneratorRun(Compilation Output, GeneratorDriverRunResult R
     public string Source(string hintName) => Sources.Single(s => s.HintName == hintName).SourceText.ToString();
 }
 
+/// <summary>An additional file held in memory.</summary>
+public sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    public override string Path { get; } = path;
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) =>
+        Microsoft.CodeAnalysis.Text.SourceText.From(text);
+}
+
 public static class GeneratorHarness
 {
-    public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver CreateDriver(params AdditionalText[] additionalTexts) => CSharpGeneratorDriver.Create(
         new[] { new DeploymentGenerator().AsSourceGenerator() },
+        additionalTexts: additionalTexts,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>
@@ -25,10 +35,12 @@ public static class GeneratorHarness
     /// from generated code, reruns on a clone of the compilation and asserts every tracked step is cached, and
     /// walks the tracked outputs to prove no Roslyn object (symbol, syntax, location, compilation) is held.
     /// </summary>
-    public static GeneratorRun Run(params string[] sources)
+    public static GeneratorRun Run(params string[] sources) => RunWithFiles(Array.Empty<AdditionalText>(), sources);
+
+    public static GeneratorRun RunWithFiles(AdditionalText[] files, params string[] sources)
     {
         var compilation = TestCompilation.Create(sources);
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var driver = CreateDriver(files).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         Assert.Empty(diagnostics);
         var generatedErrors = output.GetDiagnostics()
             .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true)

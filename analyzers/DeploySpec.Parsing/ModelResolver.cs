@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DeploySpec.Engine.Models;
+
+namespace DeploySpec.Parsing
+{
+    /// <summary>An additional file's path and text, as the generator pipeline carries it (value-equatable).</summary>
+    public sealed record AdditionalFileText(string Path, string? Text);
+
+    /// <summary>Why a model could not be resolved: a config-file problem, or a value (from the file or the attribute) that fails validation.</summary>
+    public sealed record ResolveProblem(bool FromConfigFile, string Property, string Message);
+
+    /// <summary>
+    /// Completes a [Model] declaration that names a config.json: the file's values, then every property the
+    /// attribute sets explicitly on top (the attribute wins), then the shared validation.
+    /// </summary>
+    public static class ModelResolver
+    {
+        public static ModelDeclaration Resolve(ModelDeclaration declaration, Func<string, AdditionalFileText?> find, List<ResolveProblem> problems)
+        {
+            if (declaration.ConfigFile is null)
+            {
+                return declaration;
+            }
+
+            var file = find(declaration.ConfigFile);
+            if (file?.Text is null)
+            {
+                problems.Add(new ResolveProblem(true, "ConfigFile", file is null
+                    ? $"config file '{declaration.ConfigFile}' is not among the project's AdditionalFiles (add <AdditionalFiles Include=\"{declaration.ConfigFile}\" />)"
+                    : $"config file '{declaration.ConfigFile}' could not be read"));
+                return declaration with { IsValid = false };
+            }
+
+            var configProblems = new List<string>();
+            var fromFile = HuggingFaceConfig.Read(file.Text, declaration.ConfigFile, configProblems);
+            if (fromFile is null || configProblems.Count > 0)
+            {
+                problems.AddRange(configProblems.Select(p => new ResolveProblem(true, "ConfigFile", p)));
+                return declaration with { IsValid = false };
+            }
+
+            var merged = Merge(fromFile with { Name = declaration.Model.Name }, declaration.Model, declaration.SpecifiedProperties);
+            foreach (var problem in ModelValidation.Validate(merged))
+            {
+                bool fromAttribute = declaration.SpecifiedProperties.Contains(problem.Property);
+                problems.Add(new ResolveProblem(!fromAttribute, problem.Property,
+                    fromAttribute ? problem.Message : problem.Message + " (from " + declaration.ConfigFile + ")"));
+            }
+
+            return declaration with { Model = merged, IsValid = problems.Count == 0 && declaration.IsValid };
+        }
+
+        /// <summary>The additional file whose path is, or ends with, <paramref name="configFile"/> (shortest path first if several).</summary>
+        public static AdditionalFileText? Find(IEnumerable<AdditionalFileText> files, string configFile)
+        {
+            var all = files.ToList();
+            string? path = FindPath(all.Select(f => f.Path), configFile);
+            return path is null ? null : all.First(f => f.Path == path);
+        }
+
+        /// <summary>The path that is, or ends with, <paramref name="configFile"/> (shortest first if several, then ordinal).</summary>
+        public static string? FindPath(IEnumerable<string> paths, string configFile)
+        {
+            string wanted = Normalize(configFile);
+            bool rooted = System.IO.Path.IsPathRooted(configFile);
+            return paths
+                .Where(p => rooted
+                    ? string.Equals(Normalize(p), wanted, StringComparison.OrdinalIgnoreCase)
+                    : Normalize(p).EndsWith("/" + wanted, StringComparison.OrdinalIgnoreCase) || string.Equals(Normalize(p), wanted, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(p => p.Length)
+                .ThenBy(p => p, StringComparer.Ordinal)
+                .FirstOrDefault();
+        }
+
+        private static string Normalize(string path)
+        {
+            string p = path.Replace('\\', '/');
+            while (p.StartsWith("./", StringComparison.Ordinal))
+            {
+                p = p.Substring(2);
+            }
+
+            return p;
+        }
+
+        /// <summary>The file's architecture with every explicitly set attribute property laid over it.</summary>
+        public static ModelArchitecture Merge(ModelArchitecture file, ModelArchitecture attribute, EquatableArray<string> specified)
+        {
+            var m = file;
+            foreach (string property in specified)
+            {
+                m = property switch
+                {
+                    nameof(ModelArchitecture.Name) => m with { Name = attribute.Name },
+                    nameof(ModelArchitecture.Layers) => m with { Layers = attribute.Layers },
+                    nameof(ModelArchitecture.HiddenSize) => m with { HiddenSize = attribute.HiddenSize },
+                    nameof(ModelArchitecture.AttentionHeads) => m with { AttentionHeads = attribute.AttentionHeads },
+                    nameof(ModelArchitecture.KeyValueHeads) => m with { KeyValueHeads = attribute.KeyValueHeads },
+                    nameof(ModelArchitecture.HeadDim) => m with { HeadDim = attribute.HeadDim },
+                    nameof(ModelArchitecture.IntermediateSize) => m with { IntermediateSize = attribute.IntermediateSize },
+                    nameof(ModelArchitecture.VocabSize) => m with { VocabSize = attribute.VocabSize },
+                    nameof(ModelArchitecture.TiedEmbeddings) => m with { TiedEmbeddings = attribute.TiedEmbeddings },
+                    nameof(ModelArchitecture.AttentionBias) => m with { AttentionBias = attribute.AttentionBias },
+                    nameof(ModelArchitecture.Experts) => m with { Experts = attribute.Experts },
+                    nameof(ModelArchitecture.ActiveExperts) => m with { ActiveExperts = attribute.ActiveExperts },
+                    nameof(ModelArchitecture.ExpertIntermediateSize) => m with { ExpertIntermediateSize = attribute.ExpertIntermediateSize },
+                    nameof(ModelArchitecture.SharedExperts) => m with { SharedExperts = attribute.SharedExperts },
+                    nameof(ModelArchitecture.DenseLayers) => m with { DenseLayers = attribute.DenseLayers },
+                    nameof(ModelArchitecture.KvLoraRank) => m with { KvLoraRank = attribute.KvLoraRank },
+                    nameof(ModelArchitecture.QkRopeHeadDim) => m with { QkRopeHeadDim = attribute.QkRopeHeadDim },
+                    nameof(ModelArchitecture.QLoraRank) => m with { QLoraRank = attribute.QLoraRank },
+                    nameof(ModelArchitecture.ValueHeadDim) => m with { ValueHeadDim = attribute.ValueHeadDim },
+                    nameof(ModelArchitecture.SlidingWindow) => m with { SlidingWindow = attribute.SlidingWindow },
+                    nameof(ModelArchitecture.SlidingWindowLayers) => m with { SlidingWindowLayers = attribute.SlidingWindowLayers },
+                    nameof(ModelArchitecture.Weights) => m with { Weights = attribute.Weights },
+                    nameof(ModelArchitecture.KvCache) => m with { KvCache = attribute.KvCache },
+                    _ => m,
+                };
+            }
+
+            return m;
+        }
+    }
+}
