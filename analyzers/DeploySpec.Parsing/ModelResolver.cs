@@ -41,7 +41,7 @@ namespace DeploySpec.Parsing
                 return declaration with { IsValid = false };
             }
 
-            var merged = Merge(fromFile with { Name = declaration.Model.Name }, declaration.Model, declaration.SpecifiedProperties);
+            var merged = Merge(fromFile with { Name = declaration.Model.Name, Checkpoint = declaration.Model.Checkpoint }, declaration.Model, declaration.SpecifiedProperties);
             foreach (var problem in ModelValidation.Validate(merged))
             {
                 bool fromAttribute = declaration.SpecifiedProperties.Contains(problem.Property);

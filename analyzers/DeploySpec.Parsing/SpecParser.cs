@@ -67,6 +67,7 @@ namespace DeploySpec.Parsing
                 model = argument.Key switch
                 {
                     "Name" => model with { Name = value.Value as string is { Length: > 0 } name ? name : type.Name },
+                    "Checkpoint" => model with { Checkpoint = value.Value as string ?? "" },
                     "Layers" => model with { Layers = Int(value) },
                     "HiddenSize" => model with { HiddenSize = Int(value) },
                     "AttentionHeads" => model with { AttentionHeads = Int(value) },
@@ -101,6 +102,13 @@ namespace DeploySpec.Parsing
                 {
                     problems.Add(new ParseProblem(ProblemKind.InvalidModel, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
                 }
+            }
+
+            if (model.Checkpoint.Length == 0)
+            {
+                // A config.json sits in its checkpoint's folder; otherwise the name is the best guess.
+                string folder = configFile is null ? "" : System.IO.Path.GetDirectoryName(configFile.Replace('\\', '/'))?.Replace('\\', '/') ?? "";
+                model = model with { Checkpoint = folder.Length > 0 ? folder : model.Name };
             }
 
             specified.Sort(StringComparer.Ordinal);

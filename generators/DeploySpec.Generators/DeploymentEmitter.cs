@@ -75,7 +75,7 @@ namespace DeploySpec.Generators
                 w.Line("    " + Int(p.TensorParallel) + ", " + Int(p.PipelineParallel) + ", " + Int(p.DataParallel) + ", " + Int(p.ExpertParallel) + ",");
                 w.Line("    new global::DeploySpec.MemoryPerGpu(weightsBytes: " + Long(p.WeightsBytes) + ", kvCacheBytes: " + Long(p.KvCacheBytes)
                     + ", activationsBytes: " + Long(p.ActivationsBytes) + ", reserveBytes: " + Long(p.ReserveBytes) + ", capacityBytes: " + Long(p.CapacityBytes) + "),");
-                w.Line("    maxConcurrency: " + Int(p.Coefficients.MaxConcurrency) + ");");
+                w.Line("    maxConcurrency: " + Int(p.Coefficients.MaxConcurrency) + ", engineMemoryFraction: " + Dbl(p.EngineMemoryFraction) + ");");
                 w.Line();
             }
 
@@ -106,7 +106,49 @@ namespace DeploySpec.Generators
 
             w.Line("    });");
             w.Line();
+            EmitFactsAndReport(w, d);
         }
+
+        private static void EmitFactsAndReport(SourceWriter w, DeploymentEmit d)
+        {
+            var f = d.Facts;
+            w.Line("/// <summary>What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.</summary>");
+            w.Line(GeneratedCode);
+            w.Line("public static global::DeploySpec.DeploymentFacts Facts { get; } = new global::DeploySpec.DeploymentFacts(");
+            w.Line("    " + Str(f.Name) + ", " + Str(f.ModelName) + ", " + Str(f.Checkpoint) + ", global::DeploySpec.Precision." + f.Weights + ", global::DeploySpec.Precision." + f.KvCache + ",");
+            w.Line("    layers: " + Int(f.Layers) + ", attentionHeads: " + Int(f.AttentionHeads) + ", keyValueHeads: " + Int(f.KeyValueHeads) + ", experts: " + Int(f.Experts) + ", activeExperts: " + Int(f.ActiveExperts) + ",");
+            w.Line("    gpu: global::DeploySpec.Gpu." + f.Gpu + ", gpuName: " + Str(f.GpuName) + ", gpusPerNode: " + Int(f.GpusPerNode) + ", nodes: " + Int(f.Nodes) + ",");
+            w.Line("    inputTokens: " + Int(f.InputTokens) + ", outputTokens: " + Int(f.OutputTokens) + ", contextTokens: " + Int(f.ContextTokens) + ", engine: global::DeploySpec.ServingEngine." + f.Engine + ", maxBatchSize: " + Int(f.MaxBatchSize) + ",");
+            w.Line("    objective: global::DeploySpec.Objective." + f.Objective + ", maxTimeToFirstTokenMs: " + Dbl(f.MaxTimeToFirstTokenMs) + ", maxTimePerOutputTokenMs: " + Dbl(f.MaxTimePerOutputTokenMs) + ");");
+            w.Line();
+            w.Line("/// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>");
+            w.Line(GeneratedCode);
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> RejectedPlans { get; } =");
+            w.Line("    global::System.Array.AsReadOnly(new global::DeploySpec.PlanRejection[]");
+            w.Line("    {");
+            foreach (var r in d.Rejections)
+            {
+                w.Line("        new global::DeploySpec.PlanRejection(" + Str(r.Plan) + ", " + Str(r.Reason) + "),");
+            }
+
+            w.Line("    });");
+            w.Line();
+            w.Line("/// <summary>Everything above, for reports.</summary>");
+            w.Line(GeneratedCode);
+            w.Line("public static global::DeploySpec.Reporting.DeploymentReport Report { get; } = new global::DeploySpec.Reporting.DeploymentReport(");
+            w.Line("    Facts, Plans, Estimate, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, RejectedPlans);");
+            w.Line();
+            w.Line("/// <summary>A Markdown report: winners, every plan with its memory per GPU and estimates, rejected plans and why, the frontier.</summary>");
+            w.Line(GeneratedCode);
+            w.Line("public static string ToMarkdown() => Report.ToMarkdown();");
+            w.Line();
+            w.Line("/// <summary>An SVG chart of throughput per GPU against per-user speed, the frontier and the winners marked.</summary>");
+            w.Line(GeneratedCode);
+            w.Line("public static string FrontierSvg() => Report.ToSvg();");
+            w.Line();
+        }
+
+        private static string Str(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 
         private static void Winner(SourceWriter w, string name, string summary, int index)
         {

@@ -54,7 +54,7 @@ namespace DeploySpec.Generators
             var plans = result.Plans.Select(p => new PlanEmit(
                 p.Degrees.TensorParallel, p.Degrees.PipelineParallel, p.Degrees.DataParallel, p.Degrees.ExpertParallel,
                 p.Plan.MemoryPerGpu.WeightsBytes, p.Plan.MemoryPerGpu.KvCacheBytes, p.Plan.MemoryPerGpu.ActivationsBytes,
-                p.Plan.MemoryPerGpu.ReserveBytes, p.Plan.MemoryPerGpu.CapacityBytes, p.Coefficients, Summarize(p))).ToEquatableArray();
+                p.Plan.MemoryPerGpu.ReserveBytes, p.Plan.MemoryPerGpu.CapacityBytes, p.Coefficients, Summarize(p), p.Plan.EngineMemoryFraction)).ToEquatableArray();
             int Index(EvaluatedPlan? plan) => plan is null ? 0 : IndexOf(result, plan);
             var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
             string modelName = spec.Model.Name == model.Type.Name ? model.Type.DisplayName : model.Type.DisplayName + " (" + spec.Model.Name + ")";
@@ -72,7 +72,15 @@ namespace DeploySpec.Generators
                 Index(result.MaxThroughput),
                 Index(result.Recommended),
                 result.RecommendedMeetsTargets,
-                result.Frontier.Select(f => new FrontierEmit(f.PlanIndex, f.Estimate.Concurrency)).ToEquatableArray());
+                result.Frontier.Select(f => new FrontierEmit(f.PlanIndex, f.Estimate.Concurrency)).ToEquatableArray(),
+                new FactsEmit(
+                    deployment.Type.Name, spec.Model.Name, spec.Model.Checkpoint, spec.Model.Weights, spec.Model.KvCache,
+                    spec.Model.Layers, spec.Model.AttentionHeads, spec.Model.IsMla ? 0 : spec.Model.EffectiveKeyValueHeads,
+                    spec.Model.Experts, spec.Model.ActiveExperts, spec.Cluster.Gpu, gpu.Name, spec.Cluster.GpusPerNode, spec.Cluster.Nodes,
+                    spec.InputTokens, spec.OutputTokens, spec.ContextTokens, spec.Engine,
+                    Engine.Memory.MemoryModel.MaxBatchSize(spec, Engine.Memory.ServingEngineDefaults.For(spec.Engine)),
+                    spec.Objective, spec.MaxTimeToFirstTokenMs, spec.MaxTimePerOutputTokenMs),
+                result.Rejected.Select(r => new RejectionEmit(r.Degrees.ToString(), r.Reason)).ToEquatableArray());
         }
 
         public static string EngineName(ServingEngine engine) => engine switch

@@ -15,10 +15,22 @@ namespace DeploySpec.Generators
         long ReserveBytes,
         long CapacityBytes,
         PlanCoefficients Coefficients,
-        string Summary)
+        string Summary,
+        double EngineMemoryFraction = 0)
     {
         public string Label => "TP" + TensorParallel + " x PP" + PipelineParallel + " x DP" + DataParallel + (ExpertParallel > 1 ? " x EP" + ExpertParallel : "");
     }
+
+    /// <summary>A rejected candidate to emit.</summary>
+    public sealed record RejectionEmit(string Plan, string Reason);
+
+    /// <summary>The deployment's resolved facts, as the generated DeploymentFacts holds them.</summary>
+    public sealed record FactsEmit(
+        string Name, string ModelName, string Checkpoint, Precision Weights, Precision KvCache,
+        int Layers, int AttentionHeads, int KeyValueHeads, int Experts, int ActiveExperts,
+        Gpu Gpu, string GpuName, int GpusPerNode, int Nodes,
+        int InputTokens, int OutputTokens, int ContextTokens, ServingEngine Engine, int MaxBatchSize,
+        Objective Objective, double MaxTimeToFirstTokenMs, double MaxTimePerOutputTokenMs);
 
     /// <summary>A frontier point to emit: which plan, at which concurrency.</summary>
     public sealed record FrontierEmit(int PlanIndex, int Concurrency);
@@ -33,7 +45,9 @@ namespace DeploySpec.Generators
         int MaxThroughputIndex,
         int RecommendedIndex,
         bool RecommendedMeetsTargets,
-        EquatableArray<FrontierEmit> Frontier)
+        EquatableArray<FrontierEmit> Frontier,
+        FactsEmit Facts,
+        EquatableArray<RejectionEmit> Rejections)
     {
         public string HintName => Type.DisplayName + ".DeploySpec.g.cs";
     }

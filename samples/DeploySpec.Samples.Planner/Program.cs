@@ -32,6 +32,11 @@ Show("Chat: Llama 3.1 405B FP8 on 8 x H200 SXM, 2048 in / 128 out", Chat.Plans, 
 SeedRatios();
 Show("Assistant: Llama 3.1 70B FP8 on 8 x H100 SXM, 1024 in / 512 out, TTFT <= 1000 ms, TPOT <= 40 ms", Assistant.Plans, Assistant.Estimate, Assistant.MinLatency, Assistant.MaxThroughput, Assistant.Recommended, Assistant.RecommendedMeetsTargets, Assistant.Frontier);
 Show("Reasoner: DeepSeek-V3 FP8 on 2 x 8 H200 SXM, 4096 in / 1024 out", Reasoner.Plans, Reasoner.Estimate, Reasoner.MinLatency, Reasoner.MaxThroughput, Reasoner.Recommended, Reasoner.RecommendedMeetsTargets, Reasoner.Frontier);
+WriteReports(Chat.Report, Assistant.Report, Reasoner.Report);
+ShowLaunch("Chat", Chat.Facts, Chat.Recommended);
+ShowLaunch("Reasoner", Reasoner.Facts, Reasoner.Recommended);
+AnsiConsole.MarkupLine("[bold]Kubernetes LeaderWorkerSet for Reasoner on vLLM[/] (its plan spans nodes):");
+AnsiConsole.WriteLine(DeploySpec.Launch.EngineLaunch.LeaderWorkerSet(ServingEngine.Vllm, Reasoner.Facts, Reasoner.Recommended));
 AnsiConsole.MarkupLine("[grey]Memory in GiB (2^30 bytes) per GPU on the most loaded GPU; capacity is what CUDA reports (datasheet catalog).[/]");
 AnsiConsole.MarkupLine("[grey]Times and throughputs are DeploySpec cost-model estimates, calibrated on published TensorRT-LLM runs (docs/accuracy.md).[/]");
 return 0;
@@ -81,6 +86,31 @@ static void SeedRatios()
     AnsiConsole.MarkupLine($"[bold]Seed check[/]: TP8 / PP8 per-user speed at one request = [yellow]{F(latency, 2)}x[/] (NVIDIA published 5.6x); " +
                            $"PP8 / TP8 node throughput at max load = [yellow]{F(throughput, 2)}x[/] (published 1.5x).");
     AnsiConsole.WriteLine();
+}
+
+static void WriteReports(params DeploySpec.Reporting.DeploymentReport[] reports)
+{
+    string directory = System.IO.Path.Combine("artifacts", "reports");
+    System.IO.Directory.CreateDirectory(directory);
+    foreach (var report in reports)
+    {
+        string markdown = System.IO.Path.Combine(directory, report.Facts.Name + ".md");
+        string svg = System.IO.Path.Combine(directory, report.Facts.Name + "-frontier.svg");
+        System.IO.File.WriteAllText(markdown, report.ToMarkdown());
+        System.IO.File.WriteAllText(svg, report.ToSvg());
+        AnsiConsole.MarkupLine($"Wrote [link]{Markup.Escape(markdown)}[/] and [link]{Markup.Escape(svg)}[/]");
+    }
+
+    AnsiConsole.WriteLine();
+}
+
+static void ShowLaunch(string name, DeploymentFacts facts, PartitionPlan plan)
+{
+    foreach (var engine in new[] { ServingEngine.Vllm, ServingEngine.TensorRtLlm, ServingEngine.Sglang })
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/], recommended plan {plan}, on [bold]{engine}[/]:");
+        AnsiConsole.WriteLine(DeploySpec.Launch.EngineLaunch.For(engine, facts, plan).ToString());
+    }
 }
 
 static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);

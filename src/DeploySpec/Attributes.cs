@@ -17,6 +17,11 @@ namespace DeploySpec
         /// qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss), relative to the project or absolute.
         /// </summary>
         public string? ConfigFile { get; set; }
+        /// <summary>
+        /// What the serving engine loads, for launch commands: a HuggingFace repository id or a local path. Defaults
+        /// to the folder of <see cref="ConfigFile"/>, else to <see cref="Name"/>.
+        /// </summary>
+        public string? Checkpoint { get; set; }
         /// <summary>Transformer blocks (num_hidden_layers).</summary>
         public int Layers { get; set; }
         /// <summary>Model width (hidden_size).</summary>

@@ -11,8 +11,9 @@ namespace DeploySpec
     {
         /// <summary>Creates a plan.</summary>
         public PartitionPlan(int tensorParallel, int pipelineParallel, int dataParallel, int expertParallel,
-            MemoryPerGpu memoryPerGpu, int maxConcurrency)
+            MemoryPerGpu memoryPerGpu, int maxConcurrency, double engineMemoryFraction = 0)
         {
+            EngineMemoryFraction = engineMemoryFraction;
             TensorParallel = tensorParallel;
             PipelineParallel = pipelineParallel;
             DataParallel = dataParallel;
@@ -35,6 +36,12 @@ namespace DeploySpec
         public MemoryPerGpu MemoryPerGpu { get; }
         /// <summary>Requests of InputTokens + OutputTokens the whole deployment can hold at once (KV cache and batch limit).</summary>
         public int MaxConcurrency { get; }
+        /// <summary>
+        /// The memory setting to give the serving engine (vLLM gpu_memory_utilization, TensorRT-LLM
+        /// free_gpu_memory_fraction, SGLang mem_fraction_static) so that it sizes the KV cache as this plan does,
+        /// any safety margin included; 0 when unknown.
+        /// </summary>
+        public double EngineMemoryFraction { get; }
 
         /// <inheritdoc />
         public bool Equals(PartitionPlan? other) =>

@@ -30,7 +30,7 @@ public class ParserTests
     {
         var result = ParseModel(Sources.Llama405B, "Acme.Serving.Llama405B");
         Assert.True(result.IsValid);
-        Assert.Equal(Engine.Models.ModelCatalog.Llama31_405B with { Name = "Llama405B", Weights = Precision.Fp8, KvCache = Precision.Fp8 }, result.Declaration.Model);
+        Assert.Equal(Engine.Models.ModelCatalog.Llama31_405B with { Name = "Llama405B", Checkpoint = "Llama405B", Weights = Precision.Fp8, KvCache = Precision.Fp8 }, result.Declaration.Model);
         Assert.Equal("global::Acme.Serving.Llama405B", result.Declaration.Type.FullyQualifiedName);
     }
 

@@ -68,6 +68,9 @@ public sealed class PackageConsumerTests : IDisposable
         Console.WriteLine("Tp8KvGiB=" + tp8.MemoryPerGpu.KvCacheGiB.ToString("F3", CultureInfo.InvariantCulture));
         var engine = DeploySpec.Engine.Models.ModelCatalog.Llama31_405B; // the engine is in lib/ for run-time use
         Console.WriteLine("EngineLayers=" + engine.Layers);
+        Console.WriteLine("Report=" + Chat.ToMarkdown().Split('\n')[0]);
+        Console.WriteLine("Launch=" + DeploySpec.Launch.EngineLaunch.Vllm(Chat.Facts, Chat.MinLatency).Commands[0]);
+        Console.WriteLine("Svg=" + Chat.FrontierSvg().StartsWith("<svg", StringComparison.Ordinal));
         """;
 
     [Fact]
@@ -80,6 +83,9 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("MinLatency=TP8 x PP1 x DP1", run.Output);
         Assert.Contains("EngineLayers=126", run.Output);
+        Assert.Contains("Report=# Deployment Chat", run.Output);
+        Assert.Contains("Launch=vllm serve Llama405B --tensor-parallel-size 8 --pipeline-parallel-size 1", run.Output);
+        Assert.Contains("Svg=True", run.Output);
         double ratio = Value(run.Output, "Ratio");
         Assert.InRange(ratio, 4.8, 6.4);
 

@@ -15,7 +15,8 @@ namespace DeploySpec.Engine.Memory
         double KvBytesPerTokenPerGpu,
         double KvBytesPerRequestPerGpu,
         double KvBytesPerContextPerGpu,
-        int RequestsPerReplica)
+        int RequestsPerReplica,
+        double EngineMemoryFraction = 0)
     {
         /// <summary>True when the weights, the activations, the reserve and one request of the longest context fit.</summary>
         public bool Fits => RequestsPerReplica >= 1 && KvCacheBytes >= KvBytesPerContextPerGpu;
@@ -66,12 +67,14 @@ namespace DeploySpec.Engine.Memory
                 double weights = ModelMath.WeightBytesPerGpu(model, layout, stage, tp, degrees.ExpertParallel);
                 double kvPool;
                 double reserve;
+                double engineFraction; // the setting that makes the engine size its KV cache as this plan does, margin included
                 if (deployment.Engine == ServingEngine.TensorRtLlm)
                 {
                     double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : engine.MemoryFraction;
                     double free = capacity - weights - activations - nonTorch - engine.CudaGraphBytes;
                     kvPool = fraction * free;
                     reserve = (1 - fraction) * Math.Max(0, free) + nonTorch + engine.CudaGraphBytes;
+                    engineFraction = free > 0 ? fraction - margin / free : fraction;
                 }
                 else if (deployment.Engine == ServingEngine.Sglang)
                 {
@@ -79,12 +82,14 @@ namespace DeploySpec.Engine.Memory
                     double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : (capacity - keepFree) / capacity;
                     kvPool = capacity * fraction - weights;
                     reserve = capacity * (1 - fraction) - activations;
+                    engineFraction = fraction - margin / capacity;
                 }
                 else
                 {
                     double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : engine.MemoryFraction;
                     kvPool = capacity * fraction - weights - activations - nonTorch - engine.CudaGraphBytes;
                     reserve = capacity * (1 - fraction) + nonTorch + engine.CudaGraphBytes;
+                    engineFraction = fraction - margin / capacity;
                 }
 
                 // The safety margin is the user's own extra headroom: it comes out of the KV cache into the reserve.
@@ -95,7 +100,7 @@ namespace DeploySpec.Engine.Memory
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
                 double perContext = KvBytesPerRequest(model, layout, stage, tp, deployment.ContextTokens, engine.TokensPerKvBlock);
                 int requests = kvPool <= 0 || perRequest <= 0 ? 0 : (int)Math.Min(maxBatch, Math.Floor(kvPool / perRequest));
-                var candidate = new MemoryBreakdown(weights, activations, reserve, kvPool, capacity, perToken, perRequest, perContext, requests);
+                var candidate = new MemoryBreakdown(weights, activations, reserve, kvPool, capacity, perToken, perRequest, perContext, requests, engineFraction);
                 if (worst is null || IsMoreLoaded(candidate, worst))
                 {
                     worst = candidate;

@@ -7,6 +7,8 @@ namespace DeploySpec.Engine.Models
     public sealed record ModelArchitecture
     {
         public string Name { get; init; } = "";
+        /// <summary>What a serving engine loads: a HuggingFace repository id or a local path.</summary>
+        public string Checkpoint { get; init; } = "";
         public int Layers { get; init; }
         public int HiddenSize { get; init; }
         public int AttentionHeads { get; init; }

@@ -114,7 +114,7 @@ namespace DeploySpec.Engine.Planning
         {
             var coefficients = CostModel.Specialize(deployment, degrees, memory, calibration);
             var plan = new PartitionPlan(degrees.TensorParallel, degrees.PipelineParallel, degrees.DataParallel,
-                degrees.ExpertParallel, memory.ToRuntime(), coefficients.MaxConcurrency);
+                degrees.ExpertParallel, memory.ToRuntime(), coefficients.MaxConcurrency, Math.Round(memory.EngineMemoryFraction, 4));
             var single = CostFormula.Evaluate(coefficients, 1);
             var peak = CostFormula.Evaluate(coefficients, coefficients.MaxConcurrency);
             bool meets = MeetsTargets(deployment, single);

@@ -14,121 +14,121 @@ partial class Services
         private static readonly global::DeploySpec.PartitionPlan s_plan0 = new global::DeploySpec.PartitionPlan(
             1, 1, 8, 2,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 24417673216L, kvCacheBytes: 48631478682L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 2968);
+            maxConcurrency: 2968, engineMemoryFraction: 0.9d);
 
         // TP1 x PP1 x DP8 x EP4: weights 12.2 GiB + KV 55.8 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 25.4 ms, 232.3 tok/s per user; at capacity (3656 in flight): 84971 tok/s (10621.4 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan1 = new global::DeploySpec.PartitionPlan(
             1, 1, 8, 4,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 13143384064L, kvCacheBytes: 59905767834L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 3656);
+            maxConcurrency: 3656, engineMemoryFraction: 0.9d);
 
         // TP1 x PP2 x DP4 x EP2: weights 11.4 GiB + KV 56.3 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 24.8 ms, 195.1 tok/s per user; at capacity (3684 in flight): 81082 tok/s (10135.3 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan2 = new global::DeploySpec.PartitionPlan(
             1, 2, 4, 2,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 12208840704L, kvCacheBytes: 60410814464L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 3684);
+            maxConcurrency: 3684, engineMemoryFraction: 0.9d);
 
         // TP1 x PP2 x DP4 x EP4: weights 6.1 GiB + KV 61.5 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 25.5 ms, 226.8 tok/s per user; at capacity (4028 in flight): 80044 tok/s (10005.5 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan3 = new global::DeploySpec.PartitionPlan(
             1, 2, 4, 4,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6571696128L, kvCacheBytes: 66047959040L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 4028);
+            maxConcurrency: 4028, engineMemoryFraction: 0.9d);
 
         // TP2 x PP1 x DP4: weights 21.9 GiB + KV 46.5 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.7 ms, 300.0 tok/s per user; at capacity (3044 in flight): 77694 tok/s (9711.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan4 = new global::DeploySpec.PartitionPlan(
             2, 1, 4, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 23484440576L, kvCacheBytes: 49890189312L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 3044);
+            maxConcurrency: 3044, engineMemoryFraction: 0.9d);
 
         // TP1 x PP2 x DP4: weights 21.9 GiB + KV 45.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 22.1 ms, 225.7 tok/s per user; at capacity (2996 in flight): 71615 tok/s (8951.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan5 = new global::DeploySpec.PartitionPlan(
             1, 2, 4, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 23483129856L, kvCacheBytes: 49136525312L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2996);
+            maxConcurrency: 2996, engineMemoryFraction: 0.9d);
 
         // TP2 x PP1 x DP4 x EP4: weights 11.4 GiB + KV 57.0 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 17.1 ms, 234.6 tok/s per user; at capacity (3732 in flight): 68838 tok/s (8604.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan6 = new global::DeploySpec.PartitionPlan(
             2, 1, 4, 4,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 12210151424L, kvCacheBytes: 61164478464L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 3732);
+            maxConcurrency: 3732, engineMemoryFraction: 0.9d);
 
         // TP1 x PP4 x DP2 x EP2: weights 5.8 GiB + KV 61.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 25.0 ms, 187.4 tok/s per user; at capacity (2048 in flight): 65122 tok/s (8140.3 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan7 = new global::DeploySpec.PartitionPlan(
             1, 4, 2, 2,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6235496448L, kvCacheBytes: 66384158720L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048);
+            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
 
         // TP2 x PP2 x DP2: weights 10.9 GiB + KV 57.4 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.7 ms, 294.6 tok/s per user; at capacity (2048 in flight): 64134 tok/s (8016.7 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan8 = new global::DeploySpec.PartitionPlan(
             2, 2, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 11742224384L, kvCacheBytes: 61632405504L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048);
+            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
 
         // TP4 x PP1 x DP2: weights 10.9 GiB + KV 57.7 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 8.9 ms, 443.1 tok/s per user; at capacity (2048 in flight): 61502 tok/s (7687.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan9 = new global::DeploySpec.PartitionPlan(
             4, 1, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 11743535104L, kvCacheBytes: 62008582144L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048);
+            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
 
         // TP2 x PP2 x DP2 x EP4: weights 5.7 GiB + KV 62.6 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 17.2 ms, 231.3 tok/s per user; at capacity (2048 in flight): 60581 tok/s (7572.6 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan10 = new global::DeploySpec.PartitionPlan(
             2, 2, 2, 4,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6105079808L, kvCacheBytes: 67269550080L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048);
+            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
 
         // TP1 x PP1 x DP8 x EP8: weights 7.0 GiB + KV 61.0 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 47.4 ms, 244.4 tok/s per user; at capacity (4000 in flight): 57704 tok/s (7213.0 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan11 = new global::DeploySpec.PartitionPlan(
             1, 1, 8, 8,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 7506239488L, kvCacheBytes: 65542912410L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 4000);
+            maxConcurrency: 4000, engineMemoryFraction: 0.9d);
 
         // TP1 x PP1 x DP8: weights 43.7 GiB + KV 24.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 22.0 ms, 231.2 tok/s per user; at capacity (1584 in flight): 56136 tok/s (7017.0 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan12 = new global::DeploySpec.PartitionPlan(
             1, 1, 8, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 46966251520L, kvCacheBytes: 26082900378L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 1584);
+            maxConcurrency: 1584, engineMemoryFraction: 0.9d);
 
         // TP1 x PP4 x DP2: weights 11.1 GiB + KV 56.6 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 22.4 ms, 215.5 tok/s per user; at capacity (2048 in flight): 55815 tok/s (6976.9 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan13 = new global::DeploySpec.PartitionPlan(
             1, 4, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 11872641024L, kvCacheBytes: 60747014144L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048);
+            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
 
         // TP4 x PP2 x DP1: weights 5.5 GiB + KV 63.2 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 9.2 ms, 433.5 tok/s per user; at capacity (1024 in flight): 47861 tok/s (5982.6 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan14 = new global::DeploySpec.PartitionPlan(
             4, 2, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 5871771648L, kvCacheBytes: 67880345600L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024);
+            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
 
         // TP2 x PP4 x DP1: weights 5.5 GiB + KV 62.8 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 14.5 ms, 281.8 tok/s per user; at capacity (1024 in flight): 43250 tok/s (5406.2 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan15 = new global::DeploySpec.PartitionPlan(
             2, 4, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 5936652288L, kvCacheBytes: 67437977600L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024);
+            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
 
         // TP2 x PP1 x DP4 x EP8: weights 6.1 GiB + KV 62.2 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 39.1 ms, 219.0 tok/s per user; at capacity (4076 in flight): 39233 tok/s (4904.1 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan16 = new global::DeploySpec.PartitionPlan(
             2, 1, 4, 8,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6573006848L, kvCacheBytes: 66801623040L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 4076);
+            maxConcurrency: 4076, engineMemoryFraction: 0.9d);
 
         // TP1 x PP8 x DP1: weights 5.7 GiB + KV 62.0 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 24.3 ms, 194.9 tok/s per user; at capacity (1024 in flight): 34293 tok/s (4286.7 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan17 = new global::DeploySpec.PartitionPlan(
             1, 8, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6067396608L, kvCacheBytes: 66552258560L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024);
+            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
 
         // TP4 x PP1 x DP2 x EP8: weights 5.7 GiB + KV 63.0 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 34.4 ms, 252.3 tok/s per user; at capacity (2048 in flight): 23989 tok/s (2998.7 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan18 = new global::DeploySpec.PartitionPlan(
             4, 1, 2, 8,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 6106390528L, kvCacheBytes: 67645726720L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048);
+            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
 
         // TP8 x PP1 x DP1: weights 5.5 GiB + KV 63.4 GiB + activations 0.7 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 28.2 ms, 420.3 tok/s per user; at capacity (1024 in flight): 15029 tok/s (1878.6 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan19 = new global::DeploySpec.PartitionPlan(
             8, 1, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 5873082368L, kvCacheBytes: 68067778560L, activationsBytes: 719323136L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024);
+            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
 
         /// <summary>Every plan that fits, best first for the MaxThroughput objective (plans meeting the latency targets first).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
@@ -169,6 +169,35 @@ partial class Services
                 new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(2048)),
                 new global::DeploySpec.FrontierPoint(s_plan0, Estimate0(2968)),
             });
+
+        /// <summary>What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static global::DeploySpec.DeploymentFacts Facts { get; } = new global::DeploySpec.DeploymentFacts(
+            "Router", "Mixtral", "Mixtral", global::DeploySpec.Precision.Fp8, global::DeploySpec.Precision.Fp8,
+            layers: 32, attentionHeads: 32, keyValueHeads: 8, experts: 8, activeExperts: 2,
+            gpu: global::DeploySpec.Gpu.H100Sxm, gpuName: "H100 SXM5 80GB", gpusPerNode: 4, nodes: 2,
+            inputTokens: 1000, outputTokens: 1000, contextTokens: 2000, engine: global::DeploySpec.ServingEngine.Vllm, maxBatchSize: 1024,
+            objective: global::DeploySpec.Objective.MaxThroughput, maxTimeToFirstTokenMs: 0.0, maxTimePerOutputTokenMs: 50.0);
+
+        /// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> RejectedPlans { get; } =
+            global::System.Array.AsReadOnly(new global::DeploySpec.PlanRejection[]
+            {
+            });
+
+        /// <summary>Everything above, for reports.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static global::DeploySpec.Reporting.DeploymentReport Report { get; } = new global::DeploySpec.Reporting.DeploymentReport(
+            Facts, Plans, Estimate, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, RejectedPlans);
+
+        /// <summary>A Markdown report: winners, every plan with its memory per GPU and estimates, rejected plans and why, the frontier.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static string ToMarkdown() => Report.ToMarkdown();
+
+        /// <summary>An SVG chart of throughput per GPU against per-user speed, the frontier and the winners marked.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static string FrontierSvg() => Report.ToSvg();
 
         /// <summary>
         /// Time to first token, time per output token and throughput of <paramref name="plan"/> with

@@ -14,43 +14,43 @@ namespace Acme.Serving
         private static readonly global::DeploySpec.PartitionPlan s_plan0 = new global::DeploySpec.PartitionPlan(
             1, 8, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 52018774016L, kvCacheBytes: 76308368589L, activationsBytes: 5043650560L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 1024);
+            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
 
         // TP2 x PP4 x DP1: weights 48.0 GiB + KV 72.9 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 756.5 ms, 19.1 tok/s per user; at capacity (1024 in flight): 630 tok/s (78.7 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan1 = new global::DeploySpec.PartitionPlan(
             2, 4, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 51512311808L, kvCacheBytes: 78274448589L, activationsBytes: 3584032768L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 1024);
+            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
 
         // TP2 x PP2 x DP2: weights 95.5 GiB + KV 25.4 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 767.3 ms, 19.2 tok/s per user; at capacity (388 in flight): 605 tok/s (75.6 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan2 = new global::DeploySpec.PartitionPlan(
             2, 2, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 102517145600L, kvCacheBytes: 27269614797L, activationsBytes: 3584032768L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 388);
+            maxConcurrency: 388, engineMemoryFraction: 0.9d);
 
         // TP1 x PP4 x DP2: weights 95.9 GiB + KV 23.6 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1407.9 ms, 10.5 tok/s per user; at capacity (366 in flight): 601 tok/s (75.1 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan3 = new global::DeploySpec.PartitionPlan(
             1, 4, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 103022559232L, kvCacheBytes: 25304583373L, activationsBytes: 5043650560L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 366);
+            maxConcurrency: 366, engineMemoryFraction: 0.9d);
 
         // TP4 x PP2 x DP1: weights 47.7 GiB + KV 73.8 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 434.5 ms, 35.2 tok/s per user; at capacity (1024 in flight): 551 tok/s (68.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan4 = new global::DeploySpec.PartitionPlan(
             4, 2, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 51260653568L, kvCacheBytes: 79255915725L, activationsBytes: 2854223872L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 1024);
+            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
 
         // TP4 x PP1 x DP2: weights 95.5 GiB + KV 26.1 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 434.1 ms, 35.5 tok/s per user; at capacity (398 in flight): 550 tok/s (68.8 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan5 = new global::DeploySpec.PartitionPlan(
             4, 1, 2, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 102521274368L, kvCacheBytes: 27995294925L, activationsBytes: 2854223872L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 398);
+            maxConcurrency: 398, engineMemoryFraction: 0.9d);
 
         // TP8 x PP1 x DP1: weights 47.7 GiB + KV 74.1 GiB + activations 2.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 267.8 ms, 61.0 tok/s per user; at capacity (1024 in flight): 449 tok/s (56.1 per GPU)
         private static readonly global::DeploySpec.PartitionPlan s_plan6 = new global::DeploySpec.PartitionPlan(
             8, 1, 1, 1,
             new global::DeploySpec.MemoryPerGpu(weightsBytes: 51264782336L, kvCacheBytes: 79616691405L, activationsBytes: 2489319424L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 1024);
+            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
 
         /// <summary>Every plan that fits, best first for the MaxThroughput objective (plans meeting the latency targets first).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
@@ -92,6 +92,38 @@ namespace Acme.Serving
                 new global::DeploySpec.FrontierPoint(s_plan0, Estimate0(512)),
                 new global::DeploySpec.FrontierPoint(s_plan0, Estimate0(1024)),
             });
+
+        /// <summary>What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static global::DeploySpec.DeploymentFacts Facts { get; } = new global::DeploySpec.DeploymentFacts(
+            "Chat", "Llama405B", "Llama405B", global::DeploySpec.Precision.Fp8, global::DeploySpec.Precision.Fp8,
+            layers: 126, attentionHeads: 128, keyValueHeads: 8, experts: 0, activeExperts: 0,
+            gpu: global::DeploySpec.Gpu.H200Sxm, gpuName: "H200 SXM 141GB", gpusPerNode: 8, nodes: 1,
+            inputTokens: 2048, outputTokens: 128, contextTokens: 2176, engine: global::DeploySpec.ServingEngine.Vllm, maxBatchSize: 1024,
+            objective: global::DeploySpec.Objective.MaxThroughput, maxTimeToFirstTokenMs: 0.0, maxTimePerOutputTokenMs: 0.0);
+
+        /// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> RejectedPlans { get; } =
+            global::System.Array.AsReadOnly(new global::DeploySpec.PlanRejection[]
+            {
+                new global::DeploySpec.PlanRejection("TP1 x PP1 x DP8", "weights 381.9 GiB + activations 4.7 GiB + reserve 15.8 GiB exceed the 140.4 GiB of one GPU"),
+                new global::DeploySpec.PlanRejection("TP1 x PP2 x DP4", "weights 190.9 GiB + activations 4.7 GiB + reserve 16.2 GiB exceed the 140.4 GiB of one GPU"),
+                new global::DeploySpec.PlanRejection("TP2 x PP1 x DP4", "weights 191.0 GiB + activations 3.3 GiB + reserve 16.2 GiB exceed the 140.4 GiB of one GPU"),
+            });
+
+        /// <summary>Everything above, for reports.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static global::DeploySpec.Reporting.DeploymentReport Report { get; } = new global::DeploySpec.Reporting.DeploymentReport(
+            Facts, Plans, Estimate, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, RejectedPlans);
+
+        /// <summary>A Markdown report: winners, every plan with its memory per GPU and estimates, rejected plans and why, the frontier.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static string ToMarkdown() => Report.ToMarkdown();
+
+        /// <summary>An SVG chart of throughput per GPU against per-user speed, the frontier and the winners marked.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
+        public static string FrontierSvg() => Report.ToSvg();
 
         /// <summary>
         /// Time to first token, time per output token and throughput of <paramref name="plan"/> with

@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace DeploySpec.Reporting
+{
+    /// <summary>
+    /// Everything a deployment's generated members know, for reports: the facts, the plans with their evaluator,
+    /// the winners, the frontier and the rejected candidates. Generated code builds one per deployment.
+    /// </summary>
+    public sealed class DeploymentReport
+    {
+        /// <summary>Creates a report.</summary>
+        public DeploymentReport(
+            DeploymentFacts facts,
+            IReadOnlyList<PartitionPlan> plans,
+            Func<PartitionPlan, int, PerformanceEstimate> estimate,
+            PartitionPlan minLatency,
+            PartitionPlan maxThroughput,
+            PartitionPlan recommended,
+            bool recommendedMeetsTargets,
+            IReadOnlyList<FrontierPoint> frontier,
+            IReadOnlyList<PlanRejection> rejected)
+        {
+            Facts = facts ?? throw new ArgumentNullException(nameof(facts));
+            Plans = plans ?? throw new ArgumentNullException(nameof(plans));
+            Estimate = estimate ?? throw new ArgumentNullException(nameof(estimate));
+            MinLatency = minLatency;
+            MaxThroughput = maxThroughput;
+            Recommended = recommended;
+            RecommendedMeetsTargets = recommendedMeetsTargets;
+            Frontier = frontier ?? throw new ArgumentNullException(nameof(frontier));
+            Rejected = rejected ?? throw new ArgumentNullException(nameof(rejected));
+        }
+
+        /// <summary>What the deployment was planned for.</summary>
+        public DeploymentFacts Facts { get; }
+        /// <summary>Every plan that fits, best first.</summary>
+        public IReadOnlyList<PartitionPlan> Plans { get; }
+        /// <summary>The deployment's generated evaluator.</summary>
+        public Func<PartitionPlan, int, PerformanceEstimate> Estimate { get; }
+        /// <summary>The fastest plan per user.</summary>
+        public PartitionPlan MinLatency { get; }
+        /// <summary>The plan with the most throughput at capacity.</summary>
+        public PartitionPlan MaxThroughput { get; }
+        /// <summary>The recommended plan.</summary>
+        public PartitionPlan Recommended { get; }
+        /// <summary>Whether the recommended plan meets the latency targets.</summary>
+        public bool RecommendedMeetsTargets { get; }
+        /// <summary>The Pareto frontier.</summary>
+        public IReadOnlyList<FrontierPoint> Frontier { get; }
+        /// <summary>Candidates that are not plans, and why.</summary>
+        public IReadOnlyList<PlanRejection> Rejected { get; }
+
+        /// <summary>The load points of one plan: 1, 2, 4, ... requests in flight, up to its capacity.</summary>
+        public IReadOnlyList<PerformanceEstimate> Sweep(PartitionPlan plan)
+        {
+            var points = new List<PerformanceEstimate>();
+            int capacity = Math.Max(1, plan.MaxConcurrency);
+            for (int n = 1; ; n = n >= capacity / 2 ? capacity : n * 2)
+            {
+                points.Add(Estimate(plan, n));
+                if (n >= capacity)
+                {
+                    break;
+                }
+            }
+
+            return points;
+        }
+
+        /// <summary>The report as Markdown: winners, every plan with its memory and estimates, rejected plans, frontier.</summary>
+        public string ToMarkdown()
+        {
+            var f = Facts;
+            var md = new StringBuilder();
+            void Line(string text = "") => md.Append(text).Append('\n');
+
+            Line("# Deployment " + f.Name);
+            Line();
+            Line($"{f.ModelName} ({F(f.Weights)} weights, {F(f.KvCache)} KV cache, checkpoint `{f.Checkpoint}`) on {f.TotalGpus} x {f.GpuName} " +
+                 $"({f.Nodes} node{(f.Nodes == 1 ? "" : "s")} of {f.GpusPerNode}); {f.InputTokens} input / {f.OutputTokens} output tokens per request, " +
+                 $"context up to {f.ContextTokens} tokens; memory sized as {EngineName(f.Engine)} does, batches of up to {f.MaxBatchSize} per replica.");
+            Line();
+            Line($"Objective: {f.Objective}. Targets: {Target("TTFT", f.MaxTimeToFirstTokenMs)}, {Target("TPOT", f.MaxTimePerOutputTokenMs)}.");
+            Line();
+            Line("## Winners");
+            Line();
+            var fastest = Estimate(MinLatency, 1);
+            var busiest = Estimate(MaxThroughput, MaxThroughput.MaxConcurrency);
+            Line($"- **Min latency: {MinLatency}**: {N(fastest.OutputTokensPerSecondPerUser, 1)} tok/s per user (TPOT {N(fastest.TimePerOutputTokenMs, 2)} ms, TTFT {N(fastest.TimeToFirstTokenMs, 1)} ms) for one request.");
+            Line($"- **Max throughput: {MaxThroughput}**: {N(busiest.OutputTokensPerSecond, 0)} tok/s ({N(busiest.OutputTokensPerSecondPerGpu, 1)} per GPU) with {busiest.Concurrency} requests in flight.");
+            Line(RecommendedMeetsTargets
+                ? $"- **Recommended: {Recommended}**: the best plan for the {f.Objective} objective within the latency targets."
+                : $"- **Recommended: {Recommended}**: no plan meets the latency targets; this is the fastest per user.");
+            Line();
+            Line("## Plans");
+            Line();
+            Line("Memory is per GPU on the most loaded GPU, in GiB (2^30 bytes); capacity is what CUDA reports for the GPU (catalog).");
+            Line();
+            Line("| plan | weights | KV cache | activations | reserve | capacity | engine memory setting | max in flight | TTFT ms @1 | TPOT ms @1 | tok/s/user @1 | tok/s @max | tok/s/GPU @max |");
+            Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var plan in Plans)
+            {
+                var m = plan.MemoryPerGpu;
+                var one = Estimate(plan, 1);
+                var peak = Estimate(plan, plan.MaxConcurrency);
+                string tags = (plan.Equals(MinLatency) ? " (min latency)" : "") + (plan.Equals(MaxThroughput) ? " (max throughput)" : "") + (plan.Equals(Recommended) ? " (recommended)" : "");
+                Line($"| {plan}{tags} | {N(m.WeightsGiB, 1)} | {N(m.KvCacheGiB, 1)} | {N(m.ActivationsGiB, 1)} | {N(m.ReserveGiB, 1)} | {N(m.CapacityGiB, 2)} | " +
+                     $"{N(plan.EngineMemoryFraction, 4)} | {plan.MaxConcurrency} | {N(one.TimeToFirstTokenMs, 1)} | {N(one.TimePerOutputTokenMs, 2)} | " +
+                     $"{N(one.OutputTokensPerSecondPerUser, 1)} | {N(peak.OutputTokensPerSecond, 0)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} |");
+            }
+
+            Line();
+            Line("## Rejected candidates");
+            Line();
+            if (Rejected.Count == 0)
+            {
+                Line("None: every TP x PP x DP split of the cluster is a plan.");
+            }
+            else
+            {
+                Line("| candidate | why it is not a plan |");
+                Line("|---|---|");
+                foreach (var r in Rejected)
+                {
+                    Line($"| {r.Plan} | {r.Reason.Replace("|", "\\|")} |");
+                }
+            }
+
+            Line();
+            Line("## Pareto frontier");
+            Line();
+            Line("Operating points no other plan and load beat on both per-user speed and throughput per GPU, fastest per user first.");
+            Line();
+            Line("| plan | requests in flight | tok/s per user | tok/s per GPU | TTFT ms | TPOT ms |");
+            Line("|---|---|---|---|---|---|");
+            foreach (var p in Frontier)
+            {
+                Line($"| {p.Plan} | {p.Concurrency} | {N(p.OutputTokensPerSecondPerUser, 1)} | {N(p.OutputTokensPerSecondPerGpu, 1)} | {N(p.Estimate.TimeToFirstTokenMs, 1)} | {N(p.Estimate.TimePerOutputTokenMs, 2)} |");
+            }
+
+            Line();
+            Line("Provenance: GPU memory, bandwidth and FLOPS are datasheet values (memory as CUDA reports it); memory per GPU follows the");
+            Line("engine's published sizing rules; times and throughputs are estimates of DeploySpec's cost model, calibrated on published");
+            Line("TensorRT-LLM measurements (docs/accuracy.md). They are not measurements of this deployment.");
+            return md.ToString();
+        }
+
+        /// <summary>The Pareto frontier as an SVG chart (see <see cref="FrontierChart"/>).</summary>
+        public string ToSvg() => FrontierChart.Render(this);
+
+        internal static string EngineName(ServingEngine engine) => engine switch
+        {
+            ServingEngine.TensorRtLlm => "TensorRT-LLM",
+            ServingEngine.Sglang => "SGLang",
+            _ => "vLLM",
+        };
+
+        private static string Target(string name, double ms) => ms > 0 ? name + " <= " + N(ms, 1) + " ms" : "no " + name + " target";
+
+        private static string F(Precision p) => p.ToString().ToUpperInvariant();
+
+        internal static string N(double value, int decimals) => value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Xml.Linq;
+using DeploySpec.Engine.Cost;
+using DeploySpec.Engine.Hardware;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+using DeploySpec.Launch;
+using DeploySpec.Reporting;
+using Xunit;
+using YamlDotNet.RepresentationModel;
+
+namespace DeploySpec.Engine.Tests;
+
+public class LaunchAndReportTests
+{
+    /// <summary>A deployment planned by the engine, with the facts and report its generated members would hold.</summary>
+    private static (PlanningResult Result, DeploymentFacts Facts, DeploymentReport Report) Plan(DeploymentSpec spec, string checkpoint)
+    {
+        var result = Planner.Plan(spec);
+        var facts = new DeploymentFacts(spec.Name, spec.Model.Name, checkpoint, spec.Model.Weights, spec.Model.KvCache,
+            spec.Model.Layers, spec.Model.AttentionHeads, spec.Model.EffectiveKeyValueHeads, spec.Model.Experts, spec.Model.ActiveExperts,
+            spec.Cluster.Gpu, GpuCatalog.Get(spec.Cluster.Gpu).Name, spec.Cluster.GpusPerNode, spec.Cluster.Nodes,
+            spec.InputTokens, spec.OutputTokens, spec.ContextTokens, spec.Engine,
+            Memory.MemoryModel.MaxBatchSize(spec, Memory.ServingEngineDefaults.For(spec.Engine)), spec.Objective,
+            spec.MaxTimeToFirstTokenMs, spec.MaxTimePerOutputTokenMs);
+        PerformanceEstimate Estimate(PartitionPlan plan, int n) => CostFormula.Evaluate(result.Plans.Single(p => p.Plan.Equals(plan)).Coefficients, n);
+        var frontier = result.Frontier.Select(f => new FrontierPoint(result.Plans[f.PlanIndex].Plan, f.Estimate)).ToList();
+        var report = new DeploymentReport(facts, result.Plans.Select(p => p.Plan).ToList(), Estimate, result.MinLatency!.Plan,
+            result.MaxThroughput!.Plan, result.Recommended!.Plan, result.RecommendedMeetsTargets, frontier,
+            result.Rejected.Select(r => new PlanRejection(r.Degrees.ToString(), r.Reason)).ToList());
+        return (result, facts, report);
+    }
+
+    private static DeploymentSpec Seed(ServingEngine engine) => Calibration.CalibrationData.Seed(0, 0) with { Engine = engine, MemoryFraction = 0 };
+
+    private static PartitionPlan PlanOf(PlanningResult result, int tp, int pp, int dp = 1, int ep = 1) =>
+        result.Plans.Single(p => p.Degrees == new Degrees(tp, pp, dp, ep)).Plan;
+
+    [Fact]
+    public void Vllm_command_uses_vllms_flags_and_the_plans_memory_setting()
+    {
+        var (result, facts, _) = Plan(Seed(ServingEngine.Vllm), "meta-llama/Llama-3.1-405B-Instruct-FP8");
+        var plan = PlanOf(result, 8, 1);
+        var launch = EngineLaunch.Vllm(facts, plan);
+        Assert.Equal(
+            "vllm serve meta-llama/Llama-3.1-405B-Instruct-FP8 --tensor-parallel-size 8 --pipeline-parallel-size 1 --max-model-len 2176 " +
+            "--gpu-memory-utilization 0.9 --kv-cache-dtype fp8 --max-num-seqs 1024 --host 0.0.0.0 --port 8000",
+            Assert.Single(launch.Commands));
+        Assert.Equal(0.9, plan.EngineMemoryFraction);
+    }
+
+    [Fact]
+    public void A_safety_margin_lowers_the_engine_memory_setting_by_the_margin()
+    {
+        var (result, _, _) = Plan(Seed(ServingEngine.Vllm) with { SafetyMarginGiB = 2 }, "x");
+        double capacity = GpuCatalog.Get(Gpu.H200Sxm).MemoryBytes;
+        Assert.Equal(Math.Round(0.9 - 2 * Units.BytesPerGiB / capacity, 4), PlanOf(result, 8, 1).EngineMemoryFraction);
+    }
+
+    [Fact]
+    public void TensorRtLlm_command_and_its_yaml_use_trtllm_serve_names()
+    {
+        var (result, facts, _) = Plan(Seed(ServingEngine.TensorRtLlm), "nvidia/Llama-3.1-405B-Instruct-FP8");
+        var plan = PlanOf(result, 8, 1);
+        var launch = EngineLaunch.TensorRtLlm(facts, plan);
+        string command = Assert.Single(launch.Commands);
+        string fraction = plan.EngineMemoryFraction.ToString("0.####", CultureInfo.InvariantCulture);
+        Assert.Equal(
+            "trtllm-serve nvidia/Llama-3.1-405B-Instruct-FP8 --backend pytorch --tp_size 8 --pp_size 1 --max_batch_size 2048 --max_num_tokens 8192 " +
+            $"--max_seq_len 2176 --kv_cache_free_gpu_memory_fraction {fraction} --host 0.0.0.0 --port 8000 --extra_llm_api_options extra-llm-api-options.yaml",
+            command);
+        var yaml = Yaml(launch.Files["extra-llm-api-options.yaml"]);
+        Assert.Equal("fp8", Scalar(yaml, "kv_cache_config", "dtype"));
+        Assert.Equal(fraction, Scalar(yaml, "kv_cache_config", "free_gpu_memory_fraction"));
+        Assert.Equal("true", Scalar(yaml, "cuda_graph_config", "enable_padding"));
+    }
+
+    [Fact]
+    public void Sglang_command_uses_sglang_flags_and_its_fp8_kv_name()
+    {
+        var (result, facts, _) = Plan(Seed(ServingEngine.Sglang), "meta-llama/Llama-3.1-405B-Instruct-FP8");
+        var plan = PlanOf(result, 8, 1);
+        string command = Assert.Single(EngineLaunch.Sglang(facts, plan).Commands);
+        Assert.StartsWith("python3 -m sglang.launch_server --model-path meta-llama/Llama-3.1-405B-Instruct-FP8 --tp-size 8 --pp-size 1 --context-length 2176 --mem-fraction-static ", command);
+        Assert.Contains("--kv-cache-dtype fp8_e4m3 --max-running-requests 1024 --host 0.0.0.0 --port 8000", command);
+    }
+
+    [Fact]
+    public void A_replica_across_nodes_gets_per_node_commands_and_a_leader_worker_set()
+    {
+        var spec = MemoryModelTests.On(ModelCatalog.Llama31_405B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H100Sxm, 8, nodes: 2)
+            with { TensorParallel = 8, PipelineParallel = 2 };
+        var (result, facts, _) = Plan(spec, "meta-llama/Llama-3.1-405B-Instruct-FP8");
+        var plan = result.Plans.Single().Plan;
+        var launch = EngineLaunch.Vllm(facts, plan);
+        Assert.Equal(2, launch.Commands.Count);
+        Assert.Contains("--nnodes 2 --node-rank 0 --master-addr $LEADER_ADDRESS", launch.Commands[0]);
+        Assert.EndsWith("--port 8000", launch.Commands[0]);
+        Assert.Contains("--nnodes 2 --node-rank 1 --master-addr $LEADER_ADDRESS", launch.Commands[1]);
+        Assert.EndsWith("--headless", launch.Commands[1]);
+
+        var lws = Yaml(EngineLaunch.LeaderWorkerSet(ServingEngine.Vllm, facts, plan));
+        Assert.Equal("leaderworkerset.x-k8s.io/v1", Scalar(lws, "apiVersion"));
+        Assert.Equal("LeaderWorkerSet", Scalar(lws, "kind"));
+        Assert.Equal("1", Scalar(lws, "spec", "replicas"));
+        Assert.Equal("2", Scalar(lws, "spec", "leaderWorkerTemplate", "size"));
+        var worker = (YamlMappingNode)((YamlSequenceNode)Node(lws, "spec", "leaderWorkerTemplate", "workerTemplate", "spec", "containers"))[0];
+        Assert.Equal("8", ((YamlScalarNode)Node(worker, "resources", "limits", "nvidia.com/gpu")).Value);
+        string args = ((YamlScalarNode)((YamlSequenceNode)Node(worker, "args"))[0]).Value!;
+        Assert.Contains("--node-rank $(LWS_WORKER_INDEX) --master-addr $(LWS_LEADER_ADDRESS)", args);
+        Assert.Throws<NotSupportedException>(() => EngineLaunch.LeaderWorkerSet(ServingEngine.TensorRtLlm, facts, plan));
+    }
+
+    [Fact]
+    public void A_plan_sized_for_another_engine_leaves_the_memory_setting_out_and_says_why()
+    {
+        var (result, facts, _) = Plan(Seed(ServingEngine.Vllm), "model dir/with space");
+        var launch = EngineLaunch.Sglang(facts, PlanOf(result, 8, 1));
+        Assert.DoesNotContain("--mem-fraction-static", launch.Commands[0]);
+        Assert.Contains("--model-path 'model dir/with space'", launch.Commands[0]);
+        Assert.Contains(launch.Notes, n => n.Contains("sized for Vllm's memory policy"));
+    }
+
+    [Fact]
+    public void Markdown_report_lists_every_plan_rejection_and_frontier_point()
+    {
+        var (result, _, report) = Plan(Seed(ServingEngine.Vllm), "x");
+        string md = report.ToMarkdown();
+        Assert.StartsWith("# Deployment Seed\n", md);
+        foreach (var plan in result.Plans)
+        {
+            Assert.Contains("| " + plan.Plan, md);
+        }
+
+        foreach (var rejected in result.Rejected)
+        {
+            Assert.Contains("| " + rejected.Degrees + " | ", md);
+        }
+
+        Assert.Contains("- **Min latency: TP8 x PP1 x DP1**", md);
+        Assert.Equal(result.Frontier.Count, md.Split('\n').Count(l => l.StartsWith("| TP", StringComparison.Ordinal)) - result.Plans.Count - result.Rejected.Count);
+    }
+
+    [Fact]
+    public void Svg_chart_is_well_formed_deterministic_and_culture_invariant()
+    {
+        var (result, _, report) = Plan(Seed(ServingEngine.Vllm), "x");
+        string svg = report.ToSvg();
+        var doc = XDocument.Parse(svg);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal(result.Plans.Count + 1, doc.Descendants(ns + "polyline").Count()); // one sweep per plan and the frontier
+        Assert.Contains("min latency: TP8 x PP1 x DP1 @1", svg);
+
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            Assert.Equal(svg, report.ToSvg());
+            Assert.Equal(report.ToMarkdown(), Plan(Seed(ServingEngine.Vllm), "x").Report.ToMarkdown());
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    private static YamlMappingNode Yaml(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new System.IO.StringReader(text));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static YamlNode Node(YamlNode root, params string[] path)
+    {
+        var node = root;
+        foreach (string key in path)
+        {
+            node = ((YamlMappingNode)node)[new YamlScalarNode(key)];
+        }
+
+        return node;
+    }
+
+    private static string? Scalar(YamlNode root, params string[] path) => ((YamlScalarNode)Node(root, path)).Value;
+}
