@@ -393,7 +393,7 @@ namespace DeploySpec.Analyzers
                         "{0:0.0} GB ({1:0.0} GiB) of {2} weights, {3:0.0} GiB with the KV cache of one {4}-token request, against {5} x {6} offering {7:0.0} GiB usable ({8:0.00} GiB each after the {9} reserve and activations){10}",
                         fit.WeightBytes / 1e9, fit.WeightBytes / GiB, precision, fit.WeightAndOneRequestBytes / GiB, spec.ContextTokens,
                         spec.Cluster.TotalGpus, gpu.Name, fit.ClusterUsableBytes / GiB, fit.UsableBytesPerGpu / GiB,
-                        EngineName(spec.Engine), Remedies(fit, kvOnly: false)));
+                        DisplayNames.Of(spec.Engine), Remedies(fit, kvOnly: false)));
             }
 
             private void ExplainTargets(DeploymentSpec spec, PlanningResult result)
@@ -511,13 +511,6 @@ namespace DeploySpec.Analyzers
                 Array.Copy(args, 0, arguments, 1, args.Length);
                 _context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties, arguments));
             }
-
-            private static string EngineName(ServingEngine engine) => engine switch
-            {
-                ServingEngine.TensorRtLlm => "TensorRT-LLM",
-                ServingEngine.Sglang => "SGLang",
-                _ => "vLLM",
-            };
 
             private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

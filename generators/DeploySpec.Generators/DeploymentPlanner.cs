@@ -61,7 +61,7 @@ namespace DeploySpec.Generators
             string description = string.Format(CultureInfo.InvariantCulture,
                 "{0} on {1} ({2} x {3}: {4} node{5} of {6}), {7} input / {8} output tokens per request, memory sized as {9} does",
                 modelName, cluster.Type.DisplayName, spec.Cluster.TotalGpus, gpu.Name, spec.Cluster.Nodes,
-                spec.Cluster.Nodes == 1 ? "" : "s", spec.Cluster.GpusPerNode, spec.InputTokens, spec.OutputTokens, EngineName(spec.Engine));
+                spec.Cluster.Nodes == 1 ? "" : "s", spec.Cluster.GpusPerNode, spec.InputTokens, spec.OutputTokens, DisplayNames.Of(spec.Engine));
 
             return new DeploymentEmit(
                 deployment.Type,
@@ -82,13 +82,6 @@ namespace DeploySpec.Generators
                     spec.Objective, spec.MaxTimeToFirstTokenMs, spec.MaxTimePerOutputTokenMs),
                 result.Rejected.Select(r => new RejectionEmit(r.Degrees.ToString(), r.Reason)).ToEquatableArray());
         }
-
-        public static string EngineName(ServingEngine engine) => engine switch
-        {
-            ServingEngine.TensorRtLlm => "TensorRT-LLM",
-            ServingEngine.Sglang => "SGLang",
-            _ => "vLLM",
-        };
 
         private static int IndexOf(PlanningResult result, EvaluatedPlan plan)
         {

@@ -108,7 +108,7 @@ static void ShowLaunch(string name, DeploymentFacts facts, PartitionPlan plan)
 {
     foreach (var engine in new[] { ServingEngine.Vllm, ServingEngine.TensorRtLlm, ServingEngine.Sglang })
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/], recommended plan {plan}, on [bold]{engine}[/]:");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/], recommended plan {plan}, on [bold]{DisplayNames.Of(engine)}[/]:");
         AnsiConsole.WriteLine(DeploySpec.Launch.EngineLaunch.For(engine, facts, plan).ToString());
     }
 }

@@ -118,7 +118,7 @@ public class LaunchAndReportTests
         var launch = EngineLaunch.Sglang(facts, PlanOf(result, 8, 1));
         Assert.DoesNotContain("--mem-fraction-static", launch.Commands[0]);
         Assert.Contains("--model-path 'model dir/with space'", launch.Commands[0]);
-        Assert.Contains(launch.Notes, n => n.Contains("sized for Vllm's memory policy"));
+        Assert.Contains(launch.Notes, n => n.Contains("sized for vLLM's memory policy"));
     }
 
     [Fact]

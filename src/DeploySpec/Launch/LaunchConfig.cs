@@ -435,7 +435,7 @@ namespace DeploySpec.Launch
         {
             if (facts.Engine != engine || plan.EngineMemoryFraction <= 0)
             {
-                notes.Add(Format("the plan was sized for {0}'s memory policy; the memory setting is left at this engine's default, so its KV cache will differ", facts.Engine));
+                notes.Add(Format("the plan was sized for {0}'s memory policy; the memory setting is left at this engine's default, so its KV cache will differ", DisplayNames.Of(facts.Engine)));
                 return null;
             }
 

@@ -81,7 +81,7 @@ namespace DeploySpec.Reporting
             Line();
             Line($"{f.ModelName} ({F(f.Weights)} weights, {F(f.KvCache)} KV cache, checkpoint `{f.Checkpoint}`) on {f.TotalGpus} x {f.GpuName} " +
                  $"({f.Nodes} node{(f.Nodes == 1 ? "" : "s")} of {f.GpusPerNode}); {f.InputTokens} input / {f.OutputTokens} output tokens per request, " +
-                 $"context up to {f.ContextTokens} tokens; memory sized as {EngineName(f.Engine)} does, batches of up to {f.MaxBatchSize} per replica.");
+                 $"context up to {f.ContextTokens} tokens; memory sized as {DisplayNames.Of(f.Engine)} does, batches of up to {f.MaxBatchSize} per replica.");
             Line();
             Line($"Objective: {f.Objective}. Targets: {Target("TTFT", f.MaxTimeToFirstTokenMs)}, {Target("TPOT", f.MaxTimePerOutputTokenMs)}.");
             Line();
@@ -150,13 +150,6 @@ namespace DeploySpec.Reporting
 
         /// <summary>The Pareto frontier as an SVG chart (see <see cref="FrontierChart"/>).</summary>
         public string ToSvg() => FrontierChart.Render(this);
-
-        internal static string EngineName(ServingEngine engine) => engine switch
-        {
-            ServingEngine.TensorRtLlm => "TensorRT-LLM",
-            ServingEngine.Sglang => "SGLang",
-            _ => "vLLM",
-        };
 
         private static string Target(string name, double ms) => ms > 0 ? name + " <= " + N(ms, 1) + " ms" : "no " + name + " target";
 
