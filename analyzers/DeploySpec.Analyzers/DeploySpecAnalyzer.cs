@@ -129,6 +129,11 @@ namespace DeploySpec.Analyzers
         {
             foreach (var problem in problems)
             {
+                if (problem.Kind == ProblemKind.UnresolvedType)
+                {
+                    continue; // an unresolvable typeof() is already a compiler error; do not pile a second one on it
+                }
+
                 var descriptor = problem.Kind switch
                 {
                     ProblemKind.InvalidModel => Descriptors.InvalidModel,
@@ -140,12 +145,6 @@ namespace DeploySpec.Analyzers
                     ProblemKind.Generic => Descriptors.Generic,
                     _ => Descriptors.InvalidDeployment,
                 };
-
-                // An unresolvable typeof() is already a compiler error; do not pile a second one on it.
-                if (problem.Message.EndsWith("could not be resolved", StringComparison.Ordinal))
-                {
-                    continue;
-                }
 
                 context.ReportDiagnostic(Diagnostic.Create(descriptor, problem.Location, type.Name, problem.Message));
             }

@@ -22,6 +22,8 @@ namespace DeploySpec.Parsing
         ClusterTypeWithoutAttribute,
         NotPartial,
         Generic,
+        /// <summary>A typeof() argument the compiler could not resolve; the compiler already reports it.</summary>
+        UnresolvedType,
     }
 
     /// <summary>A problem found while parsing, with the location of the offending argument.</summary>
@@ -231,7 +233,7 @@ namespace DeploySpec.Parsing
                 referenced.TypeKind == TypeKind.Error)
             {
                 // The compiler already reports a missing or unresolved type; the generator just declines.
-                problems.Add(new ParseProblem(kind, role, "the " + role + " type could not be resolved", ConstructorArgumentLocation(attribute, index, owner, cancellationToken)));
+                problems.Add(new ParseProblem(ProblemKind.UnresolvedType, role, "the " + role + " type could not be resolved", ConstructorArgumentLocation(attribute, index, owner, cancellationToken)));
                 return "";
             }
 
