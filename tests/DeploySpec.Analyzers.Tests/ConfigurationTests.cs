@@ -32,7 +32,7 @@ public class ConfigurationTests
         var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(markup, path: path);
         var set = AnalyzerConfigSet.Create(ImmutableArray.Create(AnalyzerConfig.Parse(editorConfig, "/src/.editorconfig")));
         var result = set.GetOptionsForSourcePath(path);
-        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Test", new[] { tree }, VerifyReferences.All,
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Test", new[] { tree }, DeploySpec.Tests.Shared.ReferencePack.WithDeploySpec,
             new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)
                 .WithSyntaxTreeOptionsProvider(new TreeOptions(result.TreeOptions)));
         var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptionsProvider(result.AnalyzerOptions));

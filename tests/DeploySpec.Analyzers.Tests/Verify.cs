@@ -1,5 +1,3 @@
-using System.IO;
-using System.Runtime.InteropServices;
 using DeploySpec.Analyzers;
 using DeploySpec.CodeFixes;
 using Microsoft.CodeAnalysis;
@@ -12,29 +10,11 @@ namespace DeploySpec.Analyzers.Tests;
 /// Analyzer and code-fix tests that run offline: the testing library's reference assemblies are left empty and the
 /// installed SDK's reference pack (plus DeploySpec.dll) is added instead, so nothing is downloaded.
 /// </summary>
-/// <summary>The offline references, for tests that configure the testing library themselves.</summary>
-public static class VerifyReferences
-{
-    public static MetadataReference[] All => Verify.References;
-}
-
 public static class Verify
 {
     private static readonly ReferenceAssemblies Offline = new("net10.0");
 
-    private static readonly Lazy<MetadataReference[]> s_references = new(() =>
-    {
-        string runtime = RuntimeEnvironment.GetRuntimeDirectory();
-        string packs = Path.GetFullPath(Path.Combine(runtime, "..", "..", "..", "packs", "Microsoft.NETCore.App.Ref"));
-        string refDir = Directory.GetDirectories(packs)
-            .OrderByDescending(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : new Version(0, 0))
-            .Select(d => Path.Combine(d, "ref", "net" + Environment.Version.Major + ".0"))
-            .First(Directory.Exists);
-        return Directory.GetFiles(refDir, "*.dll").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
-            .Append(MetadataReference.CreateFromFile(typeof(DeploySpec.PartitionPlan).Assembly.Location))
-            .ToArray();
-    });
+    private static MetadataReference[] ReferenceList => DeploySpec.Tests.Shared.ReferencePack.WithDeploySpec.ToArray();
 
     public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
 
@@ -57,12 +37,10 @@ public static class Verify
             test.TestState.Sources.Add(($"/0/Test{i}.cs", source));
         }
 
-        test.TestState.AdditionalReferences.AddRange(s_references.Value);
+        test.TestState.AdditionalReferences.AddRange(ReferenceList);
         test.ExpectedDiagnostics.AddRange(expected);
         await test.RunAsync();
     }
-
-    internal static MetadataReference[] References => s_references.Value;
 
     public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected) => AnalyzerAsync(new[] { source }, expected);
 
@@ -82,8 +60,8 @@ public static class Verify
             test.FixedState.Sources.Add(($"/0/Test{i}.cs", fixedSources[i]));
         }
 
-        test.TestState.AdditionalReferences.AddRange(s_references.Value);
-        test.FixedState.AdditionalReferences.AddRange(s_references.Value);
+        test.TestState.AdditionalReferences.AddRange(ReferenceList);
+        test.FixedState.AdditionalReferences.AddRange(ReferenceList);
         test.ExpectedDiagnostics.AddRange(expected);
         test.FixedState.ExpectedDiagnostics.AddRange(remaining ?? Array.Empty<DiagnosticResult>());
         await test.RunAsync();
