@@ -1,3 +1,4 @@
+using System.Linq;
 using DeploySpec.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -47,11 +48,21 @@ namespace DeploySpec.Generators
                 .Select(static (d, _) => d!)
                 .WithTrackingName(TrackingNames.Deployments);
 
-            // config.json files named by [Model(ConfigFile = ...)]: resolved per model, so an edit to one file or one
-            // model re-plans only what depends on it.
+            // config.json files named by [Model(ConfigFile = ...)]: only those are read (a project's other JSON
+            // additional files cost a path comparison), and each model is resolved on its own, so an edit to one
+            // file or one model re-plans only what depends on it.
+            var wantedConfigFiles = models
+                .Where(static m => m.ConfigFile is not null)
+                .Select(static (m, _) => m.ConfigFile!)
+                .Collect()
+                .Select(static (all, _) => all.ToEquatableArray())
+                .WithTrackingName(TrackingNames.WantedConfigFiles);
+
             var configFiles = context.AdditionalTextsProvider
                 .Where(static text => text.Path.EndsWith(".json", System.StringComparison.OrdinalIgnoreCase))
-                .Select(static (text, ct) => new AdditionalFileText(text.Path, text.GetText(ct)?.ToString()))
+                .Combine(wantedConfigFiles)
+                .Where(static pair => pair.Right.Any(wanted => ModelResolver.FindPath(new[] { pair.Left.Path }, wanted) is not null))
+                .Select(static (pair, ct) => new AdditionalFileText(pair.Left.Path, pair.Left.GetText(ct)?.ToString()))
                 .Collect()
                 .Select(static (all, _) => all.ToEquatableArray())
                 .WithTrackingName(TrackingNames.ConfigFiles);

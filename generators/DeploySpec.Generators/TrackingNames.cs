@@ -9,10 +9,11 @@ namespace DeploySpec.Generators
         public const string ModelTable = nameof(ModelTable);
         public const string ClusterTable = nameof(ClusterTable);
         public const string Defaults = nameof(Defaults);
+        public const string WantedConfigFiles = nameof(WantedConfigFiles);
         public const string ConfigFiles = nameof(ConfigFiles);
         public const string ResolvedModels = nameof(ResolvedModels);
         public const string Plans = nameof(Plans);
 
-        public static readonly string[] All = { Models, Clusters, Deployments, ConfigFiles, ResolvedModels, ModelTable, ClusterTable, Defaults, Plans };
+        public static readonly string[] All = { Models, Clusters, Deployments, WantedConfigFiles, ConfigFiles, ResolvedModels, ModelTable, ClusterTable, Defaults, Plans };
     }
 }

@@ -124,4 +124,31 @@ public class ConfigFileTests
         Assert.Empty(declined.Results.Single().GeneratedSources);
         Assert.Null(declined.Results.Single().Exception);
     }
+
+    [Fact]
+    public void Json_files_no_model_names_are_never_read()
+    {
+        const string FileForm = """
+            using DeploySpec;
+            namespace Acme.Serving;
+            [Model(ConfigFile = "models/llama-3.1-405b-fp8/config.json", KvCache = Precision.Fp8)]
+            public partial class Llama405B { }
+            """;
+        var files = new AdditionalText[]
+        {
+            new InMemoryAdditionalText("/project/models/llama-3.1-405b-fp8/config.json", Config("llama-3.1-405b-fp8")),
+            new UnreadableAdditionalText("/project/appsettings.json"),
+        };
+        var run = GeneratorHarness.RunWithFiles(files, FileForm, Sources.HgxH200, Sources.Chat);
+        Assert.Single(run.Sources);
+        Assert.Null(run.Result.Results.Single().Exception);
+    }
+
+    private sealed class UnreadableAdditionalText(string path) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException(Path + " was read although no model names it");
+    }
 }
