@@ -1,19 +1,17 @@
-using System.Globalization;
-using System.Reflection;
-using DeploySpec.Engine.Cost;
+using DeploySpec.Cost;
+using static DeploySpec.Generators.Literals;
 
 namespace DeploySpec.Generators
 {
     /// <summary>
-    /// Writes the members of one deployment. The per-plan evaluators are CostFormula.Evaluate with the plan's
-    /// coefficients folded in as constants and the terms that vanish for that plan (experts, pipeline hops,
-    /// replicas) left out; a differential test holds them to the engine.
+    /// Writes the members of one deployment. Plans, cost coefficients, facts and rejected candidates are data
+    /// (runtime records written with named arguments); <c>Estimate</c> indexes the plan's coefficients and calls the
+    /// one evaluator, <see cref="CostEvaluator"/>. No arithmetic of the cost model is written here.
     /// </summary>
     public static class DeploymentEmitter
     {
         private const string Plan = "global::DeploySpec.PartitionPlan";
         private const string Estimate = "global::DeploySpec.PerformanceEstimate";
-        private const string Math = "global::System.Math";
 
         public static readonly string GeneratorVersion =
             typeof(DeploymentEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
@@ -44,13 +42,9 @@ namespace DeploySpec.Generators
             w.Line("/// " + Xml(d.Description) + ".");
             w.Line("/// </summary>");
             w.Open("partial " + d.Type.Keyword + " " + d.Type.Name);
-            EmitPlans(w, d);
-            EmitEstimate(w, d);
-            for (int i = 0; i < d.Plans.Count; i++)
-            {
-                EmitPlanEvaluator(w, d.Plans[i], i);
-            }
-
+            EmitData(w, d);
+            EmitMembers(w, d);
+            EmitEstimate(w);
             w.Close();
             for (int i = 0; i < d.Type.ContainingTypes.Count; i++)
             {
@@ -65,34 +59,49 @@ namespace DeploySpec.Generators
             return w.ToString();
         }
 
-        private static void EmitPlans(SourceWriter w, DeploymentEmit d)
+        /// <summary>The plans and their cost coefficients, as data; declared first so the members below can use them.</summary>
+        private static void EmitData(SourceWriter w, DeploymentEmit d)
         {
-            for (int i = 0; i < d.Plans.Count; i++)
+            w.Line("// Every plan that fits, best first; Index is the plan's position here and in s_costs.");
+            w.Line("private static readonly " + Plan + "[] s_plans =");
+            w.Line("{");
+            foreach (var p in d.Plans)
             {
-                var p = d.Plans[i];
-                w.Line("// " + p.Summary);
-                w.Line("private static readonly " + Plan + " s_plan" + Int(i) + " = new " + Plan + "(");
-                w.Line("    " + Int(p.TensorParallel) + ", " + Int(p.PipelineParallel) + ", " + Int(p.DataParallel) + ", " + Int(p.ExpertParallel) + ",");
-                w.Line("    new global::DeploySpec.MemoryPerGpu(weightsBytes: " + Long(p.WeightsBytes) + ", kvCacheBytes: " + Long(p.KvCacheBytes)
-                    + ", activationsBytes: " + Long(p.ActivationsBytes) + ", reserveBytes: " + Long(p.ReserveBytes) + ", capacityBytes: " + Long(p.CapacityBytes) + "),");
-                w.Line("    maxConcurrency: " + Int(p.Coefficients.MaxConcurrency) + ", engineMemoryFraction: " + Dbl(p.EngineMemoryFraction) + ");");
-                w.Line();
+                w.Line("    // " + p.Summary);
+                w.Line("    " + New(p.Plan) + ",");
             }
 
-            w.Line("/// <summary>Every plan that fits, best first for the " + d.ObjectiveName + " objective (plans meeting the latency targets first).</summary>");
-            w.Line(GeneratedCode);
-            w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + Plan + "> Plans { get; } =");
-            w.Line("    global::System.Array.AsReadOnly(new " + Plan + "[] { " + PlanList(d.Plans.Count) + " });");
+            w.Line("};");
             w.Line();
-            Winner(w, "MinLatency", "The plan with the lowest time per output token for one request: " + d.Plans[d.MinLatencyIndex].Label + ".", d.MinLatencyIndex);
-            Winner(w, "MaxThroughput", "The plan with the most output tokens per second at capacity: " + d.Plans[d.MaxThroughputIndex].Label + ".", d.MaxThroughputIndex);
-            Winner(w, "Recommended", d.RecommendedMeetsTargets
-                ? "The best plan for the " + d.ObjectiveName + " objective that meets the latency targets: " + d.Plans[d.RecommendedIndex].Label + "."
-                : "No plan meets the latency targets; this is the fastest one per user: " + d.Plans[d.RecommendedIndex].Label + ".", d.RecommendedIndex);
-            w.Line("/// <summary>True when <see cref=\"Recommended\"/> meets the deployment's latency targets.</summary>");
-            w.Line(GeneratedCode);
-            w.Line("public static bool RecommendedMeetsTargets => " + (d.RecommendedMeetsTargets ? "true" : "false") + ";");
+            w.Line("// The cost model's coefficients of each plan, folded at compile time (docs/cost-model.md) and evaluated by");
+            w.Line("// " + TypeName(typeof(CostEvaluator)) + ".");
+            w.Line("private static readonly " + TypeName(typeof(CostCoefficients)) + "[] s_costs =");
+            w.Line("{");
+            foreach (var p in d.Plans)
+            {
+                w.Line("    // " + p.Plan);
+                w.Line("    " + New(p.Costs, "        ") + ",");
+            }
+
+            w.Line("};");
             w.Line();
+        }
+
+        private static void EmitMembers(SourceWriter w, DeploymentEmit d)
+        {
+            Member(w, "Every plan that fits, best first for the " + d.ObjectiveName + " objective (plans meeting the latency targets first).",
+                "global::System.Collections.Generic.IReadOnlyList<" + Plan + "> Plans { get; } = global::System.Array.AsReadOnly(s_plans);");
+            Member(w, "The plan with the lowest time per output token for one request: " + d.Plans[d.MinLatencyIndex].Plan + ".",
+                Plan + " MinLatency => s_plans[" + Int(d.MinLatencyIndex) + "];");
+            Member(w, "The plan with the most output tokens per second at capacity: " + d.Plans[d.MaxThroughputIndex].Plan + ".",
+                Plan + " MaxThroughput => s_plans[" + Int(d.MaxThroughputIndex) + "];");
+            Member(w, d.RecommendedMeetsTargets
+                    ? "The best plan for the " + d.ObjectiveName + " objective that meets the latency targets: " + d.Plans[d.RecommendedIndex].Plan + "."
+                    : "No plan meets the latency targets; this is the fastest one per user: " + d.Plans[d.RecommendedIndex].Plan + ".",
+                Plan + " Recommended => s_plans[" + Int(d.RecommendedIndex) + "];");
+            Member(w, "True when <see cref=\"Recommended\"/> meets the deployment's latency targets.",
+                "bool RecommendedMeetsTargets => " + (d.RecommendedMeetsTargets ? "true" : "false") + ";", xml: false);
+
             w.Line("/// <summary>The Pareto frontier of output tokens per second per GPU against per user, fastest per user first.</summary>");
             w.Line(GeneratedCode);
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> Frontier { get; } =");
@@ -100,26 +109,15 @@ namespace DeploySpec.Generators
             w.Line("    {");
             foreach (var f in d.Frontier)
             {
-                string plan = "s_plan" + Int(f.PlanIndex);
-                w.Line("        new global::DeploySpec.FrontierPoint(" + plan + ", Estimate" + Int(f.PlanIndex) + "(" + Int(f.Concurrency) + ")),");
+                string plan = "s_plans[" + Int(f.PlanIndex) + "]";
+                w.Line("        new global::DeploySpec.FrontierPoint(" + plan + ", Estimate(" + plan + ", " + Int(f.Concurrency) + ")),");
             }
 
             w.Line("    });");
             w.Line();
-            EmitFactsAndReport(w, d);
-        }
-
-        private static void EmitFactsAndReport(SourceWriter w, DeploymentEmit d)
-        {
-            var f = d.Facts;
-            w.Line("/// <summary>What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.</summary>");
-            w.Line(GeneratedCode);
-            w.Line("public static global::DeploySpec.DeploymentFacts Facts { get; } = new global::DeploySpec.DeploymentFacts(");
-            w.Line("    " + Str(f.Name) + ", " + Str(f.ModelName) + ", " + Str(f.Checkpoint) + ", global::DeploySpec.Precision." + f.Weights + ", global::DeploySpec.Precision." + f.KvCache + ",");
-            w.Line("    layers: " + Int(f.Layers) + ", attentionHeads: " + Int(f.AttentionHeads) + ", keyValueHeads: " + Int(f.KeyValueHeads) + ", experts: " + Int(f.Experts) + ", activeExperts: " + Int(f.ActiveExperts) + ",");
-            w.Line("    gpu: global::DeploySpec.Gpu." + f.Gpu + ", gpuName: " + Str(f.GpuName) + ", gpusPerNode: " + Int(f.GpusPerNode) + ", nodes: " + Int(f.Nodes) + ",");
-            w.Line("    inputTokens: " + Int(f.InputTokens) + ", outputTokens: " + Int(f.OutputTokens) + ", contextTokens: " + Int(f.ContextTokens) + ", engine: global::DeploySpec.ServingEngine." + f.Engine + ", maxBatchSize: " + Int(f.MaxBatchSize) + ",");
-            w.Line("    objective: global::DeploySpec.Objective." + f.Objective + ", maxTimeToFirstTokenMs: " + Dbl(f.MaxTimeToFirstTokenMs) + ", maxTimePerOutputTokenMs: " + Dbl(f.MaxTimePerOutputTokenMs) + ");");
+            Member(w, "What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.",
+                "global::DeploySpec.DeploymentFacts Facts { get; } =");
+            w.Line("    " + New(d.Facts, "        ") + ";");
             w.Line();
             w.Line("/// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>");
             w.Line(GeneratedCode);
@@ -128,37 +126,33 @@ namespace DeploySpec.Generators
             w.Line("    {");
             foreach (var r in d.Rejections)
             {
-                w.Line("        new global::DeploySpec.PlanRejection(" + Str(r.Plan) + ", " + Str(r.Reason) + "),");
+                w.Line("        " + New(r) + ",");
             }
 
             w.Line("    });");
             w.Line();
-            w.Line("/// <summary>Everything above, for reports.</summary>");
-            w.Line(GeneratedCode);
-            w.Line("public static global::DeploySpec.Reporting.DeploymentReport Report { get; } = new global::DeploySpec.Reporting.DeploymentReport(");
+            Member(w, "Everything above, for reports.", "global::DeploySpec.Reporting.DeploymentReport Report { get; } = new global::DeploySpec.Reporting.DeploymentReport(");
             w.Line("    Facts, Plans, Estimate, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, RejectedPlans);");
             w.Line();
-            w.Line("/// <summary>A Markdown report: winners, every plan with its memory per GPU and estimates, rejected plans and why, the frontier.</summary>");
-            w.Line(GeneratedCode);
-            w.Line("public static string ToMarkdown() => Report.ToMarkdown();");
-            w.Line();
-            w.Line("/// <summary>An SVG chart of throughput per GPU against per-user speed, the frontier and the winners marked.</summary>");
-            w.Line(GeneratedCode);
-            w.Line("public static string FrontierSvg() => Report.ToSvg();");
-            w.Line();
+            Member(w, "A Markdown report: winners, every plan with its memory per GPU and estimates, rejected plans and why, the frontier.",
+                "string ToMarkdown() => Report.ToMarkdown();");
+            Member(w, "An SVG chart of throughput per GPU against per-user speed, the frontier and the winners marked.",
+                "string FrontierSvg() => Report.ToSvg();");
         }
 
-        private static string Str(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
-
-        private static void Winner(SourceWriter w, string name, string summary, int index)
+        /// <summary>A public static member with its summary and [GeneratedCode]; a blank line follows unless the declaration continues.</summary>
+        private static void Member(SourceWriter w, string summary, string declaration, bool xml = true)
         {
-            w.Line("/// <summary>" + Xml(summary) + "</summary>");
+            w.Line("/// <summary>" + (xml ? Xml(summary) : summary) + "</summary>");
             w.Line(GeneratedCode);
-            w.Line("public static " + Plan + " " + name + " => s_plan" + Int(index) + ";");
-            w.Line();
+            w.Line("public static " + declaration);
+            if (!declaration.EndsWith("=", System.StringComparison.Ordinal) && !declaration.EndsWith("(", System.StringComparison.Ordinal))
+            {
+                w.Line();
+            }
         }
 
-        private static void EmitEstimate(SourceWriter w, DeploymentEmit d)
+        private static void EmitEstimate(SourceWriter w)
         {
             w.Line("/// <summary>");
             w.Line("/// Time to first token, time per output token and throughput of <paramref name=\"plan\"/> with");
@@ -168,89 +162,12 @@ namespace DeploySpec.Generators
             w.Line(GeneratedCode);
             w.Open("public static " + Estimate + " Estimate(" + Plan + " plan, int concurrency)");
             w.Line("if (plan is null) throw new global::System.ArgumentNullException(nameof(plan));");
-            w.Line("if (concurrency < 1) throw new global::System.ArgumentOutOfRangeException(nameof(concurrency), concurrency, \"Concurrency must be at least 1.\");");
-            w.Line("int tp = plan.TensorParallel, pp = plan.PipelineParallel, dp = plan.DataParallel, ep = plan.ExpertParallel;");
-            for (int i = 0; i < d.Plans.Count; i++)
-            {
-                var p = d.Plans[i];
-                w.Line("if (tp == " + Int(p.TensorParallel) + " && pp == " + Int(p.PipelineParallel) + " && dp == " + Int(p.DataParallel)
-                    + " && ep == " + Int(p.ExpertParallel) + ") return Estimate" + Int(i) + "(concurrency);");
-            }
-
-            w.Line("throw new global::System.ArgumentException(\"Plan \" + plan + \" is not a plan of this deployment.\", nameof(plan));");
+            w.Line("int i = plan.Index;");
+            w.Line("if ((uint)i >= (uint)s_plans.Length || (!object.ReferenceEquals(s_plans[i], plan) && !s_plans[i].Equals(plan)))");
+            w.Line("    throw new global::System.ArgumentException(\"Plan \" + plan + \" is not a plan of this deployment.\", nameof(plan));");
+            w.Line("return " + TypeName(typeof(CostEvaluator)) + ".Evaluate(in s_costs[i], concurrency);");
             w.Close();
             w.Line();
         }
-
-        private static void EmitPlanEvaluator(SourceWriter w, PlanEmit p, int index)
-        {
-            var c = p.Coefficients;
-            w.Line("// " + p.Label + ": CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).");
-            w.Open("private static " + Estimate + " Estimate" + Int(index) + "(int concurrency)");
-            w.Line("double admitted = " + Math + ".Min(concurrency, " + Int(c.MaxConcurrency) + ");");
-            if (c.Replicas > 1)
-            {
-                w.Line("double replicas = " + Math + ".Min(" + Dbl(c.Replicas) + ", admitted);");
-                w.Line("double b = admitted / replicas;");
-            }
-            else
-            {
-                w.Line("double b = admitted;");
-            }
-
-            w.Line(c.Stages > 1
-                ? "double m = b / " + Math + ".Min(b, " + Dbl(c.Stages) + ");"
-                : "double m = b;");
-            string weights = c.HasExperts
-                ? Dbl(c.DenseWeightSeconds) + " + " + Dbl(c.ExpertWeightSeconds) + " * (1.0 - " + Math + ".Pow(" + Dbl(c.ExpertMissProbability) + ", m))"
-                : Dbl(c.DenseWeightSeconds);
-            // Adding 0.0 is exact, so terms that vanish for this plan are left out without changing any result.
-            string latency = c.CollectiveLatencySeconds != 0 ? " + " + Dbl(c.CollectiveLatencySeconds) : "";
-            w.Line("double stage = " + Math + ".Max(m * " + Dbl(c.GemmSecondsPerSequence) + ", " + weights + ")");
-            w.Line("    + m * " + Dbl(c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + latency + ";");
-            string hops = c.Stages > 1
-                ? " + " + Dbl(c.Stages - 1) + " * (" + Dbl(c.HopLatencySeconds) + " + m * " + Dbl(c.HopSecondsPerSequence) + ")"
-                : "";
-            string perSequence = c.StepSecondsPerSequence != 0 ? " + b * " + Dbl(c.StepSecondsPerSequence) : "";
-            w.Line("double tpot = " + Dbl(c.Stages) + " * stage" + hops + " + " + Dbl(c.StepOverheadSeconds) + perSequence);
-            w.Line("    + (b - 1.0) / " + Dbl(c.OutputTokens) + " * " + Dbl(c.StagePrefillSeconds) + ";");
-            w.Line("double ttft = " + Dbl(c.PrefillLatencySeconds) + ";");
-            w.Line("double throughput = " + (c.Replicas > 1 ? "replicas * b" : "b") + " * " + Dbl(c.OutputTokens)
-                + " / (ttft + " + Dbl(c.OutputTokens - 1) + " * tpot);");
-            w.Line("if (concurrency > " + Int(c.MaxConcurrency) + ") ttft += (concurrency - " + Dbl(c.MaxConcurrency) + ") * "
-                + Dbl(c.OutputTokens) + " / throughput;");
-            w.Line("return new " + Estimate + "(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / " + Dbl(c.GpuCount) + ");");
-            w.Close();
-            w.Line();
-        }
-
-        private static string PlanList(int count)
-        {
-            var names = new string[count];
-            for (int i = 0; i < count; i++)
-            {
-                names[i] = "s_plan" + Int(i);
-            }
-
-            return string.Join(", ", names);
-        }
-
-        private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-        private static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
-
-        /// <summary>A double literal that round-trips exactly, whatever the culture.</summary>
-        public static string Dbl(double value)
-        {
-            string text = value.ToString("R", CultureInfo.InvariantCulture);
-            if (double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) != value)
-            {
-                text = value.ToString("G17", CultureInfo.InvariantCulture);
-            }
-
-            return text.IndexOf('.') >= 0 || text.IndexOf('E') >= 0 ? text + "d" : text + ".0";
-        }
-
-        private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
     }
 }

@@ -51,11 +51,8 @@ namespace DeploySpec.Generators
                 return null;
             }
 
-            var plans = result.Plans.Select(p => new PlanEmit(
-                p.Degrees.TensorParallel, p.Degrees.PipelineParallel, p.Degrees.DataParallel, p.Degrees.ExpertParallel,
-                p.Plan.MemoryPerGpu.WeightsBytes, p.Plan.MemoryPerGpu.KvCacheBytes, p.Plan.MemoryPerGpu.ActivationsBytes,
-                p.Plan.MemoryPerGpu.ReserveBytes, p.Plan.MemoryPerGpu.CapacityBytes, p.Coefficients, Summarize(p), p.Plan.EngineMemoryFraction)).ToEquatableArray();
-            int Index(EvaluatedPlan? plan) => plan is null ? 0 : IndexOf(result, plan);
+            var plans = result.Plans.Select(p => new PlanEmit(p.Plan, p.Coefficients, Summarize(p))).ToEquatableArray();
+            int Index(EvaluatedPlan? plan) => plan is null ? 0 : plan.Plan.Index;
             var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
             string modelName = spec.Model.Name == model.Type.Name ? model.Type.DisplayName : model.Type.DisplayName + " (" + spec.Model.Name + ")";
             string description = string.Format(CultureInfo.InvariantCulture,
@@ -73,27 +70,8 @@ namespace DeploySpec.Generators
                 Index(result.Recommended),
                 result.RecommendedMeetsTargets,
                 result.Frontier.Select(f => new FrontierEmit(f.PlanIndex, f.Estimate.Concurrency)).ToEquatableArray(),
-                new FactsEmit(
-                    deployment.Type.Name, spec.Model.Name, spec.Model.Checkpoint, spec.Model.Weights, spec.Model.KvCache,
-                    spec.Model.Layers, spec.Model.AttentionHeads, spec.Model.IsMla ? 0 : spec.Model.EffectiveKeyValueHeads,
-                    spec.Model.Experts, spec.Model.ActiveExperts, spec.Cluster.Gpu, gpu.Name, spec.Cluster.GpusPerNode, spec.Cluster.Nodes,
-                    spec.InputTokens, spec.OutputTokens, spec.ContextTokens, spec.Engine,
-                    Engine.Memory.MemoryModel.MaxBatchSize(spec, Engine.Memory.ServingEngineDefaults.For(spec.Engine)),
-                    spec.Objective, spec.MaxTimeToFirstTokenMs, spec.MaxTimePerOutputTokenMs),
-                result.Rejected.Select(r => new RejectionEmit(r.Degrees.ToString(), r.Reason)).ToEquatableArray());
-        }
-
-        private static int IndexOf(PlanningResult result, EvaluatedPlan plan)
-        {
-            for (int i = 0; i < result.Plans.Count; i++)
-            {
-                if (ReferenceEquals(result.Plans[i], plan))
-                {
-                    return i;
-                }
-            }
-
-            return 0;
+                Facts.Of(spec with { Name = deployment.Type.Name }),
+                result.Rejected.Select(r => new PlanRejection(r.Degrees.ToString(), r.Reason)).ToEquatableArray());
         }
 
         private static string Summarize(EvaluatedPlan p) => string.Format(CultureInfo.InvariantCulture,

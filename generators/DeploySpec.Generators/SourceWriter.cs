@@ -9,8 +9,16 @@ namespace DeploySpec.Generators
         private readonly StringBuilder _text = new();
         private int _indent;
 
+        /// <summary>Writes <paramref name="line"/> at the current indentation; each line of a multi-line text is indented.</summary>
         public SourceWriter Line(string line = "")
         {
+            int newline = line.IndexOf('\n');
+            if (newline >= 0)
+            {
+                Line(line.Substring(0, newline));
+                return Line(line.Substring(newline + 1));
+            }
+
             if (line.Length > 0)
             {
                 _text.Append(' ', _indent * 4);

@@ -1,4 +1,3 @@
-using System;
 using System.Globalization;
 
 namespace DeploySpec
@@ -7,30 +6,20 @@ namespace DeploySpec
     /// Memory of the most loaded GPU of a plan, in bytes. <c>Weights + KvCache + Activations + Reserve = Capacity</c>
     /// when the plan fits; <see cref="KvCacheBytes"/> is what is left for the KV cache.
     /// </summary>
-    public readonly struct MemoryPerGpu : IEquatable<MemoryPerGpu>
+    /// <param name="WeightsBytes">Model weights held by this GPU.</param>
+    /// <param name="KvCacheBytes">KV cache pool left after everything else.</param>
+    /// <param name="ActivationsBytes">Activation peak and workspace (forward pass of one batch of tokens, logits, sampler).</param>
+    /// <param name="ReserveBytes">What the engine keeps away: the unused memory fraction, CUDA context, NCCL and CUDA-graph buffers.</param>
+    /// <param name="CapacityBytes">Memory visible to CUDA on this GPU.</param>
+    public readonly record struct MemoryPerGpu(
+        long WeightsBytes,
+        long KvCacheBytes,
+        long ActivationsBytes,
+        long ReserveBytes,
+        long CapacityBytes)
     {
-        private const double BytesPerGiB = 1024d * 1024d * 1024d;
-
-        /// <summary>Creates a breakdown.</summary>
-        public MemoryPerGpu(long weightsBytes, long kvCacheBytes, long activationsBytes, long reserveBytes, long capacityBytes)
-        {
-            WeightsBytes = weightsBytes;
-            KvCacheBytes = kvCacheBytes;
-            ActivationsBytes = activationsBytes;
-            ReserveBytes = reserveBytes;
-            CapacityBytes = capacityBytes;
-        }
-
-        /// <summary>Model weights held by this GPU.</summary>
-        public long WeightsBytes { get; }
-        /// <summary>KV cache pool left after everything else.</summary>
-        public long KvCacheBytes { get; }
-        /// <summary>Activation peak and workspace (forward pass of one batch of tokens, logits, sampler).</summary>
-        public long ActivationsBytes { get; }
-        /// <summary>What the engine keeps away: the unused memory fraction, CUDA context, NCCL and CUDA-graph buffers.</summary>
-        public long ReserveBytes { get; }
-        /// <summary>Memory visible to CUDA on this GPU.</summary>
-        public long CapacityBytes { get; }
+        /// <summary>Bytes in one GiB (2^30).</summary>
+        public const double BytesPerGiB = 1024d * 1024d * 1024d;
 
         /// <summary>Weights in GiB (2^30 bytes).</summary>
         public double WeightsGiB => WeightsBytes / BytesPerGiB;
@@ -42,29 +31,6 @@ namespace DeploySpec
         public double ReserveGiB => ReserveBytes / BytesPerGiB;
         /// <summary>Capacity in GiB (2^30 bytes).</summary>
         public double CapacityGiB => CapacityBytes / BytesPerGiB;
-
-        /// <inheritdoc />
-        public bool Equals(MemoryPerGpu other) =>
-            WeightsBytes == other.WeightsBytes && KvCacheBytes == other.KvCacheBytes &&
-            ActivationsBytes == other.ActivationsBytes && ReserveBytes == other.ReserveBytes &&
-            CapacityBytes == other.CapacityBytes;
-
-        /// <inheritdoc />
-        public override bool Equals(object? obj) => obj is MemoryPerGpu other && Equals(other);
-
-        /// <inheritdoc />
-        public override int GetHashCode()
-        {
-            unchecked
-            {
-                long h = WeightsBytes;
-                h = h * 31 + KvCacheBytes;
-                h = h * 31 + ActivationsBytes;
-                h = h * 31 + ReserveBytes;
-                h = h * 31 + CapacityBytes;
-                return (int)(h ^ (h >> 32));
-            }
-        }
 
         /// <summary>"weights 50.7 GiB + KV 66.1 GiB + activations 2.1 GiB + reserve 21.5 GiB = 140.4 GiB".</summary>
         public override string ToString() => string.Format(

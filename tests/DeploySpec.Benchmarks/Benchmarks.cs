@@ -3,6 +3,7 @@ using System.Linq;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using DeploySpec.Engine.Calibration;
+using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
@@ -22,8 +23,8 @@ public static class Program
 [MemoryDiagnoser]
 public class EvaluatorBenchmarks
 {
-    private PlanCoefficients _tp8 = null!;
-    private PlanCoefficients _moe = null!;
+    private CostCoefficients _tp8;
+    private CostCoefficients _moe;
 
     [GlobalSetup]
     public void Setup()
@@ -38,10 +39,10 @@ public class EvaluatorBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public double DenseEstimate() => CostFormula.Evaluate(_tp8, 64).OutputTokensPerSecond;
+    public double DenseEstimate() => CostEvaluator.Evaluate(_tp8, 64).OutputTokensPerSecond;
 
     [Benchmark]
-    public double MoeEstimate() => CostFormula.Evaluate(_moe, 64).OutputTokensPerSecond;
+    public double MoeEstimate() => CostEvaluator.Evaluate(_moe, 64).OutputTokensPerSecond;
 }
 
 /// <summary>Whole planning of one deployment: what the generator spends per deployment at compile time.</summary>

@@ -1,5 +1,6 @@
 using System.IO;
 using DeploySpec.Engine.Calibration;
+using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Reflection;
 using DeploySpec.Engine.Calibration;
+using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using Xunit;
 using Xunit.Abstractions;

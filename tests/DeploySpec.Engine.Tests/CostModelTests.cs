@@ -1,3 +1,4 @@
+using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Memory;
@@ -68,7 +69,7 @@ public class CostModelTests
             PerformanceEstimate? previous = null;
             for (int n = 1; n <= c.MaxConcurrency * 2; n = n * 2)
             {
-                var e = CostFormula.Evaluate(c, n);
+                var e = CostEvaluator.Evaluate(c, n);
                 Assert.True(e.TimePerOutputTokenMs > 0 && e.TimeToFirstTokenMs > 0 && e.OutputTokensPerSecond > 0);
                 if (previous is { } p)
                 {
@@ -79,8 +80,8 @@ public class CostModelTests
                 previous = e;
             }
 
-            var beyond = CostFormula.Evaluate(c, c.MaxConcurrency * 2);
-            var atCapacity = CostFormula.Evaluate(c, c.MaxConcurrency);
+            var beyond = CostEvaluator.Evaluate(c, c.MaxConcurrency * 2);
+            var atCapacity = CostEvaluator.Evaluate(c, c.MaxConcurrency);
             Assert.Equal(atCapacity.OutputTokensPerSecond, beyond.OutputTokensPerSecond, 9);
             Assert.True(beyond.TimeToFirstTokenMs > atCapacity.TimeToFirstTokenMs, "queued requests wait");
         }
@@ -90,7 +91,7 @@ public class CostModelTests
     public void Concurrency_below_one_is_rejected()
     {
         var plan = Planner.Plan(MemoryModelTests.On(ModelCatalog.Llama31_8B, Gpu.H200Sxm, 1)).Plans[0];
-        Assert.Throws<ArgumentOutOfRangeException>(() => CostFormula.Evaluate(plan.Coefficients, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CostEvaluator.Evaluate(plan.Coefficients, 0));
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public class CostModelTests
         var plan = Planner.Plan(d).Plans.Single();
         var c = plan.Coefficients;
         Assert.Equal(0.75, c.ExpertMissProbability, 12); // top-2 of 8
-        double one = CostFormula.StageSeconds(c, 1), many = CostFormula.StageSeconds(c, 64);
+        double one = CostEvaluator.StageSeconds(c, 1), many = CostEvaluator.StageSeconds(c, 64);
         Assert.True(one < c.DenseWeightSeconds + c.ExpertWeightSeconds);
         Assert.True(many > one);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Models;
@@ -17,13 +18,8 @@ public class LaunchAndReportTests
     private static (PlanningResult Result, DeploymentFacts Facts, DeploymentReport Report) Plan(DeploymentSpec spec, string checkpoint)
     {
         var result = Planner.Plan(spec);
-        var facts = new DeploymentFacts(spec.Name, spec.Model.Name, checkpoint, spec.Model.Weights, spec.Model.KvCache,
-            spec.Model.Layers, spec.Model.AttentionHeads, spec.Model.EffectiveKeyValueHeads, spec.Model.Experts, spec.Model.ActiveExperts,
-            spec.Cluster.Gpu, GpuCatalog.Get(spec.Cluster.Gpu).Name, spec.Cluster.GpusPerNode, spec.Cluster.Nodes,
-            spec.InputTokens, spec.OutputTokens, spec.ContextTokens, spec.Engine,
-            Memory.MemoryModel.MaxBatchSize(spec, Memory.ServingEngineDefaults.For(spec.Engine)), spec.Objective,
-            spec.MaxTimeToFirstTokenMs, spec.MaxTimePerOutputTokenMs);
-        PerformanceEstimate Estimate(PartitionPlan plan, int n) => CostFormula.Evaluate(result.Plans.Single(p => p.Plan.Equals(plan)).Coefficients, n);
+        var facts = Facts.Of(spec) with { Checkpoint = checkpoint };
+        PerformanceEstimate Estimate(PartitionPlan plan, int n) => CostEvaluator.Evaluate(result.Plans.Single(p => p.Plan.Equals(plan)).Coefficients, n);
         var frontier = result.Frontier.Select(f => new FrontierPoint(result.Plans[f.PlanIndex].Plan, f.Estimate)).ToList();
         var report = new DeploymentReport(facts, result.Plans.Select(p => p.Plan).ToList(), Estimate, result.MinLatency!.Plan,
             result.MaxThroughput!.Plan, result.Recommended!.Plan, result.RecommendedMeetsTargets, frontier,

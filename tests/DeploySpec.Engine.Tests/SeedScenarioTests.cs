@@ -1,4 +1,5 @@
 using DeploySpec.Engine.Calibration;
+using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Planning;
 using Xunit;

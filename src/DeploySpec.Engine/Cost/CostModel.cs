@@ -1,4 +1,5 @@
 using System;
+using DeploySpec.Cost;
 using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Memory;
 using DeploySpec.Engine.Models;
@@ -7,7 +8,7 @@ using DeploySpec.Engine.Planning;
 namespace DeploySpec.Engine.Cost
 {
     /// <summary>
-    /// Folds a deployment and a plan into <see cref="PlanCoefficients"/> (docs/cost-model.md). Every term is a
+    /// Folds a deployment and a plan into <see cref="CostCoefficients"/> (docs/cost-model.md). Every term is a
     /// roofline: work over an achievable rate (datasheet peak x calibrated efficiency), so no estimate can beat a
     /// physical bound.
     /// <list type="bullet">
@@ -23,7 +24,7 @@ namespace DeploySpec.Engine.Cost
     {
         private const double ActivationBytes = 2.0; // BF16 hidden states on the wire
 
-        public static PlanCoefficients Specialize(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
+        public static CostCoefficients Specialize(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
         {
             var model = deployment.Model;
             var cluster = deployment.Cluster;
@@ -128,7 +129,7 @@ namespace DeploySpec.Engine.Cost
                 + (layout.Stages - 1) * (hopLatency + prompt * hopPerSequence)
                 + calibration.StepOverheadSeconds + calibration.StepSecondsPerSequence;
 
-            return new PlanCoefficients(
+            return new CostCoefficients(
                 Replicas: degrees.DataParallel,
                 Stages: layout.Stages,
                 GpuCount: degrees.GpuCount,

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
+using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Memory;
 using DeploySpec.Engine.Models;
@@ -13,7 +14,7 @@ namespace DeploySpec.Engine.Planning
         Degrees Degrees,
         PartitionPlan Plan,
         MemoryBreakdown Memory,
-        PlanCoefficients Coefficients,
+        CostCoefficients Coefficients,
         PerformanceEstimate SingleRequest,
         PerformanceEstimate Peak,
         PerformanceEstimate BestWithinTargets,
@@ -91,6 +92,11 @@ namespace DeploySpec.Engine.Planning
             }
 
             plans.Sort((a, b) => CompareForObjective(deployment.Objective, a, b));
+            for (int i = 0; i < plans.Count; i++)
+            {
+                plans[i] = plans[i] with { Plan = plans[i].Plan with { Index = i } };
+            }
+
             EvaluatedPlan? minLatency = null, maxThroughput = null;
             foreach (var plan in plans)
             {
@@ -115,10 +121,10 @@ namespace DeploySpec.Engine.Planning
             var coefficients = CostModel.Specialize(deployment, degrees, memory, calibration);
             var plan = new PartitionPlan(degrees.TensorParallel, degrees.PipelineParallel, degrees.DataParallel,
                 degrees.ExpertParallel, memory.ToRuntime(), coefficients.MaxConcurrency, Math.Round(memory.EngineMemoryFraction, 4));
-            var single = CostFormula.Evaluate(coefficients, 1);
-            var peak = CostFormula.Evaluate(coefficients, coefficients.MaxConcurrency);
+            var single = CostEvaluator.Evaluate(coefficients, 1);
+            var peak = CostEvaluator.Evaluate(coefficients, coefficients.MaxConcurrency);
             bool meets = MeetsTargets(deployment, single);
-            var best = meets ? CostFormula.Evaluate(coefficients, MaxConcurrencyWithinTargets(deployment, coefficients)) : single;
+            var best = meets ? CostEvaluator.Evaluate(coefficients, MaxConcurrencyWithinTargets(deployment, coefficients)) : single;
             return new EvaluatedPlan(degrees, plan, memory, coefficients, single, peak, best, meets);
         }
 
@@ -127,10 +133,10 @@ namespace DeploySpec.Engine.Planning
             (deployment.MaxTimePerOutputTokenMs <= 0 || estimate.TimePerOutputTokenMs <= deployment.MaxTimePerOutputTokenMs);
 
         /// <summary>Largest concurrency (up to capacity) whose estimate meets the targets; latency grows with load.</summary>
-        public static int MaxConcurrencyWithinTargets(DeploymentSpec deployment, PlanCoefficients coefficients)
+        public static int MaxConcurrencyWithinTargets(DeploymentSpec deployment, CostCoefficients coefficients)
         {
             int low = 1, high = coefficients.MaxConcurrency;
-            if (MeetsTargets(deployment, CostFormula.Evaluate(coefficients, high)))
+            if (MeetsTargets(deployment, CostEvaluator.Evaluate(coefficients, high)))
             {
                 return high;
             }
@@ -138,7 +144,7 @@ namespace DeploySpec.Engine.Planning
             while (high - low > 1)
             {
                 int mid = low + (high - low) / 2;
-                if (MeetsTargets(deployment, CostFormula.Evaluate(coefficients, mid)))
+                if (MeetsTargets(deployment, CostEvaluator.Evaluate(coefficients, mid)))
                 {
                     low = mid;
                 }
@@ -352,7 +358,7 @@ namespace DeploySpec.Engine.Planning
                 var c = plans[i].Coefficients;
                 for (int concurrency = 1; ; concurrency = concurrency >= c.MaxConcurrency / 2 ? c.MaxConcurrency : concurrency * 2)
                 {
-                    points.Add(new FrontierEntry(i, CostFormula.Evaluate(c, concurrency)));
+                    points.Add(new FrontierEntry(i, CostEvaluator.Evaluate(c, concurrency)));
                     if (concurrency >= c.MaxConcurrency)
                     {
                         break;

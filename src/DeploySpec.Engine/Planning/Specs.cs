@@ -48,7 +48,6 @@ namespace DeploySpec.Engine.Planning
     {
         public int GpuCount => TensorParallel * PipelineParallel * DataParallel;
 
-        public override string ToString() =>
-            "TP" + TensorParallel + " x PP" + PipelineParallel + " x DP" + DataParallel + (ExpertParallel > 1 ? " x EP" + ExpertParallel : "");
+        public override string ToString() => PartitionPlan.Label(TensorParallel, PipelineParallel, DataParallel, ExpertParallel);
     }
 }

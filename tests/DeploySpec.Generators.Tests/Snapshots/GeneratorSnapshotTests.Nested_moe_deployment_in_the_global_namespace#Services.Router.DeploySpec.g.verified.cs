@@ -10,142 +10,352 @@ partial class Services
     /// </summary>
     partial class Router
     {
-        // TP1 x PP1 x DP8 x EP2: weights 22.7 GiB + KV 45.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 24.6 ms, 199.2 tok/s per user; at capacity (2968 in flight): 85798 tok/s (10724.8 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan0 = new global::DeploySpec.PartitionPlan(
-            1, 1, 8, 2,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 24417673216L, kvCacheBytes: 48631478682L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 2968, engineMemoryFraction: 0.9d);
+        // Every plan that fits, best first; Index is the plan's position here and in s_costs.
+        private static readonly global::DeploySpec.PartitionPlan[] s_plans =
+        {
+            // TP1 x PP1 x DP8 x EP2: weights 22.7 GiB + KV 45.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 24.6 ms, 199.2 tok/s per user; at capacity (2968 in flight): 85798 tok/s (10724.8 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 1, DataParallel: 8, ExpertParallel: 2, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 24417673216L, KvCacheBytes: 48631478682L, ActivationsBytes: 2040528896L, ReserveBytes: 10431129190L, CapacityBytes: 85520809984L), MaxConcurrency: 2968, EngineMemoryFraction: 0.9d),
+            // TP1 x PP1 x DP8 x EP4: weights 12.2 GiB + KV 55.8 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 25.4 ms, 232.3 tok/s per user; at capacity (3656 in flight): 84971 tok/s (10621.4 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 1, DataParallel: 8, ExpertParallel: 4, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 13143384064L, KvCacheBytes: 59905767834L, ActivationsBytes: 2040528896L, ReserveBytes: 10431129190L, CapacityBytes: 85520809984L), MaxConcurrency: 3656, EngineMemoryFraction: 0.9d, Index: 1),
+            // TP1 x PP2 x DP4 x EP2: weights 11.4 GiB + KV 56.3 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 24.8 ms, 195.1 tok/s per user; at capacity (3684 in flight): 81082 tok/s (10135.3 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 2, DataParallel: 4, ExpertParallel: 2, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 12208840704L, KvCacheBytes: 60410814464L, ActivationsBytes: 2040528896L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 3684, EngineMemoryFraction: 0.9d, Index: 2),
+            // TP1 x PP2 x DP4 x EP4: weights 6.1 GiB + KV 61.5 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 25.5 ms, 226.8 tok/s per user; at capacity (4028 in flight): 80044 tok/s (10005.5 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 2, DataParallel: 4, ExpertParallel: 4, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 6571696128L, KvCacheBytes: 66047959040L, ActivationsBytes: 2040528896L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 4028, EngineMemoryFraction: 0.9d, Index: 3),
+            // TP2 x PP1 x DP4: weights 21.9 GiB + KV 46.5 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.7 ms, 300.0 tok/s per user; at capacity (3044 in flight): 77694 tok/s (9711.8 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 2, PipelineParallel: 1, DataParallel: 4, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 23484440576L, KvCacheBytes: 49890189312L, ActivationsBytes: 1285554176L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 3044, EngineMemoryFraction: 0.9d, Index: 4),
+            // TP1 x PP2 x DP4: weights 21.9 GiB + KV 45.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 22.1 ms, 225.7 tok/s per user; at capacity (2996 in flight): 71615 tok/s (8951.8 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 2, DataParallel: 4, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 23483129856L, KvCacheBytes: 49136525312L, ActivationsBytes: 2040528896L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 2996, EngineMemoryFraction: 0.9d, Index: 5),
+            // TP2 x PP1 x DP4 x EP4: weights 11.4 GiB + KV 57.0 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 17.1 ms, 234.6 tok/s per user; at capacity (3732 in flight): 68838 tok/s (8604.8 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 2, PipelineParallel: 1, DataParallel: 4, ExpertParallel: 4, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 12210151424L, KvCacheBytes: 61164478464L, ActivationsBytes: 1285554176L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 3732, EngineMemoryFraction: 0.9d, Index: 6),
+            // TP1 x PP4 x DP2 x EP2: weights 5.8 GiB + KV 61.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 25.0 ms, 187.4 tok/s per user; at capacity (2048 in flight): 65122 tok/s (8140.3 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 4, DataParallel: 2, ExpertParallel: 2, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 6235496448L, KvCacheBytes: 66384158720L, ActivationsBytes: 2040528896L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 2048, EngineMemoryFraction: 0.9d, Index: 7),
+            // TP2 x PP2 x DP2: weights 10.9 GiB + KV 57.4 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.7 ms, 294.6 tok/s per user; at capacity (2048 in flight): 64134 tok/s (8016.7 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 2, PipelineParallel: 2, DataParallel: 2, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 11742224384L, KvCacheBytes: 61632405504L, ActivationsBytes: 1285554176L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 2048, EngineMemoryFraction: 0.9d, Index: 8),
+            // TP4 x PP1 x DP2: weights 10.9 GiB + KV 57.7 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 8.9 ms, 443.1 tok/s per user; at capacity (2048 in flight): 61502 tok/s (7687.8 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 4, PipelineParallel: 1, DataParallel: 2, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 11743535104L, KvCacheBytes: 62008582144L, ActivationsBytes: 908066816L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 2048, EngineMemoryFraction: 0.9d, Index: 9),
+            // TP2 x PP2 x DP2 x EP4: weights 5.7 GiB + KV 62.6 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 17.2 ms, 231.3 tok/s per user; at capacity (2048 in flight): 60581 tok/s (7572.6 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 2, PipelineParallel: 2, DataParallel: 2, ExpertParallel: 4, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 6105079808L, KvCacheBytes: 67269550080L, ActivationsBytes: 1285554176L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 2048, EngineMemoryFraction: 0.9d, Index: 10),
+            // TP1 x PP1 x DP8 x EP8: weights 7.0 GiB + KV 61.0 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 47.4 ms, 244.4 tok/s per user; at capacity (4000 in flight): 57704 tok/s (7213.0 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 1, DataParallel: 8, ExpertParallel: 8, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 7506239488L, KvCacheBytes: 65542912410L, ActivationsBytes: 2040528896L, ReserveBytes: 10431129190L, CapacityBytes: 85520809984L), MaxConcurrency: 4000, EngineMemoryFraction: 0.9d, Index: 11),
+            // TP1 x PP1 x DP8: weights 43.7 GiB + KV 24.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 22.0 ms, 231.2 tok/s per user; at capacity (1584 in flight): 56136 tok/s (7017.0 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 1, DataParallel: 8, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 46966251520L, KvCacheBytes: 26082900378L, ActivationsBytes: 2040528896L, ReserveBytes: 10431129190L, CapacityBytes: 85520809984L), MaxConcurrency: 1584, EngineMemoryFraction: 0.9d, Index: 12),
+            // TP1 x PP4 x DP2: weights 11.1 GiB + KV 56.6 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 22.4 ms, 215.5 tok/s per user; at capacity (2048 in flight): 55815 tok/s (6976.9 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 4, DataParallel: 2, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 11872641024L, KvCacheBytes: 60747014144L, ActivationsBytes: 2040528896L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 2048, EngineMemoryFraction: 0.9d, Index: 13),
+            // TP4 x PP2 x DP1: weights 5.5 GiB + KV 63.2 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 9.2 ms, 433.5 tok/s per user; at capacity (1024 in flight): 47861 tok/s (5982.6 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 4, PipelineParallel: 2, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 5871771648L, KvCacheBytes: 67880345600L, ActivationsBytes: 908066816L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 14),
+            // TP2 x PP4 x DP1: weights 5.5 GiB + KV 62.8 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 14.5 ms, 281.8 tok/s per user; at capacity (1024 in flight): 43250 tok/s (5406.2 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 2, PipelineParallel: 4, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 5936652288L, KvCacheBytes: 67437977600L, ActivationsBytes: 1285554176L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 15),
+            // TP2 x PP1 x DP4 x EP8: weights 6.1 GiB + KV 62.2 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 39.1 ms, 219.0 tok/s per user; at capacity (4076 in flight): 39233 tok/s (4904.1 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 2, PipelineParallel: 1, DataParallel: 4, ExpertParallel: 8, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 6573006848L, KvCacheBytes: 66801623040L, ActivationsBytes: 1285554176L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 4076, EngineMemoryFraction: 0.9d, Index: 16),
+            // TP1 x PP8 x DP1: weights 5.7 GiB + KV 62.0 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 24.3 ms, 194.9 tok/s per user; at capacity (1024 in flight): 34293 tok/s (4286.7 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 8, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 6067396608L, KvCacheBytes: 66552258560L, ActivationsBytes: 2040528896L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 17),
+            // TP4 x PP1 x DP2 x EP8: weights 5.7 GiB + KV 63.0 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 34.4 ms, 252.3 tok/s per user; at capacity (2048 in flight): 23989 tok/s (2998.7 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 4, PipelineParallel: 1, DataParallel: 2, ExpertParallel: 8, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 6106390528L, KvCacheBytes: 67645726720L, ActivationsBytes: 908066816L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 2048, EngineMemoryFraction: 0.9d, Index: 18),
+            // TP8 x PP1 x DP1: weights 5.5 GiB + KV 63.4 GiB + activations 0.7 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 28.2 ms, 420.3 tok/s per user; at capacity (1024 in flight): 15029 tok/s (1878.6 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 8, PipelineParallel: 1, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 5873082368L, KvCacheBytes: 68067778560L, ActivationsBytes: 719323136L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 19),
+        };
 
-        // TP1 x PP1 x DP8 x EP4: weights 12.2 GiB + KV 55.8 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 25.4 ms, 232.3 tok/s per user; at capacity (3656 in flight): 84971 tok/s (10621.4 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan1 = new global::DeploySpec.PartitionPlan(
-            1, 1, 8, 4,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 13143384064L, kvCacheBytes: 59905767834L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 3656, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP2 x DP4 x EP2: weights 11.4 GiB + KV 56.3 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 24.8 ms, 195.1 tok/s per user; at capacity (3684 in flight): 81082 tok/s (10135.3 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan2 = new global::DeploySpec.PartitionPlan(
-            1, 2, 4, 2,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 12208840704L, kvCacheBytes: 60410814464L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 3684, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP2 x DP4 x EP4: weights 6.1 GiB + KV 61.5 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 25.5 ms, 226.8 tok/s per user; at capacity (4028 in flight): 80044 tok/s (10005.5 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan3 = new global::DeploySpec.PartitionPlan(
-            1, 2, 4, 4,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6571696128L, kvCacheBytes: 66047959040L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 4028, engineMemoryFraction: 0.9d);
-
-        // TP2 x PP1 x DP4: weights 21.9 GiB + KV 46.5 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.7 ms, 300.0 tok/s per user; at capacity (3044 in flight): 77694 tok/s (9711.8 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan4 = new global::DeploySpec.PartitionPlan(
-            2, 1, 4, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 23484440576L, kvCacheBytes: 49890189312L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 3044, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP2 x DP4: weights 21.9 GiB + KV 45.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 22.1 ms, 225.7 tok/s per user; at capacity (2996 in flight): 71615 tok/s (8951.8 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan5 = new global::DeploySpec.PartitionPlan(
-            1, 2, 4, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 23483129856L, kvCacheBytes: 49136525312L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2996, engineMemoryFraction: 0.9d);
-
-        // TP2 x PP1 x DP4 x EP4: weights 11.4 GiB + KV 57.0 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 17.1 ms, 234.6 tok/s per user; at capacity (3732 in flight): 68838 tok/s (8604.8 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan6 = new global::DeploySpec.PartitionPlan(
-            2, 1, 4, 4,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 12210151424L, kvCacheBytes: 61164478464L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 3732, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP4 x DP2 x EP2: weights 5.8 GiB + KV 61.8 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 25.0 ms, 187.4 tok/s per user; at capacity (2048 in flight): 65122 tok/s (8140.3 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan7 = new global::DeploySpec.PartitionPlan(
-            1, 4, 2, 2,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6235496448L, kvCacheBytes: 66384158720L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
-
-        // TP2 x PP2 x DP2: weights 10.9 GiB + KV 57.4 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 13.7 ms, 294.6 tok/s per user; at capacity (2048 in flight): 64134 tok/s (8016.7 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan8 = new global::DeploySpec.PartitionPlan(
-            2, 2, 2, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 11742224384L, kvCacheBytes: 61632405504L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
-
-        // TP4 x PP1 x DP2: weights 10.9 GiB + KV 57.7 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 8.9 ms, 443.1 tok/s per user; at capacity (2048 in flight): 61502 tok/s (7687.8 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan9 = new global::DeploySpec.PartitionPlan(
-            4, 1, 2, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 11743535104L, kvCacheBytes: 62008582144L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
-
-        // TP2 x PP2 x DP2 x EP4: weights 5.7 GiB + KV 62.6 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 17.2 ms, 231.3 tok/s per user; at capacity (2048 in flight): 60581 tok/s (7572.6 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan10 = new global::DeploySpec.PartitionPlan(
-            2, 2, 2, 4,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6105079808L, kvCacheBytes: 67269550080L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP1 x DP8 x EP8: weights 7.0 GiB + KV 61.0 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 47.4 ms, 244.4 tok/s per user; at capacity (4000 in flight): 57704 tok/s (7213.0 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan11 = new global::DeploySpec.PartitionPlan(
-            1, 1, 8, 8,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 7506239488L, kvCacheBytes: 65542912410L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 4000, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP1 x DP8: weights 43.7 GiB + KV 24.3 GiB + activations 1.9 GiB + reserve 9.7 GiB = 79.6 GiB; one request: TTFT 22.0 ms, 231.2 tok/s per user; at capacity (1584 in flight): 56136 tok/s (7017.0 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan12 = new global::DeploySpec.PartitionPlan(
-            1, 1, 8, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 46966251520L, kvCacheBytes: 26082900378L, activationsBytes: 2040528896L, reserveBytes: 10431129190L, capacityBytes: 85520809984L),
-            maxConcurrency: 1584, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP4 x DP2: weights 11.1 GiB + KV 56.6 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 22.4 ms, 215.5 tok/s per user; at capacity (2048 in flight): 55815 tok/s (6976.9 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan13 = new global::DeploySpec.PartitionPlan(
-            1, 4, 2, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 11872641024L, kvCacheBytes: 60747014144L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
-
-        // TP4 x PP2 x DP1: weights 5.5 GiB + KV 63.2 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 9.2 ms, 433.5 tok/s per user; at capacity (1024 in flight): 47861 tok/s (5982.6 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan14 = new global::DeploySpec.PartitionPlan(
-            4, 2, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 5871771648L, kvCacheBytes: 67880345600L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
-
-        // TP2 x PP4 x DP1: weights 5.5 GiB + KV 62.8 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 14.5 ms, 281.8 tok/s per user; at capacity (1024 in flight): 43250 tok/s (5406.2 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan15 = new global::DeploySpec.PartitionPlan(
-            2, 4, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 5936652288L, kvCacheBytes: 67437977600L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
-
-        // TP2 x PP1 x DP4 x EP8: weights 6.1 GiB + KV 62.2 GiB + activations 1.2 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 39.1 ms, 219.0 tok/s per user; at capacity (4076 in flight): 39233 tok/s (4904.1 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan16 = new global::DeploySpec.PartitionPlan(
-            2, 1, 4, 8,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6573006848L, kvCacheBytes: 66801623040L, activationsBytes: 1285554176L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 4076, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP8 x DP1: weights 5.7 GiB + KV 62.0 GiB + activations 1.9 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 24.3 ms, 194.9 tok/s per user; at capacity (1024 in flight): 34293 tok/s (4286.7 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan17 = new global::DeploySpec.PartitionPlan(
-            1, 8, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6067396608L, kvCacheBytes: 66552258560L, activationsBytes: 2040528896L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
-
-        // TP4 x PP1 x DP2 x EP8: weights 5.7 GiB + KV 63.0 GiB + activations 0.8 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 34.4 ms, 252.3 tok/s per user; at capacity (2048 in flight): 23989 tok/s (2998.7 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan18 = new global::DeploySpec.PartitionPlan(
-            4, 1, 2, 8,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 6106390528L, kvCacheBytes: 67645726720L, activationsBytes: 908066816L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 2048, engineMemoryFraction: 0.9d);
-
-        // TP8 x PP1 x DP1: weights 5.5 GiB + KV 63.4 GiB + activations 0.7 GiB + reserve 10.1 GiB = 79.6 GiB; one request: TTFT 28.2 ms, 420.3 tok/s per user; at capacity (1024 in flight): 15029 tok/s (1878.6 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan19 = new global::DeploySpec.PartitionPlan(
-            8, 1, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 5873082368L, kvCacheBytes: 68067778560L, activationsBytes: 719323136L, reserveBytes: 10860625920L, capacityBytes: 85520809984L),
-            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
+        // The cost model's coefficients of each plan, folded at compile time (docs/cost-model.md) and evaluated by
+        // global::DeploySpec.Cost.CostEvaluator.
+        private static readonly global::DeploySpec.Cost.CostCoefficients[] s_costs =
+        {
+            // TP1 x PP1 x DP8 x EP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 2968, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.00747879877412937d, ExpertMissProbability: 0.5625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 1.502953169251459E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.02461892343362197d, PrefillLatencySeconds: 0.02463456642191246d),
+            // TP1 x PP1 x DP8 x EP4
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 3656, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.003739399387064685d, ExpertMissProbability: 0.31640625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 2.2544297538771884E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.0253704000182477d, PrefillLatencySeconds: 0.02538604300653819d),
+            // TP1 x PP2 x DP4 x EP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 3684, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.003739399387064685d, ExpertMissProbability: 0.5625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 7.514765846257295E-07d, CollectiveLatencySeconds: 0.0005804050507102145d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.012352935016976823d, PrefillLatencySeconds: 0.024763134323348385d),
+            // TP1 x PP2 x DP4 x EP4
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 4028, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.31640625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 1.1272148769385942E-06d, CollectiveLatencySeconds: 0.0005804050507102145d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.012728673309289689d, PrefillLatencySeconds: 0.025514610907974116d),
+            // TP2 x PP1 x DP4
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 3044, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.00747879877412937d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 1.502953169251459E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.013642456033337556d, PrefillLatencySeconds: 0.013658099021628047d),
+            // TP1 x PP2 x DP4
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 2996, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.00747879877412937d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.01102105338164088d, PrefillLatencySeconds: 0.022099371052676498d),
+            // TP2 x PP1 x DP4 x EP4
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 3732, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.003739399387064685d, ExpertMissProbability: 0.5625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 3.757382923128647E-06d, CollectiveLatencySeconds: 0.002321620202840858d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.017057695888635174d, PrefillLatencySeconds: 0.017073338876925664d),
+            // TP1 x PP4 x DP2 x EP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 5.578204612965271E-06d, DenseWeightSeconds: 0.00019845561525704854d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.5625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 3.7573829231286475E-07d, CollectiveLatencySeconds: 0.0002902025253551073d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.006219940808654249d, PrefillLatencySeconds: 0.02502027012622023d),
+            // TP2 x PP2 x DP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 5.467492834497985E-06d, DenseWeightSeconds: 0.00015519968159204015d, ExpertWeightSeconds: 0.003739399387064685d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 7.514765846257295E-07d, CollectiveLatencySeconds: 0.0005804050507102145d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.006842964666751697d, PrefillLatencySeconds: 0.013743193622898133d),
+            // TP4 x PP1 x DP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 5.412971456157311E-06d, DenseWeightSeconds: 0.00013389776451077975d, ExpertWeightSeconds: 0.003739399387064685d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 2.2544297538771884E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.008905698917821076d, PrefillLatencySeconds: 0.008921341906111567d),
+            // TP2 x PP2 x DP2 x EP4
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 5.467492834497985E-06d, DenseWeightSeconds: 0.00015519968159204015d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.5625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 1.8786914615643236E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.008550584594400506d, PrefillLatencySeconds: 0.01715843347819575d),
+            // TP1 x PP1 x DP8 x EP8
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 4000, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.1001129150390625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 2.3671512415710477E-05d, CollectiveLatencySeconds: 0.0018008101014204293d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.047427482680080985d, PrefillLatencySeconds: 0.04744312566837148d),
+            // TP1 x PP1 x DP8
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 1584, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.01495759754825874d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.021955160162950082d, PrefillLatencySeconds: 0.021970803151240573d),
+            // TP1 x PP4 x DP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 5.578204612965271E-06d, DenseWeightSeconds: 0.00019845561525704854d, ExpertWeightSeconds: 0.003739399387064685d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.005553999990986277d, PrefillLatencySeconds: 0.022356506855548342d),
+            // TP4 x PP2 x DP1
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 1, Stages: 2, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 2.7343027578443055E-06d, DenseWeightSeconds: 7.781720729684926E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 1.1272148769385942E-06d, CollectiveLatencySeconds: 0.0005804050507102145d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.004463717783951998d, PrefillLatencySeconds: 0.009182569003455167d),
+            // TP2 x PP4 x DP1
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 1, Stages: 4, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 2.789380476780292E-06d, DenseWeightSeconds: 9.933649087893887E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 3.7573829231286475E-07d, CollectiveLatencySeconds: 0.0002902025253551073d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.003443218983458767d, PrefillLatencySeconds: 0.014506990263907601d),
+            // TP2 x PP1 x DP4 x EP8
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 4076, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.31640625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 2.5174465584961934E-05d, CollectiveLatencySeconds: 0.0029616202028408586d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.03911477855046846d, PrefillLatencySeconds: 0.03913042153875895d),
+            // TP1 x PP8 x DP1
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 1, Stages: 8, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 2.9003704255452342E-06d, DenseWeightSeconds: 0.00014270110779436186d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.002820473295658976d, PrefillLatencySeconds: 0.024255862484387065d),
+            // TP4 x PP1 x DP2 x EP8
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 5.412971456157311E-06d, DenseWeightSeconds: 0.00013389776451077975d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.5625d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 2.5925942169587665E-05d, CollectiveLatencySeconds: 0.0029616202028408586d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.034378021434951986d, PrefillLatencySeconds: 0.03439366442324248d),
+            // TP8 x PP1 x DP1
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 1, Stages: 1, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 2.7075984092692817E-06d, DenseWeightSeconds: 6.738361525704825E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertMissProbability: 0.75d,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 2.3671512415710477E-05d, CollectiveLatencySeconds: 0.0018008101014204293d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.028218664729583266d, PrefillLatencySeconds: 0.028234307717873757d),
+        };
 
         /// <summary>Every plan that fits, best first for the MaxThroughput objective (plans meeting the latency targets first).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans { get; } =
-            global::System.Array.AsReadOnly(new global::DeploySpec.PartitionPlan[] { s_plan0, s_plan1, s_plan2, s_plan3, s_plan4, s_plan5, s_plan6, s_plan7, s_plan8, s_plan9, s_plan10, s_plan11, s_plan12, s_plan13, s_plan14, s_plan15, s_plan16, s_plan17, s_plan18, s_plan19 });
+        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans { get; } = global::System.Array.AsReadOnly(s_plans);
 
         /// <summary>The plan with the lowest time per output token for one request: TP4 x PP1 x DP2.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.PartitionPlan MinLatency => s_plan9;
+        public static global::DeploySpec.PartitionPlan MinLatency => s_plans[9];
 
         /// <summary>The plan with the most output tokens per second at capacity: TP1 x PP1 x DP8 x EP2.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.PartitionPlan MaxThroughput => s_plan0;
+        public static global::DeploySpec.PartitionPlan MaxThroughput => s_plans[0];
 
         /// <summary>The best plan for the MaxThroughput objective that meets the latency targets: TP1 x PP1 x DP8 x EP2.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.PartitionPlan Recommended => s_plan0;
+        public static global::DeploySpec.PartitionPlan Recommended => s_plans[0];
 
         /// <summary>True when <see cref="Recommended"/> meets the deployment's latency targets.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
@@ -156,28 +366,46 @@ partial class Services
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> Frontier { get; } =
             global::System.Array.AsReadOnly(new global::DeploySpec.FrontierPoint[]
             {
-                new global::DeploySpec.FrontierPoint(s_plan9, Estimate9(2)),
-                new global::DeploySpec.FrontierPoint(s_plan9, Estimate9(4)),
-                new global::DeploySpec.FrontierPoint(s_plan9, Estimate9(8)),
-                new global::DeploySpec.FrontierPoint(s_plan11, Estimate11(16)),
-                new global::DeploySpec.FrontierPoint(s_plan11, Estimate11(32)),
-                new global::DeploySpec.FrontierPoint(s_plan11, Estimate11(64)),
-                new global::DeploySpec.FrontierPoint(s_plan11, Estimate11(128)),
-                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(256)),
-                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(512)),
-                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(1024)),
-                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(2048)),
-                new global::DeploySpec.FrontierPoint(s_plan0, Estimate0(2968)),
+                new global::DeploySpec.FrontierPoint(s_plans[9], Estimate(s_plans[9], 2)),
+                new global::DeploySpec.FrontierPoint(s_plans[9], Estimate(s_plans[9], 4)),
+                new global::DeploySpec.FrontierPoint(s_plans[9], Estimate(s_plans[9], 8)),
+                new global::DeploySpec.FrontierPoint(s_plans[11], Estimate(s_plans[11], 16)),
+                new global::DeploySpec.FrontierPoint(s_plans[11], Estimate(s_plans[11], 32)),
+                new global::DeploySpec.FrontierPoint(s_plans[11], Estimate(s_plans[11], 64)),
+                new global::DeploySpec.FrontierPoint(s_plans[11], Estimate(s_plans[11], 128)),
+                new global::DeploySpec.FrontierPoint(s_plans[1], Estimate(s_plans[1], 256)),
+                new global::DeploySpec.FrontierPoint(s_plans[1], Estimate(s_plans[1], 512)),
+                new global::DeploySpec.FrontierPoint(s_plans[1], Estimate(s_plans[1], 1024)),
+                new global::DeploySpec.FrontierPoint(s_plans[1], Estimate(s_plans[1], 2048)),
+                new global::DeploySpec.FrontierPoint(s_plans[0], Estimate(s_plans[0], 2968)),
             });
 
         /// <summary>What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.DeploymentFacts Facts { get; } = new global::DeploySpec.DeploymentFacts(
-            "Router", "Mixtral", "Mixtral", global::DeploySpec.Precision.Fp8, global::DeploySpec.Precision.Fp8,
-            layers: 32, attentionHeads: 32, keyValueHeads: 8, experts: 8, activeExperts: 2,
-            gpu: global::DeploySpec.Gpu.H100Sxm, gpuName: "H100 SXM5 80GB", gpusPerNode: 4, nodes: 2,
-            inputTokens: 1000, outputTokens: 1000, contextTokens: 2000, engine: global::DeploySpec.ServingEngine.Vllm, maxBatchSize: 1024,
-            objective: global::DeploySpec.Objective.MaxThroughput, maxTimeToFirstTokenMs: 0.0, maxTimePerOutputTokenMs: 50.0);
+        public static global::DeploySpec.DeploymentFacts Facts { get; } =
+            new global::DeploySpec.DeploymentFacts(
+                Name: "Router",
+                ModelName: "Mixtral",
+                Checkpoint: "Mixtral",
+                Weights: global::DeploySpec.Precision.Fp8,
+                KvCache: global::DeploySpec.Precision.Fp8,
+                Layers: 32,
+                AttentionHeads: 32,
+                KeyValueHeads: 8,
+                Experts: 8,
+                ActiveExperts: 2,
+                Gpu: global::DeploySpec.Gpu.H100Sxm,
+                GpuName: "H100 SXM5 80GB",
+                GpusPerNode: 4,
+                Nodes: 2,
+                InputTokens: 1000,
+                OutputTokens: 1000,
+                ContextTokens: 2000,
+                Engine: global::DeploySpec.ServingEngine.Vllm,
+                MaxBatchSize: 1024,
+                Objective: global::DeploySpec.Objective.MaxThroughput,
+                MaxTimeToFirstTokenMs: 0.0,
+                MaxTimePerOutputTokenMs: 50.0);
 
         /// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
@@ -208,365 +436,10 @@ partial class Services
         public static global::DeploySpec.PerformanceEstimate Estimate(global::DeploySpec.PartitionPlan plan, int concurrency)
         {
             if (plan is null) throw new global::System.ArgumentNullException(nameof(plan));
-            if (concurrency < 1) throw new global::System.ArgumentOutOfRangeException(nameof(concurrency), concurrency, "Concurrency must be at least 1.");
-            int tp = plan.TensorParallel, pp = plan.PipelineParallel, dp = plan.DataParallel, ep = plan.ExpertParallel;
-            if (tp == 1 && pp == 1 && dp == 8 && ep == 2) return Estimate0(concurrency);
-            if (tp == 1 && pp == 1 && dp == 8 && ep == 4) return Estimate1(concurrency);
-            if (tp == 1 && pp == 2 && dp == 4 && ep == 2) return Estimate2(concurrency);
-            if (tp == 1 && pp == 2 && dp == 4 && ep == 4) return Estimate3(concurrency);
-            if (tp == 2 && pp == 1 && dp == 4 && ep == 1) return Estimate4(concurrency);
-            if (tp == 1 && pp == 2 && dp == 4 && ep == 1) return Estimate5(concurrency);
-            if (tp == 2 && pp == 1 && dp == 4 && ep == 4) return Estimate6(concurrency);
-            if (tp == 1 && pp == 4 && dp == 2 && ep == 2) return Estimate7(concurrency);
-            if (tp == 2 && pp == 2 && dp == 2 && ep == 1) return Estimate8(concurrency);
-            if (tp == 4 && pp == 1 && dp == 2 && ep == 1) return Estimate9(concurrency);
-            if (tp == 2 && pp == 2 && dp == 2 && ep == 4) return Estimate10(concurrency);
-            if (tp == 1 && pp == 1 && dp == 8 && ep == 8) return Estimate11(concurrency);
-            if (tp == 1 && pp == 1 && dp == 8 && ep == 1) return Estimate12(concurrency);
-            if (tp == 1 && pp == 4 && dp == 2 && ep == 1) return Estimate13(concurrency);
-            if (tp == 4 && pp == 2 && dp == 1 && ep == 1) return Estimate14(concurrency);
-            if (tp == 2 && pp == 4 && dp == 1 && ep == 1) return Estimate15(concurrency);
-            if (tp == 2 && pp == 1 && dp == 4 && ep == 8) return Estimate16(concurrency);
-            if (tp == 1 && pp == 8 && dp == 1 && ep == 1) return Estimate17(concurrency);
-            if (tp == 4 && pp == 1 && dp == 2 && ep == 8) return Estimate18(concurrency);
-            if (tp == 8 && pp == 1 && dp == 1 && ep == 1) return Estimate19(concurrency);
-            throw new global::System.ArgumentException("Plan " + plan + " is not a plan of this deployment.", nameof(plan));
-        }
-
-        // TP1 x PP1 x DP8 x EP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate0(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2968);
-            double replicas = global::System.Math.Min(8.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 2.164520973748549E-05d, 0.0005329826600331687d + 0.00747879877412937d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 3.82720973661511E-05d + 0.001160810101420429d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.02461892343362197d;
-            double ttft = 0.02463456642191246d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2968) ttft += (concurrency - 2968.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP1 x DP8 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate1(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 3656);
-            double replicas = global::System.Math.Min(8.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 2.164520973748549E-05d, 0.0005329826600331687d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
-                + m * 3.902357395077683E-05d + 0.001160810101420429d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.0253704000182477d;
-            double ttft = 0.02538604300653819d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 3656) ttft += (concurrency - 3656.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP2 x DP4 x EP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate2(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 3684);
-            double replicas = global::System.Math.Min(4.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 1.0933872987805345E-05d, 0.00030996463018242195d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 1.913604868307555E-05d + 0.0005804050507102145d;
-            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.012352935016976823d;
-            double ttft = 0.024763134323348385d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 3684) ttft += (concurrency - 3684.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP2 x DP4 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate3(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 4028);
-            double replicas = global::System.Math.Min(4.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 1.0933872987805345E-05d, 0.00030996463018242195d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
-                + m * 1.9511786975388414E-05d + 0.0005804050507102145d;
-            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.012728673309289689d;
-            double ttft = 0.025514610907974116d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 4028) ttft += (concurrency - 4028.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP1 x DP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate4(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 3044);
-            double replicas = global::System.Math.Min(4.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 1.082371754993337E-05d, 0.0002669260630182427d + 0.00747879877412937d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 1.9887525267701277E-05d + 0.001160810101420429d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.013642456033337556d;
-            double ttft = 0.013658099021628047d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 3044) ttft += (concurrency - 3044.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP2 x DP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate5(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2996);
-            double replicas = global::System.Math.Min(4.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 1.0933872987805345E-05d, 0.00030996463018242195d + 0.00747879877412937d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 1.838457209844982E-05d;
-            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.01102105338164088d;
-            double ttft = 0.022099371052676498d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2996) ttft += (concurrency - 2996.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP1 x DP4 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate6(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 3732);
-            double replicas = global::System.Math.Min(4.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 1.082371754993337E-05d, 0.0002669260630182427d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 2.2141955021578465E-05d + 0.002321620202840858d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.017057695888635174d;
-            double ttft = 0.017073338876925664d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 3732) ttft += (concurrency - 3732.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP4 x DP2 x EP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate7(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2048);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 5.578204612965271E-06d, 0.00019845561525704854d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 9.568024341537775E-06d + 0.0002902025253551073d;
-            double tpot = 4.0 * stage + 3.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.006219940808654249d;
-            double ttft = 0.02502027012622023d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP2 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate8(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2048);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 5.467492834497985E-06d, 0.00015519968159204015d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 9.943762633850639E-06d + 0.0005804050507102145d;
-            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.006842964666751697d;
-            double ttft = 0.013743193622898133d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP4 x PP1 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate9(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2048);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 5.412971456157311E-06d, 0.00013389776451077975d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 1.1446715803102098E-05d + 0.001160810101420429d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.008905698917821076d;
-            double ttft = 0.008921341906111567d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP2 x DP2 x EP4: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate10(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2048);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 5.467492834497985E-06d, 0.00015519968159204015d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 1.1070977510789233E-05d + 0.001160810101420429d;
-            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.008550584594400506d;
-            double ttft = 0.01715843347819575d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP1 x DP8 x EP8: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate11(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 4000);
-            double replicas = global::System.Math.Min(8.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 2.164520973748549E-05d, 0.0005329826600331687d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.1001129150390625d, m)))
-                + m * 6.044065661261012E-05d + 0.0018008101014204293d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.047427482680080985d;
-            double ttft = 0.04744312566837148d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 4000) ttft += (concurrency - 4000.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP1 x DP8: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate12(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1584);
-            double replicas = global::System.Math.Min(8.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 2.164520973748549E-05d, 0.0005329826600331687d + 0.01495759754825874d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 3.676914419689964E-05d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.021955160162950082d;
-            double ttft = 0.021970803151240573d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 1584) ttft += (concurrency - 1584.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP4 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate13(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2048);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 5.578204612965271E-06d, 0.00019845561525704854d + 0.003739399387064685d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 9.19228604922491E-06d;
-            double tpot = 4.0 * stage + 3.0 * (1.8137657834694205E-05d + m * 2.3483643269554047E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.005553999990986277d;
-            double ttft = 0.022356506855548342d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP4 x PP2 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate14(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 2.7343027578443055E-06d, 7.781720729684926E-05d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 5.723357901551049E-06d + 0.0005804050507102145d;
-            double tpot = 2.0 * stage + 1.0 * (2.8137657834694207E-05d + m * 2.113527894259864E-07d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.004463717783951998d;
-            double ttft = 0.009182569003455167d;
-            double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP4 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate15(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 2.789380476780292E-06d, 9.933649087893887E-05d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 4.971881316925319E-06d + 0.0002902025253551073d;
-            double tpot = 4.0 * stage + 3.0 * (2.8137657834694207E-05d + m * 2.113527894259864E-07d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.003443218983458767d;
-            double ttft = 0.014506990263907601d;
-            double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP1 x DP4 x EP8: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate16(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 4076);
-            double replicas = global::System.Math.Min(4.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 1.082371754993337E-05d, 0.0002669260630182427d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.31640625d, m)))
-                + m * 4.355903768341175E-05d + 0.0029616202028408586d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.03911477855046846d;
-            double ttft = 0.03913042153875895d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 4076) ttft += (concurrency - 4076.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP8 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate17(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b / global::System.Math.Min(b, 8.0);
-            double stage = global::System.Math.Max(m * 2.9003704255452342E-06d, 0.00014270110779436186d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 4.596143024612455E-06d;
-            double tpot = 8.0 * stage + 7.0 * (2.8137657834694207E-05d + m * 2.113527894259864E-07d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.002820473295658976d;
-            double ttft = 0.024255862484387065d;
-            double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP4 x PP1 x DP2 x EP8: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate18(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 2048);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 5.412971456157311E-06d, 0.00013389776451077975d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.5625d, m)))
-                + m * 3.511822821881257E-05d + 0.0029616202028408586d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.034378021434951986d;
-            double ttft = 0.03439366442324248d;
-            double throughput = replicas * b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 2048) ttft += (concurrency - 2048.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP8 x PP1 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate19(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b;
-            double stage = global::System.Math.Max(m * 2.7075984092692817E-06d, 6.738361525704825E-05d + 0.0018696996935323425d * (1.0 - global::System.Math.Pow(0.75d, m)))
-                + m * 2.8267655440322933E-05d + 0.0018008101014204293d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 1000.0 * 0.028218664729583266d;
-            double ttft = 0.028234307717873757d;
-            double throughput = b * 1000.0 / (ttft + 999.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 1000.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
+            int i = plan.Index;
+            if ((uint)i >= (uint)s_plans.Length || (!object.ReferenceEquals(s_plans[i], plan) && !s_plans[i].Equals(plan)))
+                throw new global::System.ArgumentException("Plan " + plan + " is not a plan of this deployment.", nameof(plan));
+            return global::DeploySpec.Cost.CostEvaluator.Evaluate(in s_costs[i], concurrency);
         }
 
     }

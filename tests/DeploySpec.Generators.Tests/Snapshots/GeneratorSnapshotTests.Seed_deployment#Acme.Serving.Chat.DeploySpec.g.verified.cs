@@ -10,64 +10,144 @@ namespace Acme.Serving
     /// </summary>
     partial class Chat
     {
-        // TP1 x PP8 x DP1: weights 48.4 GiB + KV 71.1 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1367.4 ms, 10.4 tok/s per user; at capacity (1024 in flight): 690 tok/s (86.3 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan0 = new global::DeploySpec.PartitionPlan(
-            1, 8, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 52018774016L, kvCacheBytes: 76308368589L, activationsBytes: 5043650560L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
+        // Every plan that fits, best first; Index is the plan's position here and in s_costs.
+        private static readonly global::DeploySpec.PartitionPlan[] s_plans =
+        {
+            // TP1 x PP8 x DP1: weights 48.4 GiB + KV 71.1 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1367.4 ms, 10.4 tok/s per user; at capacity (1024 in flight): 690 tok/s (86.3 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 8, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 52018774016L, KvCacheBytes: 76308368589L, ActivationsBytes: 5043650560L, ReserveBytes: 17384026931L, CapacityBytes: 150754820096L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d),
+            // TP2 x PP4 x DP1: weights 48.0 GiB + KV 72.9 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 756.5 ms, 19.1 tok/s per user; at capacity (1024 in flight): 630 tok/s (78.7 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 2, PipelineParallel: 4, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 51512311808L, KvCacheBytes: 78274448589L, ActivationsBytes: 3584032768L, ReserveBytes: 17384026931L, CapacityBytes: 150754820096L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 1),
+            // TP2 x PP2 x DP2: weights 95.5 GiB + KV 25.4 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 767.3 ms, 19.2 tok/s per user; at capacity (388 in flight): 605 tok/s (75.6 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 2, PipelineParallel: 2, DataParallel: 2, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 102517145600L, KvCacheBytes: 27269614797L, ActivationsBytes: 3584032768L, ReserveBytes: 17384026931L, CapacityBytes: 150754820096L), MaxConcurrency: 388, EngineMemoryFraction: 0.9d, Index: 2),
+            // TP1 x PP4 x DP2: weights 95.9 GiB + KV 23.6 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1407.9 ms, 10.5 tok/s per user; at capacity (366 in flight): 601 tok/s (75.1 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 1, PipelineParallel: 4, DataParallel: 2, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 103022559232L, KvCacheBytes: 25304583373L, ActivationsBytes: 5043650560L, ReserveBytes: 17384026931L, CapacityBytes: 150754820096L), MaxConcurrency: 366, EngineMemoryFraction: 0.9d, Index: 3),
+            // TP4 x PP2 x DP1: weights 47.7 GiB + KV 73.8 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 434.5 ms, 35.2 tok/s per user; at capacity (1024 in flight): 551 tok/s (68.8 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 4, PipelineParallel: 2, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 51260653568L, KvCacheBytes: 79255915725L, ActivationsBytes: 2854223872L, ReserveBytes: 17384026931L, CapacityBytes: 150754820096L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 4),
+            // TP4 x PP1 x DP2: weights 95.5 GiB + KV 26.1 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 434.1 ms, 35.5 tok/s per user; at capacity (398 in flight): 550 tok/s (68.8 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 4, PipelineParallel: 1, DataParallel: 2, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 102521274368L, KvCacheBytes: 27995294925L, ActivationsBytes: 2854223872L, ReserveBytes: 17384026931L, CapacityBytes: 150754820096L), MaxConcurrency: 398, EngineMemoryFraction: 0.9d, Index: 5),
+            // TP8 x PP1 x DP1: weights 47.7 GiB + KV 74.1 GiB + activations 2.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 267.8 ms, 61.0 tok/s per user; at capacity (1024 in flight): 449 tok/s (56.1 per GPU)
+            new global::DeploySpec.PartitionPlan(TensorParallel: 8, PipelineParallel: 1, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 51264782336L, KvCacheBytes: 79616691405L, ActivationsBytes: 2489319424L, ReserveBytes: 17384026931L, CapacityBytes: 150754820096L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 6),
+        };
 
-        // TP2 x PP4 x DP1: weights 48.0 GiB + KV 72.9 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 756.5 ms, 19.1 tok/s per user; at capacity (1024 in flight): 630 tok/s (78.7 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan1 = new global::DeploySpec.PartitionPlan(
-            2, 4, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 51512311808L, kvCacheBytes: 78274448589L, activationsBytes: 3584032768L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
-
-        // TP2 x PP2 x DP2: weights 95.5 GiB + KV 25.4 GiB + activations 3.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 767.3 ms, 19.2 tok/s per user; at capacity (388 in flight): 605 tok/s (75.6 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan2 = new global::DeploySpec.PartitionPlan(
-            2, 2, 2, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 102517145600L, kvCacheBytes: 27269614797L, activationsBytes: 3584032768L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 388, engineMemoryFraction: 0.9d);
-
-        // TP1 x PP4 x DP2: weights 95.9 GiB + KV 23.6 GiB + activations 4.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 1407.9 ms, 10.5 tok/s per user; at capacity (366 in flight): 601 tok/s (75.1 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan3 = new global::DeploySpec.PartitionPlan(
-            1, 4, 2, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 103022559232L, kvCacheBytes: 25304583373L, activationsBytes: 5043650560L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 366, engineMemoryFraction: 0.9d);
-
-        // TP4 x PP2 x DP1: weights 47.7 GiB + KV 73.8 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 434.5 ms, 35.2 tok/s per user; at capacity (1024 in flight): 551 tok/s (68.8 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan4 = new global::DeploySpec.PartitionPlan(
-            4, 2, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 51260653568L, kvCacheBytes: 79255915725L, activationsBytes: 2854223872L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
-
-        // TP4 x PP1 x DP2: weights 95.5 GiB + KV 26.1 GiB + activations 2.7 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 434.1 ms, 35.5 tok/s per user; at capacity (398 in flight): 550 tok/s (68.8 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan5 = new global::DeploySpec.PartitionPlan(
-            4, 1, 2, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 102521274368L, kvCacheBytes: 27995294925L, activationsBytes: 2854223872L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 398, engineMemoryFraction: 0.9d);
-
-        // TP8 x PP1 x DP1: weights 47.7 GiB + KV 74.1 GiB + activations 2.3 GiB + reserve 16.2 GiB = 140.4 GiB; one request: TTFT 267.8 ms, 61.0 tok/s per user; at capacity (1024 in flight): 449 tok/s (56.1 per GPU)
-        private static readonly global::DeploySpec.PartitionPlan s_plan6 = new global::DeploySpec.PartitionPlan(
-            8, 1, 1, 1,
-            new global::DeploySpec.MemoryPerGpu(weightsBytes: 51264782336L, kvCacheBytes: 79616691405L, activationsBytes: 2489319424L, reserveBytes: 17384026931L, capacityBytes: 150754820096L),
-            maxConcurrency: 1024, engineMemoryFraction: 0.9d);
+        // The cost model's coefficients of each plan, folded at compile time (docs/cost-model.md) and evaluated by
+        // global::DeploySpec.Cost.CostEvaluator.
+        private static readonly global::DeploySpec.Cost.CostCoefficients[] s_costs =
+        {
+            // TP1 x PP8 x DP1
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 1, Stages: 8, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 8.47497551485883E-05d, DenseWeightSeconds: 0.012041375288888918d, ExpertWeightSeconds: 0.0, ExpertMissProbability: 1.0,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.6936787045696897E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.17073577089533098d, PrefillLatencySeconds: 1.3673754197954304d),
+            // TP2 x PP4 x DP1
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 1, Stages: 4, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 8.567283546433162E-05d, DenseWeightSeconds: 0.011924138666666695d, ExpertWeightSeconds: 0.0, ExpertMissProbability: 1.0,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.7501346613886794E-05d, CollectiveSecondsPerSequence: 5.823943530849404E-06d, CollectiveLatencySeconds: 0.0011245347857510408d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.18896184950376577d, PrefillLatencySeconds: 0.7564945879938502d),
+            // TP2 x PP2 x DP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 388, OutputTokens: 128,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 0.0001722679167335136d, DenseWeightSeconds: 0.023730813155555613d, ExpertWeightSeconds: 0.0, ExpertMissProbability: 1.0,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 3.5567252795963484E-05d, CollectiveSecondsPerSequence: 1.183575620785524E-05d, CollectiveLatencySeconds: 0.00228534488717147d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.38351712872772475d, PrefillLatencySeconds: 0.7672604161072388d),
+            // TP1 x PP4 x DP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 366, OutputTokens: 128,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 0.00017134394627281777d, DenseWeightSeconds: 0.023847807051851907d, ExpertWeightSeconds: 0.0, ExpertMissProbability: 1.0,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 3.500269322777359E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.3518162246384988d, PrefillLatencySeconds: 1.4079120885327825d),
+            // TP4 x PP2 x DP1
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 1, Stages: 2, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 8.613571083963203E-05d, DenseWeightSeconds: 0.011865884444444473d, ExpertWeightSeconds: 0.0, ExpertMissProbability: 1.0,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.7783626397981742E-05d, CollectiveSecondsPerSequence: 1.775363431178286E-05d, CollectiveLatencySeconds: 0.00228534488717147d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.21714445458558412d, PrefillLatencySeconds: 0.4345150678229576d),
+            // TP4 x PP1 x DP2
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 398, OutputTokens: 128,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 0.00017137949643685827d, DenseWeightSeconds: 0.023488557511111167d, ExpertWeightSeconds: 0.0, ExpertMissProbability: 1.0,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 3.5567252795963484E-05d, CollectiveSecondsPerSequence: 3.550726862356572E-05d, CollectiveLatencySeconds: 0.00457068977434294d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.4340456977933905d, PrefillLatencySeconds: 0.43406134078168096d),
+            // TP8 x PP1 x DP1
+            new global::DeploySpec.Cost.CostCoefficients(
+                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
+                Replicas: 1, Stages: 1, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128,
+                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)
+                GemmSecondsPerSequence: 8.569325316417961E-05d, DenseWeightSeconds: 0.011745234488888917d, ExpertWeightSeconds: 0.0, ExpertMissProbability: 1.0,
+                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
+                AttentionSecondsPerSequence: 1.7783626397981742E-05d, CollectiveSecondsPerSequence: 4.142514672749334E-05d, CollectiveLatencySeconds: 0.00457068977434294d,
+                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
+                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
+                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
+                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
+                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
+                StagePrefillSeconds: 0.26779462934013876d, PrefillLatencySeconds: 0.26781027232842924d),
+        };
 
         /// <summary>Every plan that fits, best first for the MaxThroughput objective (plans meeting the latency targets first).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans { get; } =
-            global::System.Array.AsReadOnly(new global::DeploySpec.PartitionPlan[] { s_plan0, s_plan1, s_plan2, s_plan3, s_plan4, s_plan5, s_plan6 });
+        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans { get; } = global::System.Array.AsReadOnly(s_plans);
 
         /// <summary>The plan with the lowest time per output token for one request: TP8 x PP1 x DP1.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.PartitionPlan MinLatency => s_plan6;
+        public static global::DeploySpec.PartitionPlan MinLatency => s_plans[6];
 
         /// <summary>The plan with the most output tokens per second at capacity: TP1 x PP8 x DP1.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.PartitionPlan MaxThroughput => s_plan0;
+        public static global::DeploySpec.PartitionPlan MaxThroughput => s_plans[0];
 
         /// <summary>The best plan for the MaxThroughput objective that meets the latency targets: TP1 x PP8 x DP1.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.PartitionPlan Recommended => s_plan0;
+        public static global::DeploySpec.PartitionPlan Recommended => s_plans[0];
 
         /// <summary>True when <see cref="Recommended"/> meets the deployment's latency targets.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
@@ -78,38 +158,56 @@ namespace Acme.Serving
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> Frontier { get; } =
             global::System.Array.AsReadOnly(new global::DeploySpec.FrontierPoint[]
             {
-                new global::DeploySpec.FrontierPoint(s_plan6, Estimate6(1)),
-                new global::DeploySpec.FrontierPoint(s_plan6, Estimate6(2)),
-                new global::DeploySpec.FrontierPoint(s_plan6, Estimate6(4)),
-                new global::DeploySpec.FrontierPoint(s_plan6, Estimate6(8)),
-                new global::DeploySpec.FrontierPoint(s_plan6, Estimate6(16)),
-                new global::DeploySpec.FrontierPoint(s_plan5, Estimate5(32)),
-                new global::DeploySpec.FrontierPoint(s_plan5, Estimate5(64)),
-                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(128)),
-                new global::DeploySpec.FrontierPoint(s_plan1, Estimate1(256)),
-                new global::DeploySpec.FrontierPoint(s_plan3, Estimate3(366)),
-                new global::DeploySpec.FrontierPoint(s_plan2, Estimate2(388)),
-                new global::DeploySpec.FrontierPoint(s_plan0, Estimate0(512)),
-                new global::DeploySpec.FrontierPoint(s_plan0, Estimate0(1024)),
+                new global::DeploySpec.FrontierPoint(s_plans[6], Estimate(s_plans[6], 1)),
+                new global::DeploySpec.FrontierPoint(s_plans[6], Estimate(s_plans[6], 2)),
+                new global::DeploySpec.FrontierPoint(s_plans[6], Estimate(s_plans[6], 4)),
+                new global::DeploySpec.FrontierPoint(s_plans[6], Estimate(s_plans[6], 8)),
+                new global::DeploySpec.FrontierPoint(s_plans[6], Estimate(s_plans[6], 16)),
+                new global::DeploySpec.FrontierPoint(s_plans[5], Estimate(s_plans[5], 32)),
+                new global::DeploySpec.FrontierPoint(s_plans[5], Estimate(s_plans[5], 64)),
+                new global::DeploySpec.FrontierPoint(s_plans[1], Estimate(s_plans[1], 128)),
+                new global::DeploySpec.FrontierPoint(s_plans[1], Estimate(s_plans[1], 256)),
+                new global::DeploySpec.FrontierPoint(s_plans[3], Estimate(s_plans[3], 366)),
+                new global::DeploySpec.FrontierPoint(s_plans[2], Estimate(s_plans[2], 388)),
+                new global::DeploySpec.FrontierPoint(s_plans[0], Estimate(s_plans[0], 512)),
+                new global::DeploySpec.FrontierPoint(s_plans[0], Estimate(s_plans[0], 1024)),
             });
 
         /// <summary>What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        public static global::DeploySpec.DeploymentFacts Facts { get; } = new global::DeploySpec.DeploymentFacts(
-            "Chat", "Llama405B", "Llama405B", global::DeploySpec.Precision.Fp8, global::DeploySpec.Precision.Fp8,
-            layers: 126, attentionHeads: 128, keyValueHeads: 8, experts: 0, activeExperts: 0,
-            gpu: global::DeploySpec.Gpu.H200Sxm, gpuName: "H200 SXM 141GB", gpusPerNode: 8, nodes: 1,
-            inputTokens: 2048, outputTokens: 128, contextTokens: 2176, engine: global::DeploySpec.ServingEngine.Vllm, maxBatchSize: 1024,
-            objective: global::DeploySpec.Objective.MaxThroughput, maxTimeToFirstTokenMs: 0.0, maxTimePerOutputTokenMs: 0.0);
+        public static global::DeploySpec.DeploymentFacts Facts { get; } =
+            new global::DeploySpec.DeploymentFacts(
+                Name: "Chat",
+                ModelName: "Llama405B",
+                Checkpoint: "Llama405B",
+                Weights: global::DeploySpec.Precision.Fp8,
+                KvCache: global::DeploySpec.Precision.Fp8,
+                Layers: 126,
+                AttentionHeads: 128,
+                KeyValueHeads: 8,
+                Experts: 0,
+                ActiveExperts: 0,
+                Gpu: global::DeploySpec.Gpu.H200Sxm,
+                GpuName: "H200 SXM 141GB",
+                GpusPerNode: 8,
+                Nodes: 1,
+                InputTokens: 2048,
+                OutputTokens: 128,
+                ContextTokens: 2176,
+                Engine: global::DeploySpec.ServingEngine.Vllm,
+                MaxBatchSize: 1024,
+                Objective: global::DeploySpec.Objective.MaxThroughput,
+                MaxTimeToFirstTokenMs: 0.0,
+                MaxTimePerOutputTokenMs: 0.0);
 
         /// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> RejectedPlans { get; } =
             global::System.Array.AsReadOnly(new global::DeploySpec.PlanRejection[]
             {
-                new global::DeploySpec.PlanRejection("TP1 x PP1 x DP8", "weights 381.9 GiB + activations 4.7 GiB + reserve 15.8 GiB exceed the 140.4 GiB of one GPU"),
-                new global::DeploySpec.PlanRejection("TP1 x PP2 x DP4", "weights 190.9 GiB + activations 4.7 GiB + reserve 16.2 GiB exceed the 140.4 GiB of one GPU"),
-                new global::DeploySpec.PlanRejection("TP2 x PP1 x DP4", "weights 191.0 GiB + activations 3.3 GiB + reserve 16.2 GiB exceed the 140.4 GiB of one GPU"),
+                new global::DeploySpec.PlanRejection(Plan: "TP1 x PP1 x DP8", Reason: "weights 381.9 GiB + activations 4.7 GiB + reserve 15.8 GiB exceed the 140.4 GiB of one GPU"),
+                new global::DeploySpec.PlanRejection(Plan: "TP1 x PP2 x DP4", Reason: "weights 190.9 GiB + activations 4.7 GiB + reserve 16.2 GiB exceed the 140.4 GiB of one GPU"),
+                new global::DeploySpec.PlanRejection(Plan: "TP2 x PP1 x DP4", Reason: "weights 191.0 GiB + activations 3.3 GiB + reserve 16.2 GiB exceed the 140.4 GiB of one GPU"),
             });
 
         /// <summary>Everything above, for reports.</summary>
@@ -134,131 +232,10 @@ namespace Acme.Serving
         public static global::DeploySpec.PerformanceEstimate Estimate(global::DeploySpec.PartitionPlan plan, int concurrency)
         {
             if (plan is null) throw new global::System.ArgumentNullException(nameof(plan));
-            if (concurrency < 1) throw new global::System.ArgumentOutOfRangeException(nameof(concurrency), concurrency, "Concurrency must be at least 1.");
-            int tp = plan.TensorParallel, pp = plan.PipelineParallel, dp = plan.DataParallel, ep = plan.ExpertParallel;
-            if (tp == 1 && pp == 8 && dp == 1 && ep == 1) return Estimate0(concurrency);
-            if (tp == 2 && pp == 4 && dp == 1 && ep == 1) return Estimate1(concurrency);
-            if (tp == 2 && pp == 2 && dp == 2 && ep == 1) return Estimate2(concurrency);
-            if (tp == 1 && pp == 4 && dp == 2 && ep == 1) return Estimate3(concurrency);
-            if (tp == 4 && pp == 2 && dp == 1 && ep == 1) return Estimate4(concurrency);
-            if (tp == 4 && pp == 1 && dp == 2 && ep == 1) return Estimate5(concurrency);
-            if (tp == 8 && pp == 1 && dp == 1 && ep == 1) return Estimate6(concurrency);
-            throw new global::System.ArgumentException("Plan " + plan + " is not a plan of this deployment.", nameof(plan));
-        }
-
-        // TP1 x PP8 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate0(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b / global::System.Math.Min(b, 8.0);
-            double stage = global::System.Math.Max(m * 8.47497551485883E-05d, 0.012041375288888918d)
-                + m * 1.6936787045696897E-05d;
-            double tpot = 8.0 * stage + 7.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 128.0 * 0.17073577089533098d;
-            double ttft = 1.3673754197954304d;
-            double throughput = b * 128.0 / (ttft + 127.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 128.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP4 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate1(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 8.567283546433162E-05d, 0.011924138666666695d)
-                + m * 2.3325290144736197E-05d + 0.0011245347857510408d;
-            double tpot = 4.0 * stage + 3.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 128.0 * 0.18896184950376577d;
-            double ttft = 0.7564945879938502d;
-            double throughput = b * 128.0 / (ttft + 127.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 128.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP2 x PP2 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate2(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 388);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 0.0001722679167335136d, 0.023730813155555613d)
-                + m * 4.740300900381872E-05d + 0.00228534488717147d;
-            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 128.0 * 0.38351712872772475d;
-            double ttft = 0.7672604161072388d;
-            double throughput = replicas * b * 128.0 / (ttft + 127.0 * tpot);
-            if (concurrency > 388) ttft += (concurrency - 388.0) * 128.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP1 x PP4 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate3(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 366);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b / global::System.Math.Min(b, 4.0);
-            double stage = global::System.Math.Max(m * 0.00017134394627281777d, 0.023847807051851907d)
-                + m * 3.500269322777359E-05d;
-            double tpot = 4.0 * stage + 3.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 128.0 * 0.3518162246384988d;
-            double ttft = 1.4079120885327825d;
-            double throughput = replicas * b * 128.0 / (ttft + 127.0 * tpot);
-            if (concurrency > 366) ttft += (concurrency - 366.0) * 128.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP4 x PP2 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate4(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b / global::System.Math.Min(b, 2.0);
-            double stage = global::System.Math.Max(m * 8.613571083963203E-05d, 0.011865884444444473d)
-                + m * 3.5537260709764604E-05d + 0.00228534488717147d;
-            double tpot = 2.0 * stage + 1.0 * (1.8137657834694205E-05d + m * 9.393457307821619E-08d) + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 128.0 * 0.21714445458558412d;
-            double ttft = 0.4345150678229576d;
-            double throughput = b * 128.0 / (ttft + 127.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 128.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP4 x PP1 x DP2: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate5(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 398);
-            double replicas = global::System.Math.Min(2.0, admitted);
-            double b = admitted / replicas;
-            double m = b;
-            double stage = global::System.Math.Max(m * 0.00017137949643685827d, 0.023488557511111167d)
-                + m * 7.107452141952921E-05d + 0.00457068977434294d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 128.0 * 0.4340456977933905d;
-            double ttft = 0.43406134078168096d;
-            double throughput = replicas * b * 128.0 / (ttft + 127.0 * tpot);
-            if (concurrency > 398) ttft += (concurrency - 398.0) * 128.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
-        }
-
-        // TP8 x PP1 x DP1: CostFormula.Evaluate with this plan's coefficients folded in (times in seconds).
-        private static global::DeploySpec.PerformanceEstimate Estimate6(int concurrency)
-        {
-            double admitted = global::System.Math.Min(concurrency, 1024);
-            double b = admitted;
-            double m = b;
-            double stage = global::System.Math.Max(m * 8.569325316417961E-05d, 0.011745234488888917d)
-                + m * 5.920877312547508E-05d + 0.00457068977434294d;
-            double tpot = 1.0 * stage + 1E-05d + b * 5.642988290490742E-06d
-                + (b - 1.0) / 128.0 * 0.26779462934013876d;
-            double ttft = 0.26781027232842924d;
-            double throughput = b * 128.0 / (ttft + 127.0 * tpot);
-            if (concurrency > 1024) ttft += (concurrency - 1024.0) * 128.0 / throughput;
-            return new global::DeploySpec.PerformanceEstimate(concurrency, ttft * 1000.0, tpot * 1000.0, throughput, throughput / 8.0);
+            int i = plan.Index;
+            if ((uint)i >= (uint)s_plans.Length || (!object.ReferenceEquals(s_plans[i], plan) && !s_plans[i].Equals(plan)))
+                throw new global::System.ArgumentException("Plan " + plan + " is not a plan of this deployment.", nameof(plan));
+            return global::DeploySpec.Cost.CostEvaluator.Evaluate(in s_costs[i], concurrency);
         }
 
     }

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+
+namespace DeploySpec.Generators
+{
+    /// <summary>
+    /// C# literals for generated code, culture-invariant and round-tripping, and the one writer of runtime records as
+    /// constructor calls with named arguments (read from the record's own primary constructor, so a new field of a
+    /// runtime record needs no change here).
+    /// </summary>
+    public static class Literals
+    {
+        public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
+
+        /// <summary>A double literal that round-trips exactly, whatever the culture.</summary>
+        public static string Dbl(double value)
+        {
+            string text = value.ToString("R", CultureInfo.InvariantCulture);
+            if (double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) != value)
+            {
+                text = value.ToString("G17", CultureInfo.InvariantCulture);
+            }
+
+            return text.IndexOf('.') >= 0 || text.IndexOf('E') >= 0 ? text + "d" : text + ".0";
+        }
+
+        public static string Str(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
+
+        /// <summary>Text for an XML doc comment.</summary>
+        public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+        public static string TypeName(Type type) => "global::" + type.FullName!.Replace('+', '.');
+
+        /// <summary>Any supported value as a C# expression: numbers, strings, booleans, enums and records (recursively).</summary>
+        public static string Value(object? value) => value switch
+        {
+            null => "null",
+            int i => Int(i),
+            long l => Long(l),
+            double d => Dbl(d),
+            bool b => b ? "true" : "false",
+            string s => Str(s),
+            Enum e => Enum.IsDefined(e.GetType(), e)
+                ? TypeName(e.GetType()) + "." + e
+                : "(" + TypeName(e.GetType()) + ")" + Convert.ToInt64(e, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+            _ => New(value),
+        };
+
+        /// <summary>
+        /// <c>new global::T(A: 1, B: 2.5d)</c> for a record: every primary-constructor parameter whose value differs
+        /// from its default, in declaration order. With <paramref name="indent"/>, each group of parameters that a
+        /// <see cref="CategoryAttribute"/> opens goes on its own line under a comment with that text (each parameter
+        /// on its own line when the record has no groups).
+        /// </summary>
+        public static string New(object value, string? indent = null)
+        {
+            var shape = Shapes.GetOrAdd(value.GetType(), Shape.Of);
+            var text = new StringBuilder("new ").Append(TypeName(value.GetType())).Append('(');
+            bool first = true, grouped = shape.Members.Any(m => m.Group is not null);
+            foreach (var member in shape.Members)
+            {
+                object? item = member.Property.GetValue(value);
+                if (member.Parameter.HasDefaultValue && Equals(item, member.Parameter.DefaultValue))
+                {
+                    continue;
+                }
+
+                if (indent is not null && (first || !grouped || member.Group is not null))
+                {
+                    text.Append(first ? "" : ",").Append('\n').Append(indent);
+                    if (member.Group is not null)
+                    {
+                        text.Append("// ").Append(member.Group).Append('\n').Append(indent);
+                    }
+                }
+                else if (!first)
+                {
+                    text.Append(", ");
+                }
+
+                text.Append(member.Parameter.Name).Append(": ").Append(Value(item));
+                first = false;
+            }
+
+            return text.Append(')').ToString();
+        }
+
+        private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
+
+        private sealed record Member(ParameterInfo Parameter, PropertyInfo Property, string? Group);
+
+        private sealed record Shape(IReadOnlyList<Member> Members)
+        {
+            public static Shape Of(Type type)
+            {
+                var constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+                var members = constructor.GetParameters()
+                    .Select(p => type.GetProperty(p.Name!) is { } property
+                        ? new Member(p, property, property.GetCustomAttribute<CategoryAttribute>()?.Category)
+                        : throw new InvalidOperationException(type + " has no property for constructor parameter " + p.Name))
+                    .ToList();
+                return new Shape(members);
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.ComponentModel;
+
+namespace DeploySpec.Cost
+{
+    /// <summary>
+    /// Everything the steady-state evaluator (<see cref="CostEvaluator"/>) needs about one plan of one deployment,
+    /// folded by the engine's cost model to counts and seconds (docs/cost-model.md). The bottleneck pipeline stage
+    /// sets the pace; a micro-batch of m sequences costs on it
+    /// <c>T(m) = max(m*GemmSecondsPerSequence, DenseWeightSeconds + ExpertWeightSeconds*(1 - ExpertMissProbability^m))
+    ///  + m*(AttentionSecondsPerSequence + CollectiveSecondsPerSequence) + CollectiveLatencySeconds</c>.
+    /// Generated code stores one per plan as data; a <see cref="CategoryAttribute"/> opens each group of members and is
+    /// the comment written above it.
+    /// </summary>
+    /// <param name="Replicas">Data-parallel replicas.</param>
+    /// <param name="Stages">Pipeline stages per replica.</param>
+    /// <param name="GpuCount">GPUs of the plan.</param>
+    /// <param name="MaxConcurrency">Requests the whole plan holds at once.</param>
+    /// <param name="OutputTokens">Output tokens per request.</param>
+    /// <param name="GemmSecondsPerSequence">Matrix-product compute time of one sequence's decode step on the bottleneck stage, s.</param>
+    /// <param name="DenseWeightSeconds">Time to stream the stage's dense (always used) weights once, s.</param>
+    /// <param name="ExpertWeightSeconds">Time to stream all the stage's routed-expert weights once, s (0 for dense models).</param>
+    /// <param name="ExpertMissProbability">Probability that one token leaves a given expert shard idle.</param>
+    /// <param name="AttentionSecondsPerSequence">Decode attention of one sequence at the mean context, s.</param>
+    /// <param name="CollectiveSecondsPerSequence">Bandwidth part of the stage's all-reduces and all-to-alls per sequence, s.</param>
+    /// <param name="CollectiveLatencySeconds">Fixed latency of the stage's collectives per step, s.</param>
+    /// <param name="HopLatencySeconds">Fixed latency of one pipeline hand-off, s.</param>
+    /// <param name="HopSecondsPerSequence">Bandwidth part of one pipeline hand-off per sequence, s.</param>
+    /// <param name="StepOverheadSeconds">The engine's fixed work per iteration, s.</param>
+    /// <param name="StepSecondsPerSequence">The engine's work per sequence per iteration (scheduling, sampling), s.</param>
+    /// <param name="StagePrefillSeconds">Prefill of one prompt on the bottleneck stage, s.</param>
+    /// <param name="PrefillLatencySeconds">Time to first token of one request on an idle plan, s.</param>
+    public readonly record struct CostCoefficients(
+        [property: Category("shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request")]
+        int Replicas,
+        int Stages,
+        int GpuCount,
+        int MaxConcurrency,
+        int OutputTokens,
+        [property: Category("matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)")]
+        double GemmSecondsPerSequence,
+        double DenseWeightSeconds,
+        double ExpertWeightSeconds,
+        double ExpertMissProbability,
+        [property: Category("attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step")]
+        double AttentionSecondsPerSequence,
+        double CollectiveSecondsPerSequence,
+        double CollectiveLatencySeconds,
+        [property: Category("pipeline hand-off between stages (s): per hop, and per sequence of a hop")]
+        double HopLatencySeconds,
+        double HopSecondsPerSequence,
+        [property: Category("the serving engine's own work per iteration (s): fixed, and per sequence in the batch")]
+        double StepOverheadSeconds,
+        double StepSecondsPerSequence,
+        [property: Category("prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan")]
+        double StagePrefillSeconds,
+        double PrefillLatencySeconds)
+    {
+        /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
+        public bool HasExperts => ExpertWeightSeconds > 0;
+
+        /// <summary>True when every coefficient is a finite, non-negative number and the plan holds at least one request.</summary>
+        public bool IsFinite =>
+            Valid(GemmSecondsPerSequence) && Valid(DenseWeightSeconds) && Valid(ExpertWeightSeconds) && Valid(ExpertMissProbability) &&
+            Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(CollectiveLatencySeconds) &&
+            Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
+            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && MaxConcurrency >= 1;
+
+        private static bool Valid(double value) => !double.IsNaN(value) && !double.IsInfinity(value);
+    }
+
+    /// <summary>
+    /// The closed-form evaluator, the one copy of it: a steady state of continuous batching (docs/cost-model.md).
+    /// The engine plans with it and generated code calls it with each plan's <see cref="CostCoefficients"/>.
+    /// With b requests in flight on a replica of PP stages, n = min(b, PP) micro-batches of m = b/n sequences:
+    /// <list type="bullet">
+    /// <item>TPOT(b) = PP*T(m) + (PP-1)*hop(m) + step(b) + (b-1)/OSL * stage prefill (others' prompts interleave),
+    /// where step(b) = fixed + per-sequence x b is the engine's own work each iteration (scheduling, sampling).</item>
+    /// <item>TTFT = PP stage prefills + hops + step (+ queueing once requests exceed capacity).</item>
+    /// <item>replica throughput = b*OSL / (TTFT + (OSL-1)*TPOT) by Little's law.</item>
+    /// </list>
+    /// Allocation-free.
+    /// </summary>
+    public static class CostEvaluator
+    {
+        /// <summary>Cost of one micro-batch of <paramref name="m"/> sequences on the bottleneck stage, in seconds.</summary>
+        public static double StageSeconds(in CostCoefficients c, double m)
+        {
+            double weights = c.DenseWeightSeconds;
+            if (c.HasExperts)
+            {
+                weights += c.ExpertWeightSeconds * (1.0 - Math.Pow(c.ExpertMissProbability, m));
+            }
+
+            double gemm = Math.Max(m * c.GemmSecondsPerSequence, weights);
+            return gemm + m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + c.CollectiveLatencySeconds;
+        }
+
+        /// <summary>The plan's estimate with <paramref name="concurrency"/> requests in flight in the whole deployment.</summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="concurrency"/> is below 1.</exception>
+        public static PerformanceEstimate Evaluate(in CostCoefficients c, int concurrency)
+        {
+            if (concurrency < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, "Concurrency must be at least 1.");
+            }
+
+            double admitted = Math.Min(concurrency, c.MaxConcurrency);
+            double replicas = Math.Min(c.Replicas, admitted);
+            double b = admitted / replicas;
+            double microBatches = Math.Min(b, c.Stages);
+            double m = b / microBatches;
+
+            double tpot = c.Stages * StageSeconds(c, m)
+                + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
+                + c.StepOverheadSeconds + b * c.StepSecondsPerSequence
+                + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
+            double ttft = c.PrefillLatencySeconds;
+            double throughput = replicas * b * c.OutputTokens / (ttft + (c.OutputTokens - 1) * tpot);
+            if (concurrency > c.MaxConcurrency)
+            {
+                ttft += (concurrency - (double)c.MaxConcurrency) * c.OutputTokens / throughput;
+            }
+
+            return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount);
+        }
+    }
+}
