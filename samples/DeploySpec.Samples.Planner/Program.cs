@@ -8,18 +8,9 @@ using Spectre.Console;
 // Every figure below comes from members the DeploySpec generator wrote at compile time: no planning happens here.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-if (args.Length > 0 && args[0] == "accuracy")
-{
-    // Regenerates docs/accuracy.md: dotnet run --project samples/DeploySpec.Samples.Planner -- accuracy > docs/accuracy.md
-    var report = DeploySpec.Engine.Calibration.Calibrator.Report(
-        DeploySpec.Engine.Calibration.CalibrationData.TrtLlmOfflineMaxThroughput(), DeploySpec.Engine.Cost.CostCalibration.Default);
-    System.Console.Out.Write(DeploySpec.Engine.Calibration.AccuracyMarkdown.Write(report));
-    return 0;
-}
-
 if (args.Length > 0)
 {
-    System.Console.Error.WriteLine($"Unknown argument '{args[0]}'. Usage: dotnet run --project samples/DeploySpec.Samples.Planner [-- accuracy]");
+    System.Console.Error.WriteLine($"Unknown argument '{args[0]}'. Usage: dotnet run --project samples/DeploySpec.Samples.Planner (the accuracy page: dotnet run --project tools/DeploySpec.Calibration -- accuracy)");
     return 2;
 }
 

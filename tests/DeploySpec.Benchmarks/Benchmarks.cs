@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using DeploySpec.Engine.Calibration;
+using DeploySpec.Calibration;
 using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Models;

@@ -1,5 +1,5 @@
 using System.IO;
-using DeploySpec.Engine.Calibration;
+using DeploySpec.Calibration;
 using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using Xunit;
@@ -16,6 +16,6 @@ public class AccuracyDocumentTests
         string path = Path.Combine(CalibrationTests.RepositoryRoot(), "docs", "accuracy.md");
         string actual = File.ReadAllText(path).Replace("\r\n", "\n");
         Assert.True(expected == actual,
-            "docs/accuracy.md is stale: regenerate it with `dotnet run --project samples/DeploySpec.Samples.Planner -- accuracy > docs/accuracy.md`.");
+            "docs/accuracy.md is stale: regenerate it with `dotnet run --project tools/DeploySpec.Calibration -- accuracy > docs/accuracy.md`.");
     }
 }

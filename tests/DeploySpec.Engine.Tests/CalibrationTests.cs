@@ -1,6 +1,6 @@
 using System.IO;
 using System.Reflection;
-using DeploySpec.Engine.Calibration;
+using DeploySpec.Calibration;
 using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using Xunit;
@@ -52,7 +52,7 @@ public class CalibrationTests(ITestOutputHelper output)
     {
         string root = RepositoryRoot();
         string shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "calibration", "trtllm-offline-max-throughput.csv"));
-        string embedded = Path.Combine(root, "src", "DeploySpec.Engine", "Calibration", "trtllm-offline-max-throughput.csv");
+        string embedded = Path.Combine(root, "tools", "DeploySpec.Calibration", "trtllm-offline-max-throughput.csv");
         Assert.True(File.Exists(embedded));
         if (!File.Exists(shared))
         {

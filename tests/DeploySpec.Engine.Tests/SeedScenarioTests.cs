@@ -1,4 +1,4 @@
-using DeploySpec.Engine.Calibration;
+using DeploySpec.Calibration;
 using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Planning;

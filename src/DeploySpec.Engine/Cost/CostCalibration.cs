@@ -2,7 +2,7 @@ namespace DeploySpec.Engine.Cost
 {
     /// <summary>
     /// The efficiency factors of the cost model: fractions of datasheet peaks that real kernels reach, and fixed
-    /// latencies. <see cref="Default"/> holds the values fitted by <see cref="Calibration.Calibrator"/> on the
+    /// latencies. <see cref="Default"/> holds the values fitted by the calibration tool (tools/DeploySpec.Calibration) on the
     /// measurements in docs/calibration.md (and ONLY those); a test refits and checks they have not drifted.
     /// </summary>
     public sealed record CostCalibration(

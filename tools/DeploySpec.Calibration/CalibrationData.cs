@@ -5,7 +5,7 @@ using System.IO;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
 
-namespace DeploySpec.Engine.Calibration
+namespace DeploySpec.Calibration
 {
     /// <summary>One measured run: a deployment pinned to one plan and the throughput it reached.</summary>
     public sealed record CalibrationPoint(string Label, DeploymentSpec Deployment, double MeasuredOutputTokensPerSecond);
@@ -17,7 +17,7 @@ namespace DeploySpec.Engine.Calibration
     /// </summary>
     public static class CalibrationData
     {
-        public const string ResourceName = "DeploySpec.Engine.Calibration.trtllm-offline-max-throughput.csv";
+        public const string ResourceName = "DeploySpec.Calibration.trtllm-offline-max-throughput.csv";
 
         /// <summary>The seed: TP8 gives 5.6x the per-user speed of PP8 at one request.</summary>
         public const double SeedMinLatencySpeedRatio = 5.6;

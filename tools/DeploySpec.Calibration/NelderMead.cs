@@ -1,6 +1,6 @@
 using System;
 
-namespace DeploySpec.Engine.Calibration
+namespace DeploySpec.Calibration
 {
     /// <summary>
     /// Nelder-Mead simplex minimisation (standard coefficients 1, 2, 0.5, 0.5). Deterministic: the same function

@@ -4,7 +4,7 @@ using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Memory;
 using DeploySpec.Engine.Planning;
 
-namespace DeploySpec.Engine.Calibration
+namespace DeploySpec.Calibration
 {
     /// <summary>How well a calibration reproduces one measurement.</summary>
     public sealed record PointResult(CalibrationPoint Point, double PredictedOutputTokensPerSecond)
