@@ -1,4 +1,6 @@
+using System;
 using System.Linq;
+using System.Threading;
 using DeploySpec.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -6,51 +8,22 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace DeploySpec.Generators
 {
     /// <summary>
-    /// Plans every [Deployment] class at compile time. Pipeline: [Model], [Cluster] and [Deployment] classes are
-    /// parsed to value-equatable specs; each deployment is combined with the model and cluster tables and planned
-    /// (the heavy step, per deployment); one file is emitted per deployment.
+    /// Plans every [Deployment] class at compile time. [Model], [Cluster] and [Deployment] classes are parsed to
+    /// value-equatable declarations; each deployment picks its own model, cluster and the project defaults out of
+    /// the collected tables (a cheap lookup whose result is equal when none of them changed), and only then is it
+    /// planned, so an edit re-plans exactly the deployments whose inputs changed. One file per deployment.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class DeploymentGenerator : IIncrementalGenerator
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            var models = context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    SpecParser.ModelAttributeName,
-                    static (node, _) => node is TypeDeclarationSyntax,
-                    static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type
-                        ? SpecParser.ParseModel(type, ctx.Attributes[0], ct).Declaration
-                        : null)
-                .Where(static m => m is not null)
-                .Select(static (m, _) => m!)
-                .WithTrackingName(TrackingNames.Models);
-
-            var clusters = context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    SpecParser.ClusterAttributeName,
-                    static (node, _) => node is TypeDeclarationSyntax,
-                    static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type
-                        ? SpecParser.ParseCluster(type, ctx.Attributes[0], ct).Declaration
-                        : null)
-                .Where(static c => c is not null)
-                .Select(static (c, _) => c!)
-                .WithTrackingName(TrackingNames.Clusters);
-
-            var deployments = context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    SpecParser.DeploymentAttributeName,
-                    static (node, _) => node is TypeDeclarationSyntax,
-                    static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type
-                        ? SpecParser.ParseDeployment(type, ctx.Attributes[0], ct).Declaration
-                        : null)
-                .Where(static d => d is not null)
-                .Select(static (d, _) => d!)
-                .WithTrackingName(TrackingNames.Deployments);
+            var models = Declarations(context, SpecParser.ModelAttributeName, static (t, a, ct) => SpecParser.ParseModel(t, a, ct).Declaration, TrackingNames.Models);
+            var clusters = Declarations(context, SpecParser.ClusterAttributeName, static (t, a, ct) => SpecParser.ParseCluster(t, a, ct).Declaration, TrackingNames.Clusters);
+            var deployments = Declarations(context, SpecParser.DeploymentAttributeName, static (t, a, ct) => SpecParser.ParseDeployment(t, a, ct).Declaration, TrackingNames.Deployments);
 
             // config.json files named by [Model(ConfigFile = ...)]: only those are read (a project's other JSON
-            // additional files cost a path comparison), and each model is resolved on its own, so an edit to one
-            // file or one model re-plans only what depends on it.
+            // additional files cost a path comparison), and each model is resolved on its own.
             var wantedConfigFiles = models
                 .Where(static m => m.ConfigFile is not null)
                 .Select(static (m, _) => m.ConfigFile!)
@@ -83,11 +56,17 @@ namespace DeploySpec.Generators
                 .Select(static (options, _) => PlanningDefaults.From(options.GlobalOptions))
                 .WithTrackingName(TrackingNames.Defaults);
 
-            var plans = deployments
+            // Every deployment reruns this lookup when any model or cluster changes; its output is equal for the
+            // deployments whose own model and cluster did not, so the planning step below stays cached for them.
+            var inputs = deployments
                 .Combine(modelTable)
                 .Combine(clusterTable)
                 .Combine(defaults)
-                .Select(static (input, ct) => DeploymentPlanner.Build(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, ct))
+                .Select(static (input, _) => PlanInput.Select(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
+                .WithTrackingName(TrackingNames.PlanInputs);
+
+            var plans = inputs
+                .Select(static (input, ct) => DeploymentPlanner.Build(input, ct))
                 .WithTrackingName(TrackingNames.Plans);
 
             context.RegisterSourceOutput(plans, static (spc, emit) =>
@@ -98,5 +77,18 @@ namespace DeploySpec.Generators
                 }
             });
         }
+
+        /// <summary>The declarations of one attribute, parsed to value-equatable specs (no symbols kept).</summary>
+        private static IncrementalValuesProvider<T> Declarations<T>(IncrementalGeneratorInitializationContext context, string attributeName,
+            Func<INamedTypeSymbol, AttributeData, CancellationToken, T> parse, string trackingName)
+            where T : class =>
+            context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type ? parse(type, ctx.Attributes[0], ct) : null)
+                .Where(static d => d is not null)
+                .Select(static (d, _) => d!)
+                .WithTrackingName(trackingName);
     }
 }

@@ -8,28 +8,32 @@ using DeploySpec.Parsing;
 
 namespace DeploySpec.Generators
 {
-    /// <summary>Resolves a deployment against the declared models and clusters and plans it with the engine.</summary>
+    /// <summary>
+    /// What planning one deployment depends on, and nothing more: its own declaration, its model, its cluster and
+    /// the project defaults. Value-equatable, so a deployment is re-planned only when one of these changes.
+    /// </summary>
+    public sealed record PlanInput(DeploymentDeclaration Deployment, ModelDeclaration? Model, ClusterDeclaration? Cluster, PlanningDefaults Defaults)
+    {
+        public static PlanInput Select(DeploymentDeclaration deployment, EquatableArray<ModelDeclaration> models,
+            EquatableArray<ClusterDeclaration> clusters, PlanningDefaults defaults) => new(
+            deployment,
+            models.FirstOrDefault(m => m.Type.FullyQualifiedName == deployment.ModelType),
+            clusters.FirstOrDefault(c => c.Type.FullyQualifiedName == deployment.ClusterType),
+            defaults);
+    }
+
+    /// <summary>Plans one deployment with the engine.</summary>
     public static class DeploymentPlanner
     {
         /// <summary>
         /// The emit model, or null when anything is invalid or nothing fits: the analyzers report why, and
         /// emitting members for a broken spec would bury that diagnostic under compiler errors.
         /// </summary>
-        public static DeploymentEmit? Build(
-            DeploymentDeclaration deployment,
-            EquatableArray<ModelDeclaration> models,
-            EquatableArray<ClusterDeclaration> clusters,
-            PlanningDefaults defaults,
-            CancellationToken cancellationToken)
+        public static DeploymentEmit? Build(PlanInput input, CancellationToken cancellationToken)
         {
-            if (!deployment.IsValid || !deployment.Type.CanBeExtended || defaults.Problems.Count > 0)
-            {
-                return null;
-            }
-
-            var model = models.FirstOrDefault(m => m.Type.FullyQualifiedName == deployment.ModelType);
-            var cluster = clusters.FirstOrDefault(c => c.Type.FullyQualifiedName == deployment.ClusterType);
-            if (model is not { IsValid: true } || cluster is not { IsValid: true })
+            var (deployment, model, cluster, defaults) = (input.Deployment, input.Model, input.Cluster, input.Defaults);
+            if (!deployment.IsValid || !deployment.Type.CanBeExtended || defaults.Problems.Count > 0 ||
+                model is not { IsValid: true } || cluster is not { IsValid: true })
             {
                 return null;
             }
