@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Vocabulary;
 using DeploySpec.Parsing.Json;
 
 namespace DeploySpec.Parsing
@@ -50,78 +51,60 @@ namespace DeploySpec.Parsing
 
             bool mla = type is "deepseek_v2" or "deepseek_v3";
             bool moe = type is "mixtral" or "qwen2_moe" or "qwen3_moe" or "gpt_oss" or "deepseek_v2" or "deepseek_v3";
-            var model = new ModelArchitecture
+
+            // Every property whose config.json key(s) the vocabulary names, from the first key present.
+            var model = new ModelArchitecture();
+            foreach (var term in ModelVocabulary.Terms)
             {
-                Layers = fields.Int("num_hidden_layers", required: true),
-                HiddenSize = fields.Int("hidden_size", required: true),
-                AttentionHeads = fields.Int("num_attention_heads", required: true),
-                KeyValueHeads = mla ? 0 : fields.Int("num_key_value_heads"),
-                HeadDim = mla ? fields.Int("qk_nope_head_dim", required: true) : fields.Int("head_dim"),
-                IntermediateSize = fields.Int("intermediate_size", required: !moe || mla),
-                VocabSize = fields.Int("vocab_size", required: true),
-                TiedEmbeddings = fields.Bool("tie_word_embeddings") ?? false,
-                // Qwen2 and Qwen2-MoE always carry Q/K/V biases; the others say so in attention_bias.
-                AttentionBias = type is "qwen2" or "qwen2_moe" || (fields.Bool("attention_bias") ?? false),
-            };
+                if (term.ConfigKeys.FirstOrDefault(fields.Has) is { } key)
+                {
+                    model = term.Set(model, term.Kind == ValueKind.Boolean ? fields.Bool(key) ?? false : fields.Int(key));
+                }
+            }
+
+            // What each family must state, named as its files name it.
+            fields.Require("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size");
+            if (!moe || mla)
+            {
+                fields.Require("intermediate_size");
+            }
 
             switch (type)
             {
                 case "mixtral":
-                    model = model with
-                    {
-                        Experts = fields.Int("num_local_experts", required: true),
-                        ActiveExperts = fields.Int("num_experts_per_tok", required: true),
-                    };
+                    fields.Require("num_local_experts", "num_experts_per_tok");
                     break;
                 case "qwen2_moe":
                 case "qwen3_moe":
                 {
-                    int expertWidth = fields.Int("moe_intermediate_size", required: true);
+                    fields.Require("num_experts", "num_experts_per_tok", "moe_intermediate_size");
+                    // DeploySpec models shared experts as whole experts of the routed width.
                     int shared = fields.Int("shared_expert_intermediate_size");
-                    model = model with
-                    {
-                        Experts = fields.Int("num_experts", required: true),
-                        ActiveExperts = fields.Int("num_experts_per_tok", required: true),
-                        ExpertIntermediateSize = expertWidth,
-                        // DeploySpec models shared experts as whole experts of the routed width.
-                        SharedExperts = expertWidth > 0 && shared > 0 ? (int)Math.Round(shared / (double)expertWidth) : 0,
-                    };
+                    int expertWidth = model.ExpertIntermediateSize;
+                    model = model with { SharedExperts = expertWidth > 0 && shared > 0 ? (int)Math.Round(shared / (double)expertWidth) : 0 };
                     break;
                 }
 
                 case "deepseek_v2":
                 case "deepseek_v3":
-                    model = model with
-                    {
-                        Experts = fields.Int("n_routed_experts", required: true),
-                        ActiveExperts = fields.Int("num_experts_per_tok", required: true),
-                        ExpertIntermediateSize = fields.Int("moe_intermediate_size", required: true),
-                        SharedExperts = fields.Int("n_shared_experts"),
-                        DenseLayers = fields.Int("first_k_dense_replace"),
-                        KvLoraRank = fields.Int("kv_lora_rank", required: true),
-                        QkRopeHeadDim = fields.Int("qk_rope_head_dim", required: true),
-                        QLoraRank = fields.Int("q_lora_rank"),
-                        ValueHeadDim = fields.Int("v_head_dim", required: true),
-                    };
+                    // Multi-head latent attention: one latent per token (no KV heads); the no-rope part of a head is its dimension.
+                    fields.Require("n_routed_experts", "num_experts_per_tok", "moe_intermediate_size", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim");
+                    model = model with { KeyValueHeads = 0, HeadDim = fields.Int("qk_nope_head_dim", required: true) };
                     break;
                 case "gpt_oss":
                 {
-                    int width = fields.Int("intermediate_size", required: true);
-                    int layers = model.Layers;
+                    fields.Require("num_local_experts", "intermediate_size");
+                    if (!fields.Has("num_experts_per_tok"))
+                    {
+                        fields.Require("experts_per_token");
+                    }
+
                     int window = fields.Int("sliding_window");
                     var layerTypes = fields.StringArray("layer_types");
                     int windowed = layerTypes is not null
                         ? layerTypes.Count(t => t == "sliding_attention")
-                        : window > 0 ? layers / 2 : 0; // the published models alternate sliding and full layers
-                    model = model with
-                    {
-                        IntermediateSize = width,
-                        ExpertIntermediateSize = width,
-                        Experts = fields.Int("num_local_experts", required: true),
-                        ActiveExperts = fields.Has("num_experts_per_tok") ? fields.Int("num_experts_per_tok") : fields.Int("experts_per_token", required: true),
-                        SlidingWindow = window,
-                        SlidingWindowLayers = windowed,
-                    };
+                        : window > 0 ? model.Layers / 2 : 0; // the published models alternate sliding and full layers
+                    model = model with { ExpertIntermediateSize = model.IntermediateSize, SlidingWindow = window, SlidingWindowLayers = windowed };
                     break;
                 }
 
@@ -132,6 +115,12 @@ namespace DeploySpec.Parsing
                     }
 
                     break;
+            }
+
+            // Qwen2 and Qwen2-MoE always carry Q/K/V biases; the others say so in attention_bias.
+            if (type is "qwen2" or "qwen2_moe")
+            {
+                model = model with { AttentionBias = true };
             }
 
             var (weights, kv) = Precisions(o, fields, file, problems);
@@ -255,6 +244,18 @@ namespace DeploySpec.Parsing
         private sealed class Fields(IReadOnlyDictionary<string, JsonValue> o, string file, List<string> problems, string prefix = "")
         {
             public bool Has(string name) => o.TryGetValue(name, out var v) && !v.IsNull;
+
+            /// <summary>Records "missing field" for each of <paramref name="names"/> that is absent.</summary>
+            public void Require(params string[] names)
+            {
+                foreach (string name in names)
+                {
+                    if (!Has(name))
+                    {
+                        problems.Add(Format("{0}: missing field '{1}{2}'", file, prefix, name));
+                    }
+                }
+            }
 
             public int Int(string name, bool required = false)
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Vocabulary;
 
 namespace DeploySpec.Parsing
 {
@@ -27,7 +28,7 @@ namespace DeploySpec.Parsing
             var file = find(declaration.ConfigFile);
             if (file?.Text is null)
             {
-                problems.Add(new ResolveProblem(true, "ConfigFile", file is null
+                problems.Add(new ResolveProblem(true, nameof(ModelAttribute.ConfigFile), file is null
                     ? $"config file '{declaration.ConfigFile}' is not among the project's AdditionalFiles (add <AdditionalFiles Include=\"{declaration.ConfigFile}\" />)"
                     : $"config file '{declaration.ConfigFile}' could not be read"));
                 return declaration with { IsValid = false };
@@ -37,7 +38,7 @@ namespace DeploySpec.Parsing
             var fromFile = HuggingFaceConfig.Read(file.Text, declaration.ConfigFile, configProblems);
             if (fromFile is null || configProblems.Count > 0)
             {
-                problems.AddRange(configProblems.Select(p => new ResolveProblem(true, "ConfigFile", p)));
+                problems.AddRange(configProblems.Select(p => new ResolveProblem(true, nameof(ModelAttribute.ConfigFile), p)));
                 return declaration with { IsValid = false };
             }
 
@@ -91,33 +92,10 @@ namespace DeploySpec.Parsing
             var m = file;
             foreach (string property in specified)
             {
-                m = property switch
+                if (ModelVocabulary.Find(property) is { } term)
                 {
-                    nameof(ModelArchitecture.Name) => m with { Name = attribute.Name },
-                    nameof(ModelArchitecture.Layers) => m with { Layers = attribute.Layers },
-                    nameof(ModelArchitecture.HiddenSize) => m with { HiddenSize = attribute.HiddenSize },
-                    nameof(ModelArchitecture.AttentionHeads) => m with { AttentionHeads = attribute.AttentionHeads },
-                    nameof(ModelArchitecture.KeyValueHeads) => m with { KeyValueHeads = attribute.KeyValueHeads },
-                    nameof(ModelArchitecture.HeadDim) => m with { HeadDim = attribute.HeadDim },
-                    nameof(ModelArchitecture.IntermediateSize) => m with { IntermediateSize = attribute.IntermediateSize },
-                    nameof(ModelArchitecture.VocabSize) => m with { VocabSize = attribute.VocabSize },
-                    nameof(ModelArchitecture.TiedEmbeddings) => m with { TiedEmbeddings = attribute.TiedEmbeddings },
-                    nameof(ModelArchitecture.AttentionBias) => m with { AttentionBias = attribute.AttentionBias },
-                    nameof(ModelArchitecture.Experts) => m with { Experts = attribute.Experts },
-                    nameof(ModelArchitecture.ActiveExperts) => m with { ActiveExperts = attribute.ActiveExperts },
-                    nameof(ModelArchitecture.ExpertIntermediateSize) => m with { ExpertIntermediateSize = attribute.ExpertIntermediateSize },
-                    nameof(ModelArchitecture.SharedExperts) => m with { SharedExperts = attribute.SharedExperts },
-                    nameof(ModelArchitecture.DenseLayers) => m with { DenseLayers = attribute.DenseLayers },
-                    nameof(ModelArchitecture.KvLoraRank) => m with { KvLoraRank = attribute.KvLoraRank },
-                    nameof(ModelArchitecture.QkRopeHeadDim) => m with { QkRopeHeadDim = attribute.QkRopeHeadDim },
-                    nameof(ModelArchitecture.QLoraRank) => m with { QLoraRank = attribute.QLoraRank },
-                    nameof(ModelArchitecture.ValueHeadDim) => m with { ValueHeadDim = attribute.ValueHeadDim },
-                    nameof(ModelArchitecture.SlidingWindow) => m with { SlidingWindow = attribute.SlidingWindow },
-                    nameof(ModelArchitecture.SlidingWindowLayers) => m with { SlidingWindowLayers = attribute.SlidingWindowLayers },
-                    nameof(ModelArchitecture.Weights) => m with { Weights = attribute.Weights },
-                    nameof(ModelArchitecture.KvCache) => m with { KvCache = attribute.KvCache },
-                    _ => m,
-                };
+                    m = term.Set(m, term.Get(attribute));
+                }
             }
 
             return m;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
+using DeploySpec.Engine.Vocabulary;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -47,53 +48,12 @@ namespace DeploySpec.Parsing
 
         public static ParseResult<ModelDeclaration> ParseModel(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
         {
-            var model = new ModelArchitecture { Name = type.Name };
-            string? configFile = null;
             var specified = new List<string>();
-            foreach (var argument in attribute.NamedArguments)
+            var model = Apply(new ModelArchitecture(), attribute, ModelVocabulary.Terms, specified, cancellationToken);
+            string? configFile = Named(attribute, nameof(ModelAttribute.ConfigFile)) is { Value: string { Length: > 0 } path } ? path : null;
+            if (model.Name.Length == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var value = argument.Value;
-                if (value.Kind == TypedConstantKind.Error || value.Value is null && value.Kind != TypedConstantKind.Primitive)
-                {
-                    continue;
-                }
-
-                if (argument.Key == "ConfigFile")
-                {
-                    configFile = value.Value as string is { Length: > 0 } path ? path : null;
-                    continue;
-                }
-
-                specified.Add(argument.Key);
-                model = argument.Key switch
-                {
-                    "Name" => model with { Name = value.Value as string is { Length: > 0 } name ? name : type.Name },
-                    "Checkpoint" => model with { Checkpoint = value.Value as string ?? "" },
-                    "Layers" => model with { Layers = Int(value) },
-                    "HiddenSize" => model with { HiddenSize = Int(value) },
-                    "AttentionHeads" => model with { AttentionHeads = Int(value) },
-                    "KeyValueHeads" => model with { KeyValueHeads = Int(value) },
-                    "HeadDim" => model with { HeadDim = Int(value) },
-                    "IntermediateSize" => model with { IntermediateSize = Int(value) },
-                    "VocabSize" => model with { VocabSize = Int(value) },
-                    "TiedEmbeddings" => model with { TiedEmbeddings = Bool(value) },
-                    "AttentionBias" => model with { AttentionBias = Bool(value) },
-                    "Experts" => model with { Experts = Int(value) },
-                    "ActiveExperts" => model with { ActiveExperts = Int(value) },
-                    "ExpertIntermediateSize" => model with { ExpertIntermediateSize = Int(value) },
-                    "SharedExperts" => model with { SharedExperts = Int(value) },
-                    "DenseLayers" => model with { DenseLayers = Int(value) },
-                    "KvLoraRank" => model with { KvLoraRank = Int(value) },
-                    "QkRopeHeadDim" => model with { QkRopeHeadDim = Int(value) },
-                    "QLoraRank" => model with { QLoraRank = Int(value) },
-                    "ValueHeadDim" => model with { ValueHeadDim = Int(value) },
-                    "SlidingWindow" => model with { SlidingWindow = Int(value) },
-                    "SlidingWindowLayers" => model with { SlidingWindowLayers = Int(value) },
-                    "Weights" => model with { Weights = (Precision)Int(value) },
-                    "KvCache" => model with { KvCache = (Precision)Int(value) },
-                    _ => model,
-                };
+                model = model with { Name = type.Name };
             }
 
             var problems = ImmutableArray.CreateBuilder<ParseProblem>();
@@ -113,7 +73,6 @@ namespace DeploySpec.Parsing
                 model = model with { Checkpoint = folder.Length > 0 ? folder : model.Name };
             }
 
-            specified.Sort(StringComparer.Ordinal);
             var declaration = new ModelDeclaration(Describe(type), model, problems.Count == 0, configFile, specified.ToEquatableArray());
             return new ParseResult<ModelDeclaration>(declaration, problems.ToImmutable());
         }
@@ -137,12 +96,12 @@ namespace DeploySpec.Parsing
             var problems = parsed.Problems.ToBuilder();
             foreach (var problem in resolveProblems)
             {
-                bool fileProblem = problem.FromConfigFile && problem.Property == "ConfigFile";
+                bool fileProblem = problem.FromConfigFile && problem.Property == nameof(ModelAttribute.ConfigFile);
                 problems.Add(new ParseProblem(
                     fileProblem ? ProblemKind.InvalidConfigFile : ProblemKind.InvalidModel,
                     problem.Property,
                     problem.Message,
-                    ArgumentLocation(attribute, problem.FromConfigFile ? "ConfigFile" : problem.Property, type, cancellationToken)));
+                    ArgumentLocation(attribute, problem.FromConfigFile ? nameof(ModelAttribute.ConfigFile) : problem.Property, type, cancellationToken)));
             }
 
             return new ParseResult<ModelDeclaration>(resolved, problems.ToImmutable());
@@ -150,26 +109,7 @@ namespace DeploySpec.Parsing
 
         public static ParseResult<ClusterDeclaration> ParseCluster(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
         {
-            var cluster = new ClusterSpec { Name = type.Name };
-            foreach (var argument in attribute.NamedArguments)
-            {
-                var value = argument.Value;
-                if (value.Kind == TypedConstantKind.Error || value.Value is null)
-                {
-                    continue;
-                }
-
-                cluster = argument.Key switch
-                {
-                    "Gpu" => cluster with { Gpu = (Gpu)Int(value) },
-                    "GpusPerNode" => cluster with { GpusPerNode = Int(value) },
-                    "Nodes" => cluster with { Nodes = Int(value) },
-                    "IntraNodeLink" => cluster with { IntraNodeLink = (Link)Int(value) },
-                    "InterNodeLink" => cluster with { InterNodeLink = (Link)Int(value) },
-                    _ => cluster,
-                };
-            }
-
+            var cluster = Apply(new ClusterSpec { Name = type.Name }, attribute, ClusterVocabulary.Terms, null, cancellationToken);
             var problems = ImmutableArray.CreateBuilder<ParseProblem>();
             foreach (var problem in SpecValidation.Validate(cluster))
             {
@@ -181,35 +121,7 @@ namespace DeploySpec.Parsing
 
         public static ParseResult<DeploymentDeclaration> ParseDeployment(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
         {
-            var settings = new DeploymentSpec { Name = type.Name };
-            foreach (var argument in attribute.NamedArguments)
-            {
-                var value = argument.Value;
-                if (value.Kind == TypedConstantKind.Error || value.Value is null)
-                {
-                    continue;
-                }
-
-                settings = argument.Key switch
-                {
-                    "InputTokens" => settings with { InputTokens = Int(value) },
-                    "OutputTokens" => settings with { OutputTokens = Int(value) },
-                    "MaxContext" => settings with { MaxContext = Int(value) },
-                    "Concurrency" => settings with { Concurrency = Int(value) },
-                    "Objective" => settings with { Objective = (Objective)Int(value) },
-                    "MaxTimeToFirstTokenMs" => settings with { MaxTimeToFirstTokenMs = Double(value) },
-                    "MaxTimePerOutputTokenMs" => settings with { MaxTimePerOutputTokenMs = Double(value) },
-                    "TensorParallel" => settings with { TensorParallel = Int(value) },
-                    "PipelineParallel" => settings with { PipelineParallel = Int(value) },
-                    "ExpertParallel" => settings with { ExpertParallel = Int(value) },
-                    "Engine" => settings with { Engine = (ServingEngine)Int(value) },
-                    "MemoryFraction" => settings with { MemoryFraction = Double(value) },
-                    "MaxBatchSize" => settings with { MaxBatchSize = Int(value) },
-                    "SafetyMarginGiB" => settings with { SafetyMarginGiB = Double(value) },
-                    _ => settings,
-                };
-            }
-
+            var settings = Apply(new DeploymentSpec { Name = type.Name }, attribute, DeploymentVocabulary.Terms, null, cancellationToken);
             var problems = ImmutableArray.CreateBuilder<ParseProblem>();
             AddTypeProblems(type, attribute, problems, cancellationToken);
             string modelType = ReferencedType(attribute, 0, ModelAttributeName, ProblemKind.ModelTypeWithoutAttribute, "model", type, problems, cancellationToken);
@@ -314,24 +226,64 @@ namespace DeploySpec.Parsing
             return type.Locations.FirstOrDefault() ?? Location.None;
         }
 
-        private static int Int(TypedConstant value) => value.Value switch
+        /// <summary>
+        /// Every named argument the vocabulary knows, written into <paramref name="spec"/> by its term; the names
+        /// set are added to <paramref name="specified"/>. Arguments the compiler could not bind are skipped.
+        /// </summary>
+        private static T Apply<T>(T spec, AttributeData attribute, IReadOnlyList<Term<T>> terms, List<string>? specified, CancellationToken cancellationToken)
         {
-            int i => i,
-            short s => s,
-            byte b => b,
-            long l => l > int.MaxValue ? int.MaxValue : l < int.MinValue ? int.MinValue : (int)l,
-            _ => 0,
-        };
+            foreach (var argument in attribute.NamedArguments)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var value = argument.Value;
+                if (value.Kind == TypedConstantKind.Error || Terms.Find(terms, argument.Key) is not { } term ||
+                    value.Value is null && term.Kind != ValueKind.Text)
+                {
+                    continue;
+                }
 
-        private static bool Bool(TypedConstant value) => value.Value is true;
+                spec = term.Set(spec, Value(value, term.Kind));
+                specified?.Add(argument.Key);
+            }
 
-        private static double Double(TypedConstant value) => value.Value switch
+            specified?.Sort(StringComparer.Ordinal);
+            return spec;
+        }
+
+        private static TypedConstant? Named(AttributeData attribute, string name)
         {
-            double d => d,
-            float f => f,
-            int i => i,
-            long l => l,
-            _ => double.NaN,
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == name && argument.Value.Kind != TypedConstantKind.Error)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>An attribute argument as the term's kind of value (out-of-range integers clamp; bounds report them).</summary>
+        private static object Value(TypedConstant value, ValueKind kind) => kind switch
+        {
+            ValueKind.Boolean => value.Value is true,
+            ValueKind.Text => value.Value as string ?? "",
+            ValueKind.Number => value.Value switch
+            {
+                double d => d,
+                float f => (double)f,
+                int i => (double)i,
+                long l => (double)l,
+                _ => double.NaN,
+            },
+            _ => value.Value switch
+            {
+                int i => i,
+                short s => (int)s,
+                byte b => (int)b,
+                long l => l > int.MaxValue ? int.MaxValue : l < int.MinValue ? int.MinValue : (int)l,
+                _ => 0,
+            },
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using DeploySpec.Engine.Vocabulary;
 
 namespace DeploySpec.Engine.Models
 {
@@ -12,66 +13,11 @@ namespace DeploySpec.Engine.Models
     /// </summary>
     public static class ModelValidation
     {
-        /// <summary>Largest size we accept for any dimension; beyond it the arithmetic is meaningless.</summary>
-        public const int MaxDimension = 1 << 22;
-
-        /// <summary>Every problem of <paramref name="model"/>, in a fixed order.</summary>
+        /// <summary>Every problem of <paramref name="model"/>, in a fixed order: each property's own bounds (from
+        /// <see cref="ModelVocabulary"/>) first, then the rules that relate several properties.</summary>
         public static IReadOnlyList<SpecProblem> Validate(ModelArchitecture model)
         {
-            var problems = new List<SpecProblem>();
-
-            void Positive(string property, int value)
-            {
-                if (value <= 0)
-                {
-                    problems.Add(new SpecProblem(property, Format("{0} must be positive, but is {1}", property, value)));
-                }
-                else if (value > MaxDimension)
-                {
-                    problems.Add(new SpecProblem(property, Format("{0} = {1} is beyond any real model (at most {2})", property, value, MaxDimension)));
-                }
-            }
-
-            void NonNegative(string property, int value)
-            {
-                if (value < 0)
-                {
-                    problems.Add(new SpecProblem(property, Format("{0} cannot be negative, but is {1}", property, value)));
-                }
-                else if (value > MaxDimension)
-                {
-                    problems.Add(new SpecProblem(property, Format("{0} = {1} is beyond any real model (at most {2})", property, value, MaxDimension)));
-                }
-            }
-
-            Positive(nameof(ModelArchitecture.Layers), model.Layers);
-            Positive(nameof(ModelArchitecture.HiddenSize), model.HiddenSize);
-            Positive(nameof(ModelArchitecture.AttentionHeads), model.AttentionHeads);
-            Positive(nameof(ModelArchitecture.VocabSize), model.VocabSize);
-            NonNegative(nameof(ModelArchitecture.KeyValueHeads), model.KeyValueHeads);
-            NonNegative(nameof(ModelArchitecture.HeadDim), model.HeadDim);
-            NonNegative(nameof(ModelArchitecture.IntermediateSize), model.IntermediateSize);
-            NonNegative(nameof(ModelArchitecture.Experts), model.Experts);
-            NonNegative(nameof(ModelArchitecture.ActiveExperts), model.ActiveExperts);
-            NonNegative(nameof(ModelArchitecture.ExpertIntermediateSize), model.ExpertIntermediateSize);
-            NonNegative(nameof(ModelArchitecture.SharedExperts), model.SharedExperts);
-            NonNegative(nameof(ModelArchitecture.DenseLayers), model.DenseLayers);
-            NonNegative(nameof(ModelArchitecture.KvLoraRank), model.KvLoraRank);
-            NonNegative(nameof(ModelArchitecture.QkRopeHeadDim), model.QkRopeHeadDim);
-            NonNegative(nameof(ModelArchitecture.QLoraRank), model.QLoraRank);
-            NonNegative(nameof(ModelArchitecture.ValueHeadDim), model.ValueHeadDim);
-            NonNegative(nameof(ModelArchitecture.SlidingWindow), model.SlidingWindow);
-            NonNegative(nameof(ModelArchitecture.SlidingWindowLayers), model.SlidingWindowLayers);
-            if (!Planning.SpecValidation.IsValidPrecision(model.Weights))
-            {
-                problems.Add(new SpecProblem(nameof(ModelArchitecture.Weights), Format("Weights precision value {0} is not known", (int)model.Weights)));
-            }
-
-            if (!Planning.SpecValidation.IsValidPrecision(model.KvCache))
-            {
-                problems.Add(new SpecProblem(nameof(ModelArchitecture.KvCache), Format("KvCache precision value {0} is not known", (int)model.KvCache)));
-            }
-
+            var problems = Terms.Check(ModelVocabulary.Terms, model);
             if (problems.Count > 0)
             {
                 return problems;

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using DeploySpec.Engine.Models;
+
+namespace DeploySpec.Engine.Vocabulary
+{
+    /// <summary>How an attribute property's value is written in C# (and read from attribute data).</summary>
+    public enum ValueKind
+    {
+        Integer,
+        Boolean,
+        Number,
+        Text,
+        Choice,
+    }
+
+    /// <summary>
+    /// One attribute property, the one place that knows it: its name on the attribute (by <c>nameof</c>), the kind
+    /// of value, its bounds and their message, the HuggingFace config.json key(s) it comes from, and the engine
+    /// field it reads and writes. Parsing, config.json merging, validation and error locations are driven by these.
+    /// </summary>
+    public sealed class Term<TSpec>
+    {
+        private readonly Func<TSpec, object> _get;
+        private readonly Func<TSpec, object, TSpec> _set;
+        private readonly Func<TSpec, string?> _check;
+
+        public Term(string name, ValueKind kind, Func<TSpec, object> get, Func<TSpec, object, TSpec> set, Func<TSpec, string?> check,
+            IReadOnlyList<string>? configKeys = null)
+        {
+            Name = name;
+            Kind = kind;
+            _get = get;
+            _set = set;
+            _check = check;
+            ConfigKeys = configKeys ?? Array.Empty<string>();
+        }
+
+        /// <summary>The attribute property's name (also the engine field's, and where errors point).</summary>
+        public string Name { get; }
+
+        public ValueKind Kind { get; }
+
+        /// <summary>config.json keys that hold this value, first match wins (empty when the file does not name it directly).</summary>
+        public IReadOnlyList<string> ConfigKeys { get; }
+
+        public object Get(TSpec spec) => _get(spec);
+
+        /// <summary>The spec with this property set; <paramref name="value"/> is of the term's kind (int, bool, double, string).</summary>
+        public TSpec Set(TSpec spec, object value) => _set(spec, value);
+
+        /// <summary>The problem with this property's value on its own (its bounds), or null.</summary>
+        public SpecProblem? Check(TSpec spec) => _check(spec) is { } message ? new SpecProblem(Name, message) : null;
+    }
+
+    /// <summary>Builders for the rows of the vocabulary tables, with the bound messages users see.</summary>
+    public static class Terms
+    {
+        /// <summary>Largest size we accept for any model dimension; beyond it the arithmetic is meaningless.</summary>
+        public const int MaxDimension = 1 << 22;
+
+        /// <summary>A model dimension: positive (or, when <paramref name="optional"/>, zero for "not set"), at most <see cref="MaxDimension"/>.</summary>
+        public static Term<T> Dimension<T>(string name, Func<T, int> get, Func<T, int, T> set, bool optional, params string[] configKeys) =>
+            new(name, ValueKind.Integer, s => get(s), (s, v) => set(s, (int)v), s =>
+            {
+                int value = get(s);
+                if (optional ? value < 0 : value <= 0)
+                {
+                    return optional
+                        ? Format("{0} cannot be negative, but is {1}", name, value)
+                        : Format("{0} must be positive, but is {1}", name, value);
+                }
+
+                return value > MaxDimension ? Format("{0} = {1} is beyond any real model (at most {2})", name, value, MaxDimension) : null;
+            }, configKeys);
+
+        /// <summary>A count between <paramref name="min"/> and <paramref name="max"/>.</summary>
+        public static Term<T> Count<T>(string name, Func<T, int> get, Func<T, int, T> set, int min, int max) =>
+            new(name, ValueKind.Integer, s => get(s), (s, v) => set(s, (int)v), s =>
+            {
+                int value = get(s);
+                return value < min || value > max ? Format("{0} must be between {1} and {2}, but is {3}", name, min, max, value) : null;
+            });
+
+        /// <summary>A latency target in milliseconds: finite and at least 0 (0 = no target).</summary>
+        public static Term<T> Milliseconds<T>(string name, Func<T, double> get, Func<T, double, T> set) =>
+            new(name, ValueKind.Number, s => get(s), (s, v) => set(s, (double)v), s =>
+            {
+                double value = get(s);
+                return !(value >= 0) || double.IsInfinity(value)
+                    ? Format("{0} must be a finite number of milliseconds >= 0 (0 = no target), but is {1}", name, value)
+                    : null;
+            });
+
+        /// <summary>A number in [<paramref name="min"/>, <paramref name="max"/>] (or below max when <paramref name="maxExclusive"/>), with its own wording.</summary>
+        public static Term<T> Number<T>(string name, Func<T, double> get, Func<T, double, T> set, double min, double max, bool maxExclusive, string rule) =>
+            new(name, ValueKind.Number, s => get(s), (s, v) => set(s, (double)v), s =>
+            {
+                double value = get(s);
+                bool ok = value >= min && (maxExclusive ? value < max : value <= max);
+                return ok ? null : Format("{0} must be {1}, but is {2}", name, rule, value);
+            });
+
+        /// <summary>A value of an enum: it must be one the catalog knows.</summary>
+        public static Term<T> Choice<T, TEnum>(string name, Func<T, TEnum> get, Func<T, TEnum, T> set, string noun, Func<TEnum, bool>? known = null)
+            where TEnum : struct, Enum =>
+            new(name, ValueKind.Choice, s => get(s), (s, v) => set(s, (TEnum)Enum.ToObject(typeof(TEnum), v)), s =>
+            {
+                var value = get(s);
+                bool ok = known?.Invoke(value) ?? Enum.IsDefined(typeof(TEnum), value);
+                return ok ? null : Format("{0} value {1} is not {2}", name, Convert.ToInt64(value, CultureInfo.InvariantCulture), noun);
+            });
+
+        public static Term<T> Flag<T>(string name, Func<T, bool> get, Func<T, bool, T> set, params string[] configKeys) =>
+            new(name, ValueKind.Boolean, s => get(s), (s, v) => set(s, (bool)v), _ => null, configKeys);
+
+        public static Term<T> Text<T>(string name, Func<T, string> get, Func<T, string, T> set) =>
+            new(name, ValueKind.Text, s => get(s), (s, v) => set(s, (string)v), _ => null);
+
+        /// <summary>Every problem of the terms' own bounds, in table order.</summary>
+        public static List<SpecProblem> Check<T>(IEnumerable<Term<T>> terms, T spec)
+        {
+            var problems = new List<SpecProblem>();
+            foreach (var term in terms)
+            {
+                if (term.Check(spec) is { } problem)
+                {
+                    problems.Add(problem);
+                }
+            }
+
+            return problems;
+        }
+
+        public static Term<T>? Find<T>(IReadOnlyList<Term<T>> terms, string name)
+        {
+            foreach (var term in terms)
+            {
+                if (term.Name == name)
+                {
+                    return term;
+                }
+            }
+
+            return null;
+        }
+
+        private static string Format(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+using DeploySpec.Engine.Hardware;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+using static DeploySpec.Engine.Vocabulary.Terms;
+
+namespace DeploySpec.Engine.Vocabulary
+{
+    /// <summary>[Model]: every property, its bounds, its config.json key(s) and its <see cref="ModelArchitecture"/> field.</summary>
+    public static class ModelVocabulary
+    {
+        public static IReadOnlyList<Term<ModelArchitecture>> Terms { get; } = new[]
+        {
+            Text<ModelArchitecture>(nameof(ModelAttribute.Name), m => m.Name, (m, v) => m with { Name = v }),
+            Text<ModelArchitecture>(nameof(ModelAttribute.Checkpoint), m => m.Checkpoint, (m, v) => m with { Checkpoint = v }),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.Layers), m => m.Layers, (m, v) => m with { Layers = v }, false, "num_hidden_layers"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.HiddenSize), m => m.HiddenSize, (m, v) => m with { HiddenSize = v }, false, "hidden_size"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.AttentionHeads), m => m.AttentionHeads, (m, v) => m with { AttentionHeads = v }, false, "num_attention_heads"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.VocabSize), m => m.VocabSize, (m, v) => m with { VocabSize = v }, false, "vocab_size"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.KeyValueHeads), m => m.KeyValueHeads, (m, v) => m with { KeyValueHeads = v }, true, "num_key_value_heads"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.HeadDim), m => m.HeadDim, (m, v) => m with { HeadDim = v }, true, "head_dim"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.IntermediateSize), m => m.IntermediateSize, (m, v) => m with { IntermediateSize = v }, true, "intermediate_size"),
+            Flag<ModelArchitecture>(nameof(ModelAttribute.TiedEmbeddings), m => m.TiedEmbeddings, (m, v) => m with { TiedEmbeddings = v }, "tie_word_embeddings"),
+            Flag<ModelArchitecture>(nameof(ModelAttribute.AttentionBias), m => m.AttentionBias, (m, v) => m with { AttentionBias = v }, "attention_bias"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.Experts), m => m.Experts, (m, v) => m with { Experts = v }, true, "num_local_experts", "num_experts", "n_routed_experts"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.ActiveExperts), m => m.ActiveExperts, (m, v) => m with { ActiveExperts = v }, true, "num_experts_per_tok", "experts_per_token"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.ExpertIntermediateSize), m => m.ExpertIntermediateSize, (m, v) => m with { ExpertIntermediateSize = v }, true, "moe_intermediate_size"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.SharedExperts), m => m.SharedExperts, (m, v) => m with { SharedExperts = v }, true, "n_shared_experts"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.DenseLayers), m => m.DenseLayers, (m, v) => m with { DenseLayers = v }, true, "first_k_dense_replace"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.KvLoraRank), m => m.KvLoraRank, (m, v) => m with { KvLoraRank = v }, true, "kv_lora_rank"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.QkRopeHeadDim), m => m.QkRopeHeadDim, (m, v) => m with { QkRopeHeadDim = v }, true, "qk_rope_head_dim"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.QLoraRank), m => m.QLoraRank, (m, v) => m with { QLoraRank = v }, true, "q_lora_rank"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.ValueHeadDim), m => m.ValueHeadDim, (m, v) => m with { ValueHeadDim = v }, true, "v_head_dim"),
+            // Sliding windows are read per model family (a qwen2 config names a window it does not use).
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.SlidingWindow), m => m.SlidingWindow, (m, v) => m with { SlidingWindow = v }, true),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.SlidingWindowLayers), m => m.SlidingWindowLayers, (m, v) => m with { SlidingWindowLayers = v }, true),
+            Choice<ModelArchitecture, Precision>(nameof(ModelAttribute.Weights), m => m.Weights, (m, v) => m with { Weights = v }, "a known precision"),
+            Choice<ModelArchitecture, Precision>(nameof(ModelAttribute.KvCache), m => m.KvCache, (m, v) => m with { KvCache = v }, "a known precision"),
+        };
+
+        public static Term<ModelArchitecture>? Find(string name) => Vocabulary.Terms.Find(Terms, name);
+    }
+
+    /// <summary>[Cluster]: every property, its bounds and its <see cref="ClusterSpec"/> field.</summary>
+    public static class ClusterVocabulary
+    {
+        public const int MaxGpusPerNode = 1024;
+        public const int MaxNodes = 16_384;
+
+        public static IReadOnlyList<Term<ClusterSpec>> Terms { get; } = new[]
+        {
+            Choice<ClusterSpec, Gpu>(nameof(ClusterAttribute.Gpu), c => c.Gpu, (c, v) => c with { Gpu = v }, "in the catalog", GpuCatalog.Contains),
+            Count<ClusterSpec>(nameof(ClusterAttribute.GpusPerNode), c => c.GpusPerNode, (c, v) => c with { GpusPerNode = v }, 1, MaxGpusPerNode),
+            Count<ClusterSpec>(nameof(ClusterAttribute.Nodes), c => c.Nodes, (c, v) => c with { Nodes = v }, 1, MaxNodes),
+            Choice<ClusterSpec, Link>(nameof(ClusterAttribute.IntraNodeLink), c => c.IntraNodeLink, (c, v) => c with { IntraNodeLink = v }, "a known link"),
+            Choice<ClusterSpec, Link>(nameof(ClusterAttribute.InterNodeLink), c => c.InterNodeLink, (c, v) => c with { InterNodeLink = v }, "a known link"),
+        };
+
+        public static Term<ClusterSpec>? Find(string name) => Vocabulary.Terms.Find(Terms, name);
+    }
+
+    /// <summary>[Deployment]: every property, its bounds and its <see cref="DeploymentSpec"/> field.</summary>
+    public static class DeploymentVocabulary
+    {
+        public const int MaxTokens = 10_000_000;
+        private const int MaxGpus = ClusterVocabulary.MaxGpusPerNode * ClusterVocabulary.MaxNodes;
+
+        public static IReadOnlyList<Term<DeploymentSpec>> Terms { get; } = new[]
+        {
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.InputTokens), d => d.InputTokens, (d, v) => d with { InputTokens = v }, 1, MaxTokens),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.OutputTokens), d => d.OutputTokens, (d, v) => d with { OutputTokens = v }, 1, MaxTokens),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.MaxContext), d => d.MaxContext, (d, v) => d with { MaxContext = v }, 0, MaxTokens),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.Concurrency), d => d.Concurrency, (d, v) => d with { Concurrency = v }, 0, 100_000_000),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.TensorParallel), d => d.TensorParallel, (d, v) => d with { TensorParallel = v }, 0, MaxGpus),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.PipelineParallel), d => d.PipelineParallel, (d, v) => d with { PipelineParallel = v }, 0, MaxGpus),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.ExpertParallel), d => d.ExpertParallel, (d, v) => d with { ExpertParallel = v }, 0, MaxGpus),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.MaxBatchSize), d => d.MaxBatchSize, (d, v) => d with { MaxBatchSize = v }, 0, 1_000_000),
+            Milliseconds<DeploymentSpec>(nameof(DeploymentAttribute.MaxTimeToFirstTokenMs), d => d.MaxTimeToFirstTokenMs, (d, v) => d with { MaxTimeToFirstTokenMs = v }),
+            Milliseconds<DeploymentSpec>(nameof(DeploymentAttribute.MaxTimePerOutputTokenMs), d => d.MaxTimePerOutputTokenMs, (d, v) => d with { MaxTimePerOutputTokenMs = v }),
+            Number<DeploymentSpec>(nameof(DeploymentAttribute.SafetyMarginGiB), d => d.SafetyMarginGiB, (d, v) => d with { SafetyMarginGiB = v }, 0, 1024, false, "between 0 and 1024 GiB"),
+            Number<DeploymentSpec>(nameof(DeploymentAttribute.MemoryFraction), d => d.MemoryFraction, (d, v) => d with { MemoryFraction = v }, 0, 1, true, "in [0, 1) (0 = the engine's default)"),
+            Choice<DeploymentSpec, Objective>(nameof(DeploymentAttribute.Objective), d => d.Objective, (d, v) => d with { Objective = v }, "known"),
+            Choice<DeploymentSpec, ServingEngine>(nameof(DeploymentAttribute.Engine), d => d.Engine, (d, v) => d with { Engine = v }, "known"),
+        };
+
+        public static Term<DeploymentSpec>? Find(string name) => Vocabulary.Terms.Find(Terms, name);
+    }
+}
