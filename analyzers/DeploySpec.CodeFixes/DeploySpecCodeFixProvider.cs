@@ -29,9 +29,12 @@ namespace DeploySpec.CodeFixes
         public const string ScaleClusterKey = "DeploySpec.ScaleCluster";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
-            Descriptors.FitsNoPlan.Id, Descriptors.PinnedPlanDoesNotFit.Id, Descriptors.KvCacheTooSmall.Id,
+            // The rules whose findings carry fixes (Diagnosis attaches them; the properties say which apply).
+            Descriptors.FitsNoPlan.Id, Descriptors.WeightsExceedGpu.Id, Descriptors.ConcurrencyBeyondKvCache.Id,
+            Descriptors.NoRoomForOneRequest.Id, Descriptors.ContextBeyondKvCache.Id,
             Descriptors.TensorParallelSplitsNoHeads.Id, Descriptors.ExpertParallelSplitsNoExperts.Id,
-            Descriptors.PinnedDegreesDoNotFitCluster.Id);
+            Descriptors.PinnedDegreesDoNotTileCluster.Id, Descriptors.PipelineDeeperThanModel.Id,
+            Descriptors.ExpertParallelExceedsRanks.Id, Descriptors.ExpertParallelOnDenseModel.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

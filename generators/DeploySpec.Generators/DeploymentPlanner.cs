@@ -62,7 +62,7 @@ namespace DeploySpec.Generators
             string description = string.Format(CultureInfo.InvariantCulture,
                 "{0} on {1} ({2} x {3}: {4} node{5} of {6}), {7} input / {8} output tokens per request, memory sized as {9} does",
                 modelName, cluster.Type.DisplayName, spec.Cluster.TotalGpus, gpu.Name, spec.Cluster.Nodes,
-                spec.Cluster.Nodes == 1 ? "" : "s", spec.Cluster.GpusPerNode, spec.InputTokens, spec.OutputTokens, DisplayNames.Of(spec.Engine));
+                spec.Cluster.Nodes == 1 ? "" : "s", spec.Cluster.GpusPerNode, spec.InputTokens, spec.OutputTokens, DeploySpec.Serving.ServingEngineProfile.For(spec.Engine).DisplayName);
 
             return new DeploymentEmit(
                 deployment.Type,

@@ -99,7 +99,7 @@ static void ShowLaunch(string name, DeploymentFacts facts, PartitionPlan plan)
 {
     foreach (var engine in new[] { ServingEngine.Vllm, ServingEngine.TensorRtLlm, ServingEngine.Sglang })
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/], recommended plan {plan}, on [bold]{DisplayNames.Of(engine)}[/]:");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/], recommended plan {plan}, on [bold]{DeploySpec.Serving.ServingEngineProfile.For(engine).DisplayName}[/]:");
         AnsiConsole.WriteLine(DeploySpec.Launch.EngineLaunch.For(engine, facts, plan).ToString());
     }
 }

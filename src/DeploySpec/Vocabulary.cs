@@ -94,17 +94,3 @@ namespace DeploySpec
     }
 }
 
-namespace DeploySpec
-{
-    /// <summary>Names as people write them.</summary>
-    public static class DisplayNames
-    {
-        /// <summary>"vLLM", "TensorRT-LLM" or "SGLang".</summary>
-        public static string Of(ServingEngine engine) => engine switch
-        {
-            ServingEngine.TensorRtLlm => "TensorRT-LLM",
-            ServingEngine.Sglang => "SGLang",
-            _ => "vLLM",
-        };
-    }
-}

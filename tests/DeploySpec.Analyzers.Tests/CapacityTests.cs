@@ -18,7 +18,7 @@ public class CapacityTests
             [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 1)] public partial class OneH200 { }
             [Deployment(typeof(Llama70B), {|#0:typeof(OneH200)|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithArguments("Chat", "Llama70B", "OneH200",
+            Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithMessage("Deployment 'Chat': Llama70B fits no plan on OneH200: " +
                 "141.1 GB (131.4 GiB) of BF16 weights, 132.1 GiB with the KV cache of one 2176-token request, against 1 x H200 SXM 141GB " +
                 "offering 121.7 GiB usable (121.66 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
                 "has 2 GPUs (1 node of 2); FP8 weights and KV cache would fit this cluster"));
@@ -33,7 +33,7 @@ public class CapacityTests
             [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 4)] public partial class FourH200 { }
             [Deployment(typeof(Llama405B), {|#0:typeof(FourH200)|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithArguments("Chat", "Llama405B", "FourH200",
+            Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithMessage("Deployment 'Chat': Llama405B fits no plan on FourH200: " +
                 "811.7 GB (756.0 GiB) of BF16 weights, 757.0 GiB with the KV cache of one 2176-token request, against 4 x H200 SXM 141GB " +
                 "offering 479.7 GiB usable (119.91 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
                 "has 7 GPUs (1 node of 7); FP8 weights and KV cache would fit this cluster"));
@@ -48,7 +48,7 @@ public class CapacityTests
             [Cluster(Gpu = Gpu.H200Sxm)] public partial class HgxH200 { }
             [Deployment(typeof(Llama405B), typeof(HgxH200), {|#0:TensorParallel = 2|}, PipelineParallel = 1)] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.PinnedPlanDoesNotFit).WithLocation(0).WithArguments("Chat", "TP2 x PP1 x DP4", "H200 SXM 141GB",
+            Diagnostic(Descriptors.WeightsExceedGpu).WithLocation(0).WithMessage("Deployment 'Chat': TP2 x PP1 x DP4 does not fit one H200 SXM 141GB: " +
                 "per GPU weights 191.0 GiB + activations 3.3 GiB + reserve 16.2 GiB = 210.5 GiB exceed its 140.40 GiB; the best plan that fits is TP1 x PP8 x DP1"));
     }
 
@@ -61,7 +61,7 @@ public class CapacityTests
             [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 2)] public partial class TwoH200 { }
             [Deployment(typeof(Llama70B), typeof(TwoH200), {|#0:Concurrency = 2000|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.KvCacheTooSmall).WithLocation(0).WithArguments("Chat",
+            Diagnostic(Descriptors.ConcurrencyBeyondKvCache).WithLocation(0).WithMessage("Deployment 'Chat': " +
                 "no plan holds Concurrency = 2000 requests of 2176 tokens at once: the most any plan holds is 169 (TP2 x PP1 x DP1, 56.3 GiB of KV cache per GPU at 160.0 KiB per token); " +
                 "the smallest cluster of this GPU that fits has 16 GPUs (2 nodes of 8)"));
     }
@@ -75,7 +75,7 @@ public class CapacityTests
             [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 2)] public partial class TwoH200 { }
             [Deployment(typeof(Llama70B), typeof(TwoH200), {|#0:MaxContext = 1000000|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.KvCacheTooSmall).WithLocation(0).WithArguments("Chat",
+            Diagnostic(Descriptors.ContextBeyondKvCache).WithLocation(0).WithMessage("Deployment 'Chat': " +
                 "one request of MaxContext = 1000000 tokens needs 152.59 GiB of KV cache per GPU, but the roomiest plan (TP2 x PP1 x DP1) has 56.29 GiB; " +
                 "the smallest cluster of this GPU that fits has 4 GPUs (1 node of 4)"));
     }
@@ -92,11 +92,11 @@ public class PartitionTests
             [Cluster(Gpu = Gpu.H200Sxm)] public partial class HgxH200 { }
             [Deployment(typeof(Llama405B), typeof(HgxH200), {|#0:{|#1:TensorParallel = 16|}|}, {|#2:PipelineParallel = 5|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithArguments("Chat",
+            Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithMessage("Deployment 'Chat': " +
                 "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 256 bytes of KV per token per layer on each GPU instead of 128, 2x the KV cache an even split would need"),
-            Diagnostic(Descriptors.PinnedDegreesDoNotFitCluster).WithLocation(1).WithArguments("Chat",
-                "TP16 does not divide the cluster's 8 GPUs; the best plan that fits is TP1 x PP8 x DP1"),
-            Diagnostic(Descriptors.UnevenStages).WithLocation(2).WithArguments("Chat",
+            Diagnostic(Descriptors.PinnedDegreesDoNotTileCluster).WithLocation(1).WithMessage("Deployment 'Chat': " +
+                "TP16 = 16 GPUs per replica does not divide the cluster's 8 GPUs; the best plan that fits is TP1 x PP8 x DP1"),
+            Diagnostic(Descriptors.UnevenStages).WithLocation(2).WithMessage("Deployment 'Chat': " +
                 "PP5 does not divide the 126 layers: stages hold 25 to 26 layers, and the slowest stage (26 layers) sets the pace, 3.2% slower than an even split of 25.20"));
     }
 
@@ -110,7 +110,7 @@ public class PartitionTests
             [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 6)] public partial class Six { }
             [Deployment(typeof(Odd), typeof(Six), {|#0:TensorParallel = 3|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.TensorParallelSplitsNoHeads).WithLocation(0).WithArguments("Chat",
+            Diagnostic(Descriptors.TensorParallelSplitsNoHeads).WithLocation(0).WithMessage("Deployment 'Chat': " +
                 "TP3 does not divide the 40 attention heads; the best plan that fits is TP1 x PP2 x DP3"));
     }
 
@@ -124,7 +124,7 @@ public class PartitionTests
             [Cluster(Gpu = Gpu.H100Sxm)] public partial class HgxH100 { }
             [Deployment(typeof(Mixtral), typeof(HgxH100), TensorParallel = 2, {|#0:ExpertParallel = 3|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.ExpertParallelSplitsNoExperts).WithLocation(0).WithArguments("Chat",
+            Diagnostic(Descriptors.ExpertParallelSplitsNoExperts).WithLocation(0).WithMessage("Deployment 'Chat': " +
                 "EP3 does not divide the 8 experts; the best plan that fits is TP1 x PP1 x DP8 x EP8"));
     }
 
@@ -139,13 +139,13 @@ public class PartitionTests
                         {|#2:MaxTimePerOutputTokenMs = 5|}, {|#3:MaxTimeToFirstTokenMs = 20|})]
             public partial class Chat { }
             """,
-            Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithArguments("Chat",
+            Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithMessage("Deployment 'Chat': " +
                 "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 256 bytes of KV per token per layer on each GPU instead of 128, 2x the KV cache an even split would need"),
-            Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(1).WithArguments("Chat",
+            Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(1).WithMessage("Deployment 'Chat': " +
                 "TP16 spans 2 nodes of 8 GPUs: its all-reduces run over InfiniBand NDR (100 GB/s per GPU) instead of NVLink 4 (900 GB/s), twice per layer"),
-            Diagnostic(Descriptors.LatencyTargetUnreachable).WithLocation(2).WithArguments("Chat",
+            Diagnostic(Descriptors.TimePerOutputTokenUnreachable).WithLocation(2).WithMessage("Deployment 'Chat': " +
                 "no plan meets MaxTimePerOutputTokenMs = 5 ms: the fastest, TP16 x PP1 x DP1, takes 13.40 ms per output token (74.6 tok/s per user) even for one request"),
-            Diagnostic(Descriptors.LatencyTargetUnreachable).WithLocation(3).WithArguments("Chat",
+            Diagnostic(Descriptors.TimeToFirstTokenUnreachable).WithLocation(3).WithMessage("Deployment 'Chat': " +
                 "no plan meets MaxTimeToFirstTokenMs = 20 ms: the fastest, TP16 x PP1 x DP1, takes 914.4 ms to the first token of a 2048-token prompt even for one request"));
     }
 
@@ -160,8 +160,8 @@ public class PartitionTests
             [Cluster(Gpu = Gpu.H100Sxm)] public partial class HgxH100 { }
             [Deployment(typeof(Mixtral), typeof(HgxH100), TensorParallel = 2, PipelineParallel = 4, {|#0:ExpertParallel = 4|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.PinnedDegreesDoNotFitCluster).WithLocation(0).WithArguments("Chat",
-                "TP2 x PP4 x DP1 x EP4: EP4 does not divide the 2 GPUs of a stage's TP x DP ranks; the best plan that fits is TP1 x PP1 x DP8 x EP8"));
+            Diagnostic(Descriptors.ExpertParallelExceedsRanks).WithLocation(0).WithMessage("Deployment 'Chat': " +
+                "EP4 does not divide the 2 GPUs of a stage's TP x DP ranks; the best plan that fits is TP1 x PP1 x DP8 x EP8"));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public class PartitionTests
             [Cluster(Gpu = Gpu.H100Pcie, GpusPerNode = 8)] public partial class PcieBox { }
             [Deployment(typeof(Llama8B), typeof(PcieBox), {|#0:TensorParallel = 4|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(0).WithArguments("Chat",
+            Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(0).WithMessage("Deployment 'Chat': " +
                 "TP4 exceeds the 2 GPUs that NVLink bridge connects: its all-reduces run over PCIe Gen5 (128 GB/s per GPU) instead of NVLink bridge (600 GB/s), twice per layer"));
     }
 
@@ -188,7 +188,7 @@ public class PartitionTests
             [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 1)] public partial class OneH200 { }
             [Deployment(typeof(Llama8B), typeof(OneH200), InputTokens = 100, OutputTokens = 100, {|#0:Concurrency = 2000|})] public partial class Chat { }
             """,
-            Diagnostic(Descriptors.KvCacheTooSmall).WithLocation(0).WithArguments("Chat",
+            Diagnostic(Descriptors.ConcurrencyBeyondBatchLimit).WithLocation(0).WithMessage("Deployment 'Chat': " +
                 "no plan holds Concurrency = 2000 requests at once, and the KV cache is not what binds: the engine's batch limit of 1024 requests per replica caps the best plan (TP1 x PP1 x DP1) at 1024; raise MaxBatchSize or add replicas"));
     }
 }

@@ -104,9 +104,9 @@ public class CodeFixTests
             DeploySpecCodeFixProvider.PinPlanKey,
             new[]
             {
-                Id(Descriptors.PinnedPlanDoesNotFit).WithLocation(0),
+                Id(Descriptors.WeightsExceedGpu).WithLocation(0),
                 Id(Descriptors.TensorParallelSplitsNoHeads).WithLocation(1),
-                Id(Descriptors.PinnedDegreesDoNotFitCluster).WithLocation(1),
+                Id(Descriptors.PinnedDegreesDoNotTileCluster).WithLocation(1),
             },
             // The pinned best plan is PP8, and 126 layers split unevenly over 8 stages: a true warning remains.
             remaining: new[] { Id(Descriptors.UnevenStages).WithLocation(0), Id(Descriptors.UnevenStages).WithLocation(1) },
@@ -140,7 +140,7 @@ public class CodeFixTests
                 """,
             },
             DeploySpecCodeFixProvider.UseFp8KvCacheKey,
-            new[] { Id(Descriptors.KvCacheTooSmall).WithLocation(0) });
+            new[] { Id(Descriptors.ContextBeyondKvCache).WithLocation(0) });
     }
 
     [Fact]

@@ -29,7 +29,7 @@ namespace DeploySpec.Engine.Cost
             var model = deployment.Model;
             var cluster = deployment.Cluster;
             var gpu = GpuCatalog.Get(cluster.Gpu);
-            var engine = ServingEngineDefaults.For(deployment.Engine);
+            var engine = Serving.ServingEngineProfile.For(deployment.Engine);
             var layout = StageLayout.Create(model.Layers, degrees.PipelineParallel);
             int tp = degrees.TensorParallel, ep = degrees.ExpertParallel;
             int stage = BottleneckStage(model, layout, tp, ep);

@@ -2,6 +2,7 @@ using System;
 using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
+using DeploySpec.Serving;
 
 namespace DeploySpec.Engine.Memory
 {
@@ -27,37 +28,33 @@ namespace DeploySpec.Engine.Memory
     }
 
     /// <summary>
-    /// How a serving engine divides a GPU's memory (docs/memory.md):
-    /// <list type="bullet">
-    /// <item>vLLM: KV = capacity x utilization - weights - activation peak - non-torch memory - CUDA graphs.</item>
-    /// <item>TensorRT-LLM: KV = fraction x (capacity - weights - activation buffers - non-torch memory - CUDA graphs).</item>
-    /// <item>SGLang: KV = capacity x mem_fraction_static - weights, the static fraction leaving max(10 GiB, 1 GiB + activations) free.</item>
-    /// </list>
-    /// A deployment's SafetyMarginGiB is kept free on top of all this (it moves from the KV cache to the reserve).
-    /// Non-torch memory is the CUDA context (0.5 GiB), cuBLAS workspaces (0.25 GiB) and, with more than one GPU per
-    /// replica, NCCL buffers (0.4 GiB). The activation peak is that of a forward pass over the engine's batched-token
-    /// budget, plus float32 logits for a full batch of sequences.
+    /// Per-GPU memory of a plan: weights and KV per stage from the model math, the activation peak and the
+    /// memory outside the framework's allocator here, and how the serving engine divides the rest from its profile
+    /// (<see cref="ServingEngineProfile.Budget"/>; docs/memory.md). A deployment's SafetyMarginGiB is kept free on
+    /// top (it moves from the KV cache to the reserve). Non-torch memory is the CUDA context (0.5 GiB), cuBLAS
+    /// workspaces (0.25 GiB) and, with more than one GPU per replica, NCCL buffers (0.4 GiB). The activation peak
+    /// is that of a forward pass over the engine's batched-token budget, plus float32 logits for a full batch of
+    /// sequences.
     /// </summary>
     public static class MemoryModel
     {
         public const double CudaContextBytes = 0.5 * Units.BytesPerGiB;
         public const double CublasWorkspaceBytes = 0.25 * Units.BytesPerGiB;
         public const double NcclBufferBytes = 0.4 * Units.BytesPerGiB;
-        public const double SglangMinimumFreeBytes = 10.0 * Units.BytesPerGiB;
 
         /// <summary>Memory of the most loaded GPU of <paramref name="degrees"/>.</summary>
         public static MemoryBreakdown PerGpu(DeploymentSpec deployment, Degrees degrees)
         {
             var model = deployment.Model;
             var gpu = GpuCatalog.Get(deployment.Cluster.Gpu);
-            var engine = ServingEngineDefaults.For(deployment.Engine);
+            var engine = ServingEngineProfile.For(deployment.Engine);
             var layout = StageLayout.Create(model.Layers, degrees.PipelineParallel);
             int tp = degrees.TensorParallel;
 
             double capacity = gpu.MemoryBytes;
             double nonTorch = CudaContextBytes + CublasWorkspaceBytes + (tp * degrees.PipelineParallel > 1 ? NcclBufferBytes : 0);
             double margin = deployment.SafetyMarginGiB * Units.BytesPerGiB;
-            int maxBatch = MaxBatchSize(deployment, engine);
+            int maxBatch = MaxBatchSize(deployment);
             double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch);
 
             // The most loaded GPU is the stage with the most KV per sequence, then the most weights: check each.
@@ -65,42 +62,13 @@ namespace DeploySpec.Engine.Memory
             for (int stage = 0; stage < layout.Stages; stage++)
             {
                 double weights = ModelMath.WeightBytesPerGpu(model, layout, stage, tp, degrees.ExpertParallel);
-                double kvPool;
-                double reserve;
-                double engineFraction; // the setting that makes the engine size its KV cache as this plan does, margin included
-                if (deployment.Engine == ServingEngine.TensorRtLlm)
-                {
-                    double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : engine.MemoryFraction;
-                    double free = capacity - weights - activations - nonTorch - engine.CudaGraphBytes;
-                    kvPool = fraction * free;
-                    reserve = (1 - fraction) * Math.Max(0, free) + nonTorch + engine.CudaGraphBytes;
-                    engineFraction = free > 0 ? fraction - margin / free : fraction;
-                }
-                else if (deployment.Engine == ServingEngine.Sglang)
-                {
-                    double keepFree = Math.Max(SglangMinimumFreeBytes, Units.BytesPerGiB + activations) + nonTorch + engine.CudaGraphBytes;
-                    double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : (capacity - keepFree) / capacity;
-                    kvPool = capacity * fraction - weights;
-                    reserve = capacity * (1 - fraction) - activations;
-                    engineFraction = fraction - margin / capacity;
-                }
-                else
-                {
-                    double fraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : engine.MemoryFraction;
-                    kvPool = capacity * fraction - weights - activations - nonTorch - engine.CudaGraphBytes;
-                    reserve = capacity * (1 - fraction) + nonTorch + engine.CudaGraphBytes;
-                    engineFraction = fraction - margin / capacity;
-                }
-
-                // The safety margin is the user's own extra headroom: it comes out of the KV cache into the reserve.
-                kvPool -= margin;
-                reserve += margin;
-
+                var budget = engine.Budget(capacity, weights, activations, nonTorch, deployment.MemoryFraction, margin);
                 double perToken = ModelMath.KvBytesPerTokenPerGpu(model, layout, stage, tp);
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
                 double perContext = KvBytesPerRequest(model, layout, stage, tp, deployment.ContextTokens, engine.TokensPerKvBlock);
+                double kvPool = budget.KvPoolBytes;
                 int requests = kvPool <= 0 || perRequest <= 0 ? 0 : (int)Math.Min(maxBatch, Math.Floor(kvPool / perRequest));
-                var candidate = new MemoryBreakdown(weights, activations, reserve, kvPool, capacity, perToken, perRequest, perContext, requests, engineFraction);
+                var candidate = new MemoryBreakdown(weights, activations, budget.ReserveBytes, kvPool, capacity, perToken, perRequest, perContext, requests, budget.EngineMemoryFraction);
                 if (worst is null || IsMoreLoaded(candidate, worst))
                 {
                     worst = candidate;
@@ -123,8 +91,8 @@ namespace DeploySpec.Engine.Memory
         }
 
         /// <summary>The batch limit in force: the deployment's, else the engine's default.</summary>
-        public static int MaxBatchSize(DeploymentSpec deployment, ServingEngineDefaults engine) =>
-            deployment.MaxBatchSize > 0 ? deployment.MaxBatchSize : engine.MaxBatchSize;
+        public static int MaxBatchSize(DeploymentSpec deployment) =>
+            deployment.MaxBatchSize > 0 ? deployment.MaxBatchSize : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchSize;
 
         /// <summary>KV bytes of one whole request on one GPU, rounded up to whole KV blocks per layer.</summary>
         public static double KvBytesPerRequest(ModelArchitecture model, StageLayout layout, int stage, int tp, int tokens, int tokensPerBlock)

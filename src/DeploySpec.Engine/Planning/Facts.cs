@@ -30,7 +30,7 @@ namespace DeploySpec.Engine.Planning
                 OutputTokens: deployment.OutputTokens,
                 ContextTokens: deployment.ContextTokens,
                 Engine: deployment.Engine,
-                MaxBatchSize: MemoryModel.MaxBatchSize(deployment, ServingEngineDefaults.For(deployment.Engine)),
+                MaxBatchSize: MemoryModel.MaxBatchSize(deployment),
                 Objective: deployment.Objective,
                 MaxTimeToFirstTokenMs: deployment.MaxTimeToFirstTokenMs,
                 MaxTimePerOutputTokenMs: deployment.MaxTimePerOutputTokenMs);

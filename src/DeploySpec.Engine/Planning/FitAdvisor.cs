@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using DeploySpec.Engine.Memory;
 using DeploySpec.Engine.Models;
 
@@ -21,12 +22,16 @@ namespace DeploySpec.Engine.Planning
         public double ClusterUsableBytes => UsableBytesPerGpu * Gpus;
     }
 
+    /// <summary>
+    /// What would make a deployment fit: FP8, an FP8 KV cache, or the smallest cluster of its GPU. Every planner run
+    /// here honours the cancellation token (the analyzers call this while the user types).
+    /// </summary>
     public static class FitAdvisor
     {
         /// <summary>Largest cluster the search for a fitting one will consider, in nodes.</summary>
         public const int MaxNodesSearched = 1024;
 
-        public static FitReport Analyze(DeploymentSpec deployment)
+        public static FitReport Analyze(DeploymentSpec deployment, CancellationToken cancellationToken = default)
         {
             var model = deployment.Model;
             var single = StageLayout.Create(model.Layers, 1);
@@ -37,17 +42,17 @@ namespace DeploySpec.Engine.Planning
 
             // FP8 would be applied to this deployment as written, pins included; only the cluster search ignores pins.
             bool fp8 = Units.BytesPerElement(model.Weights) > 1.0 &&
-                       Planner.Plan(deployment with { Model = model with { Weights = Precision.Fp8, KvCache = Smaller(model.KvCache, Precision.Fp8) } }).HasPlans;
+                       Planner.Plan(deployment with { Model = model with { Weights = Precision.Fp8, KvCache = Smaller(model.KvCache, Precision.Fp8) } }, cancellationToken: cancellationToken).HasPlans;
             bool fp8Kv = Units.BytesPerElement(model.KvCache) > 1.0 &&
-                         Planner.Plan(deployment with { Model = model with { KvCache = Precision.Fp8 } }).HasPlans;
-            return new FitReport(weights, kv, usable, deployment.Cluster.TotalGpus, SmallestFittingCluster(deployment), fp8, fp8Kv);
+                         Planner.Plan(deployment with { Model = model with { KvCache = Precision.Fp8 } }, cancellationToken: cancellationToken).HasPlans;
+            return new FitReport(weights, kv, usable, deployment.Cluster.TotalGpus, SmallestFittingCluster(deployment, cancellationToken), fp8, fp8Kv);
         }
 
         /// <summary>
         /// The smallest cluster of the same GPU that has a plan (pins ignored): a single node grows to the GPU's
         /// scale-up domain first, then nodes are added. Null when nothing up to <see cref="MaxNodesSearched"/> nodes fits.
         /// </summary>
-        public static ClusterSpec? SmallestFittingCluster(DeploymentSpec deployment)
+        public static ClusterSpec? SmallestFittingCluster(DeploymentSpec deployment, CancellationToken cancellationToken = default)
         {
             var unpinned = Unpinned(deployment);
             var cluster = deployment.Cluster;
@@ -57,7 +62,7 @@ namespace DeploySpec.Engine.Planning
                 for (int g = 1; g <= domain; g++)
                 {
                     var candidate = cluster with { GpusPerNode = g, Nodes = 1 };
-                    if (Planner.Plan(unpinned with { Cluster = candidate }).HasPlans)
+                    if (Planner.Plan(unpinned with { Cluster = candidate }, cancellationToken: cancellationToken).HasPlans)
                     {
                         return candidate;
                     }
@@ -73,7 +78,7 @@ namespace DeploySpec.Engine.Planning
             for (int nodes = start; nodes <= MaxNodesSearched; nodes++)
             {
                 var candidate = cluster with { Nodes = nodes };
-                if (Planner.Plan(unpinned with { Cluster = candidate }).HasPlans)
+                if (Planner.Plan(unpinned with { Cluster = candidate }, cancellationToken: cancellationToken).HasPlans)
                 {
                     return candidate;
                 }

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Threading;
 using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
+using DeploySpec.Engine.Diagnosis;
 using DeploySpec.Engine.Memory;
 using DeploySpec.Engine.Models;
 
@@ -36,8 +36,12 @@ namespace DeploySpec.Engine.Planning
         Concurrency,
     }
 
-    /// <summary>A candidate that is not a plan, and why (with its memory when it got that far).</summary>
-    public sealed record RejectedPlan(Degrees Degrees, RejectionKind Kind, string Reason, MemoryBreakdown? Memory = null);
+    /// <summary>A candidate that is not a plan, and why: the typed finding (with its memory when it got that far).</summary>
+    public sealed record RejectedPlan(Degrees Degrees, RejectionKind Kind, Finding Finding, MemoryBreakdown? Memory = null)
+    {
+        /// <summary>The finding's message without its subject, as the generated RejectedPlans give it.</summary>
+        public string Reason => Finding.Reason;
+    }
 
     /// <summary>A Pareto-optimal operating point: a plan (index into Plans) at a concurrency.</summary>
     public sealed record FrontierEntry(int PlanIndex, PerformanceEstimate Estimate);
@@ -75,16 +79,13 @@ namespace DeploySpec.Engine.Planning
                 if (!memory.Fits)
                 {
                     var kind = memory.KvCacheBytes <= 0 ? RejectionKind.Memory : RejectionKind.Context;
-                    rejected.Add(new RejectedPlan(degrees, kind, DescribeMisfit(deployment, memory), memory));
+                    rejected.Add(new RejectedPlan(degrees, kind, CandidateRules.Misfit(deployment, degrees, memory), memory));
                     continue;
                 }
 
-                int capacity = memory.RequestsPerReplica * degrees.DataParallel;
-                if (deployment.Concurrency > 0 && capacity < deployment.Concurrency)
+                if (CandidateRules.TooFewRequests(deployment, memory, memory.RequestsPerReplica * degrees.DataParallel) is { } tooFew)
                 {
-                    rejected.Add(new RejectedPlan(degrees, RejectionKind.Concurrency, Format(
-                        "holds {0} requests of {1} tokens at once ({2:0.0} GiB of KV per GPU), Concurrency requires {3}",
-                        capacity, deployment.TokensPerRequest, memory.KvCacheBytes / Units.BytesPerGiB, deployment.Concurrency), memory));
+                    rejected.Add(new RejectedPlan(degrees, RejectionKind.Concurrency, tooFew, memory));
                     continue;
                 }
 
@@ -164,7 +165,6 @@ namespace DeploySpec.Engine.Planning
         /// </summary>
         public static IEnumerable<Degrees> Candidates(DeploymentSpec deployment, List<RejectedPlan>? rejected = null)
         {
-            var model = deployment.Model;
             int total = deployment.Cluster.TotalGpus;
             for (int tp = 1; tp <= total; tp++)
             {
@@ -173,7 +173,7 @@ namespace DeploySpec.Engine.Planning
                     continue;
                 }
 
-                string? tpProblem = TensorParallelProblem(model, tp);
+                var heads = CandidateRules.Heads(deployment, tp);
                 for (int pp = 1; pp <= total / tp; pp++)
                 {
                     if ((total / tp) % pp != 0 || (deployment.PipelineParallel > 0 && pp != deployment.PipelineParallel))
@@ -182,24 +182,17 @@ namespace DeploySpec.Engine.Planning
                     }
 
                     int dp = total / (tp * pp);
-                    if (tpProblem != null)
+                    if ((heads ?? CandidateRules.Layers(deployment, pp)) is { } partition)
                     {
-                        rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, 1), RejectionKind.Partition, tpProblem));
-                        continue;
-                    }
-
-                    if (pp > model.Layers)
-                    {
-                        rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, 1), RejectionKind.Partition, Format("PP{0} exceeds the {1} layers", pp, model.Layers)));
+                        rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, 1), RejectionKind.Partition, partition));
                         continue;
                     }
 
                     foreach (int ep in ExpertParallelOptions(deployment, tp, dp))
                     {
-                        string? epProblem = ExpertParallelProblem(model, tp, dp, ep);
-                        if (epProblem != null)
+                        if (CandidateRules.ExpertRanks(deployment, tp, dp, ep) is { } experts)
                         {
-                            rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, ep), RejectionKind.Partition, epProblem));
+                            rejected?.Add(new RejectedPlan(new Degrees(tp, pp, dp, ep), RejectionKind.Partition, experts));
                             continue;
                         }
 
@@ -207,59 +200,6 @@ namespace DeploySpec.Engine.Planning
                     }
                 }
             }
-        }
-
-        public static string? TensorParallelProblem(ModelArchitecture model, int tp)
-        {
-            if (model.AttentionHeads % tp != 0)
-            {
-                return Format("TP{0} does not divide the {1} attention heads", tp, model.AttentionHeads);
-            }
-
-            int kv = model.EffectiveKeyValueHeads;
-            if (!model.IsMla && kv % tp != 0 && tp % kv != 0)
-            {
-                return Format("TP{0} neither divides nor is a multiple of the {1} KV heads", tp, kv);
-            }
-
-            return null;
-        }
-
-        /// <summary>Whether EP can split this model's experts at all (independent of the cluster).</summary>
-        public static string? ExpertParallelStructureProblem(ModelArchitecture model, int ep)
-        {
-            if (ep <= 1)
-            {
-                return null;
-            }
-
-            if (!model.IsMoe)
-            {
-                return Format("EP{0} on a dense model (no experts)", ep);
-            }
-
-            return model.Experts % ep != 0 ? Format("EP{0} does not divide the {1} experts", ep, model.Experts) : null;
-        }
-
-        public static string? ExpertParallelProblem(ModelArchitecture model, int tp, int dp, int ep)
-        {
-            if (ep == 1)
-            {
-                return null;
-            }
-
-            string? structure = ExpertParallelStructureProblem(model, ep);
-            if (structure is not null)
-            {
-                return structure;
-            }
-
-            if ((tp * dp) % ep != 0)
-            {
-                return Format("EP{0} does not divide the {1} GPUs of a stage's TP x DP ranks", ep, tp * dp);
-            }
-
-            return null;
         }
 
         private static IEnumerable<int> ExpertParallelOptions(DeploymentSpec deployment, int tp, int dp)
@@ -284,22 +224,6 @@ namespace DeploySpec.Engine.Planning
                     yield return tp * g;
                 }
             }
-        }
-
-        private static string DescribeMisfit(DeploymentSpec deployment, MemoryBreakdown memory)
-        {
-            const double GiB = Units.BytesPerGiB;
-            double free = memory.CapacityBytes - memory.WeightsBytes - memory.ActivationsBytes - memory.ReserveBytes;
-            if (memory.KvCacheBytes <= 0)
-            {
-                return Format(
-                    "weights {0:0.0} GiB + activations {1:0.0} GiB + reserve {2:0.0} GiB exceed the {3:0.0} GiB of one GPU",
-                    memory.WeightsBytes / GiB, memory.ActivationsBytes / GiB, memory.ReserveBytes / GiB, memory.CapacityBytes / GiB);
-            }
-
-            return Format(
-                "one request of {0} tokens needs {1:0.00} GiB of KV per GPU, only {2:0.00} GiB left after weights {3:0.0} GiB (free {4:0.00} GiB)",
-                deployment.ContextTokens, memory.KvBytesPerContextPerGpu / GiB, memory.KvCacheBytes / GiB, memory.WeightsBytes / GiB, free / GiB);
         }
 
         private static int CompareForObjective(Objective objective, EvaluatedPlan a, EvaluatedPlan b)
@@ -397,8 +321,5 @@ namespace DeploySpec.Engine.Planning
             });
             return frontier;
         }
-
-        private static string Format(string format, params object[] args) =>
-            string.Format(CultureInfo.InvariantCulture, format, args);
     }
 }

@@ -205,9 +205,9 @@ namespace Acme.Serving
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> RejectedPlans { get; } =
             global::System.Array.AsReadOnly(new global::DeploySpec.PlanRejection[]
             {
-                new global::DeploySpec.PlanRejection(Plan: "TP1 x PP1 x DP8", Reason: "weights 381.9 GiB + activations 4.7 GiB + reserve 15.8 GiB exceed the 140.4 GiB of one GPU"),
-                new global::DeploySpec.PlanRejection(Plan: "TP1 x PP2 x DP4", Reason: "weights 190.9 GiB + activations 4.7 GiB + reserve 16.2 GiB exceed the 140.4 GiB of one GPU"),
-                new global::DeploySpec.PlanRejection(Plan: "TP2 x PP1 x DP4", Reason: "weights 191.0 GiB + activations 3.3 GiB + reserve 16.2 GiB exceed the 140.4 GiB of one GPU"),
+                new global::DeploySpec.PlanRejection(Plan: "TP1 x PP1 x DP8", Reason: "TP1 x PP1 x DP8 does not fit one H200 SXM 141GB: per GPU weights 381.9 GiB + activations 4.7 GiB + reserve 15.8 GiB = 402.4 GiB exceed its 140.40 GiB"),
+                new global::DeploySpec.PlanRejection(Plan: "TP1 x PP2 x DP4", Reason: "TP1 x PP2 x DP4 does not fit one H200 SXM 141GB: per GPU weights 190.9 GiB + activations 4.7 GiB + reserve 16.2 GiB = 211.8 GiB exceed its 140.40 GiB"),
+                new global::DeploySpec.PlanRejection(Plan: "TP2 x PP1 x DP4", Reason: "TP2 x PP1 x DP4 does not fit one H200 SXM 141GB: per GPU weights 191.0 GiB + activations 3.3 GiB + reserve 16.2 GiB = 210.5 GiB exceed its 140.40 GiB"),
             });
 
         /// <summary>Everything above, for reports.</summary>

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using DeploySpec.Engine.Diagnosis;
+using DeploySpec.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Fix = DeploySpec.Analyzers.DeploySpecAnalyzer.Fix;
+
+namespace DeploySpec.Analyzers
+{
+    /// <summary>
+    /// DS2xxx (memory), DS3xxx (partitioning), DS4xxx (latency targets) and DS9001: the engine's findings about a
+    /// valid deployment (<see cref="Diagnosis.Explain"/>), mapped to their descriptors, to the argument at fault and
+    /// to the properties the code fixes read. No rule is decided here.
+    /// </summary>
+    internal static class EngineFindings
+    {
+        public static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, DeploymentDeclaration declaration,
+            PlanningDefaults defaults, Func<string, AdditionalFileText?> findFile)
+        {
+            var cancel = context.CancellationToken;
+            if (attribute.ConstructorArguments.Length < 2 ||
+                attribute.ConstructorArguments[0].Value is not INamedTypeSymbol modelType ||
+                attribute.ConstructorArguments[1].Value is not INamedTypeSymbol clusterType)
+            {
+                return;
+            }
+
+            var modelAttribute = modelType.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SpecParser.ModelAttributeName);
+            var clusterAttribute = clusterType.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SpecParser.ClusterAttributeName);
+            if (modelAttribute is null || clusterAttribute is null)
+            {
+                return;
+            }
+
+            var model = SpecParser.ParseAndResolveModel(modelType, modelAttribute, findFile, cancel);
+            var cluster = SpecParser.ParseCluster(clusterType, clusterAttribute, cancel);
+            if (!model.IsValid || !cluster.IsValid)
+            {
+                return; // reported at the model or cluster itself
+            }
+
+            var spec = defaults.Apply(declaration.Settings with { Model = model.Declaration.Model, Cluster = cluster.Declaration.Cluster });
+            IReadOnlyList<Finding> findings;
+            try
+            {
+                findings = Diagnosis.Explain(spec, cancel);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                findings = new[] { Finding.Of(Rules.EngineFailure, "", spec.Name, e.GetType().Name + ": " + e.Message) };
+            }
+
+            foreach (var finding in findings)
+            {
+                var descriptor = Descriptors.For(finding.Rule);
+                object[] arguments = finding.Rule.FormatArguments(finding.Arguments);
+                context.ReportDiagnostic(Diagnostic.Create(descriptor, Locate(finding.Property, attribute, type, cancel), Properties(finding.Fixes), arguments));
+            }
+        }
+
+        private static Location Locate(string property, AttributeData attribute, INamedTypeSymbol type, System.Threading.CancellationToken cancel)
+        {
+            if (property == Finding.ClusterArgument)
+            {
+                if (attribute.ApplicationSyntaxReference?.GetSyntax(cancel) is AttributeSyntax syntax &&
+                    syntax.ArgumentList is { } list && list.Arguments.Count > 1 && list.Arguments[1].NameEquals is null)
+                {
+                    return list.Arguments[1].GetLocation();
+                }
+
+                return type.Locations.FirstOrDefault() ?? Location.None;
+            }
+
+            // An empty property is the whole attribute (ArgumentLocation falls back to it).
+            return SpecParser.ArgumentLocation(attribute, property, type, cancel);
+        }
+
+        private static ImmutableDictionary<string, string?> Properties(IReadOnlyList<Engine.Diagnosis.Fix> fixes)
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            foreach (var fix in fixes)
+            {
+                properties = fix switch
+                {
+                    PinPlan pin => properties
+                        .Add(Fix.TensorParallel, Int(pin.Degrees.TensorParallel))
+                        .Add(Fix.PipelineParallel, Int(pin.Degrees.PipelineParallel))
+                        .Add(Fix.ExpertParallel, Int(pin.Degrees.ExpertParallel))
+                        .Add(Fix.PlanLabel, pin.Degrees.ToString()),
+                    UseFp8 fp8 => properties.Add(Fix.Fp8, fp8.KvCacheToo ? Fix.WeightsAndKvCache : Fix.WeightsOnly),
+                    UseFp8KvCache => properties.Add(Fix.Fp8KvCache, "true"),
+                    ScaleCluster scale => properties.Add(Fix.Nodes, Int(scale.Nodes)).Add(Fix.GpusPerNode, Int(scale.GpusPerNode)),
+                    _ => properties,
+                };
+            }
+
+            return properties;
+        }
+
+        private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}

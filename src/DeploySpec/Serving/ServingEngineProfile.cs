@@ -1,0 +1,154 @@
+using System.Collections.Generic;
+using System.Globalization;
+using DeploySpec.Launch;
+using static DeploySpec.Launch.LaunchText;
+
+namespace DeploySpec.Serving
+{
+    /// <summary>
+    /// What the planner sizes for one serving engine's memory policy: the KV-cache pool, what the engine keeps away
+    /// (reserve), and the engine's own memory setting that reproduces this pool, margin included.
+    /// </summary>
+    public readonly record struct KvCacheBudget(double KvPoolBytes, double ReserveBytes, double EngineMemoryFraction);
+
+    /// <summary>
+    /// The server flags every engine takes, in its own spelling (docs/launch.md cites each).
+    /// </summary>
+    /// <param name="ContextLength">The longest request the server accepts.</param>
+    /// <param name="MaxBatchSize">Requests one replica batches at once.</param>
+    /// <param name="Memory">The memory fraction the plan was sized with.</param>
+    /// <param name="KvCacheDtype">The KV-cache format flag (null when the engine takes it from a config file).</param>
+    /// <param name="Fp8KvCache">The value of <paramref name="KvCacheDtype"/> for an FP8 KV cache.</param>
+    /// <param name="Quantization">How to serve quantized weights from an unquantized checkpoint (for the launch notes).</param>
+    public sealed record EngineFlags(string ContextLength, string MaxBatchSize, string Memory, string? KvCacheDtype, string Fp8KvCache, string Quantization);
+
+    /// <summary>
+    /// Everything DeploySpec knows about one serving engine, in one place: its display name, its defaults (memory
+    /// fraction, batch limit, batched-token budget, KV block size, CUDA-graph memory), its memory policy and its
+    /// launch flags. The engine's memory model, the reports and the launch commands all read it from here; a new
+    /// serving engine is a new subclass (docs/architecture.md).
+    /// </summary>
+    public abstract class ServingEngineProfile
+    {
+        /// <summary>Bytes in one GiB (2^30).</summary>
+        protected const double GiB = 1024d * 1024d * 1024d;
+
+        private static readonly ServingEngineProfile Vllm = new VllmProfile();
+        private static readonly ServingEngineProfile TensorRtLlm = new TensorRtLlmProfile();
+        private static readonly ServingEngineProfile Sglang = new SglangProfile();
+
+        /// <summary>Every profile, in <see cref="ServingEngine"/> order.</summary>
+        public static IReadOnlyList<ServingEngineProfile> All { get; } = new[] { Vllm, TensorRtLlm, Sglang };
+
+        /// <summary>The profile of <paramref name="engine"/> (vLLM for a value outside the enum).</summary>
+        public static ServingEngineProfile For(ServingEngine engine) => engine switch
+        {
+            ServingEngine.TensorRtLlm => TensorRtLlm,
+            ServingEngine.Sglang => Sglang,
+            _ => Vllm,
+        };
+
+        /// <summary>Creates a profile from the engine's facts (docs/memory.md, docs/launch.md).</summary>
+        protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, double defaultMemoryFraction,
+            int defaultMaxBatchSize, int maxBatchedTokens, int tokensPerKvBlock, double cudaGraphBytes, EngineFlags flags, string? containerImage)
+        {
+            Engine = engine;
+            DisplayName = displayName;
+            ShortName = shortName;
+            DefaultMemoryFraction = defaultMemoryFraction;
+            DefaultMaxBatchSize = defaultMaxBatchSize;
+            MaxBatchedTokens = maxBatchedTokens;
+            TokensPerKvBlock = tokensPerKvBlock;
+            CudaGraphBytes = cudaGraphBytes;
+            Flags = flags;
+            ContainerImage = containerImage;
+        }
+
+        /// <summary>The engine this profile describes.</summary>
+        public ServingEngine Engine { get; }
+
+        /// <summary>"vLLM", "TensorRT-LLM" or "SGLang".</summary>
+        public string DisplayName { get; }
+
+        /// <summary>A lower-case name for files and Kubernetes objects.</summary>
+        public string ShortName { get; }
+
+        /// <summary>The engine's default memory fraction (0 when the engine derives it from the GPU).</summary>
+        public double DefaultMemoryFraction { get; }
+
+        /// <summary>Requests one replica batches at once by default (max_num_seqs, max_batch_size, max_running_requests).</summary>
+        public int DefaultMaxBatchSize { get; }
+
+        /// <summary>Tokens one iteration processes at most (chunked-prefill budget), which sizes the activation peak.</summary>
+        public int MaxBatchedTokens { get; }
+
+        /// <summary>Tokens per KV-cache block (page); a request's KV is rounded up to whole blocks.</summary>
+        public int TokensPerKvBlock { get; }
+
+        /// <summary>Memory the engine's captured CUDA graphs take, in bytes.</summary>
+        public double CudaGraphBytes { get; }
+
+        /// <summary>The server flags, in this engine's spelling.</summary>
+        public EngineFlags Flags { get; }
+
+        /// <summary>The container image for a Kubernetes LeaderWorkerSet; null when the engine has no LWS pattern.</summary>
+        public string? ContainerImage { get; }
+
+        /// <summary>
+        /// The memory policy: the KV pool of one GPU holding <paramref name="weightsBytes"/> with an activation peak
+        /// of <paramref name="activationsBytes"/> and <paramref name="nonTorchBytes"/> outside the framework's
+        /// allocator, at <paramref name="memoryFraction"/> (0 = the default), with <paramref name="marginBytes"/>
+        /// more kept free (it moves from the KV pool to the reserve).
+        /// </summary>
+        public abstract KvCacheBudget Budget(double capacityBytes, double weightsBytes, double activationsBytes, double nonTorchBytes,
+            double memoryFraction, double marginBytes);
+
+        /// <summary>The commands that start <paramref name="plan"/> on this engine.</summary>
+        public abstract LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options);
+
+        /// <inheritdoc />
+        public override string ToString() => DisplayName;
+
+        /// <summary>
+        /// The limits every server takes: the longest context, the plan's memory setting (when the plan was sized for
+        /// this engine), an FP8 KV cache, the batch limit; and a note when the weights must come quantized.
+        /// </summary>
+        protected void AddLimits(List<string> args, DeploymentFacts facts, PartitionPlan plan, List<string> notes)
+        {
+            Add(args, Flags.ContextLength, Int(facts.ContextTokens));
+            if (MemoryValue(facts, plan, notes) is { } memory)
+            {
+                Add(args, Flags.Memory, memory);
+            }
+
+            if (facts.KvCache == Precision.Fp8 && Flags.KvCacheDtype is { } dtype)
+            {
+                Add(args, dtype, Flags.Fp8KvCache);
+            }
+
+            Add(args, Flags.MaxBatchSize, Int(facts.MaxBatchSize));
+            QuantizationNote(facts, notes);
+        }
+
+        /// <summary>The plan's memory setting for this engine, or null (with a note) when it was sized for another.</summary>
+        protected string? MemoryValue(DeploymentFacts facts, PartitionPlan plan, List<string> notes)
+        {
+            if (facts.Engine != Engine || plan.EngineMemoryFraction <= 0)
+            {
+                notes.Add(Format("the plan was sized for {0}'s memory policy; the memory setting is left at this engine's default, so its KV cache will differ", For(facts.Engine).DisplayName));
+                return null;
+            }
+
+            return plan.EngineMemoryFraction.ToString("0.####", CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>A note when the plan assumes quantized weights the engine must be given.</summary>
+        protected void QuantizationNote(DeploymentFacts facts, List<string> notes)
+        {
+            if (facts.Weights != Precision.Bf16 && facts.Weights != Precision.Fp16 && facts.Weights != Precision.Fp32)
+            {
+                notes.Add(Format("the plan assumes {0} weights: serve a checkpoint already quantized to {0}, or use {1}", facts.Weights.ToString().ToUpperInvariant(), Flags.Quantization));
+            }
+        }
+    }
+}

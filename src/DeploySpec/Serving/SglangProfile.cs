@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using DeploySpec.Launch;
+using static DeploySpec.Launch.LaunchText;
+
+namespace DeploySpec.Serving
+{
+    /// <summary>
+    /// SGLang: KV = total x mem_fraction_static - weights, the static fraction leaving max(10 GiB, 1 GiB +
+    /// activations) free on large GPUs; max_running_requests 1024, chunked prefill 8192 tokens, page size 1
+    /// (docs/memory.md). Launched with <c>python3 -m sglang.launch_server</c>.
+    /// </summary>
+    public sealed class SglangProfile : ServingEngineProfile
+    {
+        /// <summary>What SGLang keeps free on GPUs above 60 GB at least.</summary>
+        public const double MinimumFreeBytes = 10.0 * GiB;
+
+        internal SglangProfile()
+            : base(ServingEngine.Sglang, "SGLang", "sglang", defaultMemoryFraction: 0.0 /* derived from the GPU: see Budget */, defaultMaxBatchSize: 1024,
+                maxBatchedTokens: 8192, tokensPerKvBlock: 1, cudaGraphBytes: 1.5 * GiB, flags: new EngineFlags(ContextLength: "--context-length", MaxBatchSize: "--max-running-requests",
+                    Memory: "--mem-fraction-static", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8_e4m3", Quantization: "--quantization fp8"),
+               
+                containerImage: "lmsysorg/sglang:latest")
+        {
+        }
+
+        /// <inheritdoc />
+        public override KvCacheBudget Budget(double capacityBytes, double weightsBytes, double activationsBytes, double nonTorchBytes, double memoryFraction, double marginBytes)
+        {
+            double keepFree = Math.Max(MinimumFreeBytes, GiB + activationsBytes) + nonTorchBytes + CudaGraphBytes;
+            double fraction = memoryFraction > 0 ? memoryFraction : (capacityBytes - keepFree) / capacityBytes;
+            return new KvCacheBudget(
+                capacityBytes * fraction - weightsBytes - marginBytes,
+                capacityBytes * (1 - fraction) - activationsBytes + marginBytes,
+                fraction - marginBytes / capacityBytes);
+        }
+
+        /// <inheritdoc />
+        public override LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options)
+        {
+            var layout = new Layout(facts, plan);
+            var notes = new List<string>();
+            bool dpAttention = plan.ExpertParallel > plan.TensorParallel;
+            var args = new List<string> { "python3", "-m", "sglang.launch_server", "--model-path", Quote(facts.Checkpoint) };
+            Add(args, "--tp-size", Int(dpAttention ? plan.ExpertParallel : plan.TensorParallel));
+            Add(args, "--pp-size", Int(plan.PipelineParallel));
+            if (plan.DataParallel > 1)
+            {
+                Add(args, "--dp-size", Int(dpAttention ? plan.ExpertParallel / plan.TensorParallel : plan.DataParallel));
+            }
+
+            if (plan.ExpertParallel > 1)
+            {
+                Add(args, "--ep-size", Int(plan.ExpertParallel));
+            }
+
+            if (dpAttention)
+            {
+                args.Add("--enable-dp-attention");
+            }
+
+            AddLimits(args, facts, plan, notes);
+            var commands = new List<string>();
+            int groupGpus = dpAttention ? plan.ExpertParallel * plan.PipelineParallel : plan.GpuCount;
+            int nodes = Math.Max(1, (groupGpus + facts.GpusPerNode - 1) / facts.GpusPerNode);
+            for (int rank = 0; rank < nodes; rank++)
+            {
+                var node = new List<string>(args);
+                if (nodes > 1)
+                {
+                    Add(node, "--nnodes", Int(nodes));
+                    Add(node, "--node-rank", Int(rank));
+                    Add(node, "--dist-init-addr", options.LeaderAddress + ":20000");
+                }
+
+                Add(node, "--host", "0.0.0.0");
+                Add(node, "--port", Int(options.Port));
+                commands.Add(Join(node));
+            }
+
+            int groups = Math.Max(1, facts.TotalGpus / Math.Max(1, groupGpus));
+            if (groups > 1)
+            {
+                notes.Add(Format("{0} independent servers of {1} node(s) each; balance requests across them", groups, nodes));
+            }
+
+            return new LaunchConfig(ServingEngine.Sglang, groups, nodes, commands, new Dictionary<string, string>(), notes);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using DeploySpec.Launch;
+using static DeploySpec.Launch.LaunchText;
+
+namespace DeploySpec.Serving
+{
+    /// <summary>
+    /// TensorRT-LLM: KV = free_gpu_memory_fraction x (memory still free after weights, runtime buffers, non-torch
+    /// memory and CUDA graphs); fraction 0.9, max_batch_size 2048, max_num_tokens 8192, tokens_per_block 32
+    /// (docs/memory.md). Launched with <c>trtllm-serve</c> (PyTorch backend) and its extra LLM API options YAML.
+    /// </summary>
+    public sealed class TensorRtLlmProfile : ServingEngineProfile
+    {
+        internal TensorRtLlmProfile()
+            : base(ServingEngine.TensorRtLlm, "TensorRT-LLM", "trtllm", defaultMemoryFraction: 0.90, defaultMaxBatchSize: 2048, maxBatchedTokens: 8192,
+                tokensPerKvBlock: 32, cudaGraphBytes: 1.0 * GiB, flags: new EngineFlags(ContextLength: "--max_seq_len", MaxBatchSize: "--max_batch_size",
+                    Memory: "--kv_cache_free_gpu_memory_fraction", KvCacheDtype: null, Fp8KvCache: "fp8", Quantization: "a TensorRT-LLM FP8 (ModelOpt) checkpoint"),
+               
+                containerImage: null) // no official LeaderWorkerSet pattern: multi-node trtllm-serve is one MPI job
+        {
+        }
+
+        /// <inheritdoc />
+        public override KvCacheBudget Budget(double capacityBytes, double weightsBytes, double activationsBytes, double nonTorchBytes, double memoryFraction, double marginBytes)
+        {
+            double fraction = memoryFraction > 0 ? memoryFraction : DefaultMemoryFraction;
+            double free = capacityBytes - weightsBytes - activationsBytes - nonTorchBytes - CudaGraphBytes;
+            return new KvCacheBudget(
+                fraction * free - marginBytes,
+                (1 - fraction) * Math.Max(0, free) + nonTorchBytes + CudaGraphBytes + marginBytes,
+                free > 0 ? fraction - marginBytes / free : fraction);
+        }
+
+        /// <inheritdoc />
+        public override LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options)
+        {
+            var layout = new Layout(facts, plan);
+            var notes = new List<string>();
+            bool attentionDp = plan.ExpertParallel > plan.TensorParallel;
+            int tpSize = attentionDp ? plan.ExpertParallel : plan.TensorParallel;
+            if (attentionDp && plan.TensorParallel > 1)
+            {
+                notes.Add(Format("TensorRT-LLM's attention data parallelism runs attention unsplit on each rank; this plan's attention TP{0} inside EP{1} has no exact equivalent", plan.TensorParallel, plan.ExpertParallel));
+            }
+
+            var args = new List<string> { "trtllm-serve", Quote(facts.Checkpoint), "--backend", "pytorch" };
+            Add(args, "--tp_size", Int(tpSize));
+            Add(args, "--pp_size", Int(plan.PipelineParallel));
+            if (plan.ExpertParallel > 1)
+            {
+                Add(args, "--ep_size", Int(plan.ExpertParallel));
+            }
+
+            Add(args, Flags.MaxBatchSize, Int(facts.MaxBatchSize));
+            Add(args, "--max_num_tokens", Int(MaxBatchedTokens));
+            Add(args, Flags.ContextLength, Int(facts.ContextTokens));
+            string? fraction = MemoryValue(facts, plan, notes);
+            if (fraction is not null)
+            {
+                Add(args, Flags.Memory, fraction);
+            }
+
+            Add(args, "--host", "0.0.0.0");
+            Add(args, "--port", Int(options.Port));
+            Add(args, "--extra_llm_api_options", "extra-llm-api-options.yaml");
+            QuantizationNote(facts, notes);
+
+            var yaml = new StringBuilder();
+            yaml.Append("kv_cache_config:\n");
+            yaml.Append("  dtype: ").Append(facts.KvCache == Precision.Fp8 ? Flags.Fp8KvCache : "auto").Append('\n');
+            if (fraction is not null)
+            {
+                yaml.Append("  free_gpu_memory_fraction: ").Append(fraction).Append('\n');
+            }
+
+            yaml.Append("cuda_graph_config:\n  enable_padding: true\n  max_batch_size: ").Append(Int(Math.Min(facts.MaxBatchSize, 1024))).Append('\n');
+            if (attentionDp)
+            {
+                yaml.Append("enable_attention_dp: true\n");
+            }
+
+            int ranks = tpSize * plan.PipelineParallel;
+            var commands = new List<string>();
+            int groups;
+            if (ranks > facts.GpusPerNode)
+            {
+                int nodes = (ranks + facts.GpusPerNode - 1) / facts.GpusPerNode;
+                groups = Math.Max(1, facts.TotalGpus / ranks);
+                commands.Add(Format("srun -N {0} --ntasks {1} --ntasks-per-node={2} --mpi=pmix bash -c {3}",
+                    nodes, ranks, facts.GpusPerNode, Quote("trtllm-llmapi-launch " + Join(args))));
+                notes.Add("multi-node trtllm-serve runs as one MPI job (shown with Slurm, as TensorRT-LLM's docs do)");
+            }
+            else
+            {
+                int perNode = facts.GpusPerNode / ranks;
+                groups = Math.Max(1, facts.TotalGpus / ranks);
+                for (int r = 0; r < Math.Min(perNode, groups); r++)
+                {
+                    string devices = string.Join(",", Enumerable.Range(r * ranks, ranks).Select(Int));
+                    var replica = new List<string>(args);
+                    replica[replica.IndexOf("--port") + 1] = Int(options.Port + r);
+                    commands.Add((perNode > 1 ? "CUDA_VISIBLE_DEVICES=" + devices + " " : "") + Join(replica));
+                }
+
+                if (groups > perNode)
+                {
+                    notes.Add(Format("{0} servers in all: run the {1} above on each of the {2} nodes and balance requests across them", groups, perNode, layout.NodesUsed));
+                }
+            }
+
+            return new LaunchConfig(ServingEngine.TensorRtLlm, groups, 1, commands,
+                new Dictionary<string, string> { ["extra-llm-api-options.yaml"] = yaml.ToString() }, notes);
+        }
+    }
+}

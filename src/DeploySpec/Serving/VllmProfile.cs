@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using DeploySpec.Launch;
+using static DeploySpec.Launch.LaunchText;
+
+namespace DeploySpec.Serving
+{
+    /// <summary>
+    /// vLLM: KV = total x gpu_memory_utilization - weights - activation peak - non-torch memory - CUDA graphs;
+    /// gpu_memory_utilization 0.90 of TOTAL memory; max_num_seqs 1024 and max_num_batched_tokens 8192 for the
+    /// OpenAI server on 70 GB+ GPUs (V1 engine); 16-token blocks (docs/memory.md). Launched with <c>vllm serve</c>;
+    /// EP is enabled, not sized (vLLM's EP size is TP x DP).
+    /// </summary>
+    public sealed class VllmProfile : ServingEngineProfile
+    {
+        internal VllmProfile()
+            : base(ServingEngine.Vllm, "vLLM", "vllm", defaultMemoryFraction: 0.90, defaultMaxBatchSize: 1024, maxBatchedTokens: 8192,
+                tokensPerKvBlock: 16, cudaGraphBytes: 1.0 * GiB, flags: new EngineFlags(ContextLength: "--max-model-len", MaxBatchSize: "--max-num-seqs",
+                    Memory: "--gpu-memory-utilization", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8", Quantization: "--quantization fp8"),
+                containerImage: "vllm/vllm-openai:latest")
+        {
+        }
+
+        /// <inheritdoc />
+        public override KvCacheBudget Budget(double capacityBytes, double weightsBytes, double activationsBytes, double nonTorchBytes, double memoryFraction, double marginBytes)
+        {
+            double fraction = memoryFraction > 0 ? memoryFraction : DefaultMemoryFraction;
+            return new KvCacheBudget(
+                capacityBytes * fraction - weightsBytes - activationsBytes - nonTorchBytes - CudaGraphBytes - marginBytes,
+                capacityBytes * (1 - fraction) + nonTorchBytes + CudaGraphBytes + marginBytes,
+                fraction - marginBytes / capacityBytes);
+        }
+
+        /// <inheritdoc />
+        public override LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options)
+        {
+            var layout = new Layout(facts, plan);
+            var notes = new List<string>();
+            var common = new List<string>();
+            AddLimits(common, facts, plan, notes);
+            bool wideEp = plan.ExpertParallel > plan.TensorParallel;
+            var commands = new List<string>();
+            int groups, nodesPerGroup;
+            if (layout.ReplicaNodes > 1)
+            {
+                // One replica spans nodes: vLLM's own multi-node launch, one group per replica.
+                groups = plan.DataParallel;
+                nodesPerGroup = layout.ReplicaNodes;
+                for (int rank = 0; rank < layout.ReplicaNodes; rank++)
+                {
+                    var args = Serve(facts.Checkpoint, plan.TensorParallel, plan.PipelineParallel, 1, plan.ExpertParallel > 1);
+                    Add(args, "--nnodes", Int(layout.ReplicaNodes));
+                    Add(args, "--node-rank", Int(rank));
+                    Add(args, "--master-addr", options.LeaderAddress);
+                    args.AddRange(common);
+                    Tail(args, rank, options.Port);
+                    commands.Add(Join(args));
+                }
+            }
+            else if (wideEp && facts.Nodes > 1)
+            {
+                // Experts shared across replicas on several nodes: one data-parallel group over all nodes.
+                groups = 1;
+                nodesPerGroup = facts.Nodes;
+                int local = facts.GpusPerNode / (plan.TensorParallel * plan.PipelineParallel);
+                for (int rank = 0; rank < facts.Nodes; rank++)
+                {
+                    var args = Serve(facts.Checkpoint, plan.TensorParallel, plan.PipelineParallel, plan.DataParallel, true);
+                    Add(args, "--data-parallel-size-local", Int(local));
+                    Add(args, "--data-parallel-address", options.LeaderAddress);
+                    Add(args, "--data-parallel-rpc-port", "13345");
+                    if (rank > 0)
+                    {
+                        Add(args, "--data-parallel-start-rank", Int(rank * local));
+                    }
+
+                    args.AddRange(common);
+                    Tail(args, rank, options.Port);
+                    commands.Add(Join(args));
+                }
+            }
+            else
+            {
+                // Replicas fit a node: one independent server per node, its replicas as vLLM data parallelism.
+                groups = layout.NodesUsed;
+                nodesPerGroup = 1;
+                var args = Serve(facts.Checkpoint, plan.TensorParallel, plan.PipelineParallel, layout.ReplicasPerNode, plan.ExpertParallel > 1);
+                args.AddRange(common);
+                Tail(args, 0, options.Port);
+                commands.Add(Join(args));
+                if (groups > 1)
+                {
+                    notes.Add(Format("run this on each of the {0} nodes and balance requests across them", groups));
+                }
+            }
+
+            return new LaunchConfig(ServingEngine.Vllm, groups, nodesPerGroup, commands, new Dictionary<string, string>(), notes);
+
+            static List<string> Serve(string checkpoint, int tp, int pp, int dp, bool ep)
+            {
+                var args = new List<string> { "vllm", "serve", Quote(checkpoint) };
+                Add(args, "--tensor-parallel-size", Int(tp));
+                Add(args, "--pipeline-parallel-size", Int(pp));
+                if (dp > 1)
+                {
+                    Add(args, "--data-parallel-size", Int(dp));
+                }
+
+                if (ep)
+                {
+                    args.Add("--enable-expert-parallel");
+                }
+
+                return args;
+            }
+
+            static void Tail(List<string> args, int rank, int port)
+            {
+                if (rank > 0)
+                {
+                    args.Add("--headless");
+                    return;
+                }
+
+                Add(args, "--host", "0.0.0.0");
+                Add(args, "--port", Int(port));
+            }
+        }
+    }
+}
