@@ -82,21 +82,17 @@ namespace DeploySpec.Engine.Models
         }
 
         /// <summary>All parameters (untied embeddings counted twice, as the models' own totals do).</summary>
-        public static double TotalParameters(ModelArchitecture m)
-        {
-            double perLayerCommon = AttentionShardedParameters(m) + AttentionReplicatedParameters(m) + LayerNormParameters(m);
-            int dense = m.EffectiveDenseLayers, moe = m.Layers - dense;
-            double moeLayer = (m.Experts + m.SharedExperts) * ExpertParameters(m) + RouterParameters(m);
-            return m.Layers * perLayerCommon + dense * DenseFfnParameters(m) + moe * moeLayer
-                + EmbeddingParameters(m) + LmHeadParameters(m) + m.HiddenSize;
-        }
+        public static double TotalParameters(ModelArchitecture m) => Parameters(m, m.Experts);
 
         /// <summary>Parameters one token uses: all but the routed experts it is not sent to (embedding included).</summary>
-        public static double ActiveParameters(ModelArchitecture m)
+        public static double ActiveParameters(ModelArchitecture m) => Parameters(m, m.ActiveExperts);
+
+        /// <summary>Parameters with <paramref name="routedExperts"/> routed experts per MoE layer, embeddings and final norm included.</summary>
+        private static double Parameters(ModelArchitecture m, int routedExperts)
         {
             double perLayerCommon = AttentionShardedParameters(m) + AttentionReplicatedParameters(m) + LayerNormParameters(m);
             int dense = m.EffectiveDenseLayers, moe = m.Layers - dense;
-            double moeLayer = (m.ActiveExperts + m.SharedExperts) * ExpertParameters(m) + RouterParameters(m);
+            double moeLayer = (routedExperts + m.SharedExperts) * ExpertParameters(m) + RouterParameters(m);
             return m.Layers * perLayerCommon + dense * DenseFfnParameters(m) + moe * moeLayer
                 + EmbeddingParameters(m) + LmHeadParameters(m) + m.HiddenSize;
         }

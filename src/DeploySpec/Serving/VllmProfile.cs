@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
-using System.Text;
 using DeploySpec.Launch;
 using static DeploySpec.Launch.LaunchText;
 
