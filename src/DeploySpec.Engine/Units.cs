@@ -10,6 +10,12 @@ namespace DeploySpec.Engine
         public const double SecondsPerMicrosecond = 1e-6;
         public const double MillisecondsPerSecond = 1e3;
 
+        /// <summary>
+        /// Requests per replica times replicas, saturated at int.MaxValue: with up to 16.7 million GPUs and a
+        /// batch limit of a million the product exceeds an int, and no deployment holds more requests than that.
+        /// </summary>
+        public static int Requests(int perReplica, int replicas) => (int)System.Math.Min(int.MaxValue, (long)perReplica * replicas);
+
         /// <summary>Bytes one element occupies, block scales of the quantised formats included.</summary>
         public static double BytesPerElement(Precision precision) => precision switch
         {

@@ -8,6 +8,7 @@ using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
 using DeploySpec.Generators;
+using Specs = DeploySpec.Benchmarks.Specs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -43,6 +44,37 @@ public class EvaluatorBenchmarks
 
     [Benchmark]
     public double MoeEstimate() => CostEvaluator.Evaluate(_moe, 64).OutputTokensPerSecond;
+}
+
+/// <summary>
+/// The generated <c>Estimate</c> itself, compiled by the real compiler with the generator loaded
+/// (tests/DeploySpec.Benchmarks.Specs): the first and the last plan of a dense and a MoE deployment.
+/// </summary>
+[MemoryDiagnoser]
+public class GeneratedEstimateBenchmarks
+{
+    private PartitionPlan _denseFirst = null!, _denseLast = null!, _moeFirst = null!, _moeLast = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _denseFirst = Specs.Chat.Plans[0];
+        _denseLast = Specs.Chat.Plans[Specs.Chat.Plans.Count - 1];
+        _moeFirst = Specs.Reasoner.Plans[0];
+        _moeLast = Specs.Reasoner.Plans[Specs.Reasoner.Plans.Count - 1];
+    }
+
+    [Benchmark(Baseline = true)]
+    public double DenseFirstPlan() => Specs.Chat.Estimate(_denseFirst, 64).OutputTokensPerSecond;
+
+    [Benchmark]
+    public double DenseLastPlan() => Specs.Chat.Estimate(_denseLast, 64).OutputTokensPerSecond;
+
+    [Benchmark]
+    public double MoeFirstPlan() => Specs.Reasoner.Estimate(_moeFirst, 64).OutputTokensPerSecond;
+
+    [Benchmark]
+    public double MoeLastPlan() => Specs.Reasoner.Estimate(_moeLast, 64).OutputTokensPerSecond;
 }
 
 /// <summary>Whole planning of one deployment: what the generator spends per deployment at compile time.</summary>

@@ -113,7 +113,7 @@ public class CostModelTests
         var d = MemoryModelTests.On(ModelCatalog.Mixtral8x7B, Gpu.H100Sxm, 2) with { TensorParallel = 2, PipelineParallel = 1 };
         var plan = Planner.Plan(d).Plans.Single();
         var c = plan.Coefficients;
-        Assert.Equal(0.75, c.ExpertMissProbability, 12); // top-2 of 8
+        Assert.Equal(0.75, Math.Exp(-c.ExpertIdleDecayPerToken), 12); // top-2 of 8
         double one = CostEvaluator.StageSeconds(c, 1), many = CostEvaluator.StageSeconds(c, 64);
         Assert.True(one < c.DenseWeightSeconds + c.ExpertWeightSeconds);
         Assert.True(many > one);

@@ -7,7 +7,7 @@ namespace DeploySpec.Cost
     /// Everything the steady-state evaluator (<see cref="CostEvaluator"/>) needs about one plan of one deployment,
     /// folded by the engine's cost model to counts and seconds (docs/cost-model.md). The bottleneck pipeline stage
     /// sets the pace; a micro-batch of m sequences costs on it
-    /// <c>T(m) = max(m*GemmSecondsPerSequence, DenseWeightSeconds + ExpertWeightSeconds*(1 - ExpertMissProbability^m))
+    /// <c>T(m) = max(m*GemmSecondsPerSequence, DenseWeightSeconds + ExpertWeightSeconds*(1 - exp(-m*ExpertIdleDecayPerToken)))
     ///  + m*(AttentionSecondsPerSequence + CollectiveSecondsPerSequence) + CollectiveLatencySeconds</c>.
     /// Generated code stores one per plan as data; a <see cref="CategoryAttribute"/> opens each group of members and is
     /// the comment written above it.
@@ -20,7 +20,10 @@ namespace DeploySpec.Cost
     /// <param name="GemmSecondsPerSequence">Matrix-product compute time of one sequence's decode step on the bottleneck stage, s.</param>
     /// <param name="DenseWeightSeconds">Time to stream the stage's dense (always used) weights once, s.</param>
     /// <param name="ExpertWeightSeconds">Time to stream all the stage's routed-expert weights once, s (0 for dense models).</param>
-    /// <param name="ExpertMissProbability">Probability that one token leaves a given expert shard idle.</param>
+    /// <param name="ExpertIdleDecayPerToken">
+    /// Minus the natural log of the probability that one token leaves a given expert shard idle (0 for dense models):
+    /// m tokens leave it idle with probability exp(-m x this), which evaluates faster than a power. Never negative.
+    /// </param>
     /// <param name="AttentionSecondsPerSequence">Decode attention of one sequence at the mean context, s.</param>
     /// <param name="CollectiveSecondsPerSequence">Bandwidth part of the stage's all-reduces and all-to-alls per sequence, s.</param>
     /// <param name="CollectiveLatencySeconds">Fixed latency of the stage's collectives per step, s.</param>
@@ -37,11 +40,11 @@ namespace DeploySpec.Cost
         int GpuCount,
         int MaxConcurrency,
         int OutputTokens,
-        [property: Category("matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, P(a token leaves an expert shard idle)")]
+        [property: Category("matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)")]
         double GemmSecondsPerSequence,
         double DenseWeightSeconds,
         double ExpertWeightSeconds,
-        double ExpertMissProbability,
+        double ExpertIdleDecayPerToken,
         [property: Category("attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step")]
         double AttentionSecondsPerSequence,
         double CollectiveSecondsPerSequence,
@@ -61,12 +64,12 @@ namespace DeploySpec.Cost
 
         /// <summary>True when every coefficient is a finite, non-negative number and the plan holds at least one request.</summary>
         public bool IsFinite =>
-            Valid(GemmSecondsPerSequence) && Valid(DenseWeightSeconds) && Valid(ExpertWeightSeconds) && Valid(ExpertMissProbability) &&
+            Valid(GemmSecondsPerSequence) && Valid(DenseWeightSeconds) && Valid(ExpertWeightSeconds) && Valid(ExpertIdleDecayPerToken) &&
             Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(CollectiveLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
             Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && MaxConcurrency >= 1;
 
-        private static bool Valid(double value) => !double.IsNaN(value) && !double.IsInfinity(value);
+        private static bool Valid(double value) => value >= 0 && !double.IsInfinity(value);
     }
 
     /// <summary>
@@ -89,7 +92,7 @@ namespace DeploySpec.Cost
             double weights = c.DenseWeightSeconds;
             if (c.HasExperts)
             {
-                weights += c.ExpertWeightSeconds * (1.0 - Math.Pow(c.ExpertMissProbability, m));
+                weights += c.ExpertWeightSeconds * (1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken));
             }
 
             double gemm = Math.Max(m * c.GemmSecondsPerSequence, weights);
