@@ -35,6 +35,8 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor Generic = For(Rules.Generic);
         public static readonly DiagnosticDescriptor InvalidMsBuildProperty = For(Rules.InvalidMsBuildProperty);
         public static readonly DiagnosticDescriptor InvalidConfigFile = For(Rules.InvalidConfigFile);
+        public static readonly DiagnosticDescriptor GeneratedMemberConflict = For(Rules.GeneratedMemberConflict);
+        public static readonly DiagnosticDescriptor FileLocalDeployment = For(Rules.FileLocalDeployment);
         public static readonly DiagnosticDescriptor FitsNoPlan = For(Rules.FitsNoPlan);
         public static readonly DiagnosticDescriptor WeightsExceedGpu = For(Rules.WeightsExceedGpu);
         public static readonly DiagnosticDescriptor ConcurrencyBeyondKvCache = For(Rules.ConcurrencyBeyondKvCache);

@@ -26,6 +26,8 @@ namespace DeploySpec.Analyzers
                     ProblemKind.ClusterTypeWithoutAttribute => Descriptors.ClusterTypeWithoutAttribute,
                     ProblemKind.NotPartial => Descriptors.NotPartial,
                     ProblemKind.Generic => Descriptors.Generic,
+                    ProblemKind.MemberConflict => Descriptors.GeneratedMemberConflict,
+                    ProblemKind.FileLocal => Descriptors.FileLocalDeployment,
                     _ => Descriptors.InvalidDeployment,
                 };
 

@@ -1,5 +1,6 @@
 using DeploySpec.Cost;
 using static DeploySpec.Generators.Literals;
+using static DeploySpec.Parsing.GeneratedMembers;
 
 namespace DeploySpec.Generators
 {
@@ -11,7 +12,7 @@ namespace DeploySpec.Generators
     public static class DeploymentEmitter
     {
         private const string Plan = "global::DeploySpec.PartitionPlan";
-        private const string Estimate = "global::DeploySpec.PerformanceEstimate";
+        private const string EstimateType = "global::DeploySpec.PerformanceEstimate";
 
         public static readonly string GeneratorVersion =
             typeof(DeploymentEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
@@ -62,12 +63,12 @@ namespace DeploySpec.Generators
         /// <summary>The plans and their cost coefficients, as data; declared first so the members below can use them.</summary>
         private static void EmitData(SourceWriter w, DeploymentEmit d)
         {
-            w.Line("// Every plan that fits, best first; Index is the plan's position here and in s_costs.");
-            w.Line("private static readonly " + Plan + "[] s_plans =");
+            w.Line("// Every plan that fits, best first; Index is the plan's position here and in " + CostTable + ".");
+            w.Line("private static readonly " + Plan + "[] " + PlanTable + " =");
             w.Line("{");
             foreach (var p in d.Plans)
             {
-                w.Line("    // " + p.Summary);
+                w.Line("    // " + Comment(p.Summary));
                 w.Line("    " + New(p.Plan) + ",");
             }
 
@@ -75,11 +76,11 @@ namespace DeploySpec.Generators
             w.Line();
             w.Line("// The cost model's coefficients of each plan, folded at compile time (docs/cost-model.md) and evaluated by");
             w.Line("// " + TypeName(typeof(CostEvaluator)) + ".");
-            w.Line("private static readonly " + TypeName(typeof(CostCoefficients)) + "[] s_costs =");
+            w.Line("private static readonly " + TypeName(typeof(CostCoefficients)) + "[] " + CostTable + " =");
             w.Line("{");
             foreach (var p in d.Plans)
             {
-                w.Line("    // " + p.Plan);
+                w.Line("    // " + Comment(p.Plan.ToString()));
                 w.Line("    " + New(p.Costs, "        ") + ",");
             }
 
@@ -90,38 +91,38 @@ namespace DeploySpec.Generators
         private static void EmitMembers(SourceWriter w, DeploymentEmit d)
         {
             Member(w, "Every plan that fits, best first for the " + d.ObjectiveName + " objective (plans meeting the latency targets first).",
-                "global::System.Collections.Generic.IReadOnlyList<" + Plan + "> Plans { get; } = global::System.Array.AsReadOnly(s_plans);");
+                "global::System.Collections.Generic.IReadOnlyList<" + Plan + "> " + Plans + " { get; } = global::System.Array.AsReadOnly(" + PlanTable + ");");
             Member(w, "The plan with the lowest time per output token for one request: " + d.Plans[d.MinLatencyIndex].Plan + ".",
-                Plan + " MinLatency => s_plans[" + Int(d.MinLatencyIndex) + "];");
+                Plan + " " + MinLatency + " => " + PlanTable + "[" + Int(d.MinLatencyIndex) + "];");
             Member(w, "The plan with the most output tokens per second at capacity: " + d.Plans[d.MaxThroughputIndex].Plan + ".",
-                Plan + " MaxThroughput => s_plans[" + Int(d.MaxThroughputIndex) + "];");
+                Plan + " " + MaxThroughput + " => " + PlanTable + "[" + Int(d.MaxThroughputIndex) + "];");
             Member(w, d.RecommendedMeetsTargets
                     ? "The best plan for the " + d.ObjectiveName + " objective that meets the latency targets: " + d.Plans[d.RecommendedIndex].Plan + "."
                     : "No plan meets the latency targets; this is the fastest one per user: " + d.Plans[d.RecommendedIndex].Plan + ".",
-                Plan + " Recommended => s_plans[" + Int(d.RecommendedIndex) + "];");
+                Plan + " " + Recommended + " => " + PlanTable + "[" + Int(d.RecommendedIndex) + "];");
             Member(w, "True when <see cref=\"Recommended\"/> meets the deployment's latency targets.",
-                "bool RecommendedMeetsTargets => " + (d.RecommendedMeetsTargets ? "true" : "false") + ";", xml: false);
+                "bool " + RecommendedMeetsTargets + " => " + (d.RecommendedMeetsTargets ? "true" : "false") + ";", xml: false);
 
             w.Line("/// <summary>The Pareto frontier of output tokens per second per GPU against per user, fastest per user first.</summary>");
             w.Line(GeneratedCode);
-            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> Frontier { get; } =");
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> " + Frontier + " { get; } =");
             w.Line("    global::System.Array.AsReadOnly(new global::DeploySpec.FrontierPoint[]");
             w.Line("    {");
             foreach (var f in d.Frontier)
             {
-                string plan = "s_plans[" + Int(f.PlanIndex) + "]";
+                string plan = PlanTable + "[" + Int(f.PlanIndex) + "]";
                 w.Line("        new global::DeploySpec.FrontierPoint(" + plan + ", Estimate(" + plan + ", " + Int(f.Concurrency) + ")),");
             }
 
             w.Line("    });");
             w.Line();
             Member(w, "What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.",
-                "global::DeploySpec.DeploymentFacts Facts { get; } =");
+                "global::DeploySpec.DeploymentFacts " + Facts + " { get; } =");
             w.Line("    " + New(d.Facts, "        ") + ";");
             w.Line();
             w.Line("/// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>");
             w.Line(GeneratedCode);
-            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> RejectedPlans { get; } =");
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> " + RejectedPlans + " { get; } =");
             w.Line("    global::System.Array.AsReadOnly(new global::DeploySpec.PlanRejection[]");
             w.Line("    {");
             foreach (var r in d.Rejections)
@@ -131,13 +132,13 @@ namespace DeploySpec.Generators
 
             w.Line("    });");
             w.Line();
-            Member(w, "Everything above, for reports.", "global::DeploySpec.Reporting.DeploymentReport Report { get; } = new global::DeploySpec.Reporting.DeploymentReport(");
+            Member(w, "Everything above, for reports.", "global::DeploySpec.Reporting.DeploymentReport " + Report + " { get; } = new global::DeploySpec.Reporting.DeploymentReport(");
             w.Line("    Facts, Plans, Estimate, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, RejectedPlans);");
             w.Line();
             Member(w, "A Markdown report: winners, every plan with its memory per GPU and estimates, rejected plans and why, the frontier.",
-                "string ToMarkdown() => Report.ToMarkdown();");
+                "string " + ToMarkdown + "() => " + Report + ".ToMarkdown();");
             Member(w, "An SVG chart of throughput per GPU against per-user speed, the frontier and the winners marked.",
-                "string FrontierSvg() => Report.ToSvg();");
+                "string " + FrontierSvg + "() => " + Report + ".ToSvg();");
         }
 
         /// <summary>A public static member with its summary and [GeneratedCode]; a blank line follows unless the declaration continues.</summary>
@@ -160,12 +161,12 @@ namespace DeploySpec.Generators
             w.Line("/// </summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The plan is not one of <see cref=\"Plans\"/>.</exception>");
             w.Line(GeneratedCode);
-            w.Open("public static " + Estimate + " Estimate(" + Plan + " plan, int concurrency)");
+            w.Open("public static " + EstimateType + " " + Parsing.GeneratedMembers.Estimate + "(" + Plan + " plan, int concurrency)");
             w.Line("if (plan is null) throw new global::System.ArgumentNullException(nameof(plan));");
             w.Line("int i = plan.Index;");
-            w.Line("if ((uint)i >= (uint)s_plans.Length || (!object.ReferenceEquals(s_plans[i], plan) && !s_plans[i].Equals(plan)))");
+            w.Line("if ((uint)i >= (uint)" + PlanTable + ".Length || (!object.ReferenceEquals(" + PlanTable + "[i], plan) && !" + PlanTable + "[i].Equals(plan)))");
             w.Line("    throw new global::System.ArgumentException(\"Plan \" + plan + \" is not a plan of this deployment.\", nameof(plan));");
-            w.Line("return " + TypeName(typeof(CostEvaluator)) + ".Evaluate(in s_costs[i], concurrency);");
+            w.Line("return " + TypeName(typeof(CostEvaluator)) + ".Evaluate(in " + CostTable + "[i], concurrency);");
             w.Close();
             w.Line();
         }

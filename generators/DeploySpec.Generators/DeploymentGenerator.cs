@@ -22,8 +22,8 @@ namespace DeploySpec.Generators
             var clusters = Declarations(context, SpecParser.ClusterAttributeName, static (t, a, ct) => SpecParser.ParseCluster(t, a, ct).Declaration, TrackingNames.Clusters);
             var deployments = Declarations(context, SpecParser.DeploymentAttributeName, static (t, a, ct) => SpecParser.ParseDeployment(t, a, ct).Declaration, TrackingNames.Deployments);
 
-            // config.json files named by [Model(ConfigFile = ...)]: only those are read (a project's other JSON
-            // additional files cost a path comparison), and each model is resolved on its own.
+            // config.json files named by [Model(ConfigFile = ...)]: only those are read (a project's other additional
+            // files cost a path comparison), and each model is resolved on its own.
             var wantedConfigFiles = models
                 .Where(static m => m.ConfigFile is not null)
                 .Select(static (m, _) => m.ConfigFile!)
@@ -31,8 +31,8 @@ namespace DeploySpec.Generators
                 .Select(static (all, _) => all.ToEquatableArray())
                 .WithTrackingName(TrackingNames.WantedConfigFiles);
 
+            // The same rule as the analyzer's (ModelResolver.FindPath), whatever the file's extension.
             var configFiles = context.AdditionalTextsProvider
-                .Where(static text => text.Path.EndsWith(".json", System.StringComparison.OrdinalIgnoreCase))
                 .Combine(wantedConfigFiles)
                 .Where(static pair => pair.Right.Any(wanted => ModelResolver.FindPath(new[] { pair.Left.Path }, wanted) is not null))
                 .Select(static (pair, ct) => new AdditionalFileText(pair.Left.Path, pair.Left.GetText(ct)?.ToString()))
@@ -78,6 +78,25 @@ namespace DeploySpec.Generators
             });
         }
 
+        /// <summary>
+        /// True for the first of the type's attributes of this kind: an attribute repeated on two partial parts
+        /// (already a compiler error) must still give one declaration and one generated file, not two.
+        /// </summary>
+        private static bool IsFirst(INamedTypeSymbol type, AttributeData attribute, SyntaxNode target)
+        {
+            foreach (var candidate in type.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate.AttributeClass, attribute.AttributeClass))
+                {
+                    // The first such attribute must sit on this very declaration (FAWMN visits each partial part).
+                    var reference = candidate.ApplicationSyntaxReference;
+                    return reference is null || (reference.SyntaxTree == target.SyntaxTree && target.Span.Contains(reference.Span));
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>The declarations of one attribute, parsed to value-equatable specs (no symbols kept).</summary>
         private static IncrementalValuesProvider<T> Declarations<T>(IncrementalGeneratorInitializationContext context, string attributeName,
             Func<INamedTypeSymbol, AttributeData, CancellationToken, T> parse, string trackingName)
@@ -86,7 +105,7 @@ namespace DeploySpec.Generators
                 .ForAttributeWithMetadataName(
                     attributeName,
                     static (node, _) => node is TypeDeclarationSyntax,
-                    (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type ? parse(type, ctx.Attributes[0], ct) : null)
+                    (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type && IsFirst(type, ctx.Attributes[0], ctx.TargetNode) ? parse(type, ctx.Attributes[0], ct) : null)
                 .Where(static d => d is not null)
                 .Select(static (d, _) => d!)
                 .WithTrackingName(trackingName);

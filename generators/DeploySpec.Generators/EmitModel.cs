@@ -26,6 +26,6 @@ namespace DeploySpec.Generators
         DeploymentFacts Facts,
         EquatableArray<PlanRejection> Rejections)
     {
-        public string HintName => Type.DisplayName + ".DeploySpec.g.cs";
+        public string HintName => Type.HintName;
     }
 }

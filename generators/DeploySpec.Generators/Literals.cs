@@ -23,6 +23,11 @@ namespace DeploySpec.Generators
         /// <summary>A double literal that round-trips exactly, whatever the culture.</summary>
         public static string Dbl(double value)
         {
+            if (value == 0)
+            {
+                value = 0; // -0.0 is written 0.0: the same value, and no minus sign in generated data
+            }
+
             string text = value.ToString("R", CultureInfo.InvariantCulture);
             if (double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) != value)
             {
@@ -34,8 +39,24 @@ namespace DeploySpec.Generators
 
         public static string Str(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 
-        /// <summary>Text for an XML doc comment.</summary>
-        public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        /// <summary>
+        /// Text for one line of an XML doc comment (<c>/// ...</c>): markup characters escaped, and every line break
+        /// and other control character a user's string may hold (\r, \n, U+0085, U+2028, U+2029, ...) made a
+        /// space, so nothing can end the comment and start code or a directive.
+        /// </summary>
+        public static string Xml(string text) => Comment(text).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+        /// <summary>Text for one line of a <c>//</c> comment: line breaks and other control characters made spaces.</summary>
+        public static string Comment(string text)
+        {
+            var line = new StringBuilder(text.Length);
+            foreach (char c in text)
+            {
+                line.Append(char.IsControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
+            }
+
+            return line.ToString();
+        }
 
         public static string TypeName(Type type) => "global::" + type.FullName!.Replace('+', '.');
 
@@ -68,7 +89,7 @@ namespace DeploySpec.Generators
             foreach (var member in shape.Members)
             {
                 object? item = member.Property.GetValue(value);
-                if (member.Parameter.HasDefaultValue && Equals(item, member.Parameter.DefaultValue))
+                if (member.HasDefault && Equals(item, member.Default))
                 {
                     continue;
                 }
@@ -86,7 +107,7 @@ namespace DeploySpec.Generators
                     text.Append(", ");
                 }
 
-                text.Append(member.Parameter.Name).Append(": ").Append(Value(item));
+                text.Append(member.Name).Append(": ").Append(Value(item));
                 first = false;
             }
 
@@ -95,7 +116,8 @@ namespace DeploySpec.Generators
 
         private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
 
-        private sealed record Member(ParameterInfo Parameter, PropertyInfo Property, string? Group);
+        /// <summary>One constructor parameter and the property that reads it back; reflection is done once per type.</summary>
+        private sealed record Member(string Name, PropertyInfo Property, string? Group, bool HasDefault, object? Default);
 
         private sealed record Shape(IReadOnlyList<Member> Members)
         {
@@ -104,7 +126,7 @@ namespace DeploySpec.Generators
                 var constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
                 var members = constructor.GetParameters()
                     .Select(p => type.GetProperty(p.Name!) is { } property
-                        ? new Member(p, property, property.GetCustomAttribute<CategoryAttribute>()?.Category)
+                        ? new Member(p.Name!, property, property.GetCustomAttribute<CategoryAttribute>()?.Category, p.HasDefaultValue, p.HasDefaultValue ? p.DefaultValue : null)
                         : throw new InvalidOperationException(type + " has no property for constructor parameter " + p.Name))
                     .ToList();
                 return new Shape(members);

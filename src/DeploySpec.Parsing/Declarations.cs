@@ -14,19 +14,44 @@ namespace DeploySpec.Parsing
         string Name,
         string FullyQualifiedName,
         bool IsPartial,
-        bool IsGeneric)
+        bool IsGeneric,
+        bool IsFileLocal = false)
     {
-        /// <summary>"Namespace.Outer.Inner" (no global::), used for hint names and messages.</summary>
-        public string DisplayName => FullyQualifiedName.StartsWith("global::", System.StringComparison.Ordinal)
+        /// <summary>"Namespace.Outer.Inner" (no global::, no '@'), used in messages.</summary>
+        public string DisplayName => (FullyQualifiedName.StartsWith("global::", System.StringComparison.Ordinal)
             ? FullyQualifiedName.Substring("global::".Length)
-            : FullyQualifiedName;
+            : FullyQualifiedName).Replace("@", "");
+
+        /// <summary>
+        /// The generated file's name: the type's name in file-safe characters, plus a hash of its exact
+        /// fully-qualified name, so that names which differ only in case or in unsafe characters never collide.
+        /// </summary>
+        public string HintName
+        {
+            get
+            {
+                var safe = new System.Text.StringBuilder();
+                foreach (char c in DisplayName)
+                {
+                    safe.Append(c < 128 && (char.IsLetterOrDigit(c) || c == '.' || c == '_') ? c : '_');
+                }
+
+                uint hash = 2166136261; // FNV-1a over the UTF-16 code units: stable on every machine
+                foreach (char c in FullyQualifiedName)
+                {
+                    hash = (hash ^ c) * 16777619;
+                }
+
+                return safe + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + GeneratedMembers.HintSuffix;
+            }
+        }
 
         /// <summary>True when members can be added: the type and all its enclosing types are partial, and not generic.</summary>
         public bool CanBeExtended
         {
             get
             {
-                if (!IsPartial || IsGeneric)
+                if (!IsPartial || IsGeneric || IsFileLocal)
                 {
                     return false;
                 }

@@ -25,6 +25,10 @@ namespace DeploySpec.Parsing
         Generic,
         /// <summary>A typeof() argument the compiler could not resolve; the compiler already reports it.</summary>
         UnresolvedType,
+        /// <summary>The deployment class is named like, declares or inherits a member DeploySpec generates.</summary>
+        MemberConflict,
+        /// <summary>The deployment class is file-local: generated members cannot join it from another file.</summary>
+        FileLocal,
     }
 
     /// <summary>A problem found while parsing, with the location of the offending argument.</summary>
@@ -139,24 +143,37 @@ namespace DeploySpec.Parsing
         private static string ReferencedType(AttributeData attribute, int index, string expectedAttribute, ProblemKind kind, string role,
             INamedTypeSymbol owner, ImmutableArray<ParseProblem>.Builder problems, CancellationToken cancellationToken)
         {
-            if (attribute.ConstructorArguments.Length <= index ||
-                attribute.ConstructorArguments[index].Kind != TypedConstantKind.Type ||
-                attribute.ConstructorArguments[index].Value is not INamedTypeSymbol referenced ||
-                referenced.TypeKind == TypeKind.Error)
+            string attributeName = expectedAttribute.Substring("DeploySpec.".Length, expectedAttribute.Length - "DeploySpec.".Length - "Attribute".Length);
+            var location = new Lazy<Location>(() => ConstructorArgumentLocation(attribute, index, owner, cancellationToken));
+            if (attribute.ConstructorArguments.Length <= index || attribute.ConstructorArguments[index].Kind == TypedConstantKind.Error ||
+                attribute.ConstructorArguments[index].Value is ITypeSymbol { TypeKind: TypeKind.Error })
             {
                 // The compiler already reports a missing or unresolved type; the generator just declines.
-                problems.Add(new ParseProblem(ProblemKind.UnresolvedType, role, "the " + role + " type could not be resolved", ConstructorArgumentLocation(attribute, index, owner, cancellationToken)));
+                problems.Add(new ParseProblem(ProblemKind.UnresolvedType, role, "the " + role + " type could not be resolved", location.Value));
                 return "";
             }
 
-            if (!referenced.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == expectedAttribute))
+            switch (attribute.ConstructorArguments[index].Value)
             {
-                string attributeName = expectedAttribute.Substring("DeploySpec.".Length, expectedAttribute.Length - "DeploySpec.".Length - "Attribute".Length);
-                problems.Add(new ParseProblem(kind, role, $"'{referenced.ToDisplayString()}' is used as the {role} but is not marked [{attributeName}]",
-                    ConstructorArgumentLocation(attribute, index, owner, cancellationToken)));
-            }
+                case null:
+                    problems.Add(new ParseProblem(kind, role, $"the {role} is null; pass typeof() of a class marked [{attributeName}]", location.Value));
+                    return "";
+                case INamedTypeSymbol named:
+                    // A [Model] nested in a generic class, or a generic one, is the same declaration whatever the type arguments.
+                    var declared = named.OriginalDefinition;
+                    if (!declared.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == expectedAttribute))
+                    {
+                        problems.Add(new ParseProblem(kind, role, $"'{named.ToDisplayString()}' is used as the {role} but is not marked [{attributeName}]", location.Value));
+                    }
 
-            return referenced.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                    return declared.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                case ITypeSymbol other:
+                    problems.Add(new ParseProblem(kind, role, $"'{other.ToDisplayString()}' is used as the {role}, but only a class marked [{attributeName}] can be", location.Value));
+                    return "";
+                default:
+                    problems.Add(new ParseProblem(kind, role, $"the {role} must be typeof() of a class marked [{attributeName}]", location.Value));
+                    return "";
+            }
         }
 
         /// <summary>Generated members go on deployments: they must be partial (with their enclosing types) and not generic.</summary>
@@ -173,7 +190,51 @@ namespace DeploySpec.Parsing
             {
                 problems.Add(new ParseProblem(ProblemKind.NotPartial, "", $"'{spec.DisplayName}' and the types that contain it must be partial so DeploySpec can add the planned members", location));
             }
+
+            if (spec.IsFileLocal)
+            {
+                problems.Add(new ParseProblem(ProblemKind.FileLocal, "", $"'{spec.DisplayName}' is a file-local type; DeploySpec adds the planned members from another file, so a deployment cannot be 'file'", location));
+            }
+
+            AddMemberConflicts(type, spec, location, problems);
         }
+
+        /// <summary>A class named like a generated member, or that declares or inherits one, cannot take the generated members.</summary>
+        private static void AddMemberConflicts(INamedTypeSymbol type, TypeDeclarationSpec spec, Location location, ImmutableArray<ParseProblem>.Builder problems)
+        {
+            if (GeneratedMembers.All.Contains(type.Name))
+            {
+                problems.Add(new ParseProblem(ProblemKind.MemberConflict, "", $"a deployment class cannot be named '{type.Name}': DeploySpec generates a member of that name in it", location));
+            }
+
+            foreach (string name in GeneratedMembers.All)
+            {
+                var own = type.GetMembers(name).FirstOrDefault(m => m.Locations.Any(l => l.IsInSource && !IsGenerated(l)));
+                if (own is not null)
+                {
+                    problems.Add(new ParseProblem(ProblemKind.MemberConflict, "", $"'{spec.DisplayName}' declares '{name}', which DeploySpec generates; rename it", own.Locations.First(l => l.IsInSource)));
+                }
+            }
+
+            for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+            {
+                if (baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DeploymentAttributeName))
+                {
+                    problems.Add(new ParseProblem(ProblemKind.MemberConflict, "", $"'{spec.DisplayName}' derives from the deployment '{baseType.ToDisplayString()}', whose generated members it would hide; give each deployment its own class", location));
+                    return;
+                }
+
+                string? inherited = GeneratedMembers.All.FirstOrDefault(n => baseType.GetMembers(n).Any(m => m.DeclaredAccessibility != Accessibility.Private));
+                if (inherited is not null)
+                {
+                    problems.Add(new ParseProblem(ProblemKind.MemberConflict, "", $"'{spec.DisplayName}' inherits '{inherited}' from '{baseType.ToDisplayString()}', which the generated member of that name would hide", location));
+                    return;
+                }
+            }
+        }
+
+        private static bool IsGenerated(Location location) =>
+            location.SourceTree?.FilePath.EndsWith(GeneratedMembers.HintSuffix, StringComparison.OrdinalIgnoreCase) == true;
 
         /// <summary>Describes where generated members go, from the symbol (strings only, no symbols kept).</summary>
         public static TypeDeclarationSpec Describe(INamedTypeSymbol type)
@@ -182,13 +243,15 @@ namespace DeploySpec.Parsing
             bool generic = type.Arity > 0;
             for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
-                containing.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name, IsPartial(outer)));
+                containing.Insert(0, new ContainingTypeSpec(Keyword(outer), Identifier(outer.Name), IsPartial(outer)));
                 generic |= outer.Arity > 0;
             }
 
-            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-            return new TypeDeclarationSpec(ns, containing.ToEquatableArray(), Keyword(type), type.Name,
-                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsPartial(type), generic);
+            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n
+                ? n.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Substring("global::".Length)
+                : "";
+            return new TypeDeclarationSpec(ns, containing.ToEquatableArray(), Keyword(type), Identifier(type.Name),
+                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsPartial(type), generic, type.IsFileLocal);
         }
 
         private static string Keyword(INamedTypeSymbol type) => type switch
@@ -199,6 +262,9 @@ namespace DeploySpec.Parsing
             { TypeKind: TypeKind.Interface } => "interface",
             _ => "class",
         };
+
+        /// <summary>A name as C# source writes it: a reserved keyword gets '@' (class @event).</summary>
+        private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
         private static bool IsPartial(INamedTypeSymbol type) =>
             type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));

@@ -142,12 +142,15 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Contains("<license type=\"expression\">MIT</license>", text);
     }
 
+    /// <summary>Packs the way most people do at a repository root, the whole solution: exactly one package comes out.</summary>
     private string Pack()
     {
         string feed = Path.Combine(_work, "feed");
-        string project = Path.Combine(Metadata("RepositoryRoot"), "src", "DeploySpec.Package", "DeploySpec.Package.csproj");
-        var pack = Dotnet($"pack \"{project}\" -c {Metadata("Configuration")} --no-build -o \"{feed}\"", _work);
+        string solution = Path.Combine(Metadata("RepositoryRoot"), "DeploySpec.sln");
+        var pack = Dotnet($"pack \"{solution}\" -c {Metadata("Configuration")} --no-build -o \"{feed}\"", _work);
         Assert.True(pack.ExitCode == 0, pack.Output);
+        var packages = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).ToArray();
+        Assert.Equal(new[] { "DeploySpec.0.1.0.nupkg" }, packages);
         return feed;
     }
 

@@ -147,7 +147,7 @@ namespace DeploySpec.Engine.Diagnosis
                         100.0 * (slowest * pp / (double)model.Layers - 1), model.Layers / (double)pp);
                 }
 
-                int group = (tp > 0 ? tp : 1) * pp;
+                long group = (long)(tp > 0 ? tp : 1) * pp; // pins are bounded one by one; their product may pass an int
                 if (total % group != 0 && (tp == 0 || total % tp == 0))
                 {
                     c.AddWithBestPlan(Finding.Of(Rules.PinnedDegreesDoNotTileCluster, Pp, spec.Name, "TP" + (tp > 0 ? tp : 1) + " x PP" + pp, group, total, ""));

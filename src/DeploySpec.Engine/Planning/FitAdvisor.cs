@@ -71,6 +71,14 @@ namespace DeploySpec.Engine.Planning
                 cluster = cluster with { GpusPerNode = domain };
             }
 
+            // One plan first on the largest cluster searched: more GPUs offer more ways to split, so when even that one
+            // has no plan we say so at once instead of trying every size below it (the analyzers run this while the
+            // user types).
+            if (!Planner.Plan(unpinned with { Cluster = cluster with { Nodes = MaxNodesSearched } }, cancellationToken: cancellationToken).HasPlans)
+            {
+                return null;
+            }
+
             // Skip node counts whose memory cannot even hold the weights once.
             var probe = MemoryModel.PerGpu(unpinned with { Cluster = cluster }, new Degrees(1, 1, 1, 1));
             double usable = Math.Max(1.0, probe.CapacityBytes - probe.ReserveBytes - probe.ActivationsBytes);

@@ -83,7 +83,7 @@ namespace DeploySpec.Engine.Planning
                     continue;
                 }
 
-                if (CandidateRules.TooFewRequests(deployment, memory, memory.RequestsPerReplica * degrees.DataParallel) is { } tooFew)
+                if (CandidateRules.TooFewRequests(deployment, memory, Units.Requests(memory.RequestsPerReplica, degrees.DataParallel)) is { } tooFew)
                 {
                     rejected.Add(new RejectedPlan(degrees, RejectionKind.Concurrency, tooFew, memory));
                     continue;
@@ -166,15 +166,16 @@ namespace DeploySpec.Engine.Planning
         public static IEnumerable<Degrees> Candidates(DeploymentSpec deployment, List<RejectedPlan>? rejected = null)
         {
             int total = deployment.Cluster.TotalGpus;
-            for (int tp = 1; tp <= total; tp++)
+            var divisors = Divisors(total);
+            foreach (int tp in divisors)
             {
-                if (total % tp != 0 || (deployment.TensorParallel > 0 && tp != deployment.TensorParallel))
+                if (deployment.TensorParallel > 0 && tp != deployment.TensorParallel)
                 {
                     continue;
                 }
 
                 var heads = CandidateRules.Heads(deployment, tp);
-                for (int pp = 1; pp <= total / tp; pp++)
+                foreach (int pp in divisors)
                 {
                     if ((total / tp) % pp != 0 || (deployment.PipelineParallel > 0 && pp != deployment.PipelineParallel))
                     {
@@ -202,6 +203,28 @@ namespace DeploySpec.Engine.Planning
             }
         }
 
+        /// <summary>The divisors of <paramref name="n"/> in ascending order, found in O(sqrt n) (clusters may hold millions of GPUs).</summary>
+        private static List<int> Divisors(int n)
+        {
+            var low = new List<int>();
+            var high = new List<int>();
+            for (int d = 1; (long)d * d <= n; d++)
+            {
+                if (n % d == 0)
+                {
+                    low.Add(d);
+                    if (d != n / d)
+                    {
+                        high.Add(n / d);
+                    }
+                }
+            }
+
+            high.Reverse();
+            low.AddRange(high);
+            return low;
+        }
+
         private static IEnumerable<int> ExpertParallelOptions(DeploymentSpec deployment, int tp, int dp)
         {
             if (deployment.ExpertParallel > 0)
@@ -217,7 +240,7 @@ namespace DeploySpec.Engine.Planning
             }
 
             // EP spanning g > 1 replicas shares one copy of the experts between them (wide expert parallelism).
-            for (int g = 2; g <= dp; g++)
+            for (int g = 2; g <= dp && (long)tp * g <= deployment.Model.Experts; g++)
             {
                 if (dp % g == 0 && deployment.Model.Experts % (tp * g) == 0)
                 {

@@ -60,8 +60,15 @@ namespace DeploySpec.Engine.Vocabulary
         /// <summary>Largest size we accept for any model dimension; beyond it the arithmetic is meaningless.</summary>
         public const int MaxDimension = 1 << 22;
 
+        /// <summary>Most layers we accept: planning walks every layer of every stage, and the deepest real models have a few hundred.</summary>
+        public const int MaxLayers = 4096;
+
         /// <summary>A model dimension: positive (or, when <paramref name="optional"/>, zero for "not set"), at most <see cref="MaxDimension"/>.</summary>
         public static Term<T> Dimension<T>(string name, Func<T, int> get, Func<T, int, T> set, bool optional, params string[] configKeys) =>
+            Dimension(name, get, set, optional, MaxDimension, configKeys);
+
+        /// <summary>A model dimension: positive (or, when <paramref name="optional"/>, zero for "not set"), at most <paramref name="max"/>.</summary>
+        public static Term<T> Dimension<T>(string name, Func<T, int> get, Func<T, int, T> set, bool optional, int max, params string[] configKeys) =>
             new(name, ValueKind.Integer, s => get(s), (s, v) => set(s, (int)v), s =>
             {
                 int value = get(s);
@@ -72,7 +79,7 @@ namespace DeploySpec.Engine.Vocabulary
                         : Format("{0} must be positive, but is {1}", name, value);
                 }
 
-                return value > MaxDimension ? Format("{0} = {1} is beyond any real model (at most {2})", name, value, MaxDimension) : null;
+                return value > max ? Format("{0} = {1} is beyond any real model (at most {2})", name, value, max) : null;
             }, configKeys);
 
         /// <summary>A count between <paramref name="min"/> and <paramref name="max"/>.</summary>

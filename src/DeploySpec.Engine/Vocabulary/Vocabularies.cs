@@ -13,7 +13,7 @@ namespace DeploySpec.Engine.Vocabulary
         {
             Text<ModelArchitecture>(nameof(ModelAttribute.Name), m => m.Name, (m, v) => m with { Name = v }),
             Text<ModelArchitecture>(nameof(ModelAttribute.Checkpoint), m => m.Checkpoint, (m, v) => m with { Checkpoint = v }),
-            Dimension<ModelArchitecture>(nameof(ModelAttribute.Layers), m => m.Layers, (m, v) => m with { Layers = v }, false, "num_hidden_layers"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.Layers), m => m.Layers, (m, v) => m with { Layers = v }, false, MaxLayers, "num_hidden_layers"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.HiddenSize), m => m.HiddenSize, (m, v) => m with { HiddenSize = v }, false, "hidden_size"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.AttentionHeads), m => m.AttentionHeads, (m, v) => m with { AttentionHeads = v }, false, "num_attention_heads"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.VocabSize), m => m.VocabSize, (m, v) => m with { VocabSize = v }, false, "vocab_size"),
@@ -26,14 +26,14 @@ namespace DeploySpec.Engine.Vocabulary
             Dimension<ModelArchitecture>(nameof(ModelAttribute.ActiveExperts), m => m.ActiveExperts, (m, v) => m with { ActiveExperts = v }, true, "num_experts_per_tok", "experts_per_token"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.ExpertIntermediateSize), m => m.ExpertIntermediateSize, (m, v) => m with { ExpertIntermediateSize = v }, true, "moe_intermediate_size"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.SharedExperts), m => m.SharedExperts, (m, v) => m with { SharedExperts = v }, true, "n_shared_experts"),
-            Dimension<ModelArchitecture>(nameof(ModelAttribute.DenseLayers), m => m.DenseLayers, (m, v) => m with { DenseLayers = v }, true, "first_k_dense_replace"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.DenseLayers), m => m.DenseLayers, (m, v) => m with { DenseLayers = v }, true, MaxLayers, "first_k_dense_replace"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.KvLoraRank), m => m.KvLoraRank, (m, v) => m with { KvLoraRank = v }, true, "kv_lora_rank"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.QkRopeHeadDim), m => m.QkRopeHeadDim, (m, v) => m with { QkRopeHeadDim = v }, true, "qk_rope_head_dim"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.QLoraRank), m => m.QLoraRank, (m, v) => m with { QLoraRank = v }, true, "q_lora_rank"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.ValueHeadDim), m => m.ValueHeadDim, (m, v) => m with { ValueHeadDim = v }, true, "v_head_dim"),
             // Sliding windows are read per model family (a qwen2 config names a window it does not use).
             Dimension<ModelArchitecture>(nameof(ModelAttribute.SlidingWindow), m => m.SlidingWindow, (m, v) => m with { SlidingWindow = v }, true),
-            Dimension<ModelArchitecture>(nameof(ModelAttribute.SlidingWindowLayers), m => m.SlidingWindowLayers, (m, v) => m with { SlidingWindowLayers = v }, true),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.SlidingWindowLayers), m => m.SlidingWindowLayers, (m, v) => m with { SlidingWindowLayers = v }, true, MaxLayers),
             Choice<ModelArchitecture, Precision>(nameof(ModelAttribute.Weights), m => m.Weights, (m, v) => m with { Weights = v }, "a known precision"),
             Choice<ModelArchitecture, Precision>(nameof(ModelAttribute.KvCache), m => m.KvCache, (m, v) => m with { KvCache = v }, "a known precision"),
         };

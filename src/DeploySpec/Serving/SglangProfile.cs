@@ -29,10 +29,14 @@ namespace DeploySpec.Serving
         {
             double keepFree = Math.Max(MinimumFreeBytes, GiB + activationsBytes) + nonTorchBytes + CudaGraphBytes;
             double fraction = memoryFraction > 0 ? memoryFraction : (capacityBytes - keepFree) / capacityBytes;
+
+            // A mem_fraction_static set so high that the activations, CUDA graphs and non-torch memory no longer fit
+            // in what it leaves free: SGLang would run out of memory; size the KV cache smaller by the shortfall.
+            double shortfall = Math.Max(0, activationsBytes + nonTorchBytes + CudaGraphBytes - capacityBytes * (1 - fraction));
             return new KvCacheBudget(
-                capacityBytes * fraction - weightsBytes - marginBytes,
-                capacityBytes * (1 - fraction) - activationsBytes + marginBytes,
-                fraction - marginBytes / capacityBytes);
+                capacityBytes * fraction - weightsBytes - shortfall - marginBytes,
+                capacityBytes * (1 - fraction) - activationsBytes + shortfall + marginBytes,
+                fraction - (marginBytes + shortfall) / capacityBytes);
         }
 
         /// <inheritdoc />
