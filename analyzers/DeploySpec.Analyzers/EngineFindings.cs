@@ -48,7 +48,7 @@ namespace DeploySpec.Analyzers
             IReadOnlyList<Finding> findings;
             try
             {
-                findings = Diagnosis.Explain(spec, cancel);
+                findings = FindingsCache.Explain(spec, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -112,3 +112,24 @@ public class ConfigurationTests
         }
     }
 }
+
+public class FindingsCacheTests
+{
+    [Fact]
+    public void An_unchanged_spec_is_a_lookup_and_a_changed_one_is_planned_again()
+    {
+        DeploySpec.Engine.Planning.DeploymentSpec Spec(int gpus) => new()
+        {
+            Name = "Chat",
+            Model = DeploySpec.Engine.Models.ModelCatalog.Llama31_70B,
+            Cluster = new DeploySpec.Engine.Planning.ClusterSpec { Name = "Box", Gpu = Gpu.H200Sxm, GpusPerNode = gpus },
+        };
+
+        var first = FindingsCache.Explain(Spec(1), default);
+        Assert.Same(first, FindingsCache.Explain(Spec(1), default)); // an equal spec built anew: the same findings object
+        var other = FindingsCache.Explain(Spec(2), default);
+        Assert.NotSame(first, other);
+        Assert.NotEmpty(first);  // 70B BF16 on one H200 fits no plan
+        Assert.Empty(other);     // on two it does
+    }
+}
