@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using DeploySpec.Cost;
 using static DeploySpec.Generators.Literals;
 using static DeploySpec.Parsing.GeneratedMembers;
@@ -103,35 +105,18 @@ namespace DeploySpec.Generators
             Member(w, "True when <see cref=\"Recommended\"/> meets the deployment's latency targets.",
                 "bool " + RecommendedMeetsTargets + " => " + (d.RecommendedMeetsTargets ? "true" : "false") + ";", xml: false);
 
-            w.Line("/// <summary>The Pareto frontier of output tokens per second per GPU against per user, fastest per user first.</summary>");
-            w.Line(GeneratedCode);
-            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> " + Frontier + " { get; } =");
-            w.Line("    global::System.Array.AsReadOnly(new global::DeploySpec.FrontierPoint[]");
-            w.Line("    {");
-            foreach (var f in d.Frontier)
-            {
-                string plan = PlanTable + "[" + Int(f.PlanIndex) + "]";
-                w.Line("        new global::DeploySpec.FrontierPoint(" + plan + ", Estimate(" + plan + ", " + Int(f.Concurrency) + ")),");
-            }
-
-            w.Line("    });");
-            w.Line();
+            List(w, "The Pareto frontier of output tokens per second per GPU against per user, fastest per user first.",
+                "global::DeploySpec.FrontierPoint", Frontier, d.Frontier.Select(f =>
+                {
+                    string plan = PlanTable + "[" + Int(f.PlanIndex) + "]";
+                    return "new global::DeploySpec.FrontierPoint(" + plan + ", Estimate(" + plan + ", " + Int(f.Concurrency) + "))";
+                }));
             Member(w, "What this deployment was planned for: the model, cluster, workload and engine settings as resolved at compile time.",
                 "global::DeploySpec.DeploymentFacts " + Facts + " { get; } =");
             w.Line("    " + New(d.Facts, "        ") + ";");
             w.Line();
-            w.Line("/// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>");
-            w.Line(GeneratedCode);
-            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> " + RejectedPlans + " { get; } =");
-            w.Line("    global::System.Array.AsReadOnly(new global::DeploySpec.PlanRejection[]");
-            w.Line("    {");
-            foreach (var r in d.Rejections)
-            {
-                w.Line("        " + New(r) + ",");
-            }
-
-            w.Line("    });");
-            w.Line();
+            List(w, "Every candidate split of the cluster that is not a plan, and why.", "global::DeploySpec.PlanRejection", RejectedPlans,
+                d.Rejections.Select(r => New(r)));
             Member(w, "Everything above, for reports.", "global::DeploySpec.Reporting.DeploymentReport " + Report + " { get; } = new global::DeploySpec.Reporting.DeploymentReport(");
             w.Line("    Facts, Plans, Estimate, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, RejectedPlans);");
             w.Line();
@@ -139,6 +124,21 @@ namespace DeploySpec.Generators
                 "string " + ToMarkdown + "() => " + Report + ".ToMarkdown();");
             Member(w, "An SVG chart of throughput per GPU against per-user speed, the frontier and the winners marked.",
                 "string " + FrontierSvg + "() => " + Report + ".ToSvg();");
+        }
+
+        /// <summary>A public static read-only list property initialised with <paramref name="items"/>, one per line.</summary>
+        private static void List(SourceWriter w, string summary, string elementType, string name, IEnumerable<string> items)
+        {
+            Member(w, summary, "global::System.Collections.Generic.IReadOnlyList<" + elementType + "> " + name + " { get; } =");
+            w.Line("    global::System.Array.AsReadOnly(new " + elementType + "[]");
+            w.Line("    {");
+            foreach (string item in items)
+            {
+                w.Line("        " + item + ",");
+            }
+
+            w.Line("    });");
+            w.Line();
         }
 
         /// <summary>A public static member with its summary and [GeneratedCode]; a blank line follows unless the declaration continues.</summary>
