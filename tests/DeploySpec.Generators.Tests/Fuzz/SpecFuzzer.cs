@@ -24,6 +24,17 @@ public sealed class SpecFuzzer(int seed, IReadOnlyList<string> configFiles)
         "Llama\n3", "a\r\nb", "\n#error injected\n", "x\u2028y", "x\u2029y", "x\u0085y", "*/ <summary>&amp;", "\"quoted\"", "back\\slash", "", "\t\0",
     };
 
+    /// <summary>Attribute forms of real models (Llama 3.1 8B and 70B, Mixtral 8x7B, Qwen2.5 72B, DeepSeek-V3, GPT-OSS-like).</summary>
+    private static readonly string[] RealModels =
+    {
+        "Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256",
+        "Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256",
+        "Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 32000, Experts = 8, ActiveExperts = 2",
+        "Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 29568, VocabSize = 152064, AttentionBias = true",
+        "Layers = 61, HiddenSize = 7168, AttentionHeads = 128, HeadDim = 128, IntermediateSize = 18432, VocabSize = 129280, Experts = 256, ActiveExperts = 8, SharedExperts = 1, ExpertIntermediateSize = 2048, DenseLayers = 3, KvLoraRank = 512, QkRopeHeadDim = 64, QLoraRank = 1536, ValueHeadDim = 128",
+        "Layers = 36, HiddenSize = 2880, AttentionHeads = 64, KeyValueHeads = 8, HeadDim = 64, IntermediateSize = 2880, VocabSize = 201088, Experts = 128, ActiveExperts = 4, SlidingWindow = 128, SlidingWindowLayers = 18, AttentionBias = true",
+    };
+
     private static readonly string[] Hostile = { "0", "-1", "int.MaxValue", "int.MinValue", "4194304", "4194305", "3", "7", "1000000000" };
 
     private T Pick<T>(params T[] items) => items[_random.Next(items.Length)];
@@ -51,7 +62,15 @@ public sealed class SpecFuzzer(int seed, IReadOnlyList<string> configFiles)
         var shapes = new List<string>();
         var model = new List<string>();
         (string Path, string Text)? config = null;
-        if (configFiles.Count > 0 && Chance(0.25))
+        if (Chance(0.35))
+        {
+            // A real architecture, so that many cases get past validation and exercise planning and emission.
+            model.AddRange(Pick(RealModels).Split(new[] { ", " }, StringSplitOptions.None));
+            model.Add("Weights = " + Enum("Precision", 7));
+            model.Add("KvCache = " + Enum("Precision", 7));
+            shapes.Add("real architecture");
+        }
+        else if (configFiles.Count > 0 && Chance(0.3))
         {
             string folder = "models/case" + index.ToString(CultureInfo.InvariantCulture);
             string file = Pick("config.json", "config", "config.JSON");
