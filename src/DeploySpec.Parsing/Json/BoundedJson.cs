@@ -160,20 +160,15 @@ namespace DeploySpec.Parsing.Json
                 }
 
                 members[name] = value;
-                SkipWhitespace();
-                if (Peek(','))
+                switch (Next('}'))
                 {
-                    _position++;
-                    continue;
+                    case true:
+                        continue;
+                    case false:
+                        return JsonValue.Of(members);
+                    default:
+                        return null;
                 }
-
-                if (Peek('}'))
-                {
-                    _position++;
-                    return JsonValue.Of(members);
-                }
-
-                return Fail("expected ',' or '}'");
             }
 
             return null;
@@ -200,22 +195,30 @@ namespace DeploySpec.Parsing.Json
                 }
 
                 items.Add(value);
-                SkipWhitespace();
-                if (Peek(','))
+                switch (Next(']'))
                 {
-                    _position++;
-                    continue;
+                    case true:
+                        continue;
+                    case false:
+                        return JsonValue.Of(items);
+                    default:
+                        return null;
                 }
-
-                if (Peek(']'))
-                {
-                    _position++;
-                    return JsonValue.Of(items);
-                }
-
-                return Fail("expected ',' or ']'");
             }
 
+            return null;
+        }
+
+        /// <summary>After a member or an item: ',' means another follows (true), <paramref name="close"/> ends the container (false), anything else is an error (null).</summary>
+        private bool? Next(char close)
+        {
+            SkipWhitespace();
+            if (Peek(',') || Peek(close))
+            {
+                return _text[_position++] == ',';
+            }
+
+            Fail("expected ',' or '" + close + "'");
             return null;
         }
 
