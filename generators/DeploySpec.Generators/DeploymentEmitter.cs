@@ -76,14 +76,18 @@ namespace DeploySpec.Generators
 
             w.Line("};");
             w.Line();
-            w.Line("// The cost model's coefficients of each plan, folded at compile time (docs/cost-model.md) and evaluated by");
-            w.Line("// " + TypeName(typeof(CostEvaluator)) + ".");
+            w.Line("// The cost model's coefficients of each plan, in the order of " + PlanTable + ", folded at compile time");
+            w.Line("// (docs/cost-model.md) and evaluated by " + TypeName(typeof(CostEvaluator)) + ". The terms, by group:");
+            foreach (string group in Legend(typeof(CostCoefficients)))
+            {
+                w.Line("// - " + group);
+            }
+
             w.Line("private static readonly " + TypeName(typeof(CostCoefficients)) + "[] " + CostTable + " =");
             w.Line("{");
             foreach (var p in d.Plans)
             {
-                w.Line("    // " + Comment(p.Plan.ToString()));
-                w.Line("    " + New(p.Costs, "        ") + ",");
+                w.Line("    " + New(p.Costs) + ",");
             }
 
             w.Line("};");

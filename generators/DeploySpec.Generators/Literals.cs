@@ -77,15 +77,15 @@ namespace DeploySpec.Generators
 
         /// <summary>
         /// <c>new global::T(A: 1, B: 2.5d)</c> for a record: every primary-constructor parameter whose value differs
-        /// from its default, in declaration order. With <paramref name="indent"/>, each group of parameters that a
-        /// <see cref="CategoryAttribute"/> opens goes on its own line under a comment with that text (each parameter
-        /// on its own line when the record has no groups).
+        /// from its default, in declaration order, on one line; with <paramref name="indent"/>, arguments are packed
+        /// onto continuation lines of at most <paramref name="width"/> characters.
         /// </summary>
-        public static string New(object value, string? indent = null)
+        public static string New(object value, string? indent = null, int width = 120)
         {
             var shape = Shapes.GetOrAdd(value.GetType(), Shape.Of);
             var text = new StringBuilder("new ").Append(TypeName(value.GetType())).Append('(');
-            bool first = true, grouped = shape.Members.Any(m => m.Group is not null);
+            int lineStart = 0;
+            bool first = true;
             foreach (var member in shape.Members)
             {
                 object? item = member.Property.GetValue(value);
@@ -94,24 +94,54 @@ namespace DeploySpec.Generators
                     continue;
                 }
 
-                if (indent is not null && (first || !grouped || member.Group is not null))
+                string argument = member.Name + ": " + Value(item);
+                if (indent is not null && (first || text.Length - lineStart + argument.Length + 2 > width))
                 {
-                    text.Append(first ? "" : ",").Append('\n').Append(indent);
-                    if (member.Group is not null)
-                    {
-                        text.Append("// ").Append(member.Group).Append('\n').Append(indent);
-                    }
+                    text.Append(first ? "" : ",").Append('\n');
+                    lineStart = text.Length;
+                    text.Append(indent);
                 }
                 else if (!first)
                 {
                     text.Append(", ");
                 }
 
-                text.Append(member.Name).Append(": ").Append(Value(item));
+                text.Append(argument);
                 first = false;
             }
 
             return text.Append(')').ToString();
+        }
+
+        /// <summary>
+        /// The comment lines that explain a record's groups of parameters (each <see cref="CategoryAttribute"/> and the
+        /// parameters it opens), written once above a table of such records.
+        /// </summary>
+        public static IEnumerable<string> Legend(Type type)
+        {
+            var shape = Shapes.GetOrAdd(type, Shape.Of);
+            string? group = null;
+            var names = new List<string>();
+            foreach (var member in shape.Members.Concat(new Member[] { null! }))
+            {
+                if (member is null || member.Group is not null)
+                {
+                    if (group is not null)
+                    {
+                        yield return group + ": " + string.Join(", ", names);
+                    }
+
+                    if (member is null)
+                    {
+                        yield break;
+                    }
+
+                    group = member.Group;
+                    names.Clear();
+                }
+
+                names.Add(member.Name);
+            }
         }
 
         private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();

@@ -9,8 +9,8 @@ namespace DeploySpec.Cost
     /// sets the pace; a micro-batch of m sequences costs on it
     /// <c>T(m) = max(m*GemmSecondsPerSequence, DenseWeightSeconds + ExpertWeightSeconds*(1 - exp(-m*ExpertIdleDecayPerToken)))
     ///  + m*(AttentionSecondsPerSequence + CollectiveSecondsPerSequence) + CollectiveLatencySeconds</c>.
-    /// Generated code stores one per plan as data; a <see cref="CategoryAttribute"/> opens each group of members and is
-    /// the comment written above it.
+    /// Generated code stores one per plan as data, one line each; a <see cref="CategoryAttribute"/> opens each group of
+    /// members, and the groups are explained once, in a legend above the table.
     /// </summary>
     /// <param name="Replicas">Data-parallel replicas.</param>
     /// <param name="Stages">Pipeline stages per replica.</param>

@@ -55,290 +55,36 @@ partial class Services
             new global::DeploySpec.PartitionPlan(TensorParallel: 8, PipelineParallel: 1, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 5873082368L, KvCacheBytes: 68067778560L, ActivationsBytes: 719323136L, ReserveBytes: 10860625920L, CapacityBytes: 85520809984L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 19),
         };
 
-        // The cost model's coefficients of each plan, folded at compile time (docs/cost-model.md) and evaluated by
-        // global::DeploySpec.Cost.CostEvaluator.
+        // The cost model's coefficients of each plan, in the order of __DeploySpecPlans, folded at compile time
+        // (docs/cost-model.md) and evaluated by global::DeploySpec.Cost.CostEvaluator. The terms, by group:
+        // - shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request: Replicas, Stages, GpuCount, MaxConcurrency, OutputTokens
+        // - matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle): GemmSecondsPerSequence, DenseWeightSeconds, ExpertWeightSeconds, ExpertIdleDecayPerToken
+        // - attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step: AttentionSecondsPerSequence, CollectiveSecondsPerSequence, CollectiveLatencySeconds
+        // - pipeline hand-off between stages (s): per hop, and per sequence of a hop: HopLatencySeconds, HopSecondsPerSequence
+        // - the serving engine's own work per iteration (s): fixed, and per sequence in the batch: StepOverheadSeconds, StepSecondsPerSequence
+        // - prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan: StagePrefillSeconds, PrefillLatencySeconds
         private static readonly global::DeploySpec.Cost.CostCoefficients[] __DeploySpecCosts =
         {
-            // TP1 x PP1 x DP8 x EP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 2968, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.00747879877412937d, ExpertIdleDecayPerToken: 0.5753641449035618d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 1.502953169251459E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.02461892343362197d, PrefillLatencySeconds: 0.02463456642191246d),
-            // TP1 x PP1 x DP8 x EP4
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 3656, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 1.1507282898071236d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 2.2544297538771884E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.0253704000182477d, PrefillLatencySeconds: 0.02538604300653819d),
-            // TP1 x PP2 x DP4 x EP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 3684, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.5753641449035618d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 7.514765846257295E-07d, CollectiveLatencySeconds: 0.0005804050507102145d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.012352935016976823d, PrefillLatencySeconds: 0.024763134323348385d),
-            // TP1 x PP2 x DP4 x EP4
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 4028, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 1.1507282898071236d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 1.1272148769385942E-06d, CollectiveLatencySeconds: 0.0005804050507102145d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.012728673309289689d, PrefillLatencySeconds: 0.025514610907974116d),
-            // TP2 x PP1 x DP4
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 3044, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.00747879877412937d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 1.502953169251459E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.013642456033337556d, PrefillLatencySeconds: 0.013658099021628047d),
-            // TP1 x PP2 x DP4
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 2996, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.00747879877412937d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.01102105338164088d, PrefillLatencySeconds: 0.022099371052676498d),
-            // TP2 x PP1 x DP4 x EP4
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 3732, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.5753641449035618d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 3.757382923128647E-06d, CollectiveLatencySeconds: 0.002321620202840858d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.017057695888635174d, PrefillLatencySeconds: 0.017073338876925664d),
-            // TP1 x PP4 x DP2 x EP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 5.578204612965271E-06d, DenseWeightSeconds: 0.00019845561525704854d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.5753641449035618d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 3.7573829231286475E-07d, CollectiveLatencySeconds: 0.0002902025253551073d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.006219940808654249d, PrefillLatencySeconds: 0.02502027012622023d),
-            // TP2 x PP2 x DP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 5.467492834497985E-06d, DenseWeightSeconds: 0.00015519968159204015d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 7.514765846257295E-07d, CollectiveLatencySeconds: 0.0005804050507102145d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.006842964666751697d, PrefillLatencySeconds: 0.013743193622898133d),
-            // TP4 x PP1 x DP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 5.412971456157311E-06d, DenseWeightSeconds: 0.00013389776451077975d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 2.2544297538771884E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.008905698917821076d, PrefillLatencySeconds: 0.008921341906111567d),
-            // TP2 x PP2 x DP2 x EP4
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 5.467492834497985E-06d, DenseWeightSeconds: 0.00015519968159204015d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.5753641449035618d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 1.8786914615643236E-06d, CollectiveLatencySeconds: 0.001160810101420429d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.008550584594400506d, PrefillLatencySeconds: 0.01715843347819575d),
-            // TP1 x PP1 x DP8 x EP8
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 4000, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 2.301456579614247d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 2.3671512415710477E-05d, CollectiveLatencySeconds: 0.0018008101014204293d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.047427482680080985d, PrefillLatencySeconds: 0.04744312566837148d),
-            // TP1 x PP1 x DP8
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 1584, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.01495759754825874d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.021955160162950082d, PrefillLatencySeconds: 0.021970803151240573d),
-            // TP1 x PP4 x DP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 5.578204612965271E-06d, DenseWeightSeconds: 0.00019845561525704854d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.005553999990986277d, PrefillLatencySeconds: 0.022356506855548342d),
-            // TP4 x PP2 x DP1
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 1, Stages: 2, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 2.7343027578443055E-06d, DenseWeightSeconds: 7.781720729684926E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 1.1272148769385942E-06d, CollectiveLatencySeconds: 0.0005804050507102145d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.004463717783951998d, PrefillLatencySeconds: 0.009182569003455167d),
-            // TP2 x PP4 x DP1
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 1, Stages: 4, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 2.789380476780292E-06d, DenseWeightSeconds: 9.933649087893887E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 3.7573829231286475E-07d, CollectiveLatencySeconds: 0.0002902025253551073d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.003443218983458767d, PrefillLatencySeconds: 0.014506990263907601d),
-            // TP2 x PP1 x DP4 x EP8
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 4076, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 1.1507282898071236d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 2.5174465584961934E-05d, CollectiveLatencySeconds: 0.0029616202028408586d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.03911477855046846d, PrefillLatencySeconds: 0.03913042153875895d),
-            // TP1 x PP8 x DP1
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 1, Stages: 8, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 2.9003704255452342E-06d, DenseWeightSeconds: 0.00014270110779436186d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.002820473295658976d, PrefillLatencySeconds: 0.024255862484387065d),
-            // TP4 x PP1 x DP2 x EP8
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 5.412971456157311E-06d, DenseWeightSeconds: 0.00013389776451077975d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.5753641449035618d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 2.5925942169587665E-05d, CollectiveLatencySeconds: 0.0029616202028408586d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.034378021434951986d, PrefillLatencySeconds: 0.03439366442324248d),
-            // TP8 x PP1 x DP1
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 1, Stages: 1, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 2.7075984092692817E-06d, DenseWeightSeconds: 6.738361525704825E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.2876820724517809d,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 2.3671512415710477E-05d, CollectiveLatencySeconds: 0.0018008101014204293d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.028218664729583266d, PrefillLatencySeconds: 0.028234307717873757d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 2968, OutputTokens: 1000, GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.00747879877412937d, ExpertIdleDecayPerToken: 0.5753641449035618d, AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 1.502953169251459E-06d, CollectiveLatencySeconds: 0.001160810101420429d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.02461892343362197d, PrefillLatencySeconds: 0.02463456642191246d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 3656, OutputTokens: 1000, GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 1.1507282898071236d, AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 2.2544297538771884E-06d, CollectiveLatencySeconds: 0.001160810101420429d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.0253704000182477d, PrefillLatencySeconds: 0.02538604300653819d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 3684, OutputTokens: 1000, GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.5753641449035618d, AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 7.514765846257295E-07d, CollectiveLatencySeconds: 0.0005804050507102145d, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.012352935016976823d, PrefillLatencySeconds: 0.024763134323348385d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 4028, OutputTokens: 1000, GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 1.1507282898071236d, AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 1.1272148769385942E-06d, CollectiveLatencySeconds: 0.0005804050507102145d, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.012728673309289689d, PrefillLatencySeconds: 0.025514610907974116d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 3044, OutputTokens: 1000, GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.00747879877412937d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 1.502953169251459E-06d, CollectiveLatencySeconds: 0.001160810101420429d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.013642456033337556d, PrefillLatencySeconds: 0.013658099021628047d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 4, Stages: 2, GpuCount: 8, MaxConcurrency: 2996, OutputTokens: 1000, GemmSecondsPerSequence: 1.0933872987805345E-05d, DenseWeightSeconds: 0.00030996463018242195d, ExpertWeightSeconds: 0.00747879877412937d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.01102105338164088d, PrefillLatencySeconds: 0.022099371052676498d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 3732, OutputTokens: 1000, GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.5753641449035618d, AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 3.757382923128647E-06d, CollectiveLatencySeconds: 0.002321620202840858d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.017057695888635174d, PrefillLatencySeconds: 0.017073338876925664d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000, GemmSecondsPerSequence: 5.578204612965271E-06d, DenseWeightSeconds: 0.00019845561525704854d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.5753641449035618d, AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 3.7573829231286475E-07d, CollectiveLatencySeconds: 0.0002902025253551073d, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.006219940808654249d, PrefillLatencySeconds: 0.02502027012622023d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000, GemmSecondsPerSequence: 5.467492834497985E-06d, DenseWeightSeconds: 0.00015519968159204015d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 7.514765846257295E-07d, CollectiveLatencySeconds: 0.0005804050507102145d, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.006842964666751697d, PrefillLatencySeconds: 0.013743193622898133d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000, GemmSecondsPerSequence: 5.412971456157311E-06d, DenseWeightSeconds: 0.00013389776451077975d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 2.2544297538771884E-06d, CollectiveLatencySeconds: 0.001160810101420429d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.008905698917821076d, PrefillLatencySeconds: 0.008921341906111567d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000, GemmSecondsPerSequence: 5.467492834497985E-06d, DenseWeightSeconds: 0.00015519968159204015d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.5753641449035618d, AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 1.8786914615643236E-06d, CollectiveLatencySeconds: 0.001160810101420429d, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.008550584594400506d, PrefillLatencySeconds: 0.01715843347819575d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 4000, OutputTokens: 1000, GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 2.301456579614247d, AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 2.3671512415710477E-05d, CollectiveLatencySeconds: 0.0018008101014204293d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.047427482680080985d, PrefillLatencySeconds: 0.04744312566837148d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 8, Stages: 1, GpuCount: 8, MaxConcurrency: 1584, OutputTokens: 1000, GemmSecondsPerSequence: 2.164520973748549E-05d, DenseWeightSeconds: 0.0005329826600331687d, ExpertWeightSeconds: 0.01495759754825874d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 3.676914419689964E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.021955160162950082d, PrefillLatencySeconds: 0.021970803151240573d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000, GemmSecondsPerSequence: 5.578204612965271E-06d, DenseWeightSeconds: 0.00019845561525704854d, ExpertWeightSeconds: 0.003739399387064685d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 2.3483643269554047E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.005553999990986277d, PrefillLatencySeconds: 0.022356506855548342d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 1, Stages: 2, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000, GemmSecondsPerSequence: 2.7343027578443055E-06d, DenseWeightSeconds: 7.781720729684926E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 1.1272148769385942E-06d, CollectiveLatencySeconds: 0.0005804050507102145d, HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.004463717783951998d, PrefillLatencySeconds: 0.009182569003455167d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 1, Stages: 4, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000, GemmSecondsPerSequence: 2.789380476780292E-06d, DenseWeightSeconds: 9.933649087893887E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 3.7573829231286475E-07d, CollectiveLatencySeconds: 0.0002902025253551073d, HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.003443218983458767d, PrefillLatencySeconds: 0.014506990263907601d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 4, Stages: 1, GpuCount: 8, MaxConcurrency: 4076, OutputTokens: 1000, GemmSecondsPerSequence: 1.082371754993337E-05d, DenseWeightSeconds: 0.0002669260630182427d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 1.1507282898071236d, AttentionSecondsPerSequence: 1.838457209844982E-05d, CollectiveSecondsPerSequence: 2.5174465584961934E-05d, CollectiveLatencySeconds: 0.0029616202028408586d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.03911477855046846d, PrefillLatencySeconds: 0.03913042153875895d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 1, Stages: 8, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000, GemmSecondsPerSequence: 2.9003704255452342E-06d, DenseWeightSeconds: 0.00014270110779436186d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0, HopLatencySeconds: 2.8137657834694207E-05d, HopSecondsPerSequence: 2.113527894259864E-07d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.002820473295658976d, PrefillLatencySeconds: 0.024255862484387065d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 2048, OutputTokens: 1000, GemmSecondsPerSequence: 5.412971456157311E-06d, DenseWeightSeconds: 0.00013389776451077975d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.5753641449035618d, AttentionSecondsPerSequence: 9.19228604922491E-06d, CollectiveSecondsPerSequence: 2.5925942169587665E-05d, CollectiveLatencySeconds: 0.0029616202028408586d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.034378021434951986d, PrefillLatencySeconds: 0.03439366442324248d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 1, Stages: 1, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 1000, GemmSecondsPerSequence: 2.7075984092692817E-06d, DenseWeightSeconds: 6.738361525704825E-05d, ExpertWeightSeconds: 0.0018696996935323425d, ExpertIdleDecayPerToken: 0.2876820724517809d, AttentionSecondsPerSequence: 4.596143024612455E-06d, CollectiveSecondsPerSequence: 2.3671512415710477E-05d, CollectiveLatencySeconds: 0.0018008101014204293d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.028218664729583266d, PrefillLatencySeconds: 0.028234307717873757d),
         };
 
         /// <summary>Every plan that fits, best first for the MaxThroughput objective (plans meeting the latency targets first).</summary>
@@ -384,27 +130,11 @@ partial class Services
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
         public static global::DeploySpec.DeploymentFacts Facts { get; } =
             new global::DeploySpec.DeploymentFacts(
-                Name: "Router",
-                ModelName: "Mixtral",
-                Checkpoint: "Mixtral",
-                Weights: global::DeploySpec.Precision.Fp8,
-                KvCache: global::DeploySpec.Precision.Fp8,
-                Layers: 32,
-                AttentionHeads: 32,
-                KeyValueHeads: 8,
-                Experts: 8,
-                ActiveExperts: 2,
-                Gpu: global::DeploySpec.Gpu.H100Sxm,
-                GpuName: "H100 SXM5 80GB",
-                GpusPerNode: 4,
-                Nodes: 2,
-                InputTokens: 1000,
-                OutputTokens: 1000,
-                ContextTokens: 2000,
-                Engine: global::DeploySpec.ServingEngine.Vllm,
-                MaxBatchSize: 1024,
-                Objective: global::DeploySpec.Objective.MaxThroughput,
-                MaxTimeToFirstTokenMs: 0.0,
+                Name: "Router", ModelName: "Mixtral", Checkpoint: "Mixtral", Weights: global::DeploySpec.Precision.Fp8,
+                KvCache: global::DeploySpec.Precision.Fp8, Layers: 32, AttentionHeads: 32, KeyValueHeads: 8, Experts: 8,
+                ActiveExperts: 2, Gpu: global::DeploySpec.Gpu.H100Sxm, GpuName: "H100 SXM5 80GB", GpusPerNode: 4, Nodes: 2,
+                InputTokens: 1000, OutputTokens: 1000, ContextTokens: 2000, Engine: global::DeploySpec.ServingEngine.Vllm,
+                MaxBatchSize: 1024, Objective: global::DeploySpec.Objective.MaxThroughput, MaxTimeToFirstTokenMs: 0.0,
                 MaxTimePerOutputTokenMs: 50.0);
 
         /// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>

@@ -29,108 +29,23 @@ namespace Acme.Serving
             new global::DeploySpec.PartitionPlan(TensorParallel: 8, PipelineParallel: 1, DataParallel: 1, ExpertParallel: 1, MemoryPerGpu: new global::DeploySpec.MemoryPerGpu(WeightsBytes: 51264782336L, KvCacheBytes: 79616691405L, ActivationsBytes: 2489319424L, ReserveBytes: 17384026931L, CapacityBytes: 150754820096L), MaxConcurrency: 1024, EngineMemoryFraction: 0.9d, Index: 6),
         };
 
-        // The cost model's coefficients of each plan, folded at compile time (docs/cost-model.md) and evaluated by
-        // global::DeploySpec.Cost.CostEvaluator.
+        // The cost model's coefficients of each plan, in the order of __DeploySpecPlans, folded at compile time
+        // (docs/cost-model.md) and evaluated by global::DeploySpec.Cost.CostEvaluator. The terms, by group:
+        // - shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request: Replicas, Stages, GpuCount, MaxConcurrency, OutputTokens
+        // - matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle): GemmSecondsPerSequence, DenseWeightSeconds, ExpertWeightSeconds, ExpertIdleDecayPerToken
+        // - attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step: AttentionSecondsPerSequence, CollectiveSecondsPerSequence, CollectiveLatencySeconds
+        // - pipeline hand-off between stages (s): per hop, and per sequence of a hop: HopLatencySeconds, HopSecondsPerSequence
+        // - the serving engine's own work per iteration (s): fixed, and per sequence in the batch: StepOverheadSeconds, StepSecondsPerSequence
+        // - prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan: StagePrefillSeconds, PrefillLatencySeconds
         private static readonly global::DeploySpec.Cost.CostCoefficients[] __DeploySpecCosts =
         {
-            // TP1 x PP8 x DP1
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 1, Stages: 8, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 8.47497551485883E-05d, DenseWeightSeconds: 0.012041375288888918d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.6936787045696897E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.17073577089533098d, PrefillLatencySeconds: 1.3673754197954304d),
-            // TP2 x PP4 x DP1
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 1, Stages: 4, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 8.567283546433162E-05d, DenseWeightSeconds: 0.011924138666666695d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.7501346613886794E-05d, CollectiveSecondsPerSequence: 5.823943530849404E-06d, CollectiveLatencySeconds: 0.0011245347857510408d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.18896184950376577d, PrefillLatencySeconds: 0.7564945879938502d),
-            // TP2 x PP2 x DP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 388, OutputTokens: 128,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 0.0001722679167335136d, DenseWeightSeconds: 0.023730813155555613d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 3.5567252795963484E-05d, CollectiveSecondsPerSequence: 1.183575620785524E-05d, CollectiveLatencySeconds: 0.00228534488717147d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.38351712872772475d, PrefillLatencySeconds: 0.7672604161072388d),
-            // TP1 x PP4 x DP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 366, OutputTokens: 128,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 0.00017134394627281777d, DenseWeightSeconds: 0.023847807051851907d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 3.500269322777359E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.3518162246384988d, PrefillLatencySeconds: 1.4079120885327825d),
-            // TP4 x PP2 x DP1
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 1, Stages: 2, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 8.613571083963203E-05d, DenseWeightSeconds: 0.011865884444444473d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.7783626397981742E-05d, CollectiveSecondsPerSequence: 1.775363431178286E-05d, CollectiveLatencySeconds: 0.00228534488717147d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.21714445458558412d, PrefillLatencySeconds: 0.4345150678229576d),
-            // TP4 x PP1 x DP2
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 398, OutputTokens: 128,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 0.00017137949643685827d, DenseWeightSeconds: 0.023488557511111167d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 3.5567252795963484E-05d, CollectiveSecondsPerSequence: 3.550726862356572E-05d, CollectiveLatencySeconds: 0.00457068977434294d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.4340456977933905d, PrefillLatencySeconds: 0.43406134078168096d),
-            // TP8 x PP1 x DP1
-            new global::DeploySpec.Cost.CostCoefficients(
-                // shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request
-                Replicas: 1, Stages: 1, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128,
-                // matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)
-                GemmSecondsPerSequence: 8.569325316417961E-05d, DenseWeightSeconds: 0.011745234488888917d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0,
-                // attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step
-                AttentionSecondsPerSequence: 1.7783626397981742E-05d, CollectiveSecondsPerSequence: 4.142514672749334E-05d, CollectiveLatencySeconds: 0.00457068977434294d,
-                // pipeline hand-off between stages (s): per hop, and per sequence of a hop
-                HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0,
-                // the serving engine's own work per iteration (s): fixed, and per sequence in the batch
-                StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d,
-                // prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan
-                StagePrefillSeconds: 0.26779462934013876d, PrefillLatencySeconds: 0.26781027232842924d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 1, Stages: 8, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128, GemmSecondsPerSequence: 8.47497551485883E-05d, DenseWeightSeconds: 0.012041375288888918d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0, AttentionSecondsPerSequence: 1.6936787045696897E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.17073577089533098d, PrefillLatencySeconds: 1.3673754197954304d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 1, Stages: 4, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128, GemmSecondsPerSequence: 8.567283546433162E-05d, DenseWeightSeconds: 0.011924138666666695d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0, AttentionSecondsPerSequence: 1.7501346613886794E-05d, CollectiveSecondsPerSequence: 5.823943530849404E-06d, CollectiveLatencySeconds: 0.0011245347857510408d, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.18896184950376577d, PrefillLatencySeconds: 0.7564945879938502d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 2, GpuCount: 8, MaxConcurrency: 388, OutputTokens: 128, GemmSecondsPerSequence: 0.0001722679167335136d, DenseWeightSeconds: 0.023730813155555613d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0, AttentionSecondsPerSequence: 3.5567252795963484E-05d, CollectiveSecondsPerSequence: 1.183575620785524E-05d, CollectiveLatencySeconds: 0.00228534488717147d, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.38351712872772475d, PrefillLatencySeconds: 0.7672604161072388d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 4, GpuCount: 8, MaxConcurrency: 366, OutputTokens: 128, GemmSecondsPerSequence: 0.00017134394627281777d, DenseWeightSeconds: 0.023847807051851907d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0, AttentionSecondsPerSequence: 3.500269322777359E-05d, CollectiveSecondsPerSequence: 0.0, CollectiveLatencySeconds: 0.0, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.3518162246384988d, PrefillLatencySeconds: 1.4079120885327825d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 1, Stages: 2, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128, GemmSecondsPerSequence: 8.613571083963203E-05d, DenseWeightSeconds: 0.011865884444444473d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0, AttentionSecondsPerSequence: 1.7783626397981742E-05d, CollectiveSecondsPerSequence: 1.775363431178286E-05d, CollectiveLatencySeconds: 0.00228534488717147d, HopLatencySeconds: 1.8137657834694205E-05d, HopSecondsPerSequence: 9.393457307821619E-08d, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.21714445458558412d, PrefillLatencySeconds: 0.4345150678229576d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 2, Stages: 1, GpuCount: 8, MaxConcurrency: 398, OutputTokens: 128, GemmSecondsPerSequence: 0.00017137949643685827d, DenseWeightSeconds: 0.023488557511111167d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0, AttentionSecondsPerSequence: 3.5567252795963484E-05d, CollectiveSecondsPerSequence: 3.550726862356572E-05d, CollectiveLatencySeconds: 0.00457068977434294d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.4340456977933905d, PrefillLatencySeconds: 0.43406134078168096d),
+            new global::DeploySpec.Cost.CostCoefficients(Replicas: 1, Stages: 1, GpuCount: 8, MaxConcurrency: 1024, OutputTokens: 128, GemmSecondsPerSequence: 8.569325316417961E-05d, DenseWeightSeconds: 0.011745234488888917d, ExpertWeightSeconds: 0.0, ExpertIdleDecayPerToken: 0.0, AttentionSecondsPerSequence: 1.7783626397981742E-05d, CollectiveSecondsPerSequence: 4.142514672749334E-05d, CollectiveLatencySeconds: 0.00457068977434294d, HopLatencySeconds: 0.0, HopSecondsPerSequence: 0.0, StepOverheadSeconds: 1E-05d, StepSecondsPerSequence: 5.642988290490742E-06d, StagePrefillSeconds: 0.26779462934013876d, PrefillLatencySeconds: 0.26781027232842924d),
         };
 
         /// <summary>Every plan that fits, best first for the MaxThroughput objective (plans meeting the latency targets first).</summary>
@@ -177,27 +92,11 @@ namespace Acme.Serving
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
         public static global::DeploySpec.DeploymentFacts Facts { get; } =
             new global::DeploySpec.DeploymentFacts(
-                Name: "Chat",
-                ModelName: "Llama405B",
-                Checkpoint: "Llama405B",
-                Weights: global::DeploySpec.Precision.Fp8,
-                KvCache: global::DeploySpec.Precision.Fp8,
-                Layers: 126,
-                AttentionHeads: 128,
-                KeyValueHeads: 8,
-                Experts: 0,
-                ActiveExperts: 0,
-                Gpu: global::DeploySpec.Gpu.H200Sxm,
-                GpuName: "H200 SXM 141GB",
-                GpusPerNode: 8,
-                Nodes: 1,
-                InputTokens: 2048,
-                OutputTokens: 128,
-                ContextTokens: 2176,
-                Engine: global::DeploySpec.ServingEngine.Vllm,
-                MaxBatchSize: 1024,
-                Objective: global::DeploySpec.Objective.MaxThroughput,
-                MaxTimeToFirstTokenMs: 0.0,
+                Name: "Chat", ModelName: "Llama405B", Checkpoint: "Llama405B", Weights: global::DeploySpec.Precision.Fp8,
+                KvCache: global::DeploySpec.Precision.Fp8, Layers: 126, AttentionHeads: 128, KeyValueHeads: 8, Experts: 0,
+                ActiveExperts: 0, Gpu: global::DeploySpec.Gpu.H200Sxm, GpuName: "H200 SXM 141GB", GpusPerNode: 8, Nodes: 1,
+                InputTokens: 2048, OutputTokens: 128, ContextTokens: 2176, Engine: global::DeploySpec.ServingEngine.Vllm,
+                MaxBatchSize: 1024, Objective: global::DeploySpec.Objective.MaxThroughput, MaxTimeToFirstTokenMs: 0.0,
                 MaxTimePerOutputTokenMs: 0.0);
 
         /// <summary>Every candidate split of the cluster that is not a plan, and why.</summary>
