@@ -158,23 +158,15 @@ public class KeystrokeBenchmarks
 [MemoryDiagnoser]
 public class GeneratorBenchmarks
 {
-    internal const string SpecsSource = Specs;
+    /// <summary>The same deployments the generated-Estimate benchmarks compile (tests/DeploySpec.Benchmarks.Specs/Deployments.cs, embedded).</summary>
+    internal static readonly string SpecsSource = ReadSpecs();
 
-    private const string Specs = """
-        using DeploySpec;
-        [Model(Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248,
-               VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)]
-        public partial class Llama405B { }
-        [Model(Layers = 61, HiddenSize = 7168, AttentionHeads = 128, HeadDim = 128, IntermediateSize = 18432,
-               VocabSize = 129280, Experts = 256, ActiveExperts = 8, SharedExperts = 1, ExpertIntermediateSize = 2048,
-               DenseLayers = 3, KvLoraRank = 512, QkRopeHeadDim = 64, QLoraRank = 1536, ValueHeadDim = 128,
-               Weights = Precision.Fp8, KvCache = Precision.Fp8)]
-        public partial class DeepSeekV3 { }
-        [Cluster(Gpu = Gpu.H200Sxm)] public partial class HgxH200 { }
-        [Cluster(Gpu = Gpu.H200Sxm, Nodes = 2)] public partial class TwoHgxH200 { }
-        [Deployment(typeof(Llama405B), typeof(HgxH200))] public partial class Chat { }
-        [Deployment(typeof(DeepSeekV3), typeof(TwoHgxH200), InputTokens = 4096, OutputTokens = 1024)] public partial class Reasoner { }
-        """;
+    private static string ReadSpecs()
+    {
+        using var stream = typeof(GeneratorBenchmarks).Assembly.GetManifestResourceStream("Deployments.cs")!;
+        using var reader = new System.IO.StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     private CSharpCompilation _compilation = null!;
     private CSharpCompilation _edited = null!;
@@ -183,10 +175,13 @@ public class GeneratorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // The benchmark process's platform list includes DeploySpec's own assemblies (the compiled specs among them):
+        // keep them out, and add the DSL alone.
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator)
+            .Where(p => !System.IO.Path.GetFileName(p).StartsWith("DeploySpec", StringComparison.Ordinal))
             .Select(p => MetadataReference.CreateFromFile(p)).Cast<MetadataReference>()
             .Append(MetadataReference.CreateFromFile(typeof(DeploySpec.PartitionPlan).Assembly.Location));
-        _compilation = CSharpCompilation.Create("Bench", new[] { CSharpSyntaxTree.ParseText(Specs) }, references,
+        _compilation = CSharpCompilation.Create("Bench", new[] { CSharpSyntaxTree.ParseText(SpecsSource) }, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         _edited = _compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Unrelated { int X => 1; }"));
         _warm = NewDriver().RunGenerators(_compilation);

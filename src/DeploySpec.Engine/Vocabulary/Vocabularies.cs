@@ -55,8 +55,6 @@ namespace DeploySpec.Engine.Vocabulary
             Choice<ClusterSpec, Link>(nameof(ClusterAttribute.IntraNodeLink), c => c.IntraNodeLink, (c, v) => c with { IntraNodeLink = v }, "a known link"),
             Choice<ClusterSpec, Link>(nameof(ClusterAttribute.InterNodeLink), c => c.InterNodeLink, (c, v) => c with { InterNodeLink = v }, "a known link"),
         };
-
-        public static Term<ClusterSpec>? Find(string name) => Vocabulary.Terms.Find(Terms, name);
     }
 
     /// <summary>[Deployment]: every property, its bounds and its <see cref="DeploymentSpec"/> field.</summary>
@@ -82,7 +80,5 @@ namespace DeploySpec.Engine.Vocabulary
             Choice<DeploymentSpec, Objective>(nameof(DeploymentAttribute.Objective), d => d.Objective, (d, v) => d with { Objective = v }, "known"),
             Choice<DeploymentSpec, ServingEngine>(nameof(DeploymentAttribute.Engine), d => d.Engine, (d, v) => d with { Engine = v }, "known"),
         };
-
-        public static Term<DeploymentSpec>? Find(string name) => Vocabulary.Terms.Find(Terms, name);
     }
 }

@@ -31,14 +31,11 @@ namespace DeploySpec.Serving
     public abstract class ServingEngineProfile
     {
         /// <summary>Bytes in one GiB (2^30).</summary>
-        protected const double GiB = 1024d * 1024d * 1024d;
+        protected const double GiB = MemoryPerGpu.BytesPerGiB;
 
         private static readonly ServingEngineProfile Vllm = new VllmProfile();
         private static readonly ServingEngineProfile TensorRtLlm = new TensorRtLlmProfile();
         private static readonly ServingEngineProfile Sglang = new SglangProfile();
-
-        /// <summary>Every profile, in <see cref="ServingEngine"/> order.</summary>
-        public static IReadOnlyList<ServingEngineProfile> All { get; } = new[] { Vllm, TensorRtLlm, Sglang };
 
         /// <summary>The profile of <paramref name="engine"/> (vLLM for a value outside the enum).</summary>
         public static ServingEngineProfile For(ServingEngine engine) => engine switch
