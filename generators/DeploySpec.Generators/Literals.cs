@@ -119,29 +119,18 @@ namespace DeploySpec.Generators
         /// </summary>
         public static IEnumerable<string> Legend(Type type)
         {
-            var shape = Shapes.GetOrAdd(type, Shape.Of);
-            string? group = null;
-            var names = new List<string>();
-            foreach (var member in shape.Members.Concat(new Member[] { null! }))
+            var groups = new List<(string Group, List<string> Names)>();
+            foreach (var member in Shapes.GetOrAdd(type, Shape.Of).Members)
             {
-                if (member is null || member.Group is not null)
+                if (member.Group is not null || groups.Count == 0)
                 {
-                    if (group is not null)
-                    {
-                        yield return group + ": " + string.Join(", ", names);
-                    }
-
-                    if (member is null)
-                    {
-                        yield break;
-                    }
-
-                    group = member.Group;
-                    names.Clear();
+                    groups.Add((member.Group ?? "", new List<string>()));
                 }
 
-                names.Add(member.Name);
+                groups[groups.Count - 1].Names.Add(member.Name);
             }
+
+            return groups.Select(g => g.Group + ": " + string.Join(", ", g.Names));
         }
 
         private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
