@@ -42,7 +42,8 @@ namespace DeploySpec.Generators
             PlanningResult result;
             try
             {
-                result = Planner.Plan(spec, cancellationToken: cancellationToken);
+                // The shared cache: the analyzer asks for the same spec in the same compiler process.
+                result = PlanCache.Plan(spec, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -55,8 +56,6 @@ namespace DeploySpec.Generators
                 return null;
             }
 
-            var plans = result.Plans.Select(p => new PlanEmit(p.Plan, p.Coefficients, Summarize(p))).ToEquatableArray();
-            int Index(EvaluatedPlan? plan) => plan is null ? 0 : plan.Plan.Index;
             var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
             string modelName = spec.Model.Name == model.Type.Name ? model.Type.DisplayName : model.Type.DisplayName + " (" + spec.Model.Name + ")";
             string description = string.Format(CultureInfo.InvariantCulture,
@@ -68,19 +67,19 @@ namespace DeploySpec.Generators
                 deployment.Type,
                 description,
                 spec.Objective.ToString(),
-                plans,
-                Index(result.MinLatency),
-                Index(result.MaxThroughput),
-                Index(result.Recommended),
-                result.RecommendedMeetsTargets,
-                result.Frontier.Select(f => new FrontierEmit(f.PlanIndex, f.Estimate.Concurrency)).ToEquatableArray(),
-                Facts.Of(spec with { Name = deployment.Type.Name }),
-                result.Rejected.Select(r => new PlanRejection(r.Degrees.ToString(), r.Reason)).ToEquatableArray());
+                spec,
+                CompiledDeployment.Encode(result),
+                result.Plans.Count,
+                result.Rejected.Count,
+                result.MinLatency!.Plan.ToString(),
+                result.MaxThroughput!.Plan.ToString(),
+                result.Recommended!.Plan.ToString(),
+                Summarize(result.Recommended),
+                result.RecommendedMeetsTargets);
         }
 
         private static string Summarize(EvaluatedPlan p) => string.Format(CultureInfo.InvariantCulture,
-            "{0}: {1}; one request: TTFT {2:0.0} ms, {3:0.0} tok/s per user; at capacity ({4} in flight): {5:0} tok/s ({6:0.0} per GPU)",
-            p.Degrees, p.Plan.MemoryPerGpu, p.SingleRequest.TimeToFirstTokenMs, p.SingleRequest.OutputTokensPerSecondPerUser,
-            p.Peak.Concurrency, p.Peak.OutputTokensPerSecond, p.Peak.OutputTokensPerSecondPerGpu);
+            "{0:0.0} tok/s per user at one request, {1:0} tok/s at capacity ({2} in flight)",
+            p.SingleRequest.OutputTokensPerSecondPerUser, p.Peak.OutputTokensPerSecond, p.Peak.Concurrency);
     }
 }

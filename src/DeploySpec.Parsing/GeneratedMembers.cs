@@ -20,16 +20,13 @@ namespace DeploySpec.Parsing
         public const string FrontierSvg = nameof(FrontierSvg);
         public const string Estimate = nameof(Estimate);
 
-        /// <summary>The plan table (private; named so that no user member is likely to share it).</summary>
-        public const string PlanTable = "__DeploySpecPlans";
-
-        /// <summary>The cost-coefficient table (private).</summary>
-        public const string CostTable = "__DeploySpecCosts";
+        /// <summary>The nested class that holds the spec and the plan table (private; named so that no user member is likely to share it).</summary>
+        public const string Data = "__DeploySpec";
 
         public static readonly string[] All =
         {
             Plans, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, Facts, RejectedPlans, Report,
-            ToMarkdown, FrontierSvg, Estimate, PlanTable, CostTable,
+            ToMarkdown, FrontierSvg, Estimate, Data,
         };
 
         /// <summary>The file-name ending of every generated file (members declared in these are the generator's own).</summary>

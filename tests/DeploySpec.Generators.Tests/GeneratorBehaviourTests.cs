@@ -37,8 +37,10 @@ public class GeneratorBehaviourTests
         string replanned = after.Results.Single().GeneratedSources.Single().SourceText.ToString();
         Assert.NotEqual(before, replanned);
         // 810 GB of BF16 weights no longer fit one H200 per pipeline stage pair: PP8 stays, DP2 plans go.
-        Assert.Contains(Parsing.GeneratedMembers.PlanTable, replanned);
-        Assert.DoesNotContain("TensorParallel: 1, PipelineParallel: 4, DataParallel: 2,", replanned);
+        Assert.Contains("Weights = global::DeploySpec.Precision.Fp8", before);
+        Assert.DoesNotContain("Weights = global::DeploySpec.Precision.Fp8", replanned);
+        Assert.Contains("7 plans fit", before);
+        Assert.Contains("4 plans fit", replanned);
         Assert.Contains(after.Results.Single().TrackedSteps[TrackingNames.Plans].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
     }
 
@@ -154,6 +156,41 @@ public class GeneratorBehaviourTests
         }
 
         Assert.True(points >= 40 * result.Plans.Count);
+    }
+
+    private const string DeepSeekModel = """
+        using DeploySpec;
+        namespace Acme.Serving;
+        [Model(Name = "DeepSeek-V3 with a long display name", Layers = 61, HiddenSize = 7168, AttentionHeads = 128, HeadDim = 128, IntermediateSize = 18432,
+               VocabSize = 129280, Experts = 256, ActiveExperts = 8, SharedExperts = 1, ExpertIntermediateSize = 2048,
+               DenseLayers = 3, KvLoraRank = 512, QkRopeHeadDim = 64, QLoraRank = 1536, ValueHeadDim = 128,
+               Weights = Precision.Fp8, KvCache = Precision.Fp8)]
+        public partial class M { }
+        """;
+
+    /// <summary>
+    /// What every build pays for: a deployment's generated source stays within 80 lines and 6 KB (UTF-8) whatever
+    /// its plan count, here 8 to 60+ plans, dense and MoE, with a long config-style model.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 8)]
+    [InlineData(8, 8)]
+    [InlineData(16, 8)]
+    public void Generated_source_stays_small_whatever_the_plan_count(int nodes, int gpusPerNode)
+    {
+        string cluster = "using DeploySpec;\nnamespace Acme.Serving;\n[Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = " + gpusPerNode + ", Nodes = " + nodes +
+                         ", InterNodeLink = Link.InfiniBandNdr)] public partial class Pod { }";
+        foreach (string model in new[] { Sources.Llama405B.Replace("Llama405B", "M"), DeepSeekModel })
+        {
+            var run = GeneratorHarness.Run(model, cluster, "using DeploySpec;\nnamespace Acme.Serving;\n[Deployment(typeof(M), typeof(Pod), InputTokens = 4096, OutputTokens = 1024, MaxTimePerOutputTokenMs = 50)] public partial class LongNamedProductionDeployment { }");
+            var source = Assert.Single(run.Sources);
+            string text = source.SourceText.ToString();
+            int lines = text.Split('\n').Length, bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+            Assert.True(lines <= 80 && bytes <= 6 * 1024, $"{lines} lines, {bytes} bytes for {Plans(text)} plans:\n{text}");
+            Assert.True(Plans(text) >= nodes, Plans(text) + " plans");
+        }
+
+        static int Plans(string text) => int.Parse(System.Text.RegularExpressions.Regex.Match(text, "/// ([0-9]+) plans? fit").Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -191,8 +191,9 @@ public class RobustnessTests
             public partial class Chat { }
             """).AssertSound();
         Assert.DoesNotContain(build.Diagnostics, d => d.Id == "DS9001");
-        var plans = Assert.Single(build.Generated).SourceText.ToString();
-        Assert.Contains("MaxConcurrency: 2147483647", plans);
+        Assert.Single(build.Generated);
+        var plan = Assert.Single(Assert.Single(build.Restored).Plans);
+        Assert.Equal(int.MaxValue, plan.MaxConcurrency);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace DeploySpec.Tests.Shared;
 
 /// <summary>
 /// Offline compilation references for tests: the installed SDK's Microsoft.NETCore.App.Ref pack for the running
-/// .NET version (nothing is downloaded), falling back to the running runtime's own assemblies, plus DeploySpec.dll.
+/// .NET version (nothing is downloaded), falling back to the running runtime's own assemblies, plus DeploySpec.dll and DeploySpec.Engine.dll (generated code restores its plan table with the engine).
 /// Linked into every test project that compiles user code.
 /// </summary>
 internal static class ReferencePack
@@ -35,6 +35,7 @@ internal static class ReferencePack
         return files.OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
             .Append(MetadataReference.CreateFromFile(typeof(DeploySpec.PartitionPlan).Assembly.Location))
+            .Append(MetadataReference.CreateFromFile(typeof(DeploySpec.Engine.Planning.CompiledDeployment).Assembly.Location))
             .ToArray();
     }
 }

@@ -24,7 +24,7 @@ namespace DeploySpec.Engine.Diagnosis
         {
             var context = new Context(spec, cancellationToken);
             bool pinnedError = PinnedDegrees(context);
-            var result = Planner.Plan(spec, cancellationToken: cancellationToken);
+            var result = PlanCache.Plan(spec, cancellationToken);
             if (result.Plans.FirstOrDefault(p => !p.Coefficients.IsFinite) is { } broken)
             {
                 context.Findings.Add(Finding.Of(Rules.EngineFailure, Finding.ClusterArgument, spec.Name,

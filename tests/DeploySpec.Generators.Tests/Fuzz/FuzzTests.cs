@@ -51,9 +51,9 @@ public class FuzzTests(ITestOutputHelper output)
         clock.Stop();
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "seed {0}: {1} cases in {2:0.0} s: {3} generated, {4} declined with a DS error, {5} declined on a compiler error in user code; " +
-            "{6} crashes, {7} non-compiling outputs, {8} disagreements, {9} bad literals, {10} engine failures",
+            "{6} crashes, {7} non-compiling outputs, {8} disagreements, {9} bad numbers, {10} engine failures",
             seed, cases, clock.Elapsed.TotalSeconds, counts.Generated, counts.DeclinedWithDs, counts.DeclinedWithCompilerError,
-            counts.Crashes, counts.NonCompiling, counts.Disagreements, counts.BadLiterals, counts.EngineFailures));
+            counts.Crashes, counts.NonCompiling, counts.Disagreements, counts.BadNumbers, counts.EngineFailures));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture, "generator {0:0.0} s, compiler and analyzers {1:0.0} s (CPU, summed over batches)",
             FullBuild.GeneratorTicks / (double)Stopwatch.Frequency, FullBuild.AnalyzerTicks / (double)Stopwatch.Frequency));
         foreach (var slow in Slowest.OrderByDescending(p => p.Seconds).Take(3))
@@ -65,6 +65,24 @@ public class FuzzTests(ITestOutputHelper output)
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentBag<(double Seconds, int First)> Slowest = new();
+
+    /// <summary>The first plan whose coefficients or estimates (one request, capacity) are not finite and non-negative, or null.</summary>
+    private static string? BadNumbers(DeploySpec.Engine.Planning.CompiledDeployment table)
+    {
+        foreach (var plan in table.Plans)
+        {
+            var costs = table.Costs(plan.Index);
+            var one = table.Estimate(plan, 1);
+            var full = table.Estimate(plan, plan.MaxConcurrency);
+            double[] numbers = { one.TimeToFirstTokenMs, one.TimePerOutputTokenMs, one.OutputTokensPerSecond, full.TimeToFirstTokenMs, full.TimePerOutputTokenMs, full.OutputTokensPerSecond };
+            if (!costs.IsFinite || numbers.Any(x => double.IsNaN(x) || double.IsInfinity(x) || x < 0) || plan.MemoryPerGpu.KvCacheBytes < 0 || plan.MaxConcurrency < 1)
+            {
+                return plan + ": " + costs + "; one request " + one + "; at capacity " + full;
+            }
+        }
+
+        return null;
+    }
 
     private static void Check(FuzzCase[] batch, FuzzCounts counts, System.Collections.Concurrent.ConcurrentBag<string> failures)
     {
@@ -111,12 +129,22 @@ public class FuzzTests(ITestOutputHelper output)
                     failures.Add("generated members although a DS error stands: " + Describe());
                 }
 
-                string text = string.Concat(generated.Select(g => g.SourceText.ToString()));
-                if (Regex.Match(text, @"NaN|Infinity|[:(,=]\s*-\d") is { Success: true } bad)
+                // What the generated members return at run time: the table restored by the engine, every number sound.
+                var emit = build.Emits.FirstOrDefault(e => e.Type.Namespace == c.Namespace);
+                string? bad;
+                try
                 {
-                    counts.Add(ref counts.BadLiterals, 1);
-                    int line = text.LastIndexOf('\n', bad.Index) + 1, end = text.IndexOf('\n', bad.Index);
-                    failures.Add("NaN, infinity or a negative number emitted in " + Describe() + "\n" + text.Substring(line, (end < 0 ? text.Length : end) - line));
+                    bad = emit is null ? "no plan table was emitted" : BadNumbers(DeploySpec.Engine.Planning.CompiledDeployment.Restore(emit.Spec, emit.Table));
+                }
+                catch (Exception e)
+                {
+                    bad = "restoring the plan table throws " + e;
+                }
+
+                if (bad is not null)
+                {
+                    counts.Add(ref counts.BadNumbers, 1);
+                    failures.Add("NaN, infinity or a negative number at run time in " + Describe() + "\n" + bad);
                 }
             }
             else if (dsError)
@@ -137,7 +165,7 @@ public class FuzzTests(ITestOutputHelper output)
 
     private sealed class FuzzCounts
     {
-        public int Generated, DeclinedWithDs, DeclinedWithCompilerError, Crashes, NonCompiling, Disagreements, BadLiterals, EngineFailures;
+        public int Generated, DeclinedWithDs, DeclinedWithCompilerError, Crashes, NonCompiling, Disagreements, BadNumbers, EngineFailures;
 
         public void Add(ref int field, int n) => Interlocked.Add(ref field, n);
     }

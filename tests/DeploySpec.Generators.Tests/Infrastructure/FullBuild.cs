@@ -15,7 +15,8 @@ public sealed record FullBuild(
     Compilation Output,
     IReadOnlyList<GeneratedSourceResult> Generated,
     IReadOnlyList<Diagnostic> Diagnostics,
-    IReadOnlyList<string> Crashes)
+    IReadOnlyList<string> Crashes,
+    IReadOnlyList<DeploymentEmit> Emits)
 {
     /// <summary>Time spent in the generator and in the compiler plus analyzers, summed over every run (for the fuzz report).</summary>
     public static long GeneratorTicks, AnalyzerTicks;
@@ -46,7 +47,10 @@ public sealed record FullBuild(
             .GetAllDiagnosticsAsync().GetAwaiter().GetResult();
         Interlocked.Add(ref AnalyzerTicks, clock.ElapsedTicks);
         crashes.AddRange(diagnostics.Where(d => d.Id == "AD0001").Select(d => d.ToString()));
-        return new FullBuild(output, result.GeneratedSources, diagnostics.Concat(generatorDiagnostics).ToList(), crashes);
+        var emits = result.TrackedSteps.TryGetValue(TrackingNames.Plans, out var steps)
+            ? steps.SelectMany(s => s.Outputs).Select(o => o.Value).OfType<DeploymentEmit>().ToList()
+            : new List<DeploymentEmit>();
+        return new FullBuild(output, result.GeneratedSources, diagnostics.Concat(generatorDiagnostics).ToList(), crashes, emits);
     }
 
     public static FullBuild Run(params string[] sources) => Run(sources.Select((s, i) => ($"Source{i}.cs", s)).ToList());
@@ -56,6 +60,13 @@ public sealed record FullBuild(
         d.Location.SourceTree?.FilePath.EndsWith(Parsing.GeneratedMembers.HintSuffix, StringComparison.Ordinal) == true);
 
     public IEnumerable<Diagnostic> DeploySpecErrors => Diagnostics.Where(d => d.Id.StartsWith("DS", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>
+    /// The plan tables the generated code restores at run time, restored here by the same engine: what the generated
+    /// members will return. Throws where generated code would throw on first use.
+    /// </summary>
+    public IReadOnlyList<DeploySpec.Engine.Planning.CompiledDeployment> Restored =>
+        Emits.Select(e => DeploySpec.Engine.Planning.CompiledDeployment.Restore(e.Spec, e.Table)).ToList();
 
     /// <summary>No crash, and whatever was generated compiles without errors or warnings.</summary>
     public FullBuild AssertSound()

@@ -1,0 +1,267 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using DeploySpec.Cost;
+using DeploySpec.Engine.Memory;
+using DeploySpec.Reporting;
+
+namespace DeploySpec.Engine.Planning
+{
+    /// <summary>
+    /// One deployment's plan table as generated code holds it. What was decided at compile time (which plans fit,
+    /// their order, the winners, the frontier's operating points) travels as one short line of text
+    /// (<see cref="Encode"/>); the numbers of each plan (memory per GPU, cost coefficients) are derived from the
+    /// spec by this same engine on first use (<see cref="Restore"/>), so generated code stays a few lines per
+    /// deployment whatever its plan count, and no plan is re-ranked at run time (a last-digit difference in a
+    /// platform's math library cannot reorder the table or change a winner).
+    /// </summary>
+    public sealed class CompiledDeployment
+    {
+        private readonly PartitionPlan[] _plans;
+        private readonly CostCoefficients[] _costs;
+        private readonly Lazy<IReadOnlyList<PlanRejection>> _rejected;
+        private readonly Lazy<DeploymentReport> _report;
+
+        private CompiledDeployment(DeploymentSpec spec, PartitionPlan[] plans, CostCoefficients[] costs, int minLatency, int maxThroughput,
+            int recommended, bool recommendedMeetsTargets, (int Plan, int Concurrency)[] frontier)
+        {
+            Spec = spec;
+            _plans = plans;
+            _costs = costs;
+            Plans = Array.AsReadOnly(plans);
+            MinLatency = plans[minLatency];
+            MaxThroughput = plans[maxThroughput];
+            Recommended = plans[recommended];
+            RecommendedMeetsTargets = recommendedMeetsTargets;
+            Frontier = Array.AsReadOnly(frontier.Select(f => new FrontierPoint(plans[f.Plan], CostEvaluator.Evaluate(costs[f.Plan], f.Concurrency))).ToArray());
+            Facts = Planning.Facts.Of(spec);
+            _rejected = new Lazy<IReadOnlyList<PlanRejection>>(() => Array.AsReadOnly(
+                PlanCache.Plan(spec).Rejected.Select(r => new PlanRejection(r.Degrees.ToString(), r.Reason)).ToArray()));
+            _report = new Lazy<DeploymentReport>(() => new DeploymentReport(
+                Facts, Plans, Estimate, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, RejectedPlans));
+        }
+
+        /// <summary>The deployment as resolved at compile time.</summary>
+        public DeploymentSpec Spec { get; }
+
+        /// <summary>Every plan that fits, in the compile-time order (best first for the objective).</summary>
+        public IReadOnlyList<PartitionPlan> Plans { get; }
+
+        /// <summary>The plan with the lowest time per output token for one request.</summary>
+        public PartitionPlan MinLatency { get; }
+
+        /// <summary>The plan with the most output tokens per second at capacity.</summary>
+        public PartitionPlan MaxThroughput { get; }
+
+        /// <summary>The best plan for the objective that meets the latency targets, or the fastest per user.</summary>
+        public PartitionPlan Recommended { get; }
+
+        /// <summary>True when <see cref="Recommended"/> meets the latency targets.</summary>
+        public bool RecommendedMeetsTargets { get; }
+
+        /// <summary>The Pareto frontier of throughput per GPU against per-user speed, fastest per user first.</summary>
+        public IReadOnlyList<FrontierPoint> Frontier { get; }
+
+        /// <summary>What the deployment was planned for.</summary>
+        public DeploymentFacts Facts { get; }
+
+        /// <summary>Every candidate split that is not a plan, and why (planned once, on first use).</summary>
+        public IReadOnlyList<PlanRejection> RejectedPlans => _rejected.Value;
+
+        /// <summary>Everything above, for reports.</summary>
+        public DeploymentReport Report => _report.Value;
+
+        /// <summary>The cost coefficients of the plan at <paramref name="index"/>, as <see cref="CostEvaluator"/> takes them.</summary>
+        public ref readonly CostCoefficients Costs(int index) => ref _costs[index];
+
+        /// <summary>
+        /// Time to first token, time per output token and throughput of <paramref name="plan"/> with
+        /// <paramref name="concurrency"/> requests in flight. O(1) (the plan's <see cref="PartitionPlan.Index"/>) and allocation-free.
+        /// </summary>
+        /// <exception cref="ArgumentException">The plan is not one of <see cref="Plans"/>.</exception>
+        public PerformanceEstimate Estimate(PartitionPlan plan, int concurrency) => CostEvaluator.Evaluate(in _costs[IndexOf(plan)], concurrency);
+
+        /// <summary>The position of <paramref name="plan"/> in <see cref="Plans"/>, checked.</summary>
+        public int IndexOf(PartitionPlan plan)
+        {
+            if (plan is null)
+            {
+                throw new ArgumentNullException(nameof(plan));
+            }
+
+            int i = plan.Index;
+            if ((uint)i >= (uint)_plans.Length || (!ReferenceEquals(_plans[i], plan) && !_plans[i].Equals(plan)))
+            {
+                throw new ArgumentException("Plan " + plan + " is not a plan of " + Spec.Name + ".", nameof(plan));
+            }
+
+            return i;
+        }
+
+        /// <summary>
+        /// The compile-time decisions of <paramref name="result"/> as one line: the plans in order, each written as
+        /// its position among the candidates the planner enumerates (<see cref="Planner.Candidates"/>: integer
+        /// arithmetic on the spec alone, the same on every machine) in a fixed number of base-64 digits given by the
+        /// first character; then the min-latency, max-throughput and recommended plans' indices and whether the
+        /// recommended one meets the targets; then the frontier as plan:concurrency pairs. About two characters a plan.
+        /// </summary>
+        public static string Encode(PlanningResult result)
+        {
+            if (!result.HasPlans)
+            {
+                throw new ArgumentException("A deployment without plans has no table.", nameof(result));
+            }
+
+            var positions = new Dictionary<Degrees, int>();
+            foreach (var degrees in Planner.Candidates(result.Deployment))
+            {
+                positions[degrees] = positions.Count;
+            }
+
+            int width = 1;
+            for (long reach = Digits.Length; reach < positions.Count; reach *= Digits.Length)
+            {
+                width++;
+            }
+
+            var text = new StringBuilder().Append(Inv(width));
+            foreach (var plan in result.Plans)
+            {
+                var digits = new char[width];
+                for (int k = width - 1, position = positions[plan.Degrees]; k >= 0; k--, position /= Digits.Length)
+                {
+                    digits[k] = Digits[position % Digits.Length];
+                }
+
+                text.Append(digits);
+            }
+
+            text.Append('|').Append(Inv(result.MinLatency!.Plan.Index)).Append(' ').Append(Inv(result.MaxThroughput!.Plan.Index))
+                .Append(' ').Append(Inv(result.Recommended!.Plan.Index)).Append(' ').Append(result.RecommendedMeetsTargets ? '1' : '0').Append('|');
+            foreach (var point in result.Frontier)
+            {
+                text.Append(Inv(point.PlanIndex)).Append(':').Append(Inv(point.Estimate.Concurrency)).Append(' ');
+            }
+
+            if (text[text.Length - 1] == ' ')
+            {
+                text.Length--;
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>
+        /// The table that <see cref="Encode"/> wrote for <paramref name="spec"/>, each plan's memory and coefficients
+        /// derived again by this engine, in the encoded order.
+        /// </summary>
+        /// <exception cref="FormatException"><paramref name="table"/> is not what <see cref="Encode"/> writes for this spec.</exception>
+        public static CompiledDeployment Restore(DeploymentSpec spec, string table)
+        {
+            if (spec is null)
+            {
+                throw new ArgumentNullException(nameof(spec));
+            }
+
+            string[] parts = (table ?? throw new ArgumentNullException(nameof(table))).Split('|');
+            if (parts.Length != 3 || parts[0].Length < 2 || parts[0][0] < '1' || parts[0][0] > '9' || (parts[0].Length - 1) % (parts[0][0] - '0') != 0)
+            {
+                throw new FormatException("Not a DeploySpec plan table: " + table);
+            }
+
+            var candidates = Planner.Candidates(spec).ToList();
+            int width = parts[0][0] - '0', count = (parts[0].Length - 1) / width;
+            var plans = new PartitionPlan[count];
+            var costs = new CostCoefficients[count];
+            var calibration = Cost.CostCalibration.Default;
+            for (int i = 0; i < count; i++)
+            {
+                long position = 0;
+                for (int k = 0; k < width; k++)
+                {
+                    int digit = Digits.IndexOf(parts[0][1 + i * width + k]);
+                    position = position * Digits.Length + (digit >= 0 ? digit : throw new FormatException("Not a DeploySpec plan table: " + table));
+                }
+
+                if (position >= candidates.Count)
+                {
+                    throw new FormatException("A DeploySpec plan table names candidate " + position + " of " + candidates.Count + ": " + table);
+                }
+
+                var degrees = candidates[(int)position];
+                var memory = MemoryModel.PerGpu(spec, degrees);
+                if (!memory.Fits)
+                {
+                    throw new FormatException("A DeploySpec plan table lists " + degrees + ", which does not fit this spec: " + table);
+                }
+
+                var evaluated = Planner.Evaluate(spec, degrees, memory, calibration);
+                plans[i] = evaluated.Plan with { Index = i };
+                costs[i] = evaluated.Coefficients;
+            }
+
+            int[] winners = Numbers(parts[1], ' ', 4);
+            var frontier = parts[2].Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries).Select(p => Numbers(p, ':', 2)).Select(p => (p[0], p[1])).ToArray();
+            if (winners.Take(3).Concat(frontier.Select(f => f.Item1)).Any(i => i < 0 || i >= plans.Length) || frontier.Any(f => f.Item2 < 1))
+            {
+                throw new FormatException("A DeploySpec plan table refers to a plan it does not list: " + table);
+            }
+
+            return new CompiledDeployment(spec, plans, costs, winners[0], winners[1], winners[2], winners[3] == 1, frontier);
+        }
+
+        /// <summary>The digits of a plan's position: 64 characters that need no escaping in a C# string.</summary>
+        private const string Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+        private static int[] Numbers(string text, char separator, int count)
+        {
+            string[] items = text.Split(separator);
+            if (items.Length != count)
+            {
+                throw new FormatException("Expected " + count + " numbers separated by '" + separator + "': " + text);
+            }
+
+            return items.Select(s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+        }
+
+        private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Planning results by spec, shared by everything that plans in one process: in a compiler process the
+    /// generator, the analyzer and the code fixes load this one engine, so a deployment planned for its generated
+    /// code is not planned again for its diagnostics, nor on a later pass whose specs did not change. Specs are
+    /// value-equatable records; bounded (oldest entries leave first) and safe under concurrent use; a cancelled
+    /// run is not kept.
+    /// </summary>
+    public static class PlanCache
+    {
+        private const int Capacity = 1024;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<DeploymentSpec, PlanningResult> Entries = new();
+        private static readonly System.Collections.Concurrent.ConcurrentQueue<DeploymentSpec> Order = new();
+
+        /// <summary>The planner's result for <paramref name="spec"/> with the default calibration.</summary>
+        public static PlanningResult Plan(DeploymentSpec spec, CancellationToken cancellationToken = default)
+        {
+            if (Entries.TryGetValue(spec, out var cached))
+            {
+                return cached;
+            }
+
+            var result = Planner.Plan(spec, cancellationToken: cancellationToken);
+            if (Entries.TryAdd(spec, result))
+            {
+                Order.Enqueue(spec);
+                while (Order.Count > Capacity && Order.TryDequeue(out var oldest))
+                {
+                    Entries.TryRemove(oldest, out _);
+                }
+            }
+
+            return result;
+        }
+    }
+}
