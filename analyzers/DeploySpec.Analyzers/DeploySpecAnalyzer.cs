@@ -72,12 +72,13 @@ namespace DeploySpec.Analyzers
                     return file is null ? null : new AdditionalFileText(file.Path, file.GetText(start.CancellationToken)?.ToString());
                 }
 
-                start.RegisterSymbolAction(c => AnalyzeType(c, model, cluster, deployment, defaults, Find), SymbolKind.NamedType);
+                // Each model and cluster is parsed once per pass, however many deployments use it.
+                var specs = new SpecLookup(model, cluster, Find);
+                start.RegisterSymbolAction(c => AnalyzeType(c, specs, deployment, defaults), SymbolKind.NamedType);
             });
         }
 
-        private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute,
-            INamedTypeSymbol? deploymentAttribute, PlanningDefaults defaults, Func<string, AdditionalFileText?> findFile)
+        private static void AnalyzeType(SymbolAnalysisContext context, SpecLookup specs, INamedTypeSymbol? deploymentAttribute, PlanningDefaults defaults)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             foreach (var attribute in type.GetAttributes())
@@ -88,13 +89,13 @@ namespace DeploySpec.Analyzers
                     continue;
                 }
 
-                if (SymbolEqualityComparer.Default.Equals(attributeClass, modelAttribute))
+                if (SymbolEqualityComparer.Default.Equals(attributeClass, specs.ModelAttribute))
                 {
-                    SpecificationRules.Report(context, type, SpecParser.ParseAndResolveModel(type, attribute, findFile, context.CancellationToken).Problems);
+                    SpecificationRules.Report(context, type, specs.Model(type, context.CancellationToken)!.Problems);
                 }
-                else if (SymbolEqualityComparer.Default.Equals(attributeClass, clusterAttribute))
+                else if (SymbolEqualityComparer.Default.Equals(attributeClass, specs.ClusterAttribute))
                 {
-                    SpecificationRules.Report(context, type, SpecParser.ParseCluster(type, attribute, context.CancellationToken).Problems);
+                    SpecificationRules.Report(context, type, specs.Cluster(type, context.CancellationToken)!.Problems);
                 }
                 else if (SymbolEqualityComparer.Default.Equals(attributeClass, deploymentAttribute))
                 {
@@ -102,10 +103,43 @@ namespace DeploySpec.Analyzers
                     SpecificationRules.Report(context, type, parsed.Problems);
                     if (parsed.IsValid && defaults.Problems.Count == 0)
                     {
-                        EngineFindings.Report(context, type, attribute, parsed.Declaration, defaults, findFile);
+                        EngineFindings.Report(context, type, attribute, parsed.Declaration, defaults, specs);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The [Model] and [Cluster] classes of one compilation, each parsed on first request and kept for the rest of
+    /// the pass (a model used by many deployments is read once). Safe under concurrent analysis.
+    /// </summary>
+    internal sealed class SpecLookup
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ParseResult<ModelDeclaration>?> _models = new(SymbolEqualityComparer.Default);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ParseResult<ClusterDeclaration>?> _clusters = new(SymbolEqualityComparer.Default);
+        private readonly Func<string, AdditionalFileText?> _findFile;
+
+        public SpecLookup(INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute, Func<string, AdditionalFileText?> findFile)
+        {
+            ModelAttribute = modelAttribute;
+            ClusterAttribute = clusterAttribute;
+            _findFile = findFile;
+        }
+
+        public INamedTypeSymbol? ModelAttribute { get; }
+
+        public INamedTypeSymbol? ClusterAttribute { get; }
+
+        /// <summary>The type's [Model], parsed and resolved (config file read), or null when it has none.</summary>
+        public ParseResult<ModelDeclaration>? Model(INamedTypeSymbol type, System.Threading.CancellationToken cancel) =>
+            _models.GetOrAdd(type, t => Find(t, ModelAttribute) is { } a ? SpecParser.ParseAndResolveModel(t, a, _findFile, cancel) : null);
+
+        /// <summary>The type's [Cluster], parsed, or null when it has none.</summary>
+        public ParseResult<ClusterDeclaration>? Cluster(INamedTypeSymbol type, System.Threading.CancellationToken cancel) =>
+            _clusters.GetOrAdd(type, t => Find(t, ClusterAttribute) is { } a ? SpecParser.ParseCluster(t, a, cancel) : null);
+
+        private static AttributeData? Find(INamedTypeSymbol type, INamedTypeSymbol? attributeClass) =>
+            attributeClass is null ? null : type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeClass));
     }
 }

@@ -20,28 +20,16 @@ namespace DeploySpec.Analyzers
     internal static class EngineFindings
     {
         public static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, DeploymentDeclaration declaration,
-            PlanningDefaults defaults, Func<string, AdditionalFileText?> findFile)
+            PlanningDefaults defaults, SpecLookup specs)
         {
             var cancel = context.CancellationToken;
             if (attribute.ConstructorArguments.Length < 2 ||
                 attribute.ConstructorArguments[0].Value is not INamedTypeSymbol modelType ||
-                attribute.ConstructorArguments[1].Value is not INamedTypeSymbol clusterType)
+                attribute.ConstructorArguments[1].Value is not INamedTypeSymbol clusterType ||
+                specs.Model(modelType, cancel) is not { IsValid: true } model ||
+                specs.Cluster(clusterType, cancel) is not { IsValid: true } cluster)
             {
-                return;
-            }
-
-            var modelAttribute = modelType.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SpecParser.ModelAttributeName);
-            var clusterAttribute = clusterType.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SpecParser.ClusterAttributeName);
-            if (modelAttribute is null || clusterAttribute is null)
-            {
-                return;
-            }
-
-            var model = SpecParser.ParseAndResolveModel(modelType, modelAttribute, findFile, cancel);
-            var cluster = SpecParser.ParseCluster(clusterType, clusterAttribute, cancel);
-            if (!model.IsValid || !cluster.IsValid)
-            {
-                return; // reported at the model or cluster itself
+                return; // a missing or invalid model or cluster is reported at the model, the cluster or the argument
             }
 
             var spec = defaults.Apply(declaration.Settings with { Model = model.Declaration.Model, Cluster = cluster.Declaration.Cluster });

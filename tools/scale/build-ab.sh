@@ -15,7 +15,11 @@ WORK="${TMPDIR:-/tmp}/deployspec-scale-$N"
 BIN="$ROOT/generators/DeploySpec.Generators/bin/Release/netstandard2.0"
 [ -f "$BIN/DeploySpec.Generators.dll" ] || { echo "build first: dotnet build DeploySpec.sln -c Release" >&2; exit 1; }
 rm -rf "$WORK"
-mkdir -p "$WORK/with" "$WORK/without"
+mkdir -p "$WORK/with" "$WORK/without" "$WORK/analyzers"
+# One folder of analyzer assemblies, as the NuGet package's analyzers/dotnet/cs: the compiler then loads the engine
+# once for the generator and the analyzer, so they share its planning cache.
+cp "$BIN"/DeploySpec*.dll "$ROOT/analyzers/DeploySpec.Analyzers/bin/Release/netstandard2.0/DeploySpec.Analyzers.dll" "$WORK/analyzers/"
+PKG="$WORK/analyzers"
 
 models=$(( N < 10 ? N : 10 ))
 clusters=$(( (N + models - 1) / models ))
@@ -33,9 +37,8 @@ write_project() { # $1 = dir, $2 = with|without
   </PropertyGroup>
   <!-- The prebuilt Release binaries, so that each measured build compiles this project alone. -->
   <ItemGroup>
-    <Reference Include="$BIN/DeploySpec.dll" />
-    <Analyzer Include="$BIN/DeploySpec.Generators.dll;$BIN/DeploySpec.Parsing.dll;$BIN/DeploySpec.Engine.dll;$BIN/DeploySpec.dll" />
-    <Analyzer Include="$ROOT/analyzers/DeploySpec.Analyzers/bin/Release/netstandard2.0/DeploySpec.Analyzers.dll" />
+    <Reference Include="$BIN/DeploySpec.dll;$BIN/DeploySpec.Engine.dll" />
+    <Analyzer Include="$PKG/DeploySpec.Generators.dll;$PKG/DeploySpec.Analyzers.dll;$PKG/DeploySpec.Parsing.dll;$PKG/DeploySpec.Engine.dll;$PKG/DeploySpec.dll" />
   </ItemGroup>
 </Project>
 XML

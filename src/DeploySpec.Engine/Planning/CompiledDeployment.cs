@@ -82,7 +82,18 @@ namespace DeploySpec.Engine.Planning
         /// <paramref name="concurrency"/> requests in flight. O(1) (the plan's <see cref="PartitionPlan.Index"/>) and allocation-free.
         /// </summary>
         /// <exception cref="ArgumentException">The plan is not one of <see cref="Plans"/>.</exception>
-        public PerformanceEstimate Estimate(PartitionPlan plan, int concurrency) => CostEvaluator.Evaluate(in _costs[IndexOf(plan)], concurrency);
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public PerformanceEstimate Estimate(PartitionPlan plan, int concurrency)
+        {
+            var plans = _plans;
+            int i = plan is null ? -1 : plan.Index;
+            if ((uint)i < (uint)plans.Length && ReferenceEquals(plans[i], plan))
+            {
+                return CostEvaluator.Evaluate(in _costs[i], concurrency); // the plan came from Plans: the common case
+            }
+
+            return CostEvaluator.Evaluate(in _costs[IndexOf(plan!)], concurrency);
+        }
 
         /// <summary>The position of <paramref name="plan"/> in <see cref="Plans"/>, checked.</summary>
         public int IndexOf(PartitionPlan plan)
