@@ -109,6 +109,8 @@ namespace DeploySpec.Generators
                 "string " + FrontierSvg + "() => " + Table + ".Report.ToSvg();");
             Member(w, "TTFT, TPOT and throughput of one of Plans with that many requests in flight. O(1), allocation-free.",
                 "global::DeploySpec.PerformanceEstimate " + Estimate + "(" + Plan + " plan, int concurrency) => " + Table + ".Estimate(plan, concurrency);");
+            Member(w, "The same when requests arrive at that rate (per second): queueing included, Saturated past capacity.",
+                "global::DeploySpec.PerformanceEstimate " + EstimateAtRate + "(" + Plan + " plan, double requestsPerSecond) => " + Table + ".EstimateAtRate(plan, requestsPerSecond);");
         }
 
         /// <summary>A public static member with its summary.</summary>

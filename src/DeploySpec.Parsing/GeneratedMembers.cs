@@ -19,6 +19,7 @@ namespace DeploySpec.Parsing
         public const string ToMarkdown = nameof(ToMarkdown);
         public const string FrontierSvg = nameof(FrontierSvg);
         public const string Estimate = nameof(Estimate);
+        public const string EstimateAtRate = nameof(EstimateAtRate);
 
         /// <summary>The nested class that holds the spec and the plan table (private; named so that no user member is likely to share it).</summary>
         public const string Data = "__DeploySpec";
@@ -26,7 +27,7 @@ namespace DeploySpec.Parsing
         public static readonly string[] All =
         {
             Plans, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, Facts, RejectedPlans, Report,
-            ToMarkdown, FrontierSvg, Estimate, Data,
+            ToMarkdown, FrontierSvg, Estimate, EstimateAtRate, Data,
         };
 
         /// <summary>The file-name ending of every generated file (members declared in these are the generator's own).</summary>

@@ -3,29 +3,76 @@ using System.Globalization;
 namespace DeploySpec
 {
     /// <summary>
-    /// What a plan delivers at a given number of requests in flight (our cost model's estimate, not a measurement).
+    /// What a plan delivers at a given number of requests in flight, or at a given arrival rate (our cost model's
+    /// estimate, not a measurement), with how sure the model is of it.
     /// </summary>
-    /// <param name="Concurrency">Requests in flight in the whole deployment.</param>
-    /// <param name="TimeToFirstTokenMs">Arrival to first output token, in ms (queueing beyond the plan's capacity included).</param>
-    /// <param name="TimePerOutputTokenMs">Mean time between consecutive output tokens of one request, in ms.</param>
+    /// <param name="Concurrency">Requests in flight in the whole deployment (at a rate: the mean, rounded up).</param>
+    /// <param name="TimeToFirstTokenMs">
+    /// Arrival to first output token, in ms: waiting for the iteration in flight and for other prompts' prefill, the
+    /// prefill itself sharing iterations with other requests' decodes, and queueing once arrivals outpace the plan
+    /// (infinite when <see cref="Saturated"/>).
+    /// </param>
+    /// <param name="TimePerOutputTokenMs">Mean time between consecutive output tokens of one request, in ms (other requests' prefill chunks included).</param>
     /// <param name="OutputTokensPerSecond">Output tokens per second of the whole deployment.</param>
     /// <param name="OutputTokensPerSecondPerGpu">Output tokens per second per GPU of the plan.</param>
+    /// <param name="Saturated">True when requests arrive faster than the plan can serve them: the queue grows without bound.</param>
+    /// <param name="Uncertainty">
+    /// Relative half-width of the band the figures lie in (0.15 = plus or minus 15%), from the model's
+    /// cross-validated errors (docs/accuracy.md), wider along each axis where the plan lies outside the calibration data.
+    /// </param>
+    /// <param name="ExtrapolatedAlong">The axes along which this plan lies outside the calibration data (none: calibrated).</param>
     public readonly record struct PerformanceEstimate(
         int Concurrency,
         double TimeToFirstTokenMs,
         double TimePerOutputTokenMs,
         double OutputTokensPerSecond,
-        double OutputTokensPerSecondPerGpu)
+        double OutputTokensPerSecondPerGpu,
+        bool Saturated = false,
+        double Uncertainty = 0,
+        ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None)
     {
         /// <summary>Output tokens per second one request sees: 1000 / TimePerOutputTokenMs.</summary>
         public double OutputTokensPerSecondPerUser => 1000.0 / TimePerOutputTokenMs;
 
-        /// <summary>"TTFT 512.3 ms, TPOT 17.86 ms (56.0 tok/s/user), 56.0 tok/s (7.0 tok/s/GPU) at 1 in flight".</summary>
+        /// <summary>Calibrated when the plan lies inside the calibration data on every axis, otherwise extrapolated.</summary>
+        public EstimateProvenance Provenance => ExtrapolatedAlong == ExtrapolationAxes.None ? EstimateProvenance.Calibrated : EstimateProvenance.Extrapolated;
+
+        /// <summary>"TTFT 512.3 ms, TPOT 17.86 ms (56.0 tok/s/user), 56.0 tok/s (7.0 tok/s/GPU) at 1 in flight, ±12% (calibrated)".</summary>
         public override string ToString() => string.Format(
             CultureInfo.InvariantCulture,
-            "TTFT {0:0.0} ms, TPOT {1:0.00} ms ({2:0.0} tok/s/user), {3:0.0} tok/s ({4:0.0} tok/s/GPU) at {5} in flight",
+            "TTFT {0:0.0} ms, TPOT {1:0.00} ms ({2:0.0} tok/s/user), {3:0.0} tok/s ({4:0.0} tok/s/GPU) at {5} in flight{6}, \u00b1{7:0}% ({8})",
             TimeToFirstTokenMs, TimePerOutputTokenMs, OutputTokensPerSecondPerUser, OutputTokensPerSecond,
-            OutputTokensPerSecondPerGpu, Concurrency);
+            OutputTokensPerSecondPerGpu, Concurrency, Saturated ? " (saturated)" : "", Uncertainty * 100,
+            ExtrapolatedAlong == ExtrapolationAxes.None ? "calibrated" : "extrapolated along " + ExtrapolatedAlong.ToString().ToLowerInvariant());
+    }
+
+    /// <summary>Whether an estimate lies inside the data the cost model was calibrated on.</summary>
+    public enum EstimateProvenance
+    {
+        /// <summary>Inside the calibration data on every axis.</summary>
+        Calibrated = 0,
+        /// <summary>Outside it on at least one axis (<see cref="PerformanceEstimate.ExtrapolatedAlong"/>).</summary>
+        Extrapolated = 1,
+    }
+
+    /// <summary>The axes along which a plan can lie outside the calibration data (docs/accuracy.md).</summary>
+    [System.Flags]
+    public enum ExtrapolationAxes
+    {
+        /// <summary>Inside the data on every axis.</summary>
+        None = 0,
+        /// <summary>A GPU that was not measured (calibrated: H100 SXM, H200 SXM, B200).</summary>
+        GpuGeneration = 1,
+        /// <summary>Weights or KV cache in a format not measured (calibrated: FP8 weights and KV; FP4 weights on B200).</summary>
+        Precision = 2,
+        /// <summary>A model outside the measured sizes (8B to 70B dense; 405B only through the seed's ratios).</summary>
+        ModelSize = 4,
+        /// <summary>Input or output lengths outside the measured ranges (128 to 20,000 in, 1 to 4,096 out).</summary>
+        Lengths = 8,
+        /// <summary>Tensor parallelism above 8, pipeline parallelism (only the seed's PP8 ratio), or more than one node.</summary>
+        Parallelism = 16,
+        /// <summary>Mixture-of-experts, latent (MLA) or sliding-window attention: no such model was measured.</summary>
+        Architecture = 32,
     }
 
     /// <summary>A point of the Pareto frontier of throughput per GPU against per-user speed.</summary>

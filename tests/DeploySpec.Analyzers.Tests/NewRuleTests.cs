@@ -31,7 +31,7 @@ public class NewRuleTests
             [Deployment(typeof(Llama8B), typeof(EightHgx), {|#0:PipelineParallel = 64|})] public partial class Chat { }
             """,
             Diagnostic(Descriptors.PipelineDeeperThanModel).WithLocation(0).WithMessage(
-                "Deployment 'Chat': PP64 exceeds the model's 32 layers; the best plan that fits is TP1 x PP1 x DP64"));
+                "Deployment 'Chat': PP64 exceeds the model's 32 layers; the best plan that fits is TP1 x PP2 x DP32"));
     }
 
     [Fact]
@@ -54,10 +54,10 @@ public class NewRuleTests
             using DeploySpec;
             {{CapacityTests.Llama405BFp8}}
             [Cluster(Gpu = Gpu.H200Sxm, Nodes = 2)] public partial class TwoHgx { }
-            [{|#0:Deployment(typeof(Llama405B), typeof(TwoHgx), MaxTimePerOutputTokenMs = 15, MaxTimeToFirstTokenMs = 500)|}] public partial class Chat { }
+            [{|#0:Deployment(typeof(Llama405B), typeof(TwoHgx), MaxTimePerOutputTokenMs = 16, MaxTimeToFirstTokenMs = 500)|}] public partial class Chat { }
             """,
             Diagnostic(Descriptors.TargetsNotJointlyReachable).WithLocation(0).WithMessage(
-                "Deployment 'Chat': no single plan meets both targets: TP16 x PP1 x DP1 reaches TPOT 13.40 ms but TTFT 914.4 ms; " +
-                "TP8 x PP1 x DP2 reaches TTFT 267.8 ms but TPOT 16.39 ms"));
+                "Deployment 'Chat': no single plan meets both targets: TP16 x PP1 x DP1 reaches TPOT 15.32 ms but TTFT 1124.0 ms; " +
+                "TP8 x PP1 x DP2 reaches TTFT 300.4 ms but TPOT 18.22 ms"));
     }
 }

@@ -11,48 +11,64 @@ namespace DeploySpec.Engine.Tests;
 public class CalibrationTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Model_fits_the_calibration_measurements_with_a_median_error_under_15_percent()
+    public void Every_calibration_file_is_fitted_to_a_median_error_of_at_most_10_percent()
     {
-        var report = Calibrator.Report(CalibrationData.TrtLlmOfflineMaxThroughput(), CostCalibration.Default);
+        var report = Calibrator.Report(CalibrationData.All(), CostCalibration.Default);
         foreach (var p in report.Points)
         {
-            output.WriteLine($"{p.Point.Label,-42} measured {p.Point.MeasuredOutputTokensPerSecond,9:F0} predicted {p.PredictedOutputTokensPerSecond,9:F0} tok/s ({p.RelativeError,7:P1})");
+            output.WriteLine($"{p.Point.Label,-60} {p.Point.Metric,-18} measured {p.Point.Measured,9:F1} predicted {p.Predicted,9:F1} ({p.RelativeError,7:P1})");
         }
 
-        output.WriteLine($"median |error| = {report.MedianAbsoluteRelativeError:P1} over {report.Points.Count} runs");
-        Assert.Equal(27, report.Points.Count);
-        Assert.True(report.MedianAbsoluteRelativeError <= 0.15, $"median |error| {report.MedianAbsoluteRelativeError:P1}");
+        Assert.Equal(27, report.Points.Count(p => p.Point.File == CalibrationData.HopperFile));
+        Assert.Equal(14, report.Points.Count(p => p.Point.File == CalibrationData.BlackwellFile));
+        Assert.Equal(29, report.Points.Count(p => p.Point.File == CalibrationData.LatencyFile));
+        foreach (string file in CalibrationData.Files)
+        {
+            output.WriteLine($"{file}: median |error| {report.Median(file):P1}");
+            Assert.True(report.Median(file) <= 0.10, $"{file}: median |error| {report.Median(file):P1}");
+        }
     }
 
     [Fact]
     public void Stored_calibration_is_what_the_fit_produces_from_the_data()
     {
-        var fitted = Calibrator.Fit(CalibrationData.TrtLlmOfflineMaxThroughput());
+        var fitted = Calibrator.Fit(CalibrationData.All());
         var stored = CostCalibration.Default;
-        AssertClose(fitted.MatmulEfficiency, stored.MatmulEfficiency);
-        AssertClose(fitted.WeightStreamEfficiency, stored.WeightStreamEfficiency);
-        AssertClose(fitted.KvStreamEfficiency, stored.KvStreamEfficiency);
-        AssertClose(fitted.CollectiveBandwidthEfficiency, stored.CollectiveBandwidthEfficiency);
+        foreach (var (f, s) in new[] { (fitted.Hopper, stored.Hopper), (fitted.Blackwell, stored.Blackwell) })
+        {
+            AssertClose(f.Matmul, s.Matmul);
+            AssertClose(f.WeightStream, s.WeightStream);
+            AssertClose(f.KvStream, s.KvStream);
+            AssertClose(f.Collective, s.Collective);
+        }
+
         AssertClose(fitted.CollectiveLatencySeconds, stored.CollectiveLatencySeconds);
         AssertClose(fitted.StepOverheadSeconds, stored.StepOverheadSeconds);
+        AssertClose(fitted.StepSecondsPerSequence, stored.StepSecondsPerSequence);
+        Assert.True(Math.Abs(fitted.MatmulHalfSaturationTokens - stored.MatmulHalfSaturationTokens) <= 1e-6, $"{fitted.MatmulHalfSaturationTokens} vs {stored.MatmulHalfSaturationTokens}");
     }
 
     [Fact]
     public void Fitted_efficiencies_stay_within_measured_physical_ceilings()
     {
-        var c = CostCalibration.Default;
-        Assert.InRange(c.MatmulEfficiency, 0.2, Calibrator.MaxMatmulEfficiency);
-        Assert.InRange(c.WeightStreamEfficiency, 0.2, Calibrator.MaxBandwidthEfficiency);
-        Assert.InRange(c.KvStreamEfficiency, 0.2, Calibrator.MaxBandwidthEfficiency);
-        Assert.InRange(c.CollectiveBandwidthEfficiency, 0.2, Calibrator.MaxBandwidthEfficiency);
+        foreach (var g in new[] { CostCalibration.Default.Hopper, CostCalibration.Default.Blackwell })
+        {
+            Assert.InRange(g.Matmul, 0.2, Calibrator.MaxMatmulEfficiency);
+            Assert.InRange(g.WeightStream, 0.2, Calibrator.MaxBandwidthEfficiency);
+            Assert.InRange(g.KvStream, 0.2, Calibrator.MaxBandwidthEfficiency);
+            Assert.InRange(g.Collective, 0.2, Calibrator.MaxBandwidthEfficiency);
+        }
     }
 
-    [Fact]
-    public void Embedded_calibration_data_is_identical_to_the_shared_calibration_folder()
+    [Theory]
+    [InlineData(CalibrationData.HopperFile)]
+    [InlineData(CalibrationData.BlackwellFile)]
+    [InlineData(CalibrationData.LatencyFile)]
+    public void Embedded_calibration_data_is_identical_to_the_shared_calibration_folder(string file)
     {
         string root = RepositoryRoot();
-        string shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "calibration", "trtllm-offline-max-throughput.csv"));
-        string embedded = Path.Combine(root, "tools", "DeploySpec.Calibration", "trtllm-offline-max-throughput.csv");
+        string shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "calibration", file));
+        string embedded = Path.Combine(root, "tools", "DeploySpec.Calibration", file);
         Assert.True(File.Exists(embedded));
         if (!File.Exists(shared))
         {
@@ -64,11 +80,22 @@ public class CalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Latency_rows_read_every_measured_figure_and_skip_the_empty_ones()
+    {
+        var latency = CalibrationData.Latency();
+        Assert.Equal(9 * 3 + 2, latency.Count);
+        Assert.All(latency.Where(p => p.Label.StartsWith("trtllm-0.9", StringComparison.Ordinal)), p => Assert.Equal(Metric.TimeToFirstToken, p.Metric));
+        Assert.Contains(latency, p => p.Concurrency == 250 && p.Metric == Metric.TimeToFirstToken && p.Measured == 88605.32);
+    }
+
+    [Fact]
     public void Csv_parser_rejects_malformed_rows()
     {
         Assert.Throws<FormatException>(() => CalibrationData.Parse("header\nLlama 3.1 8B,H200,1,1,1,FP8,128,128"));
         Assert.Throws<FormatException>(() => CalibrationData.Parse("header\nLlama 9,H200,1,1,1,FP8,128,128,1.0"));
         Assert.Throws<FormatException>(() => CalibrationData.Parse("header\nLlama 3.1 8B,V100,1,1,1,FP8,128,128,1.0"));
+        Assert.Throws<FormatException>(() => CalibrationData.Parse("header\nLlama 3.1 8B,H100,1,1,1,INT3,128,128,1.0"));
+        Assert.Throws<FormatException>(() => CalibrationData.ParseLatency("header\nnim,Llama 3.1 8B,H100,1,1,1,FP8,FP8,128,128,1,10"));
     }
 
     internal static string RepositoryRoot() =>

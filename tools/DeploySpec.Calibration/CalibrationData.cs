@@ -2,22 +2,56 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
 
 namespace DeploySpec.Calibration
 {
-    /// <summary>One measured run: a deployment pinned to one plan and the throughput it reached.</summary>
-    public sealed record CalibrationPoint(string Label, DeploymentSpec Deployment, double MeasuredOutputTokensPerSecond);
+    /// <summary>What a measurement measured.</summary>
+    public enum Metric
+    {
+        /// <summary>Output tokens per second of the whole engine.</summary>
+        Throughput,
+        /// <summary>Mean time to first token, ms.</summary>
+        TimeToFirstToken,
+        /// <summary>Mean inter-token latency, ms.</summary>
+        InterTokenLatency,
+    }
 
     /// <summary>
-    /// The measurements the cost model may be fitted to, and nothing else (docs/calibration.md):
-    /// TensorRT-LLM 0.17 trtllm-bench offline max-throughput runs (FP8 weights and KV, KV fraction 0.95), and the
-    /// seed scenario's published ratios for Llama 3.1 405B on one HGX H200.
+    /// One measured figure: a deployment pinned to one plan, the load it ran at (<see cref="Concurrency"/> requests in
+    /// flight, or 0 for an offline run at maximum load), what was measured and its value. <see cref="File"/> and the
+    /// group keys drive the per-file errors and the leave-one-group-out cross-validation.
+    /// </summary>
+    public sealed record CalibrationPoint(string File, string Label, DeploymentSpec Deployment, int Concurrency, Metric Metric, double Measured)
+    {
+        /// <summary>The GPU as the file names it (H100, H200, B200).</summary>
+        public string GpuGroup { get; init; } = "";
+
+        /// <summary>The model size group (8B, 70B).</summary>
+        public string SizeGroup { get; init; } = "";
+
+        /// <summary>Back-compatible name for throughput rows.</summary>
+        public double MeasuredOutputTokensPerSecond => Measured;
+    }
+
+    /// <summary>
+    /// The measurements the cost model may be fitted to, and nothing else (../shared/calibration, copied here and
+    /// checked identical by a test): TensorRT-LLM 0.17 offline maximum-throughput runs on Hopper (FP8), TensorRT-LLM
+    /// 0.19 runs on B200 (FP4 weights, FP8 KV), latency against concurrency (NIM 1.8.0 on 2 x H100, and single-request
+    /// TTFT from TensorRT-LLM 0.9 on 4 x H200), and the seed scenario's published ratios.
     /// </summary>
     public static class CalibrationData
     {
-        public const string ResourceName = "DeploySpec.Calibration.trtllm-offline-max-throughput.csv";
+        public const string HopperFile = "trtllm-offline-max-throughput.csv";
+        public const string BlackwellFile = "trtllm-b200-fp4-throughput.csv";
+        public const string LatencyFile = "latency.csv";
+
+        /// <summary>The files, in the order reports list them.</summary>
+        public static readonly string[] Files = { HopperFile, BlackwellFile, LatencyFile };
+
+        public const string ResourceName = "DeploySpec.Calibration." + HopperFile;
 
         /// <summary>The seed: TP8 gives 5.6x the per-user speed of PP8 at one request.</summary>
         public const double SeedMinLatencySpeedRatio = 5.6;
@@ -42,19 +76,71 @@ namespace DeploySpec.Calibration
             PipelineParallel = pipelineParallel,
         };
 
-        /// <summary>The rows of trtllm-offline-max-throughput.csv, embedded in this assembly.</summary>
-        public static IReadOnlyList<CalibrationPoint> TrtLlmOfflineMaxThroughput()
+        /// <summary>Every measurement of the three files.</summary>
+        public static IReadOnlyList<CalibrationPoint> All() =>
+            TrtLlmOfflineMaxThroughput().Concat(BlackwellFp4Throughput()).Concat(Latency()).ToList();
+
+        /// <summary>The rows of trtllm-offline-max-throughput.csv.</summary>
+        public static IReadOnlyList<CalibrationPoint> TrtLlmOfflineMaxThroughput() => Parse(Read(HopperFile), HopperFile);
+
+        /// <summary>The rows of trtllm-b200-fp4-throughput.csv.</summary>
+        public static IReadOnlyList<CalibrationPoint> BlackwellFp4Throughput() => Parse(Read(BlackwellFile), BlackwellFile);
+
+        /// <summary>The figures of latency.csv: TTFT, ITL and throughput per NIM row; TTFT only per TensorRT-LLM 0.9 row.</summary>
+        public static IReadOnlyList<CalibrationPoint> Latency() => ParseLatency(Read(LatencyFile));
+
+        private static string Read(string file)
         {
-            using var stream = typeof(CalibrationData).Assembly.GetManifestResourceStream(ResourceName)
-                ?? throw new InvalidOperationException("Calibration data is missing from the assembly.");
+            using var stream = typeof(CalibrationData).Assembly.GetManifestResourceStream("DeploySpec.Calibration." + file)
+                ?? throw new InvalidOperationException("Calibration data " + file + " is missing from the assembly.");
             using var reader = new StreamReader(stream);
-            return Parse(reader.ReadToEnd());
+            return reader.ReadToEnd();
         }
 
-        /// <summary>Parses the CSV (header: model,gpu,gpus,tp,pp,precision,isl,osl,output_tokens_per_s).</summary>
-        public static IReadOnlyList<CalibrationPoint> Parse(string csv)
+        /// <summary>Parses a throughput CSV (header: model,gpu,gpus,tp,pp,precision,isl,osl,output_tokens_per_s).</summary>
+        public static IReadOnlyList<CalibrationPoint> Parse(string csv, string file = HopperFile)
         {
             var points = new List<CalibrationPoint>();
+            foreach (var (f, line) in Rows(csv, 9))
+            {
+                var weights = Precisions(f[5], line);
+                var deployment = Deployment(f[0], f[1], Int(f[2]), Int(f[3]), Int(f[4]), weights, Precision.Fp8, Int(f[6]), Int(f[7]), 0.95, line);
+                points.Add(new CalibrationPoint(file, deployment.Name, deployment, 0, Metric.Throughput, Number(f[8]))
+                    { GpuGroup = f[1], SizeGroup = Size(f[0]) });
+            }
+
+            return points;
+        }
+
+        /// <summary>Parses latency.csv (header: source,model,gpu,gpus,tp,pp,weights,kv_cache,isl,osl,concurrency,ttft_ms,itl_ms,output_tokens_per_s).</summary>
+        public static IReadOnlyList<CalibrationPoint> ParseLatency(string csv)
+        {
+            var points = new List<CalibrationPoint>();
+            foreach (var (f, line) in Rows(csv, 14))
+            {
+                // NIM runs TensorRT-LLM with its default KV fraction (0.9); the 0.9 perf-overview runs used the same default.
+                var deployment = Deployment(f[1], f[2], Int(f[3]), Int(f[4]), Int(f[5]), Precisions(f[6], line), Precisions(f[7], line), Int(f[8]), Int(f[9]), 0.9, line);
+                int concurrency = Int(f[10]);
+                string label = f[0] + " " + deployment.Name + " @" + concurrency;
+                void Add(Metric metric, string text)
+                {
+                    if (text.Trim().Length > 0)
+                    {
+                        points.Add(new CalibrationPoint(LatencyFile, label, deployment, concurrency, metric, Number(text))
+                            { GpuGroup = f[2], SizeGroup = Size(f[1]) });
+                    }
+                }
+
+                Add(Metric.TimeToFirstToken, f[11]);
+                Add(Metric.InterTokenLatency, f[12]);
+                Add(Metric.Throughput, f[13]);
+            }
+
+            return points;
+        }
+
+        private static IEnumerable<(string[] Fields, int Line)> Rows(string csv, int fields)
+        {
             var lines = csv.Replace("\r", "").Split('\n');
             for (int i = 1; i < lines.Length; i++)
             {
@@ -64,44 +150,57 @@ namespace DeploySpec.Calibration
                 }
 
                 var f = lines[i].Split(',');
-                if (f.Length != 9)
+                if (f.Length != fields)
                 {
-                    throw new FormatException($"Line {i + 1}: expected 9 fields, got {f.Length}.");
+                    throw new FormatException($"Line {i + 1}: expected {fields} fields, got {f.Length}.");
                 }
 
-                var model = ModelByName(f[0]);
-                var precision = f[5] == "FP8" ? Precision.Fp8 : throw new FormatException($"Line {i + 1}: unknown precision {f[5]}.");
-                var gpu = f[1] switch
-                {
-                    "H200" => Gpu.H200Sxm,
-                    "H100" => Gpu.H100Sxm,
-                    _ => throw new FormatException($"Line {i + 1}: unknown GPU {f[1]}."),
-                };
-                int gpus = Int(f[2]), tp = Int(f[3]), pp = Int(f[4]), isl = Int(f[6]), osl = Int(f[7]);
-                double measured = double.Parse(f[8], NumberStyles.Float, CultureInfo.InvariantCulture);
-                var deployment = new DeploymentSpec
-                {
-                    Name = $"{f[0]} {f[1]} TP{tp} PP{pp} {isl}/{osl}",
-                    Model = model with { Weights = precision, KvCache = precision },
-                    Cluster = new ClusterSpec { Name = f[1], Gpu = gpu, GpusPerNode = gpus, Nodes = 1 },
-                    InputTokens = isl,
-                    OutputTokens = osl,
-                    Engine = ServingEngine.TensorRtLlm,
-                    MemoryFraction = 0.95,
-                    TensorParallel = tp,
-                    PipelineParallel = pp,
-                };
-                points.Add(new CalibrationPoint(deployment.Name, deployment, measured));
+                yield return (f, i + 1);
             }
-
-            return points;
         }
 
+        private static DeploymentSpec Deployment(string modelName, string gpuName, int gpus, int tp, int pp, Precision weights, Precision kv,
+            int isl, int osl, double memoryFraction, int line)
+        {
+            var gpu = gpuName switch
+            {
+                "H200" => Gpu.H200Sxm,
+                "H100" => Gpu.H100Sxm,
+                "B200" => Gpu.B200,
+                _ => throw new FormatException($"Line {line}: unknown GPU {gpuName}."),
+            };
+            return new DeploymentSpec
+            {
+                Name = $"{modelName} {gpuName} TP{tp} PP{pp} {isl}/{osl}",
+                Model = ModelByName(modelName) with { Weights = weights, KvCache = kv },
+                Cluster = new ClusterSpec { Name = gpuName, Gpu = gpu, GpusPerNode = gpus, Nodes = 1 },
+                InputTokens = isl,
+                OutputTokens = osl,
+                Engine = ServingEngine.TensorRtLlm,
+                MemoryFraction = memoryFraction,
+                TensorParallel = tp,
+                PipelineParallel = pp,
+            };
+        }
+
+        private static Precision Precisions(string text, int line) => text switch
+        {
+            "FP8" => Precision.Fp8,
+            "FP4" => Precision.Fp4,
+            _ => throw new FormatException($"Line {line}: unknown precision {text}."),
+        };
+
+        /// <summary>The catalog model a file names; Llama 3.3 70B has Llama 3.1 70B's architecture (the B200 file says so).</summary>
         private static ModelArchitecture ModelByName(string name)
         {
+            string catalogName = name switch
+            {
+                "Llama 3.3 70B" => "Llama 3.1 70B",
+                _ => name,
+            };
             foreach (var model in ModelCatalog.All)
             {
-                if (model.Name == name)
+                if (model.Name == catalogName)
                 {
                     return model;
                 }
@@ -110,6 +209,10 @@ namespace DeploySpec.Calibration
             throw new FormatException($"Unknown model '{name}'.");
         }
 
+        private static string Size(string model) => model.EndsWith("8B", StringComparison.Ordinal) ? "8B" : model.EndsWith("70B", StringComparison.Ordinal) ? "70B" : model;
+
         private static int Int(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+        private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 }

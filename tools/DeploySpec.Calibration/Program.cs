@@ -5,11 +5,11 @@ using DeploySpec.Engine.Cost;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var data = CalibrationData.TrtLlmOfflineMaxThroughput();
+var data = CalibrationData.All();
 switch (args.Length == 1 ? args[0] : "")
 {
     case "accuracy":
-        // dotnet run --project tools/DeploySpec.Calibration -- accuracy > docs/accuracy.md
+        // dotnet run --project tools/DeploySpec.Calibration -- accuracy > docs/accuracy.md (then append crossvalidate's output)
         Console.Out.Write(AccuracyMarkdown.Write(Calibrator.Report(data, CostCalibration.Default)));
         return 0;
     case "fit":
@@ -18,7 +18,14 @@ switch (args.Length == 1 ? args[0] : "")
         Console.WriteLine(fitted);
         Console.Out.Write(AccuracyMarkdown.Write(Calibrator.Report(data, fitted)));
         return 0;
+    case "crossvalidate":
+        // Refit with each group left out and predict it; prints the section docs/accuracy.md ends with and the band.
+        var folds = Calibrator.CrossValidate(data);
+        var band = Calibrator.Band(folds);
+        Console.Out.Write(AccuracyMarkdown.WriteCrossValidation(folds, band));
+        Console.Error.WriteLine(band);
+        return 0;
     default:
-        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit");
+        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate");
         return 2;
 }

@@ -34,10 +34,12 @@ namespace DeploySpec.Engine.Cost
             int tp = degrees.TensorParallel, ep = degrees.ExpertParallel;
             int stage = BottleneckStage(model, layout, tp, ep);
 
-            double matmulRate = gpu.MatmulFlopsPerSecond(model.Weights) * calibration.MatmulEfficiency;
-            double attentionRate = gpu.Bf16FlopsPerSecond * calibration.MatmulEfficiency;
-            double weightRate = gpu.MemoryBandwidthBytesPerSecond * calibration.WeightStreamEfficiency;
-            double kvRate = gpu.MemoryBandwidthBytesPerSecond * calibration.KvStreamEfficiency;
+            var efficiency = calibration.For(cluster.Gpu);
+            double matmulRate = gpu.MatmulFlopsPerSecond(model.Weights) * efficiency.Matmul;
+            double attentionRate = gpu.Bf16FlopsPerSecond * efficiency.Matmul;
+            double weightRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.WeightStream;
+            double kvRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.KvStream;
+            double saturation = calibration.MatmulHalfSaturationTokens;
 
             // ---- matrix products on the bottleneck stage, per GPU ----
             double linear = ModelMath.LinearBytesPerParameter(model), aux = ModelMath.AuxiliaryBytesPerParameter(model);
@@ -88,7 +90,7 @@ namespace DeploySpec.Engine.Cost
             {
                 var link = Topology.GroupLink(cluster, tp);
                 double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
-                double rate = LinkCatalog.UnidirectionalBytesPerSecond(link) * calibration.CollectiveBandwidthEfficiency;
+                double rate = LinkCatalog.UnidirectionalBytesPerSecond(link) * efficiency.Collective;
                 double ringBytes = 2.0 * (tp - 1) / tp * model.HiddenSize * ActivationBytes;
                 collectiveLatency += 2 * count * latency;
                 collectivePerSequence += 2 * count * ringBytes / rate;
@@ -98,7 +100,7 @@ namespace DeploySpec.Engine.Cost
             {
                 var link = Topology.GroupLink(cluster, ep);
                 double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
-                double rate = LinkCatalog.UnidirectionalBytesPerSecond(link) * calibration.CollectiveBandwidthEfficiency;
+                double rate = LinkCatalog.UnidirectionalBytesPerSecond(link) * efficiency.Collective;
                 double dispatchBytes = (double)model.ActiveExperts * model.HiddenSize * ActivationBytes * (ep - 1) / ep;
                 collectiveLatency += 2 * moeLayers * latency;
                 collectivePerSequence += 2 * moeLayers * dispatchBytes / rate;
@@ -111,7 +113,7 @@ namespace DeploySpec.Engine.Cost
                 var link = Topology.GroupLink(cluster, tp * layout.Stages);
                 hopLatency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
                 hopPerSequence = model.HiddenSize * ActivationBytes /
-                    (LinkCatalog.UnidirectionalBytesPerSecond(link) * calibration.CollectiveBandwidthEfficiency);
+                    (LinkCatalog.UnidirectionalBytesPerSecond(link) * efficiency.Collective);
             }
 
             // ---- prefill of one request on the bottleneck stage (chunked by the engine's token budget) ----
@@ -121,13 +123,14 @@ namespace DeploySpec.Engine.Cost
             double chunkExpertBytes = model.IsMoe
                 ? routedStreamBytes * (1.0 - Math.Pow(missProbability, chunkTokens))
                 : 0;
-            double chunkGemm = Math.Max(chunkTokens * promptTokenFlops / matmulRate, (denseStreamBytes - lmHeadParams * aux + chunkExpertBytes) / weightRate);
+            double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenFlops / matmulRate, (denseStreamBytes - lmHeadParams * aux + chunkExpertBytes) / weightRate);
             double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
             double prefillAttention = AttentionPrefillFlops(model, layout, stage, tp, prompt) / attentionRate;
             double stagePrefill = chunks * (chunkGemm + collectiveLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
             double prefillLatency = layout.Stages * stagePrefill
                 + (layout.Stages - 1) * (hopLatency + prompt * hopPerSequence)
-                + calibration.StepOverheadSeconds + calibration.StepSecondsPerSequence;
+                + chunks * calibration.StepOverheadSeconds + calibration.StepSecondsPerSequence;
+            var axes = CalibrationDomain.Axes(deployment, degrees);
 
             return new CostCoefficients(
                 Replicas: degrees.DataParallel,
@@ -147,7 +150,11 @@ namespace DeploySpec.Engine.Cost
                 StepOverheadSeconds: calibration.StepOverheadSeconds,
                 StepSecondsPerSequence: calibration.StepSecondsPerSequence,
                 StagePrefillSeconds: stagePrefill,
-                PrefillLatencySeconds: prefillLatency);
+                PrefillLatencySeconds: prefillLatency,
+                PrefillChunks: chunks,
+                GemmSaturationSequences: saturation,
+                Uncertainty: calibration.Band.For(axes),
+                ExtrapolatedAlong: axes);
         }
 
         /// <summary>The stage that streams the most weight bytes per GPU (ties go to the later stage, which has the LM head).</summary>

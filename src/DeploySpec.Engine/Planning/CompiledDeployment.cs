@@ -95,6 +95,15 @@ namespace DeploySpec.Engine.Planning
             return CostEvaluator.Evaluate(in _costs[IndexOf(plan!)], concurrency);
         }
 
+        /// <summary>
+        /// Time to first token, time per output token and throughput of <paramref name="plan"/> when requests arrive at
+        /// <paramref name="requestsPerSecond"/> (Little's law on the model's latencies, with a queueing wait that
+        /// diverges as the rate nears capacity; <see cref="PerformanceEstimate.Saturated"/> past it). Allocation-free.
+        /// </summary>
+        /// <exception cref="ArgumentException">The plan is not one of <see cref="Plans"/>.</exception>
+        public PerformanceEstimate EstimateAtRate(PartitionPlan plan, double requestsPerSecond) =>
+            CostEvaluator.EvaluateAtRate(in _costs[IndexOf(plan)], requestsPerSecond);
+
         /// <summary>The position of <paramref name="plan"/> in <see cref="Plans"/>, checked.</summary>
         public int IndexOf(PartitionPlan plan)
         {

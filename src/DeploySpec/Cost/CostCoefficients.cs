@@ -33,6 +33,13 @@ namespace DeploySpec.Cost
     /// <param name="StepSecondsPerSequence">The engine's work per sequence per iteration (scheduling, sampling), s.</param>
     /// <param name="StagePrefillSeconds">Prefill of one prompt on the bottleneck stage, s.</param>
     /// <param name="PrefillLatencySeconds">Time to first token of one request on an idle plan, s.</param>
+    /// <param name="PrefillChunks">Iterations one prompt's prefill takes (chunked by the engine's token budget); each also carries the other requests' decodes.</param>
+    /// <param name="GemmSaturationSequences">
+    /// Tokens per matrix product at which the GEMMs reach half their large-matrix rate: a micro-batch of m sequences
+    /// costs (m + this) x <see cref="GemmSecondsPerSequence"/> of compute (small batches do not reach the peak).
+    /// </param>
+    /// <param name="Uncertainty">Relative half-width of the estimate's band (0.15 = plus or minus 15%).</param>
+    /// <param name="ExtrapolatedAlong">The axes along which the plan lies outside the calibration data.</param>
     public readonly record struct CostCoefficients(
         [property: Category("shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request")]
         int Replicas,
@@ -57,7 +64,13 @@ namespace DeploySpec.Cost
         double StepSecondsPerSequence,
         [property: Category("prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan")]
         double StagePrefillSeconds,
-        double PrefillLatencySeconds)
+        double PrefillLatencySeconds,
+        [property: Category("latency under load: prompt iterations per request, GEMM half-saturation tokens")]
+        double PrefillChunks = 1,
+        double GemmSaturationSequences = 0,
+        [property: Category("how sure: relative half-width of the band, axes extrapolated along")]
+        double Uncertainty = 0,
+        ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None)
     {
         /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
         public bool HasExperts => ExpertWeightSeconds > 0;
@@ -67,7 +80,8 @@ namespace DeploySpec.Cost
             Valid(GemmSecondsPerSequence) && Valid(DenseWeightSeconds) && Valid(ExpertWeightSeconds) && Valid(ExpertIdleDecayPerToken) &&
             Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(CollectiveLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
-            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && MaxConcurrency >= 1;
+            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) &&
+            PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1;
 
         private static bool Valid(double value) => value >= 0 && !double.IsInfinity(value);
     }
@@ -79,13 +93,19 @@ namespace DeploySpec.Cost
     /// <list type="bullet">
     /// <item>TPOT(b) = PP*T(m) + (PP-1)*hop(m) + step(b) + (b-1)/OSL * stage prefill (others' prompts interleave),
     /// where step(b) = fixed + per-sequence x b is the engine's own work each iteration (scheduling, sampling).</item>
-    /// <item>TTFT = PP stage prefills + hops + step (+ queueing once requests exceed capacity).</item>
-    /// <item>replica throughput = b*OSL / (TTFT + (OSL-1)*TPOT) by Little's law.</item>
+    /// <item>TTFT(b) = idle prefill + chunks x PP x (b-1)/n x per-sequence decode work (the others' decodes ride along
+    /// with each prompt chunk) + half an iteration (the one in flight) + the M/D/1 wait for other prompts'
+    /// prefill, rho/(2(1-rho)) x stage prefill with rho = the others' arrival rate x stage prefill.</item>
+    /// <item>replica throughput = b*OSL / (TTFT + (OSL-1)*TPOT) by Little's law; past capacity the extra requests
+    /// queue (closed loop), and by arrival rate an M/M/c wait (Sakasegawa) diverges as the rate nears capacity.</item>
     /// </list>
     /// Allocation-free.
     /// </summary>
     public static class CostEvaluator
     {
+        /// <summary>Largest share of time the bottleneck stage may spend on others' prefill in the queueing term.</summary>
+        private const double MaxPrefillUtilisation = 0.95;
+
         /// <summary>Cost of one micro-batch of <paramref name="m"/> sequences on the bottleneck stage, in seconds.</summary>
         public static double StageSeconds(in CostCoefficients c, double m)
         {
@@ -95,11 +115,36 @@ namespace DeploySpec.Cost
                 weights += c.ExpertWeightSeconds * (1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken));
             }
 
-            double gemm = Math.Max(m * c.GemmSecondsPerSequence, weights);
+            double gemm = Math.Max((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence, weights);
             return gemm + m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + c.CollectiveLatencySeconds;
         }
 
-        /// <summary>The plan's estimate with <paramref name="concurrency"/> requests in flight in the whole deployment.</summary>
+        /// <summary>Time per output token with <paramref name="b"/> (at least 1) requests in flight on one replica, s.</summary>
+        private static double Tpot(in CostCoefficients c, double b)
+        {
+            double microBatches = Math.Min(b, c.Stages);
+            double m = b / microBatches;
+            return c.Stages * StageSeconds(c, m)
+                + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
+                + c.StepOverheadSeconds + b * c.StepSecondsPerSequence
+                + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
+        }
+
+        /// <summary>Time to first token with <paramref name="b"/> (at least 1) requests in flight on one replica, before any admission queue, s.</summary>
+        private static double Ttft(in CostCoefficients c, double b, double tpot)
+        {
+            double others = b - 1.0;
+            double microBatches = Math.Min(b, c.Stages);
+            double decodePerSequence = c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence + c.StepSecondsPerSequence;
+            double rideAlong = c.PrefillChunks * c.Stages * others / microBatches * decodePerSequence;
+            double inFlight = others / b * (tpot / c.Stages) / 2.0;
+            double othersRate = others / (c.PrefillLatencySeconds + (c.OutputTokens - 1) * tpot);
+            double rho = Math.Min(othersRate * c.StagePrefillSeconds, MaxPrefillUtilisation);
+            double prefillWait = rho / (2.0 * (1.0 - rho)) * c.StagePrefillSeconds;
+            return c.PrefillLatencySeconds + rideAlong + inFlight + prefillWait;
+        }
+
+        /// <summary>The plan's estimate with <paramref name="concurrency"/> requests in flight in the whole deployment (closed loop).</summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="concurrency"/> is below 1.</exception>
         public static PerformanceEstimate Evaluate(in CostCoefficients c, int concurrency)
         {
@@ -111,21 +156,73 @@ namespace DeploySpec.Cost
             double admitted = Math.Min(concurrency, c.MaxConcurrency);
             double replicas = Math.Min(c.Replicas, admitted);
             double b = admitted / replicas;
-            double microBatches = Math.Min(b, c.Stages);
-            double m = b / microBatches;
-
-            double tpot = c.Stages * StageSeconds(c, m)
-                + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
-                + c.StepOverheadSeconds + b * c.StepSecondsPerSequence
-                + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
-            double ttft = c.PrefillLatencySeconds;
+            double tpot = Tpot(c, b);
+            double ttft = Ttft(c, b, tpot);
             double throughput = replicas * b * c.OutputTokens / (ttft + (c.OutputTokens - 1) * tpot);
             if (concurrency > c.MaxConcurrency)
             {
                 ttft += (concurrency - (double)c.MaxConcurrency) * c.OutputTokens / throughput;
             }
 
-            return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount);
+            return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount,
+                false, c.Uncertainty, c.ExtrapolatedAlong);
+        }
+
+        /// <summary>
+        /// The plan's estimate when requests arrive at <paramref name="requestsPerSecond"/> (open loop, spread evenly
+        /// over the replicas): the mean number in flight b solves Little's law b = rate x (TTFT(b) + (OSL-1) TPOT(b)),
+        /// and TTFT adds the M/M/c wait for a free slot (Sakasegawa's approximation with c = the requests a replica
+        /// holds), which diverges as the rate nears capacity. At or past capacity the result is
+        /// <see cref="PerformanceEstimate.Saturated"/>, with the capacity's throughput and TPOT and an infinite TTFT.
+        /// Allocation-free.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="requestsPerSecond"/> is not a positive finite number.</exception>
+        public static PerformanceEstimate EvaluateAtRate(in CostCoefficients c, double requestsPerSecond)
+        {
+            if (!(requestsPerSecond > 0) || double.IsInfinity(requestsPerSecond))
+            {
+                throw new ArgumentOutOfRangeException(nameof(requestsPerSecond), requestsPerSecond, "The arrival rate must be a positive number of requests per second.");
+            }
+
+            double slots = (double)c.MaxConcurrency / c.Replicas;
+            double rate = requestsPerSecond / c.Replicas;
+            double fullTpot = Tpot(c, slots);
+            double fullResponse = Ttft(c, slots, fullTpot) + (c.OutputTokens - 1) * fullTpot;
+            double capacity = slots / fullResponse;
+            if (rate >= capacity)
+            {
+                double throughput = c.Replicas * capacity * c.OutputTokens;
+                return new PerformanceEstimate(c.MaxConcurrency, double.PositiveInfinity, fullTpot * 1e3, throughput, throughput / c.GpuCount,
+                    true, c.Uncertainty, c.ExtrapolatedAlong);
+            }
+
+            // b - rate x R(b) rises from below zero (b -> 0) to above it (b = slots): bisect on it.
+            double low = 0, high = slots;
+            for (int i = 0; i < 64 && high - low > 1e-9 * slots; i++)
+            {
+                double mid = 0.5 * (low + high);
+                double seen = Math.Max(mid, 1.0);
+                double t = Tpot(c, seen);
+                if (mid - rate * (Ttft(c, seen, t) + (c.OutputTokens - 1) * t) < 0)
+                {
+                    low = mid;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            double b = 0.5 * (low + high), inFlight = Math.Max(b, 1.0);
+            double tpot = Tpot(c, inFlight);
+            double ttft = Ttft(c, inFlight, tpot);
+            double rho = rate / capacity;
+            double queued = Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho); // Sakasegawa: mean requests waiting
+            ttft += queued / rate;
+            double served = requestsPerSecond * c.OutputTokens;
+            int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * c.Replicas - 1e-9)));
+            return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, served, served / c.GpuCount,
+                false, c.Uncertainty, c.ExtrapolatedAlong);
         }
     }
 }

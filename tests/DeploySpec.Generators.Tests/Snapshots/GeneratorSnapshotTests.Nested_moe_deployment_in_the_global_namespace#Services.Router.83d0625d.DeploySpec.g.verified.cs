@@ -5,7 +5,7 @@ partial class Services
 {
     /// <summary>
     /// Mixtral on TwoNodes (8 x H100 SXM5 80GB: 2 nodes of 4), 1000 input / 1000 output tokens per request, memory sized as vLLM does.
-    /// 20 plans fit, 0 candidates rejected. Recommended: TP1 x PP1 x DP8 x EP2, 199.2 tok/s per user at one request, 85798 tok/s at capacity (2968 in flight). Full table: ToMarkdown().
+    /// 20 plans fit, 0 candidates rejected. Recommended: TP1 x PP2 x DP4 x EP2, 98.5 tok/s per user at one request, 83094 tok/s at capacity (3684 in flight). Full table: ToMarkdown().
     /// </summary>
     partial class Router
     {
@@ -23,15 +23,15 @@ partial class Services
                     Cluster = new global::DeploySpec.Engine.Planning.ClusterSpec { Name = "TwoNodes", GpusPerNode = 4, Nodes = 2,
                         InterNodeLink = global::DeploySpec.Link.InfiniBandNdr, }, InputTokens = 1000, OutputTokens = 1000,
                     MaxTimePerOutputTokenMs = 50.0, },
-                "11256A4B8DGE307IFC9HJ|9 0 0 1|9:2 9:4 9:8 11:16 11:32 11:64 11:128 1:256 1:512 1:1024 1:2048 0:2968");
+                "15621AB48DEG7I30F9CHJ|10 0 0 1|10:2 10:4 10:8 17:16 13:32 13:64 13:128 2:256 2:512 2:1024 2:2048 3:2968 0:3684");
         }
         /// <summary>Every plan that fits, best first (MaxThroughput objective, latency targets met first).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans => __DeploySpec.Table.Plans;
         /// <summary>Lowest time per output token for one request: TP4 x PP1 x DP2.</summary>
         public static global::DeploySpec.PartitionPlan MinLatency => __DeploySpec.Table.MinLatency;
-        /// <summary>Most output tokens per second at capacity: TP1 x PP1 x DP8 x EP2.</summary>
+        /// <summary>Most output tokens per second at capacity: TP1 x PP2 x DP4 x EP2.</summary>
         public static global::DeploySpec.PartitionPlan MaxThroughput => __DeploySpec.Table.MaxThroughput;
-        /// <summary>Best for the MaxThroughput objective within the latency targets: TP1 x PP1 x DP8 x EP2.</summary>
+        /// <summary>Best for the MaxThroughput objective within the latency targets: TP1 x PP2 x DP4 x EP2.</summary>
         public static global::DeploySpec.PartitionPlan Recommended => __DeploySpec.Table.Recommended;
         /// <summary>True when Recommended meets the latency targets.</summary>
         public static bool RecommendedMeetsTargets => true;
@@ -49,5 +49,7 @@ partial class Services
         public static string FrontierSvg() => __DeploySpec.Table.Report.ToSvg();
         /// <summary>TTFT, TPOT and throughput of one of Plans with that many requests in flight. O(1), allocation-free.</summary>
         public static global::DeploySpec.PerformanceEstimate Estimate(global::DeploySpec.PartitionPlan plan, int concurrency) => __DeploySpec.Table.Estimate(plan, concurrency);
+        /// <summary>The same when requests arrive at that rate (per second): queueing included, Saturated past capacity.</summary>
+        public static global::DeploySpec.PerformanceEstimate EstimateAtRate(global::DeploySpec.PartitionPlan plan, double requestsPerSecond) => __DeploySpec.Table.EstimateAtRate(plan, requestsPerSecond);
     }
 }

@@ -5,7 +5,7 @@ namespace Acme.Serving
 {
     /// <summary>
     /// Acme.Serving.Llama405B on Acme.Serving.HgxH200 (8 x H200 SXM 141GB: 1 node of 8), 2048 input / 128 output tokens per request, memory sized as vLLM does.
-    /// 7 plans fit, 3 candidates rejected. Recommended: TP1 x PP8 x DP1, 10.4 tok/s per user at one request, 690 tok/s at capacity (1024 in flight). Full table: ToMarkdown().
+    /// 7 plans fit, 3 candidates rejected. Recommended: TP1 x PP8 x DP1, 9.7 tok/s per user at one request, 654 tok/s at capacity (1024 in flight). Full table: ToMarkdown().
     /// </summary>
     partial class Chat
     {
@@ -20,7 +20,7 @@ namespace Acme.Serving
                         HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248, VocabSize = 128256,
                         Weights = global::DeploySpec.Precision.Fp8, KvCache = global::DeploySpec.Precision.Fp8, },
                     Cluster = new global::DeploySpec.Engine.Planning.ClusterSpec { Name = "HgxH200", Gpu = global::DeploySpec.Gpu.H200Sxm, }, },
-                "13652879|6 0 0 1|6:1 6:2 6:4 6:8 6:16 5:32 5:64 1:128 1:256 3:366 2:388 0:512 0:1024");
+                "13625879|6 0 0 1|6:1 6:2 6:4 6:8 6:16 5:32 5:64 4:64 1:128 1:256 2:366 0:512 0:1024");
         }
         /// <summary>Every plan that fits, best first (MaxThroughput objective, latency targets met first).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans => __DeploySpec.Table.Plans;
@@ -46,5 +46,7 @@ namespace Acme.Serving
         public static string FrontierSvg() => __DeploySpec.Table.Report.ToSvg();
         /// <summary>TTFT, TPOT and throughput of one of Plans with that many requests in flight. O(1), allocation-free.</summary>
         public static global::DeploySpec.PerformanceEstimate Estimate(global::DeploySpec.PartitionPlan plan, int concurrency) => __DeploySpec.Table.Estimate(plan, concurrency);
+        /// <summary>The same when requests arrive at that rate (per second): queueing included, Saturated past capacity.</summary>
+        public static global::DeploySpec.PerformanceEstimate EstimateAtRate(global::DeploySpec.PartitionPlan plan, double requestsPerSecond) => __DeploySpec.Table.EstimateAtRate(plan, requestsPerSecond);
     }
 }
