@@ -23,6 +23,7 @@ Show("Chat: Llama 3.1 405B FP8 on 8 x H200 SXM, 2048 in / 128 out", Chat.Plans, 
 SeedRatios();
 Show("Assistant: Llama 3.1 70B FP8 on 8 x H100 SXM, 1024 in / 512 out, TTFT <= 1000 ms, TPOT <= 40 ms", Assistant.Plans, Assistant.Estimate, Assistant.MinLatency, Assistant.MaxThroughput, Assistant.Recommended, Assistant.RecommendedMeetsTargets, Assistant.Frontier);
 Show("Reasoner: DeepSeek-V3 FP8 on 2 x 8 H200 SXM, 4096 in / 1024 out", Reasoner.Plans, Reasoner.Estimate, Reasoner.MinLatency, Reasoner.MaxThroughput, Reasoner.Recommended, Reasoner.RecommendedMeetsTargets, Reasoner.Frontier);
+ShowRates("Assistant", Assistant.Facts, Assistant.Recommended, Assistant.EstimateAtRate);
 WriteReports(Chat.Report, Assistant.Report, Reasoner.Report);
 ShowLaunch("Chat", Chat.Facts, Chat.Recommended);
 ShowLaunch("Reasoner", Reasoner.Facts, Reasoner.Recommended);
@@ -38,7 +39,7 @@ static void Show(string title, IReadOnlyList<PartitionPlan> plans, System.Func<P
     AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
     var table = new Table().Border(TableBorder.Rounded);
     table.AddColumn(new TableColumn("plan").NoWrap());
-    foreach (var column in new[] { "weights GiB", "KV GiB", "act. GiB", "reserve GiB", "max in flight", "TTFT ms @1", "tok/s/user @1", "tok/s @max", "tok/s/GPU @max" })
+    foreach (var column in new[] { "weights GiB", "KV GiB", "act. GiB", "reserve GiB", "max in flight", "TTFT ms @1", "tok/s/user @1", "tok/s @max", "tok/s/GPU @max", "band" })
     {
         table.AddColumn(new TableColumn(column).RightAligned().NoWrap());
     }
@@ -56,15 +57,33 @@ static void Show(string title, IReadOnlyList<PartitionPlan> plans, System.Func<P
         if (plan.Equals(recommended)) tags.Add(meetsTargets ? "recommended" : "recommended (misses targets)");
         table.AddRow(plan.ToString(), F(m.WeightsGiB, 1), F(m.KvCacheGiB, 1), F(m.ActivationsGiB, 1), F(m.ReserveGiB, 1),
             plan.MaxConcurrency.ToString(CultureInfo.InvariantCulture), F(one.TimeToFirstTokenMs, 0), F(one.OutputTokensPerSecondPerUser, 1),
-            F(peak.OutputTokensPerSecond, 0), F(peak.OutputTokensPerSecondPerGpu, 1), string.Join(", ", tags));
+            F(peak.OutputTokensPerSecond, 0), F(peak.OutputTokensPerSecondPerGpu, 1), DeploySpec.Reporting.DeploymentReport.Band(one), string.Join(", ", tags));
     }
 
     AnsiConsole.Write(table);
     AnsiConsole.MarkupLine($"Min latency: [green]{minLatency}[/] at {F(estimate(minLatency, 1).OutputTokensPerSecondPerUser, 1)} tok/s per user; " +
                            $"max throughput: [green]{maxThroughput}[/] at {F(estimate(maxThroughput, maxThroughput.MaxConcurrency).OutputTokensPerSecond, 0)} tok/s; " +
                            $"recommended: [green]{recommended}[/]{(meetsTargets ? "" : " [red](no plan meets the targets)[/]")}");
-    AnsiConsole.MarkupLine("Pareto frontier (tok/s per user -> tok/s per GPU): " + string.Join("  ",
-        frontier.Select(f => $"{f.Plan}@{f.Concurrency}: {F(f.OutputTokensPerSecondPerUser, 1)} -> {F(f.OutputTokensPerSecondPerGpu, 1)}")));
+    AnsiConsole.MarkupLine("Pareto frontier (tok/s per user -> tok/s per GPU, TTFT): " + string.Join("  ",
+        frontier.Select(f => $"{f.Plan}@{f.Concurrency}: {F(f.OutputTokensPerSecondPerUser, 1)} -> {F(f.OutputTokensPerSecondPerGpu, 1)}, {F(f.Estimate.TimeToFirstTokenMs, 0)} ms")));
+    var first = estimate(recommended, 1);
+    AnsiConsole.MarkupLine($"Band: [yellow]{Markup.Escape(DeploySpec.Reporting.DeploymentReport.Band(first))}[/] on every figure of the recommended plan ({Markup.Escape(DeploySpec.Reporting.DeploymentReport.Provenance(first))}).");
+    AnsiConsole.WriteLine();
+}
+
+// Operators size by arrival rate: the recommended plan at shares of its capacity (queueing included; saturated past it).
+static void ShowRates(string name, DeploymentFacts facts, PartitionPlan plan, System.Func<PartitionPlan, double, PerformanceEstimate> atRate)
+{
+    double capacity = atRate(plan, double.MaxValue).OutputTokensPerSecond / facts.OutputTokens; // requests per second at saturation
+    AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)} by arrival rate[/] on {plan} (capacity {F(capacity, 2)} requests/s):");
+    foreach (double share in new[] { 0.25, 0.5, 0.8, 0.95, 1.1 })
+    {
+        var e = atRate(plan, share * capacity);
+        AnsiConsole.MarkupLine(e.Saturated
+            ? $"  {F(share * capacity, 2)} req/s: [red]saturated[/]: the queue grows without bound (TPOT {F(e.TimePerOutputTokenMs, 1)} ms at capacity)"
+            : $"  {F(share * capacity, 2)} req/s: TTFT {F(e.TimeToFirstTokenMs, 0)} ms, TPOT {F(e.TimePerOutputTokenMs, 1)} ms, {e.Concurrency} in flight on average, {Markup.Escape(Band(e))}");
+    }
+
     AnsiConsole.WriteLine();
 }
 
@@ -105,3 +124,5 @@ static void ShowLaunch(string name, DeploymentFacts facts, PartitionPlan plan)
 }
 
 static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+static string Band(PerformanceEstimate e) => DeploySpec.Reporting.DeploymentReport.Band(e) + (e.Provenance == EstimateProvenance.Extrapolated ? " (extrapolated)" : "");

@@ -156,6 +156,22 @@ public class GeneratorBehaviourTests
         }
 
         Assert.True(points >= 40 * result.Plans.Count);
+
+        var atRate = type.GetMethod("EstimateAtRate")!.CreateDelegate<Func<PartitionPlan, double, PerformanceEstimate>>();
+        foreach (var evaluated in result.Plans)
+        {
+            double capacity = CostEvaluator.EvaluateAtRate(evaluated.Coefficients, 1e12).OutputTokensPerSecond / evaluated.Coefficients.OutputTokens;
+            foreach (double rate in new[] { 0.01 * capacity, 0.5 * capacity, 0.95 * capacity, 2 * capacity })
+            {
+                var engine = CostEvaluator.EvaluateAtRate(evaluated.Coefficients, rate);
+                var emitted = atRate(evaluated.Plan, rate);
+                Assert.Equal(engine.Saturated, emitted.Saturated);
+                Assert.Equal(rate >= capacity, emitted.Saturated);
+                AssertClose(engine.TimePerOutputTokenMs, emitted.TimePerOutputTokenMs);
+                AssertClose(engine.OutputTokensPerSecond, emitted.OutputTokensPerSecond);
+                Assert.Equal(engine.TimeToFirstTokenMs, emitted.TimeToFirstTokenMs, 9);
+            }
+        }
     }
 
     private const string DeepSeekModel = """

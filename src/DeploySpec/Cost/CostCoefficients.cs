@@ -220,7 +220,7 @@ namespace DeploySpec.Cost
             double queued = Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho); // Sakasegawa: mean requests waiting
             ttft += queued / rate;
             double served = requestsPerSecond * c.OutputTokens;
-            int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * c.Replicas - 1e-9)));
+            int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * c.Replicas - 1e-6)));
             return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, served, served / c.GpuCount,
                 false, c.Uncertainty, c.ExtrapolatedAlong);
         }

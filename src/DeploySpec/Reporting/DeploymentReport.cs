@@ -99,8 +99,8 @@ namespace DeploySpec.Reporting
             Line();
             Line("Memory is per GPU on the most loaded GPU, in GiB (2^30 bytes); capacity is what CUDA reports for the GPU (catalog).");
             Line();
-            Line("| plan | weights | KV cache | activations | reserve | capacity | engine memory setting | max in flight | TTFT ms @1 | TPOT ms @1 | tok/s/user @1 | tok/s @max | tok/s/GPU @max |");
-            Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            Line("| plan | weights | KV cache | activations | reserve | capacity | engine memory setting | max in flight | TTFT ms @1 | TPOT ms @1 | tok/s/user @1 | tok/s @max | tok/s/GPU @max | band | provenance |");
+            Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var plan in Plans)
             {
                 var m = plan.MemoryPerGpu;
@@ -109,7 +109,8 @@ namespace DeploySpec.Reporting
                 string tags = (plan.Equals(MinLatency) ? " (min latency)" : "") + (plan.Equals(MaxThroughput) ? " (max throughput)" : "") + (plan.Equals(Recommended) ? " (recommended)" : "");
                 Line($"| {plan}{tags} | {N(m.WeightsGiB, 1)} | {N(m.KvCacheGiB, 1)} | {N(m.ActivationsGiB, 1)} | {N(m.ReserveGiB, 1)} | {N(m.CapacityGiB, 2)} | " +
                      $"{N(plan.EngineMemoryFraction, 4)} | {plan.MaxConcurrency} | {N(one.TimeToFirstTokenMs, 1)} | {N(one.TimePerOutputTokenMs, 2)} | " +
-                     $"{N(one.OutputTokensPerSecondPerUser, 1)} | {N(peak.OutputTokensPerSecond, 0)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} |");
+                     $"{N(one.OutputTokensPerSecondPerUser, 1)} | {N(peak.OutputTokensPerSecond, 0)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} | " +
+                     $"{Band(one)} | {Provenance(one)} |");
             }
 
             Line();
@@ -134,11 +135,13 @@ namespace DeploySpec.Reporting
             Line();
             Line("Operating points no other plan and load beat on both per-user speed and throughput per GPU, fastest per user first.");
             Line();
-            Line("| plan | requests in flight | tok/s per user | tok/s per GPU | TTFT ms | TPOT ms |");
-            Line("|---|---|---|---|---|---|");
+            Line("Each figure lies within the band shown (the cost model's cross-validated error, wider where it extrapolates).");
+            Line();
+            Line("| plan | requests in flight | tok/s per user | tok/s per GPU | TTFT ms | TPOT ms | band |");
+            Line("|---|---|---|---|---|---|---|");
             foreach (var p in Frontier)
             {
-                Line($"| {p.Plan} | {p.Concurrency} | {N(p.OutputTokensPerSecondPerUser, 1)} | {N(p.OutputTokensPerSecondPerGpu, 1)} | {N(p.Estimate.TimeToFirstTokenMs, 1)} | {N(p.Estimate.TimePerOutputTokenMs, 2)} |");
+                Line($"| {p.Plan} | {p.Concurrency} | {N(p.OutputTokensPerSecondPerUser, 1)} | {N(p.OutputTokensPerSecondPerGpu, 1)} | {N(p.Estimate.TimeToFirstTokenMs, 1)} | {N(p.Estimate.TimePerOutputTokenMs, 2)} | {Band(p.Estimate)} |");
             }
 
             Line();
@@ -147,6 +150,14 @@ namespace DeploySpec.Reporting
             Line("TensorRT-LLM measurements (docs/accuracy.md). They are not measurements of this deployment.");
             return md.ToString();
         }
+
+        /// <summary>"±14%": the estimate's band.</summary>
+        public static string Band(PerformanceEstimate estimate) => "\u00b1" + (estimate.Uncertainty * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+        /// <summary>"calibrated", or "extrapolated (gpugeneration, precision)".</summary>
+        public static string Provenance(PerformanceEstimate estimate) => estimate.Provenance == EstimateProvenance.Calibrated
+            ? "calibrated"
+            : "extrapolated (" + estimate.ExtrapolatedAlong.ToString().ToLowerInvariant() + ")";
 
         /// <summary>The Pareto frontier as an SVG chart (see <see cref="FrontierChart"/>).</summary>
         public string ToSvg() => FrontierChart.Render(this);

@@ -19,7 +19,10 @@ namespace DeploySpec.Reporting
         public static string Render(DeploymentReport report)
         {
             var sweeps = report.Plans.Select(p => (Plan: p, Points: report.Sweep(p))).ToList();
-            var all = sweeps.SelectMany(s => s.Points).Concat(report.Frontier.Select(f => f.Estimate)).ToList();
+            var band = report.Frontier.Select(f => f.Estimate).ToList();
+            var upper = band.Select(e => Scaled(e, 1 + e.Uncertainty)).ToList();
+            var lower = band.Select(e => Scaled(e, Math.Max(0.05, 1 - e.Uncertainty))).ToList();
+            var all = sweeps.SelectMany(s => s.Points).Concat(upper).Concat(lower).ToList();
             double xMin = all.Min(p => p.OutputTokensPerSecondPerUser), xMax = all.Max(p => p.OutputTokensPerSecondPerUser);
             double yMin = all.Min(p => p.OutputTokensPerSecondPerGpu), yMax = all.Max(p => p.OutputTokensPerSecondPerGpu);
             var x = new LogAxis(xMin, xMax, Left, Width - Right);
@@ -64,7 +67,9 @@ namespace DeploySpec.Reporting
                 }
             }
 
-            // the frontier
+            // the band the frontier lies in (the estimates' uncertainty on both axes), then the frontier
+            string bandPoints = Points(upper, x, y) + " " + Points(Enumerable.Reverse(lower).ToList(), x, y);
+            Line($"<polygon fill=\"#1f6fd1\" fill-opacity=\"0.12\" stroke=\"none\" points=\"{bandPoints}\"><title>uncertainty band of the frontier (\u00b1{N(band.Max(e => e.Uncertainty) * 100)}%)</title></polygon>");
             var frontier = report.Frontier.Select(p => p.Estimate).ToList();
             Line($"<polyline fill=\"none\" stroke=\"#1f6fd1\" stroke-width=\"2.5\" points=\"{Points(frontier, x, y)}\"/>");
             foreach (var p in frontier)
@@ -104,6 +109,10 @@ namespace DeploySpec.Reporting
             svg.Append($"<rect x=\"{N(x)}\" y=\"{N(y - 9)}\" width=\"14\" height=\"10\" fill=\"{color}\"/>\n");
             svg.Append($"<text x=\"{N(x + 20)}\" y=\"{N(y)}\">{Escape(label)}</text>\n");
         }
+
+        /// <summary>The estimate with per-user speed and throughput per GPU scaled by <paramref name="factor"/> (a band edge).</summary>
+        private static PerformanceEstimate Scaled(PerformanceEstimate e, double factor) =>
+            e with { TimePerOutputTokenMs = e.TimePerOutputTokenMs / factor, OutputTokensPerSecond = e.OutputTokensPerSecond * factor, OutputTokensPerSecondPerGpu = e.OutputTokensPerSecondPerGpu * factor };
 
         private static string Points(IEnumerable<PerformanceEstimate> points, LogAxis x, LogAxis y) =>
             string.Join(" ", points.Select(p => N(x.Map(p.OutputTokensPerSecondPerUser)) + "," + N(y.Map(p.OutputTokensPerSecondPerGpu))));

@@ -1,0 +1,118 @@
+using DeploySpec.Cost;
+using DeploySpec.Engine.Cost;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+using Xunit;
+
+namespace DeploySpec.Engine.Tests;
+
+/// <summary>Latency under load and by arrival rate, and the band and provenance every estimate carries.</summary>
+public class LatencyUnderLoadTests
+{
+    private static DeploymentSpec Llama70BOnTwoH100() => MemoryModelTests.On(
+        ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H100Sxm, 2, engine: ServingEngine.TensorRtLlm)
+        with { InputTokens = 5000, OutputTokens = 500, TensorParallel = 2 };
+
+    private static EvaluatedPlan Plan(DeploymentSpec spec) => Assert.Single(Planner.Plan(spec).Plans);
+
+    [Fact]
+    public void Time_to_first_token_rises_with_load_below_capacity()
+    {
+        var c = Plan(Llama70BOnTwoH100()).Coefficients;
+        double previous = 0;
+        for (int concurrency = 1; concurrency <= c.MaxConcurrency; concurrency = concurrency < c.MaxConcurrency / 2 ? concurrency * 2 : c.MaxConcurrency)
+        {
+            var e = CostEvaluator.Evaluate(c, concurrency);
+            Assert.True(e.TimeToFirstTokenMs > previous, $"TTFT {e.TimeToFirstTokenMs} ms at {concurrency} in flight is not above {previous} ms");
+            previous = e.TimeToFirstTokenMs;
+            if (concurrency == c.MaxConcurrency)
+            {
+                break;
+            }
+        }
+
+        Assert.True(CostEvaluator.Evaluate(c, c.MaxConcurrency).TimeToFirstTokenMs > 1.3 * CostEvaluator.Evaluate(c, 1).TimeToFirstTokenMs);
+    }
+
+    [Fact]
+    public void Every_frontier_point_past_the_first_waits_longer_for_its_first_token_on_the_same_plan()
+    {
+        var result = Planner.Plan(MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H200Sxm, 8));
+        foreach (var group in result.Frontier.GroupBy(f => f.PlanIndex).Where(g => g.Count() > 1))
+        {
+            var points = group.OrderBy(f => f.Estimate.Concurrency).ToList();
+            for (int i = 1; i < points.Count; i++)
+            {
+                Assert.True(points[i].Estimate.TimeToFirstTokenMs > points[i - 1].Estimate.TimeToFirstTokenMs,
+                    $"plan {group.Key}: TTFT at {points[i].Estimate.Concurrency} is not above TTFT at {points[i - 1].Estimate.Concurrency}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 0.01)]
+    [InlineData(8, 0.01)]
+    [InlineData(40, 1.0)]
+    public void At_the_rate_a_concurrency_sustains_the_rate_estimate_matches_the_concurrency_estimate(int concurrency, double queueShare)
+    {
+        var c = Plan(Llama70BOnTwoH100()).Coefficients;
+        var closed = CostEvaluator.Evaluate(c, concurrency);
+        double rate = closed.OutputTokensPerSecond / c.OutputTokens;
+        var open = CostEvaluator.EvaluateAtRate(c, rate);
+        Assert.False(open.Saturated);
+        Assert.Equal(concurrency, open.Concurrency);
+        Assert.Equal(closed.TimePerOutputTokenMs, open.TimePerOutputTokenMs, 6);
+        Assert.Equal(closed.OutputTokensPerSecond, open.OutputTokensPerSecond, 6);
+        // The same latencies, plus the wait for a free slot: negligible far from capacity, growing towards it.
+        Assert.InRange(open.TimeToFirstTokenMs, closed.TimeToFirstTokenMs, closed.TimeToFirstTokenMs * (1 + queueShare));
+    }
+
+    [Fact]
+    public void The_rate_estimate_diverges_at_capacity_and_is_saturated_past_it()
+    {
+        var c = Plan(Llama70BOnTwoH100()).Coefficients;
+        double capacity = CostEvaluator.EvaluateAtRate(c, 1e9).OutputTokensPerSecond / c.OutputTokens;
+        Assert.True(CostEvaluator.EvaluateAtRate(c, 1e9).Saturated);
+        Assert.True(double.IsPositiveInfinity(CostEvaluator.EvaluateAtRate(c, capacity).TimeToFirstTokenMs));
+
+        double previous = 0;
+        foreach (double share in new[] { 0.5, 0.9, 0.99, 0.999, 0.9999 })
+        {
+            var e = CostEvaluator.EvaluateAtRate(c, share * capacity);
+            Assert.False(e.Saturated);
+            Assert.True(e.TimeToFirstTokenMs > previous, $"TTFT at {share:P2} of capacity");
+            previous = e.TimeToFirstTokenMs;
+        }
+
+        Assert.True(previous > 100 * CostEvaluator.EvaluateAtRate(c, 0.5 * capacity).TimeToFirstTokenMs, $"TTFT {previous} ms at 99.99% of capacity");
+        Assert.Throws<ArgumentOutOfRangeException>(() => CostEvaluator.EvaluateAtRate(c, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CostEvaluator.EvaluateAtRate(c, double.NaN));
+    }
+
+    [Fact]
+    public void A_deployment_inside_the_calibration_data_is_calibrated_with_the_cross_validated_band()
+    {
+        var e = Plan(Llama70BOnTwoH100()).SingleRequest;
+        Assert.Equal(EstimateProvenance.Calibrated, e.Provenance);
+        Assert.Equal(ExtrapolationAxes.None, e.ExtrapolatedAlong);
+        Assert.Equal(CostCalibration.Default.Band.Calibrated, e.Uncertainty);
+    }
+
+    [Fact]
+    public void Estimates_outside_the_calibration_data_name_each_axis_and_widen_the_band()
+    {
+        var l40s = MemoryModelTests.On(ModelCatalog.Llama31_8B, Gpu.L40S, 4) with { TensorParallel = 4 };
+        var e = Plan(l40s).SingleRequest;
+        Assert.Equal(EstimateProvenance.Extrapolated, e.Provenance);
+        Assert.Equal(ExtrapolationAxes.GpuGeneration | ExtrapolationAxes.Precision, e.ExtrapolatedAlong);
+        Assert.True(e.Uncertainty > CostCalibration.Default.Band.Calibrated);
+
+        var deepSeek = MemoryModelTests.On(ModelCatalog.DeepSeekV3, Gpu.H200Sxm, 8, nodes: 2);
+        var moe = Planner.Plan(deepSeek).Plans[0].SingleRequest;
+        Assert.True(moe.ExtrapolatedAlong.HasFlag(ExtrapolationAxes.Architecture));
+        Assert.True(moe.ExtrapolatedAlong.HasFlag(ExtrapolationAxes.ModelSize));
+
+        var pipeline = Plan(MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H200Sxm, 8) with { TensorParallel = 2, PipelineParallel = 4 });
+        Assert.Equal(ExtrapolationAxes.Parallelism, pipeline.SingleRequest.ExtrapolatedAlong);
+    }
+}
