@@ -55,6 +55,8 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor TimePerOutputTokenUnreachable = For(Rules.TimePerOutputTokenUnreachable);
         public static readonly DiagnosticDescriptor TimeToFirstTokenUnreachable = For(Rules.TimeToFirstTokenUnreachable);
         public static readonly DiagnosticDescriptor TargetsNotJointlyReachable = For(Rules.TargetsNotJointlyReachable);
+        public static readonly DiagnosticDescriptor RateNotServed = For(Rules.RateNotServed);
+        public static readonly DiagnosticDescriptor EstimatesExtrapolated = For(Rules.EstimatesExtrapolated);
         public static readonly DiagnosticDescriptor EngineFailure = For(Rules.EngineFailure);
 
         private static DiagnosticDescriptor Create(Rule rule) =>

@@ -115,6 +115,12 @@ namespace DeploySpec
         public double MaxTimeToFirstTokenMs { get; set; }
         /// <summary>Time-per-output-token target in milliseconds; 0 = none.</summary>
         public double MaxTimePerOutputTokenMs { get; set; }
+        /// <summary>
+        /// Arrival rate the deployment must serve, in requests per second; 0 = none. When set, plans are judged
+        /// against the latency targets at this rate (queueing included), and one that cannot sustain it does not
+        /// meet them.
+        /// </summary>
+        public double RequestsPerSecond { get; set; }
         /// <summary>Pinned tensor-parallel degree; 0 = search.</summary>
         public int TensorParallel { get; set; }
         /// <summary>Pinned pipeline-parallel degree; 0 = search.</summary>

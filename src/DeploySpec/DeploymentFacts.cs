@@ -26,6 +26,7 @@ namespace DeploySpec
     /// <param name="Objective">What the plans were ranked for.</param>
     /// <param name="MaxTimeToFirstTokenMs">Time-to-first-token target in ms (0 = none).</param>
     /// <param name="MaxTimePerOutputTokenMs">Time-per-output-token target in ms (0 = none).</param>
+    /// <param name="RequestsPerSecond">Arrival rate the plans were judged at, requests per second (0 = none).</param>
     public sealed record DeploymentFacts(
         string Name,
         string ModelName,
@@ -48,7 +49,8 @@ namespace DeploySpec
         int MaxBatchSize,
         Objective Objective,
         double MaxTimeToFirstTokenMs,
-        double MaxTimePerOutputTokenMs)
+        double MaxTimePerOutputTokenMs,
+        double RequestsPerSecond = 0)
     {
         /// <summary>GPUs in the cluster.</summary>
         public int TotalGpus => GpusPerNode * Nodes;

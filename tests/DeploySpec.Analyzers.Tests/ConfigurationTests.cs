@@ -38,7 +38,8 @@ public class ConfigurationTests
         var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptionsProvider(result.AnalyzerOptions));
         var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new DeploySpecAnalyzer()), options)
             .GetAnalyzerDiagnosticsAsync();
-        return diagnostics.Select(d => (d.Id, d.Severity, markup.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)))
+        return diagnostics.Where(d => d.Id != Verify.Extrapolation)
+            .Select(d => (d.Id, d.Severity, markup.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)))
             .OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
     }
 
@@ -130,6 +131,6 @@ public class FindingsCacheTests
         var other = FindingsCache.Explain(Spec(2), default);
         Assert.NotSame(first, other);
         Assert.NotEmpty(first);  // 70B BF16 on one H200 fits no plan
-        Assert.Empty(other);     // on two it does
+        Assert.All(other, f => Assert.Equal(DeploySpec.Engine.Diagnosis.RuleSeverity.Info, f.Rule.Severity)); // on two it does (BF16: extrapolated, DS4005)
     }
 }

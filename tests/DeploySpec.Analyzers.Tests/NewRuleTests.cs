@@ -60,4 +60,70 @@ public class NewRuleTests
                 "Deployment 'Chat': no single plan meets both targets: TP16 x PP1 x DP1 reaches TPOT 15.32 ms but TTFT 1124.0 ms; " +
                 "TP8 x PP1 x DP2 reaches TTFT 300.4 ms but TPOT 18.22 ms"));
     }
+
+    private const string Llama70BFp8 = "[Model(Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)] public partial class Llama70B { }";
+
+    [Fact]
+    public async Task DS4004_a_rate_that_saturates_every_plan()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{Llama70BFp8}}
+            [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
+            [Deployment(typeof(Llama70B), typeof(Pair), InputTokens = 5000, OutputTokens = 500, {|#0:RequestsPerSecond = 50|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.RateNotServed).WithLocation(0).WithMessage(
+                "Deployment 'Chat': no plan serves RequestsPerSecond = 50 within the latency targets: the best at that rate, TP2 x PP1 x DP1, " +
+                "saturates: it serves at most 1.73 requests/s"));
+    }
+
+    [Fact]
+    public async Task DS4004_a_rate_served_only_beyond_the_latency_targets()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{Llama70BFp8}}
+            [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
+            [Deployment(typeof(Llama70B), typeof(Pair), InputTokens = 5000, OutputTokens = 500, MaxTimePerOutputTokenMs = 30, {|#0:RequestsPerSecond = 1.5|})] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.RateNotServed).WithLocation(0).WithMessage(
+                "Deployment 'Chat': no plan serves RequestsPerSecond = 1.5 within the latency targets: the best at that rate, TP2 x PP1 x DP1, " +
+                "gives TTFT 1486.8 ms and TPOT 58.14 ms"));
+    }
+
+    [Fact]
+    public async Task A_rate_the_plans_serve_within_the_targets_raises_nothing()
+    {
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{Llama70BFp8}}
+            [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
+            [Deployment(typeof(Llama70B), typeof(Pair), InputTokens = 5000, OutputTokens = 500, MaxTimePerOutputTokenMs = 60, RequestsPerSecond = 0.5)] public partial class Chat { }
+            """);
+    }
+
+    [Fact]
+    public async Task DS4005_names_the_axes_a_deployments_winners_are_extrapolated_along()
+    {
+        await AnalyzerWithExtrapolationAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256)] public partial class Llama8B { }
+            [Cluster(Gpu = Gpu.L40S, GpusPerNode = 2)] public partial class Pair { }
+            [{|#0:Deployment(typeof(Llama8B), typeof(Pair))|}] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.EstimatesExtrapolated).WithLocation(0).WithMessage(
+                "Deployment 'Chat': the estimates of its winners TP1 x PP2 x DP1, TP2 x PP1 x DP1 are extrapolated beyond the calibration data " +
+                "along GPU generation, precision, parallelism: read them as plus or minus 96% (docs/accuracy.md)"));
+    }
+
+    [Fact]
+    public async Task DS4005_stays_silent_inside_the_calibration_data()
+    {
+        await AnalyzerWithExtrapolationAsync($$"""
+            using DeploySpec;
+            {{Llama70BFp8}}
+            [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
+            [Deployment(typeof(Llama70B), typeof(Pair), InputTokens = 5000, OutputTokens = 500, Engine = ServingEngine.TensorRtLlm)] public partial class Chat { }
+            """);
+    }
 }

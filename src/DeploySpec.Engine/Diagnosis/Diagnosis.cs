@@ -34,9 +34,14 @@ namespace DeploySpec.Engine.Diagnosis
             {
                 NoPlan(context, result, pinnedError);
             }
-            else if (!result.RecommendedMeetsTargets)
+            else
             {
-                Targets(context, result);
+                if (!result.RecommendedMeetsTargets)
+                {
+                    Targets(context, result);
+                }
+
+                Extrapolated(context, result);
             }
 
             return context.Findings;
@@ -243,9 +248,57 @@ namespace DeploySpec.Engine.Diagnosis
                 report.UsableBytesPerGpu / GiB, DeploySpec.Serving.ServingEngineProfile.For(spec.Engine).DisplayName, Remedies(report, kvOnly: false)));
         }
 
+        /// <summary>DS4005: the winners lie outside the calibration data; name the axes and the band.</summary>
+        private static void Extrapolated(Context c, PlanningResult result)
+        {
+            var winners = new[] { result.Recommended, result.MinLatency, result.MaxThroughput }.Where(p => p is not null).Select(p => p!).Distinct().ToList();
+            var axes = winners.Aggregate(ExtrapolationAxes.None, (all, p) => all | p.SingleRequest.ExtrapolatedAlong);
+            if (axes == ExtrapolationAxes.None)
+            {
+                return;
+            }
+
+            string plans = string.Join(", ", winners.Select(p => p.Plan.ToString()));
+            string along = string.Join(", ", Enum.GetValues(typeof(ExtrapolationAxes)).Cast<ExtrapolationAxes>()
+                .Where(a => a != ExtrapolationAxes.None && (axes & a) != 0).Select(AxisName));
+            c.Add(Rules.EstimatesExtrapolated, "", (winners.Count == 1 ? "its winner " : "its winners ") + plans, along,
+                winners.Max(p => p.SingleRequest.Uncertainty) * 100);
+        }
+
+        private static string AxisName(ExtrapolationAxes axis) => axis switch
+        {
+            ExtrapolationAxes.GpuGeneration => "GPU generation",
+            ExtrapolationAxes.ModelSize => "model size",
+            _ => axis.ToString().ToLowerInvariant(),
+        };
+
         private static void Targets(Context c, PlanningResult result)
         {
             var spec = c.Spec;
+            if (spec.RequestsPerSecond > 0)
+            {
+                // Judged at the stated rate: name the plan that does best there, or the one with the most capacity.
+                var sustained = result.Plans.Where(p => !p.BestWithinTargets.Saturated).ToList();
+                string outcome;
+                EvaluatedPlan best;
+                if (sustained.Count > 0)
+                {
+                    best = sustained.OrderBy(p => p.BestWithinTargets.TimePerOutputTokenMs).ThenBy(p => p.BestWithinTargets.TimeToFirstTokenMs).First();
+                    outcome = string.Format(System.Globalization.CultureInfo.InvariantCulture, "gives TTFT {0:0.0} ms and TPOT {1:0.00} ms",
+                        best.BestWithinTargets.TimeToFirstTokenMs, best.BestWithinTargets.TimePerOutputTokenMs);
+                }
+                else
+                {
+                    best = result.Plans.OrderByDescending(p => p.Peak.OutputTokensPerSecond).First();
+                    outcome = string.Format(System.Globalization.CultureInfo.InvariantCulture, "saturates: it serves at most {0:0.00} requests/s",
+                        best.BestWithinTargets.OutputTokensPerSecond / spec.OutputTokens);
+                }
+
+                c.Add(Rules.RateNotServed, nameof(DeploymentAttribute.RequestsPerSecond),
+                    spec.RequestsPerSecond.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), best.Plan.ToString(), outcome);
+                return;
+            }
+
             var fastest = result.MinLatency!;
             var firstToken = result.Plans.OrderBy(p => p.SingleRequest.TimeToFirstTokenMs).First();
             int before = c.Findings.Count;

@@ -71,6 +71,10 @@ namespace DeploySpec.Engine.Diagnosis
             "no plan meets MaxTimeToFirstTokenMs = {1} ms: the fastest, {2}, takes {3:0.0} ms to the first token of a {4}-token prompt even for one request");
         public static readonly Rule TargetsNotJointlyReachable = new("DS4003", "Latency targets no single plan meets together", RuleCategory.Performance, RuleSeverity.Warning, Deployment,
             "no single plan meets both targets: {1} reaches TPOT {2:0.00} ms but TTFT {3:0.0} ms; {4} reaches TTFT {5:0.0} ms but TPOT {6:0.00} ms");
+        public static readonly Rule RateNotServed = new("DS4004", "Arrival rate no plan serves within the targets", RuleCategory.Performance, RuleSeverity.Warning, Deployment,
+            "no plan serves RequestsPerSecond = {1} within the latency targets: the best at that rate, {2}, {3}");
+        public static readonly Rule EstimatesExtrapolated = new("DS4005", "Estimates extrapolated beyond the calibration data", RuleCategory.Performance, RuleSeverity.Info, Deployment,
+            "the estimates of {1} are extrapolated beyond the calibration data along {2}: read them as plus or minus {3:0}% (docs/accuracy.md)");
 
         // ---- DS9xxx: internal ----
         public static readonly Rule EngineFailure = new("DS9001", "The planning engine failed", RuleCategory.Specification, RuleSeverity.Warning, "",
@@ -84,7 +88,7 @@ namespace DeploySpec.Engine.Diagnosis
             FitsNoPlan, WeightsExceedGpu, ConcurrencyBeyondKvCache, NoRoomForOneRequest, ConcurrencyBeyondBatchLimit, ContextBeyondKvCache,
             TensorParallelSplitsNoHeads, KvHeadsReplicated, UnevenStages, ExpertParallelSplitsNoExperts, TensorParallelCrossesNodes,
             PinnedDegreesDoNotTileCluster, PipelineDeeperThanModel, ExpertParallelExceedsRanks, ExpertParallelOnDenseModel,
-            TimePerOutputTokenUnreachable, TimeToFirstTokenUnreachable, TargetsNotJointlyReachable,
+            TimePerOutputTokenUnreachable, TimeToFirstTokenUnreachable, TargetsNotJointlyReachable, RateNotServed, EstimatesExtrapolated,
             EngineFailure,
         };
     }

@@ -33,7 +33,8 @@ namespace DeploySpec.Engine.Planning
                 MaxBatchSize: MemoryModel.MaxBatchSize(deployment),
                 Objective: deployment.Objective,
                 MaxTimeToFirstTokenMs: deployment.MaxTimeToFirstTokenMs,
-                MaxTimePerOutputTokenMs: deployment.MaxTimePerOutputTokenMs);
+                MaxTimePerOutputTokenMs: deployment.MaxTimePerOutputTokenMs,
+                RequestsPerSecond: deployment.RequestsPerSecond);
         }
     }
 }

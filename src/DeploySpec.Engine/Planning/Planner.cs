@@ -124,8 +124,20 @@ namespace DeploySpec.Engine.Planning
                 degrees.ExpertParallel, memory.ToRuntime(), coefficients.MaxConcurrency, Math.Round(memory.EngineMemoryFraction, 4));
             var single = CostEvaluator.Evaluate(coefficients, 1);
             var peak = CostEvaluator.Evaluate(coefficients, coefficients.MaxConcurrency);
-            bool meets = MeetsTargets(deployment, single);
-            var best = meets ? CostEvaluator.Evaluate(coefficients, MaxConcurrencyWithinTargets(deployment, coefficients)) : single;
+            bool meets;
+            PerformanceEstimate best;
+            if (deployment.RequestsPerSecond > 0)
+            {
+                // A stated arrival rate: judged at that rate, queueing included; a plan that cannot sustain it meets nothing.
+                best = CostEvaluator.EvaluateAtRate(coefficients, deployment.RequestsPerSecond);
+                meets = !best.Saturated && MeetsTargets(deployment, best);
+            }
+            else
+            {
+                meets = MeetsTargets(deployment, single);
+                best = meets ? CostEvaluator.Evaluate(coefficients, MaxConcurrencyWithinTargets(deployment, coefficients)) : single;
+            }
+
             return new EvaluatedPlan(degrees, plan, memory, coefficients, single, peak, best, meets);
         }
 
@@ -263,7 +275,14 @@ namespace DeploySpec.Engine.Planning
             }
 
             int throughput = b.BestWithinTargets.OutputTokensPerSecond.CompareTo(a.BestWithinTargets.OutputTokensPerSecond);
-            return throughput != 0 ? throughput : CompareLatency(a, b);
+            if (throughput != 0)
+            {
+                return throughput;
+            }
+
+            // At a stated arrival rate every plan that meets the targets serves the same throughput: the faster there wins.
+            int atRate = a.BestWithinTargets.TimePerOutputTokenMs.CompareTo(b.BestWithinTargets.TimePerOutputTokenMs);
+            return atRate != 0 ? atRate : CompareLatency(a, b);
         }
 
         private static int CompareLatency(EvaluatedPlan a, EvaluatedPlan b)

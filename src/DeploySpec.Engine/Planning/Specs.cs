@@ -28,6 +28,7 @@ namespace DeploySpec.Engine.Planning
         public Objective Objective { get; init; }
         public double MaxTimeToFirstTokenMs { get; init; }
         public double MaxTimePerOutputTokenMs { get; init; }
+        public double RequestsPerSecond { get; init; }
         public int TensorParallel { get; init; }
         public int PipelineParallel { get; init; }
         public int ExpertParallel { get; init; }

@@ -75,6 +75,7 @@ namespace DeploySpec.Engine.Vocabulary
             Count<DeploymentSpec>(nameof(DeploymentAttribute.MaxBatchSize), d => d.MaxBatchSize, (d, v) => d with { MaxBatchSize = v }, 0, 1_000_000),
             Milliseconds<DeploymentSpec>(nameof(DeploymentAttribute.MaxTimeToFirstTokenMs), d => d.MaxTimeToFirstTokenMs, (d, v) => d with { MaxTimeToFirstTokenMs = v }),
             Milliseconds<DeploymentSpec>(nameof(DeploymentAttribute.MaxTimePerOutputTokenMs), d => d.MaxTimePerOutputTokenMs, (d, v) => d with { MaxTimePerOutputTokenMs = v }),
+            Number<DeploymentSpec>(nameof(DeploymentAttribute.RequestsPerSecond), d => d.RequestsPerSecond, (d, v) => d with { RequestsPerSecond = v }, 0, 1e9, false, "between 0 and 1e9 requests per second (0 = none)"),
             Number<DeploymentSpec>(nameof(DeploymentAttribute.SafetyMarginGiB), d => d.SafetyMarginGiB, (d, v) => d with { SafetyMarginGiB = v }, 0, 1024, false, "between 0 and 1024 GiB"),
             Number<DeploymentSpec>(nameof(DeploymentAttribute.MemoryFraction), d => d.MemoryFraction, (d, v) => d with { MemoryFraction = v }, 0, 1, true, "in [0, 1) (0 = the engine's default)"),
             Choice<DeploymentSpec, Objective>(nameof(DeploymentAttribute.Objective), d => d.Objective, (d, v) => d with { Objective = v }, "known"),
