@@ -120,27 +120,36 @@ namespace DeploySpec.Cost
         }
 
         /// <summary>Time per output token with <paramref name="b"/> (at least 1) requests in flight on one replica, s.</summary>
+        private static double Tpot(in CostCoefficients c, double b, double microBatches, double m) =>
+            c.Stages * StageSeconds(c, m)
+            + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
+            + c.StepOverheadSeconds + b * c.StepSecondsPerSequence
+            + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
+
         private static double Tpot(in CostCoefficients c, double b)
         {
             double microBatches = Math.Min(b, c.Stages);
-            double m = b / microBatches;
-            return c.Stages * StageSeconds(c, m)
-                + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
-                + c.StepOverheadSeconds + b * c.StepSecondsPerSequence
-                + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
+            return Tpot(c, b, microBatches, c.Stages == 1 ? b : b / microBatches);
         }
 
         /// <summary>Time to first token with <paramref name="b"/> (at least 1) requests in flight on one replica, before any admission queue, s.</summary>
         private static double Ttft(in CostCoefficients c, double b, double tpot)
         {
             double others = b - 1.0;
-            double microBatches = Math.Min(b, c.Stages);
+            if (others <= 0)
+            {
+                return c.PrefillLatencySeconds;
+            }
+
+            double othersPerMicroBatch = c.Stages == 1 ? others : others / Math.Min(b, c.Stages);
             double decodePerSequence = c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence + c.StepSecondsPerSequence;
-            double rideAlong = c.PrefillChunks * c.Stages * others / microBatches * decodePerSequence;
-            double inFlight = others / b * (tpot / c.Stages) / 2.0;
-            double othersRate = others / (c.PrefillLatencySeconds + (c.OutputTokens - 1) * tpot);
-            double rho = Math.Min(othersRate * c.StagePrefillSeconds, MaxPrefillUtilisation);
-            double prefillWait = rho / (2.0 * (1.0 - rho)) * c.StagePrefillSeconds;
+            double rideAlong = c.PrefillChunks * c.Stages * othersPerMicroBatch * decodePerSequence;
+            double inFlight = others / b * (tpot / c.Stages) * 0.5;
+            // M/D/1 wait for other prompts: rho/(2(1-rho)) x stage prefill with rho = others x stage prefill / response,
+            // written with one division; rho is capped below 1 (past it the admission queue, not this term, governs).
+            double response = c.PrefillLatencySeconds + (c.OutputTokens - 1) * tpot;
+            double busy = Math.Min(others * c.StagePrefillSeconds, MaxPrefillUtilisation * response);
+            double prefillWait = 0.5 * c.StagePrefillSeconds * busy / (response - busy);
             return c.PrefillLatencySeconds + rideAlong + inFlight + prefillWait;
         }
 
