@@ -16,8 +16,8 @@ public class SeedScenarioTests(ITestOutputHelper output)
         var seed = Calibrator.EvaluateSeed(CostCalibration.Default);
         output.WriteLine($"TP8: {seed.Tp8SingleRequest}");
         output.WriteLine($"PP8: {seed.Pp8SingleRequest}");
-        output.WriteLine($"TP8 / PP8 per-user speed = {seed.MinLatencySpeedRatio:F2}x (published 5.6x, accepted 4.8-6.4)");
-        Assert.InRange(seed.MinLatencySpeedRatio, 4.8, 6.4);
+        output.WriteLine($"TP8 / PP8 per-user speed = {seed.MinLatencySpeedRatio:F2}x (published 5.6x, accepted within 10%: 5.04-6.16)");
+        Assert.InRange(seed.MinLatencySpeedRatio, 5.6 * 0.9, 5.6 * 1.1);
     }
 
     [Fact]
@@ -26,8 +26,8 @@ public class SeedScenarioTests(ITestOutputHelper output)
         var seed = Calibrator.EvaluateSeed(CostCalibration.Default);
         output.WriteLine($"TP8: {seed.Tp8Peak}");
         output.WriteLine($"PP8: {seed.Pp8Peak}");
-        output.WriteLine($"PP8 / TP8 throughput = {seed.MaxThroughputRatio:F2}x (published 1.5x, accepted 1.3-1.7)");
-        Assert.InRange(seed.MaxThroughputRatio, 1.3, 1.7);
+        output.WriteLine($"PP8 / TP8 throughput = {seed.MaxThroughputRatio:F2}x (published 1.5x, accepted within 10%: 1.35-1.65)");
+        Assert.InRange(seed.MaxThroughputRatio, 1.5 * 0.9, 1.5 * 1.1);
     }
 
     [Fact]
