@@ -5,6 +5,8 @@
 # time of each, their ratio, and the peak resident memory of the build's processes.
 #
 #   tools/scale/build-ab.sh N [RUNS]      e.g. tools/scale/build-ab.sh 100 3
+#   SERVER=1 tools/scale/build-ab.sh N    the same through the compiler server (as dotnet build does by default):
+#                                         one warm-up build of each first, so neither pays the server's start
 #
 # Build the repository first (dotnet build DeploySpec.sln -c Release): the projects load those binaries.
 set -euo pipefail
@@ -75,10 +77,16 @@ for v in with without; do dotnet restore "$WORK/$v" -nologo -v:q >/dev/null; don
 
 measure() { # $1 = dir; prints "seconds peakKiB"
   local out
-  out=$( { /usr/bin/time -f "%e %M" dotnet build "$1" -c Release --no-restore --no-incremental -nologo -v:q -p:UseSharedCompilation=false >/dev/null; } 2>&1 | tail -n 1)
+  out=$( { /usr/bin/time -f "%e %M" dotnet build "$1" -c Release --no-restore --no-incremental -nologo -v:q -p:UseSharedCompilation=$SHARED >/dev/null; } 2>&1 | tail -n 1)
   echo "$out"
 }
 
+SHARED=false
+if [ "${SERVER:-0}" = 1 ]; then
+  SHARED=true
+  dotnet build-server shutdown >/dev/null 2>&1 || true
+  measure "$WORK/with" >/dev/null; measure "$WORK/without" >/dev/null
+fi
 declare -a A B AM BM
 for r in $(seq 1 "$RUNS"); do
   read -r t m < <(measure "$WORK/with");    A+=("$t"); AM+=("$m")
@@ -89,7 +97,7 @@ ma=$(median "${A[@]}"); mb=$(median "${B[@]}")
 pa=$(printf '%s\n' "${AM[@]}" | sort -g | tail -n 1); pb=$(printf '%s\n' "${BM[@]}" | sort -g | tail -n 1)
 lines=$(cat "$WORK"/with/obj/Release/net10.0/generated/*/*/*.g.cs 2>/dev/null | wc -l || echo 0)
 bytes=$(cat "$WORK"/with/obj/Release/net10.0/generated/*/*/*.g.cs 2>/dev/null | wc -c || echo 0)
-awk -v n="$N" -v a="$ma" -v b="$mb" -v pa="$pa" -v pb="$pb" -v runs="$RUNS" -v l="$lines" -v by="$bytes" 'BEGIN {
-  printf "N=%d deployments, %d runs each: with DeploySpec %.1f s, without %.1f s, ratio %.2fx; peak memory %.0f MB vs %.0f MB\n", n, runs, a, b, a / b, pa / 1024, pb / 1024
+awk -v server="$([ "$SHARED" = true ] && echo ' (compiler server; peak memory is the build client, not the server)' || echo '')" -v n="$N" -v a="$ma" -v b="$mb" -v pa="$pa" -v pb="$pb" -v runs="$RUNS" -v l="$lines" -v by="$bytes" 'BEGIN {
+  printf "N=%d deployments, %d runs each%s: with DeploySpec %.1f s, without %.1f s, ratio %.2fx; peak memory %.0f MB vs %.0f MB\n", n, runs, server, a, b, a / b, pa / 1024, pb / 1024
 }'
 echo "generated: ${lines} lines, ${bytes} bytes (needs EmitCompilerGeneratedFiles to count; 0 when off)"
