@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Globalization;
 using System.Linq;
 using System.Reflection;
@@ -10,9 +9,8 @@ using System.Text;
 namespace DeploySpec.Generators
 {
     /// <summary>
-    /// C# literals for generated code, culture-invariant and round-tripping, and the one writer of runtime records as
-    /// constructor calls with named arguments (read from the record's own primary constructor, so a new field of a
-    /// runtime record needs no change here).
+    /// C# literals for generated code, culture-invariant and round-tripping, and the one writer of spec records as
+    /// object initializers (read from the record's own properties, so a new spec field needs no change here).
     /// </summary>
     public static class Literals
     {
@@ -72,46 +70,8 @@ namespace DeploySpec.Generators
             Enum e => Enum.IsDefined(e.GetType(), e)
                 ? TypeName(e.GetType()) + "." + e
                 : "(" + TypeName(e.GetType()) + ")" + Convert.ToInt64(e, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
-            _ => New(value),
+            _ => Init(value, ""),
         };
-
-        /// <summary>
-        /// <c>new global::T(A: 1, B: 2.5d)</c> for a record: every primary-constructor parameter whose value differs
-        /// from its default, in declaration order, on one line; with <paramref name="indent"/>, arguments are packed
-        /// onto continuation lines of at most <paramref name="width"/> characters.
-        /// </summary>
-        public static string New(object value, string? indent = null, int width = 120)
-        {
-            var shape = Shapes.GetOrAdd(value.GetType(), Shape.Of);
-            var text = new StringBuilder("new ").Append(TypeName(value.GetType())).Append('(');
-            int lineStart = 0;
-            bool first = true;
-            foreach (var member in shape.Members)
-            {
-                object? item = member.Property.GetValue(value);
-                if (member.HasDefault && Equals(item, member.Default))
-                {
-                    continue;
-                }
-
-                string argument = member.Name + ": " + Value(item);
-                if (indent is not null && (first || text.Length - lineStart + argument.Length + 2 > width))
-                {
-                    text.Append(first ? "" : ",").Append('\n');
-                    lineStart = text.Length;
-                    text.Append(indent);
-                }
-                else if (!first)
-                {
-                    text.Append(", ");
-                }
-
-                text.Append(argument);
-                first = false;
-            }
-
-            return text.Append(')').ToString();
-        }
 
         /// <summary>
         /// <c>new global::T { A = 1, B = new global::U { ... } }</c> for a record with init-only properties: every
@@ -163,44 +123,5 @@ namespace DeploySpec.Generators
         }
 
         private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Properties = new();
-
-        /// <summary>
-        /// The comment lines that explain a record's groups of parameters (each <see cref="CategoryAttribute"/> and the
-        /// parameters it opens), written once above a table of such records.
-        /// </summary>
-        public static IEnumerable<string> Legend(Type type)
-        {
-            var groups = new List<(string Group, List<string> Names)>();
-            foreach (var member in Shapes.GetOrAdd(type, Shape.Of).Members)
-            {
-                if (member.Group is not null || groups.Count == 0)
-                {
-                    groups.Add((member.Group ?? "", new List<string>()));
-                }
-
-                groups[groups.Count - 1].Names.Add(member.Name);
-            }
-
-            return groups.Select(g => g.Group + ": " + string.Join(", ", g.Names));
-        }
-
-        private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
-
-        /// <summary>One constructor parameter and the property that reads it back; reflection is done once per type.</summary>
-        private sealed record Member(string Name, PropertyInfo Property, string? Group, bool HasDefault, object? Default);
-
-        private sealed record Shape(IReadOnlyList<Member> Members)
-        {
-            public static Shape Of(Type type)
-            {
-                var constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
-                var members = constructor.GetParameters()
-                    .Select(p => type.GetProperty(p.Name!) is { } property
-                        ? new Member(p.Name!, property, property.GetCustomAttribute<CategoryAttribute>()?.Category, p.HasDefaultValue, p.HasDefaultValue ? p.DefaultValue : null)
-                        : throw new InvalidOperationException(type + " has no property for constructor parameter " + p.Name))
-                    .ToList();
-                return new Shape(members);
-            }
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.ComponentModel;
 
 namespace DeploySpec.Cost
 {
@@ -9,8 +8,7 @@ namespace DeploySpec.Cost
     /// sets the pace; a micro-batch of m sequences costs on it
     /// <c>T(m) = max(m*GemmSecondsPerSequence, DenseWeightSeconds + ExpertWeightSeconds*(1 - exp(-m*ExpertIdleDecayPerToken)))
     ///  + m*(AttentionSecondsPerSequence + CollectiveSecondsPerSequence) + CollectiveLatencySeconds</c>.
-    /// Generated code stores one per plan as data, one line each; a <see cref="CategoryAttribute"/> opens each group of
-    /// members, and the groups are explained once, in a legend above the table.
+    /// Generated code does not hold them: <c>CompiledDeployment</c> derives each plan's from the spec on first use.
     /// </summary>
     /// <param name="Replicas">Data-parallel replicas.</param>
     /// <param name="Stages">Pipeline stages per replica.</param>
@@ -41,34 +39,26 @@ namespace DeploySpec.Cost
     /// <param name="Uncertainty">Relative half-width of the estimate's band (0.15 = plus or minus 15%).</param>
     /// <param name="ExtrapolatedAlong">The axes along which the plan lies outside the calibration data.</param>
     public readonly record struct CostCoefficients(
-        [property: Category("shape: replicas, pipeline stages, GPUs, requests held at once, output tokens per request")]
         int Replicas,
         int Stages,
         int GpuCount,
         int MaxConcurrency,
         int OutputTokens,
-        [property: Category("matrix products on the bottleneck stage (s): compute per sequence, streaming the dense and the routed-expert weights, -ln P(a token leaves an expert shard idle)")]
         double GemmSecondsPerSequence,
         double DenseWeightSeconds,
         double ExpertWeightSeconds,
         double ExpertIdleDecayPerToken,
-        [property: Category("attention and collectives on the bottleneck stage (s): KV read per sequence, all-reduce/all-to-all per sequence and per step")]
         double AttentionSecondsPerSequence,
         double CollectiveSecondsPerSequence,
         double CollectiveLatencySeconds,
-        [property: Category("pipeline hand-off between stages (s): per hop, and per sequence of a hop")]
         double HopLatencySeconds,
         double HopSecondsPerSequence,
-        [property: Category("the serving engine's own work per iteration (s): fixed, and per sequence in the batch")]
         double StepOverheadSeconds,
         double StepSecondsPerSequence,
-        [property: Category("prefill (s): one prompt on the bottleneck stage, and the first token of one request on an idle plan")]
         double StagePrefillSeconds,
         double PrefillLatencySeconds,
-        [property: Category("latency under load: prompt iterations per request, GEMM half-saturation tokens")]
         double PrefillChunks = 1,
         double GemmSaturationSequences = 0,
-        [property: Category("how sure: relative half-width of the band, axes extrapolated along")]
         double Uncertainty = 0,
         ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None)
     {
