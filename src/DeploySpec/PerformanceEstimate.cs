@@ -17,8 +17,9 @@ namespace DeploySpec
     /// <param name="OutputTokensPerSecondPerGpu">Output tokens per second per GPU of the plan.</param>
     /// <param name="Saturated">True when requests arrive faster than the plan can serve them: the queue grows without bound.</param>
     /// <param name="Uncertainty">
-    /// Relative half-width of the band the figures lie in (0.15 = plus or minus 15%), from the model's
-    /// cross-validated errors (docs/accuracy.md), wider along each axis where the plan lies outside the calibration data.
+    /// Relative half-width of the estimate's band (0.15 = plus or minus 15%): the median error the model showed on
+    /// measurements left out of its fit (docs/accuracy.md), wider along each axis where the plan lies outside the
+    /// calibration data. A typical error, not a bound.
     /// </param>
     /// <param name="ExtrapolatedAlong">The axes along which this plan lies outside the calibration data (none: calibrated).</param>
     public readonly record struct PerformanceEstimate(

@@ -135,7 +135,7 @@ namespace DeploySpec.Reporting
             Line();
             Line("Operating points no other plan and load beat on both per-user speed and throughput per GPU, fastest per user first.");
             Line();
-            Line("Each figure lies within the band shown (the cost model's cross-validated error, wider where it extrapolates).");
+            Line("Each figure carries the band shown: the median error the cost model showed on measurements left out of its fit, wider where it extrapolates (a typical error, not a bound).");
             Line();
             Line("| plan | requests in flight | tok/s per user | tok/s per GPU | TTFT ms | TPOT ms | band |");
             Line("|---|---|---|---|---|---|---|");
