@@ -110,12 +110,14 @@ namespace DeploySpec.Cost
         }
 
         /// <summary>Time per output token with <paramref name="b"/> (at least 1) requests in flight on one replica, s.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double Tpot(in CostCoefficients c, double b, double microBatches, double m) =>
             c.Stages * StageSeconds(c, m)
             + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
             + c.StepOverheadSeconds + b * c.StepSecondsPerSequence
             + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double Tpot(in CostCoefficients c, double b)
         {
             double microBatches = Math.Min(b, c.Stages);
@@ -123,6 +125,7 @@ namespace DeploySpec.Cost
         }
 
         /// <summary>Time to first token with <paramref name="b"/> (at least 1) requests in flight on one replica, before any admission queue, s.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double Ttft(in CostCoefficients c, double b, double tpot)
         {
             double others = b - 1.0;
@@ -134,7 +137,7 @@ namespace DeploySpec.Cost
             double othersPerMicroBatch = c.Stages == 1 ? others : others / Math.Min(b, c.Stages);
             double decodePerSequence = c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence + c.StepSecondsPerSequence;
             double rideAlong = c.PrefillChunks * c.Stages * othersPerMicroBatch * decodePerSequence;
-            double inFlight = others / b * (tpot / c.Stages) * 0.5;
+            double inFlight = others * tpot / (2.0 * b * c.Stages);
             // M/D/1 wait for other prompts: rho/(2(1-rho)) x stage prefill with rho = others x stage prefill / response,
             // written with one division; rho is capped below 1 (past it the admission queue, not this term, governs).
             double response = c.PrefillLatencySeconds + (c.OutputTokens - 1) * tpot;
