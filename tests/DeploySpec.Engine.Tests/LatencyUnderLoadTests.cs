@@ -115,4 +115,32 @@ public class LatencyUnderLoadTests
         var pipeline = Plan(MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H200Sxm, 8) with { TensorParallel = 2, PipelineParallel = 4 });
         Assert.Equal(ExtrapolationAxes.Parallelism, pipeline.SingleRequest.ExtrapolatedAlong);
     }
+
+    [Fact]
+    public void A_stated_rate_judges_the_plans_at_that_rate_and_the_report_says_so()
+    {
+        var spec = MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H100Sxm, 8)
+            with { InputTokens = 1024, OutputTokens = 512, MaxTimePerOutputTokenMs = 40, RequestsPerSecond = 5 };
+        var result = Planner.Plan(spec);
+        var recommended = result.Recommended!;
+        Assert.True(result.RecommendedMeetsTargets);
+        Assert.False(recommended.BestWithinTargets.Saturated);
+        Assert.Equal(5.0 * spec.OutputTokens, recommended.BestWithinTargets.OutputTokensPerSecond, 6);
+        Assert.True(recommended.BestWithinTargets.TimePerOutputTokenMs <= 40);
+        // Every plan that meets the targets sustains the rate; one that saturates at it cannot meet them.
+        Assert.All(result.Plans.Where(p => p.BestWithinTargets.Saturated), p => Assert.False(p.MeetsTargets));
+
+        var table = CompiledDeployment.Restore(spec, CompiledDeployment.Encode(result));
+        Assert.Contains("judged at 5.00 requests/s", table.Report.ToMarkdown());
+        Assert.Equal(5.0, table.Facts.RequestsPerSecond);
+    }
+
+    [Fact]
+    public void A_rate_beyond_every_plans_capacity_meets_no_target()
+    {
+        var spec = Llama70BOnTwoH100() with { RequestsPerSecond = 50 };
+        var result = Planner.Plan(spec);
+        Assert.False(result.RecommendedMeetsTargets);
+        Assert.All(result.Plans, p => Assert.True(p.BestWithinTargets.Saturated));
+    }
 }

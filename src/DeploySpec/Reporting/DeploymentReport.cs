@@ -83,7 +83,8 @@ namespace DeploySpec.Reporting
                  $"({f.Nodes} node{(f.Nodes == 1 ? "" : "s")} of {f.GpusPerNode}); {f.InputTokens} input / {f.OutputTokens} output tokens per request, " +
                  $"context up to {f.ContextTokens} tokens; memory sized as {DeploySpec.Serving.ServingEngineProfile.For(f.Engine).DisplayName} does, batches of up to {f.MaxBatchSize} per replica.");
             Line();
-            Line($"Objective: {f.Objective}. Targets: {Target("TTFT", f.MaxTimeToFirstTokenMs)}, {Target("TPOT", f.MaxTimePerOutputTokenMs)}.");
+            Line($"Objective: {f.Objective}. Targets: {Target("TTFT", f.MaxTimeToFirstTokenMs)}, {Target("TPOT", f.MaxTimePerOutputTokenMs)}" +
+                 (f.RequestsPerSecond > 0 ? $", judged at {N(f.RequestsPerSecond, 2)} requests/s (queueing included)." : "."));
             Line();
             Line("## Winners");
             Line();
