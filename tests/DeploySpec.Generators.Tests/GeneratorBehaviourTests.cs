@@ -114,6 +114,7 @@ public class GeneratorBehaviourTests
         { Sources.Mixtral, "Services+Router" },
         { Sources.DeepSeek, "Acme.Reasoning.Reasoner" },
         { Sources.Llama70BWithTargets, "Assistant" },
+        { Sources.Llama70BWithTargets.Replace("Engine = ServingEngine.TensorRtLlm", "Engine = ServingEngine.TensorRtLlm, RequestsPerSecond = 7.5"), "Assistant" },
     };
 
     /// <summary>
@@ -129,6 +130,8 @@ public class GeneratorBehaviourTests
         var estimate = type.GetMethod("Estimate")!.CreateDelegate<Func<PartitionPlan, int, PerformanceEstimate>>();
         var result = Planner.Plan(deployment);
         Assert.Equal(result.Plans.Select(p => p.Plan), plans);
+        Assert.Equal(result.Recommended!.Plan, type.GetProperty("Recommended")!.GetValue(null));
+        Assert.Equal(Facts.Of(deployment), type.GetProperty("Facts")!.GetValue(null));
 
         var random = new Random(7);
         int points = 0;
