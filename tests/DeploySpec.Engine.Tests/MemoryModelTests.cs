@@ -132,4 +132,22 @@ public class MemoryModelTests
         var ep16 = MemoryModel.PerGpu(d, new Degrees(8, 1, 2, 16));
         Assert.True(ep16.WeightsBytes < tp8.WeightsBytes * 0.6);
     }
+
+    [Fact]
+    public void The_moe_activation_peak_holds_every_routed_experts_down_projection_output()
+    {
+        // vLLM's and SGLang's fused-MoE kernels keep (tokens, top-k, hidden) outputs before the weighted sum; with the
+        // expert width fixed, each extra routed expert per token adds at least tokens x hidden x 2 bytes, whatever TP.
+        var mixtral = ModelCatalog.Mixtral8x7B;
+        var wider = mixtral with { ActiveExperts = mixtral.ActiveExperts + 1 };
+        const int tokens = 8192;
+        foreach (int tp in new[] { 1, 8 })
+        {
+            double added = MemoryModel.ActivationPeakBytes(wider, tp, tokens, 0) - MemoryModel.ActivationPeakBytes(mixtral, tp, tokens, 0);
+            Assert.True(added >= tokens * (double)mixtral.HiddenSize * 2, $"TP{tp}: {added} bytes");
+        }
+
+        var dense = ModelCatalog.Llama31_8B;
+        Assert.Equal(MemoryModel.ActivationPeakBytes(dense, 1, tokens, 0), MemoryModel.ActivationPeakBytes(dense with { ActiveExperts = 4 }, 1, tokens, 0));
+    }
 }

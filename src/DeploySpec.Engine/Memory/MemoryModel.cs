@@ -106,7 +106,9 @@ namespace DeploySpec.Engine.Memory
         /// Activation peak of one forward pass over <paramref name="tokens"/> batched tokens on one GPU (BF16):
         /// the residual stream and norm output, the Q/K/V projection, the gated FFN's two halves and its product,
         /// plus float32 logits and probabilities for <paramref name="sequences"/> sampled sequences over the
-        /// whole vocabulary.
+        /// whole vocabulary. For mixture-of-experts models the fused-MoE kernels' caches as vLLM and SGLang allocate
+        /// them: gate/up outputs and the activated product per routed expert (counted in the FFN width) and the
+        /// down projection's output per routed expert before the weighted sum, active experts x hidden per token.
         /// </summary>
         public static double ActivationPeakBytes(ModelArchitecture model, int tp, int tokens, int sequences)
         {
@@ -115,7 +117,8 @@ namespace DeploySpec.Engine.Memory
                 ? Math.Max(model.IntermediateSize, (model.ActiveExperts + model.SharedExperts) * model.EffectiveExpertIntermediateSize)
                 : model.IntermediateSize;
             double qkv = (model.AttentionHeads + 2.0 * model.EffectiveKeyValueHeads) * model.EffectiveHeadDim / tp;
-            double perToken = (4.0 * model.HiddenSize + qkv + 3.0 * ffnWidth / tp) * activationBytes;
+            double moeDownOutputs = model.IsMoe ? (double)model.ActiveExperts * model.HiddenSize : 0;
+            double perToken = (4.0 * model.HiddenSize + qkv + 3.0 * ffnWidth / tp + moeDownOutputs) * activationBytes;
             double logits = 2.0 * sequences * (double)model.VocabSize * 4.0;
             return tokens * perToken + logits;
         }

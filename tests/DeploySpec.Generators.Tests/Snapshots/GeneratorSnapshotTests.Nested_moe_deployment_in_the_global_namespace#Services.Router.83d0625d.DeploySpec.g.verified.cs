@@ -5,7 +5,7 @@ partial class Services
 {
     /// <summary>
     /// Mixtral on TwoNodes (8 x H100 SXM5 80GB: 2 nodes of 4), 1000 input / 1000 output tokens per request, memory sized as vLLM does.
-    /// 20 plans fit, 0 candidates rejected. Recommended: TP1 x PP2 x DP4 x EP2, 98.5 tok/s per user at one request, 83094 tok/s at capacity (3684 in flight). Full table: ToMarkdown().
+    /// 20 plans fit, 0 candidates rejected. Recommended: TP1 x PP2 x DP4 x EP2, 98.5 tok/s per user at one request, 83069 tok/s at capacity (3676 in flight). Full table: ToMarkdown().
     /// </summary>
     partial class Router
     {
@@ -23,7 +23,7 @@ partial class Services
                     Cluster = new global::DeploySpec.Engine.Planning.ClusterSpec { Name = "TwoNodes", GpusPerNode = 4, Nodes = 2,
                         InterNodeLink = global::DeploySpec.Link.InfiniBandNdr, }, InputTokens = 1000, OutputTokens = 1000,
                     MaxTimePerOutputTokenMs = 50.0, },
-                "15621AB48DEG7I30F9CHJ|10 0 0 1|10:2 10:4 10:8 17:16 13:32 13:64 13:128 2:256 2:512 2:1024 2:2048 3:2968 0:3684");
+                "15621AB48DEG7I30F9CHJ|10 0 0 1|10:2 10:4 10:8 17:16 13:32 13:64 13:128 2:256 2:512 2:1024 2:2048 3:2960 0:3676");
         }
         /// <summary>Every plan that fits, best first (MaxThroughput objective, latency targets met first).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans => __DeploySpec.Table.Plans;
