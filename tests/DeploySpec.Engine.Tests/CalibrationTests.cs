@@ -43,8 +43,8 @@ public class CalibrationTests(ITestOutputHelper output)
         }
 
         AssertClose(fitted.CollectiveLatencySeconds, stored.CollectiveLatencySeconds);
-        AssertClose(fitted.StepOverheadSeconds, stored.StepOverheadSeconds);
-        AssertClose(fitted.StepSecondsPerSequence, stored.StepSecondsPerSequence);
+        AssertClose(fitted.TensorRtLlm.StepOverheadSeconds, stored.TensorRtLlm.StepOverheadSeconds);
+        AssertClose(fitted.TensorRtLlm.StepSecondsPerSequence, stored.TensorRtLlm.StepSecondsPerSequence);
         Assert.True(Math.Abs(fitted.MatmulHalfSaturationTokens - stored.MatmulHalfSaturationTokens) <= 1e-6, $"{fitted.MatmulHalfSaturationTokens} vs {stored.MatmulHalfSaturationTokens}");
     }
 

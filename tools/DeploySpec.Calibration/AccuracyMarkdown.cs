@@ -63,8 +63,8 @@ namespace DeploySpec.Calibration
             Line("|---|---|---|---|");
             Line($"| GEMM half-saturation | {F(c.MatmulHalfSaturationTokens, "0")} tokens | 0 - {F(Calibrator.MaxHalfSaturationTokens, "0")} | a matrix product of m tokens runs at m / (m + this) of the large-matrix rate |");
             Line($"| collective latency | {F(c.CollectiveLatencySeconds * 1e6, "0.00")} µs | 1 - 200 µs | each all-reduce / all-to-all / hand-off (plus the link's own latency from the catalog: PCIe and InfiniBand add more) |");
-            Line($"| step overhead, fixed (engine) | {F(c.StepOverheadSeconds * 1e3, "0.000")} ms | 0.01 - 10 ms | each engine iteration (launches, scheduling) |");
-            Line($"| step overhead, per sequence (engine) | {F(c.StepSecondsPerSequence * 1e6, "0.00")} µs | 0.01 - 10 µs | each sequence in each iteration (sampling, logits) |");
+            Line($"| step overhead, fixed (TensorRT-LLM runtime) | {F(c.TensorRtLlm.StepOverheadSeconds * 1e3, "0.000")} ms | 0.01 - 10 ms | each engine iteration (launches, scheduling) |");
+            Line($"| step overhead, per sequence (TensorRT-LLM runtime) | {F(c.TensorRtLlm.StepSecondsPerSequence * 1e6, "0.00")} µs | 0.01 - 10 µs | each sequence in each iteration (sampling, logits) |");
             Line();
             Line("The ceilings are measured hardware limits, not fitting targets: an 8192^3 BF16 matmul ran at ~790-800 of");
             Line("989.4 TFLOP/s, device copies at ~4.3 of 4.8 TB/s (H200) and ~3.0 of 3.35 TB/s (H100). The engine's step");

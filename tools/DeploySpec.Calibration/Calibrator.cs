@@ -208,8 +208,9 @@ namespace DeploySpec.Calibration
                 Blackwell: blackwell ? Generation(x, 4) : hopper,
                 MatmulHalfSaturationTokens: Squash(x[8], 0, MaxHalfSaturationTokens),
                 CollectiveLatencySeconds: 1e-6 * Math.Pow(200.0, Squash(x[9], 0, 1)),
-                StepOverheadSeconds: 1e-5 * Math.Pow(1000.0, Squash(x[10], 0, 1)),
-                StepSecondsPerSequence: 1e-8 * Math.Pow(1000.0, Squash(x[11], 0, 1)),
+                TensorRtLlm: new EngineRuntime(
+                    StepOverheadSeconds: 1e-5 * Math.Pow(1000.0, Squash(x[10], 0, 1)),
+                    StepSecondsPerSequence: 1e-8 * Math.Pow(1000.0, Squash(x[11], 0, 1))),
                 Band: band);
         }
     }

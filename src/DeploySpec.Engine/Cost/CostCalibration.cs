@@ -12,6 +12,13 @@ namespace DeploySpec.Engine.Cost
     public sealed record GenerationEfficiency(double Matmul, double WeightStream, double KvStream, double Collective);
 
     /// <summary>
+    /// A serving engine's own work per iteration: its runtime (scheduling, launches, sampling), not the hardware's.
+    /// </summary>
+    /// <param name="StepOverheadSeconds">Fixed work per engine iteration, s.</param>
+    /// <param name="StepSecondsPerSequence">Work per sequence in each iteration, s.</param>
+    public sealed record EngineRuntime(double StepOverheadSeconds, double StepSecondsPerSequence);
+
+    /// <summary>
     /// The relative half-width of an estimate's band: the cross-validated error of the calibrated corner, and what
     /// each axis of extrapolation adds, combined in quadrature. Set from the leave-one-group-out errors that
     /// <c>dotnet run --project tools/DeploySpec.Calibration -- crossvalidate</c> prints (docs/accuracy.md).
@@ -52,10 +59,15 @@ namespace DeploySpec.Engine.Cost
         GenerationEfficiency Blackwell,
         double MatmulHalfSaturationTokens,
         double CollectiveLatencySeconds,
-        double StepOverheadSeconds,
-        double StepSecondsPerSequence,
+        EngineRuntime TensorRtLlm,
         UncertaintyBand Band)
     {
+        /// <summary>
+        /// The runtime overheads of <paramref name="engine"/>. Every calibration measurement ran on TensorRT-LLM, so
+        /// its figures are the only ones fitted, and vLLM and SGLang use them too (docs/accuracy.md says so).
+        /// </summary>
+        public EngineRuntime Runtime(ServingEngine engine) => TensorRtLlm;
+
         /// <summary>The efficiencies of <paramref name="gpu"/>'s generation: Blackwell for B200, Hopper's for every other GPU (flagged as extrapolated where not measured).</summary>
         public GenerationEfficiency For(Gpu gpu) => gpu == Gpu.B200 ? Blackwell : Hopper;
 
@@ -69,8 +81,7 @@ namespace DeploySpec.Engine.Cost
             Blackwell: new GenerationEfficiency(Matmul: 0.5752684720535428, WeightStream: 0.8999999999999999, KvStream: 0.3371871517539595, Collective: 0.4041017085737153),
             MatmulHalfSaturationTokens: 1.100030866733332E-26,
             CollectiveLatencySeconds: 1.000000000562092E-06,
-            StepOverheadSeconds: 0.006156799465587321,
-            StepSecondsPerSequence: 1.0000000549715314E-08,
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.006156799465587321, StepSecondsPerSequence: 1.0000000549715314E-08),
             Band: new UncertaintyBand(Calibrated: 0.136, GpuGeneration: 0.548, Precision: 0.548,
                 ModelSize: 0.206, Lengths: 0.043, Parallelism: 0.548, Architecture: 0.548));
     }

@@ -35,6 +35,7 @@ namespace DeploySpec.Engine.Cost
             int stage = BottleneckStage(model, layout, tp, ep);
 
             var efficiency = calibration.For(cluster.Gpu);
+            var runtime = calibration.Runtime(deployment.Engine);
             double matmulRate = gpu.MatmulFlopsPerSecond(model.Weights) * efficiency.Matmul;
             double attentionRate = gpu.Bf16FlopsPerSecond * efficiency.Matmul;
             double weightRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.WeightStream;
@@ -129,7 +130,7 @@ namespace DeploySpec.Engine.Cost
             double stagePrefill = chunks * (chunkGemm + collectiveLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
             double prefillLatency = layout.Stages * stagePrefill
                 + (layout.Stages - 1) * (hopLatency + prompt * hopPerSequence)
-                + chunks * calibration.StepOverheadSeconds + calibration.StepSecondsPerSequence;
+                + chunks * runtime.StepOverheadSeconds + runtime.StepSecondsPerSequence;
             var axes = CalibrationDomain.Axes(deployment, degrees);
 
             return new CostCoefficients(
@@ -147,8 +148,8 @@ namespace DeploySpec.Engine.Cost
                 CollectiveLatencySeconds: collectiveLatency,
                 HopLatencySeconds: hopLatency,
                 HopSecondsPerSequence: hopPerSequence,
-                StepOverheadSeconds: calibration.StepOverheadSeconds,
-                StepSecondsPerSequence: calibration.StepSecondsPerSequence,
+                StepOverheadSeconds: runtime.StepOverheadSeconds,
+                StepSecondsPerSequence: runtime.StepSecondsPerSequence,
                 StagePrefillSeconds: stagePrefill,
                 PrefillLatencySeconds: prefillLatency,
                 PrefillChunks: chunks,
