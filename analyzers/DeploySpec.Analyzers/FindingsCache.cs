@@ -1,7 +1,7 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
+using DeploySpec.Engine;
 using DeploySpec.Engine.Diagnosis;
 using DeploySpec.Engine.Planning;
 
@@ -14,28 +14,9 @@ namespace DeploySpec.Analyzers
     /// </summary>
     public static class FindingsCache
     {
-        private const int Capacity = 512;
-        private static readonly ConcurrentDictionary<DeploymentSpec, IReadOnlyList<Finding>> Entries = new();
-        private static readonly ConcurrentQueue<DeploymentSpec> Order = new();
+        private static readonly BoundedCache<DeploymentSpec, IReadOnlyList<Finding>> Entries = new(512);
 
-        public static IReadOnlyList<Finding> Explain(DeploymentSpec spec, CancellationToken cancellationToken)
-        {
-            if (Entries.TryGetValue(spec, out var cached))
-            {
-                return cached;
-            }
-
-            var findings = Diagnosis.Explain(spec, cancellationToken);
-            if (Entries.TryAdd(spec, findings))
-            {
-                Order.Enqueue(spec);
-                while (Order.Count > Capacity && Order.TryDequeue(out var oldest))
-                {
-                    Entries.TryRemove(oldest, out _);
-                }
-            }
-
-            return findings;
-        }
+        public static IReadOnlyList<Finding> Explain(DeploymentSpec spec, CancellationToken cancellationToken) =>
+            Entries.GetOrAdd(spec, s => Diagnosis.Explain(s, cancellationToken));
     }
 }

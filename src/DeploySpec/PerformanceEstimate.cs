@@ -44,7 +44,7 @@ namespace DeploySpec
             "TTFT {0:0.0} ms, TPOT {1:0.00} ms ({2:0.0} tok/s/user), {3:0.0} tok/s ({4:0.0} tok/s/GPU) at {5} in flight{6}, \u00b1{7:0}% ({8})",
             TimeToFirstTokenMs, TimePerOutputTokenMs, OutputTokensPerSecondPerUser, OutputTokensPerSecond,
             OutputTokensPerSecondPerGpu, Concurrency, Saturated ? " (saturated)" : "", Uncertainty * 100,
-            ExtrapolatedAlong == ExtrapolationAxes.None ? "calibrated" : "extrapolated along " + ExtrapolatedAlong.ToString().ToLowerInvariant());
+            ExtrapolatedAlong == ExtrapolationAxes.None ? "calibrated" : "extrapolated along " + ExtrapolatedAlong.Describe());
     }
 
     /// <summary>Whether an estimate lies inside the data the cost model was calibrated on.</summary>
@@ -74,6 +74,35 @@ namespace DeploySpec
         Parallelism = 16,
         /// <summary>Mixture-of-experts, latent (MLA) or sliding-window attention: no such model was measured.</summary>
         Architecture = 32,
+    }
+
+    /// <summary>The one way the axes of extrapolation are written, in estimates, reports and diagnostics.</summary>
+    public static class ExtrapolationAxesText
+    {
+        private static readonly (ExtrapolationAxes Axis, string Name)[] Names =
+        {
+            (ExtrapolationAxes.GpuGeneration, "GPU generation"),
+            (ExtrapolationAxes.Precision, "precision"),
+            (ExtrapolationAxes.ModelSize, "model size"),
+            (ExtrapolationAxes.Lengths, "lengths"),
+            (ExtrapolationAxes.Parallelism, "parallelism"),
+            (ExtrapolationAxes.Architecture, "architecture"),
+        };
+
+        /// <summary>"GPU generation, model size": the axes in <paramref name="axes"/>, in declaration order ("" for none).</summary>
+        public static string Describe(this ExtrapolationAxes axes)
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (var (axis, name) in Names)
+            {
+                if ((axes & axis) != 0)
+                {
+                    text.Append(text.Length == 0 ? "" : ", ").Append(name);
+                }
+            }
+
+            return text.ToString();
+        }
     }
 
     /// <summary>A point of the Pareto frontier of throughput per GPU against per-user speed.</summary>

@@ -6,6 +6,7 @@ namespace DeploySpec.Analyzers.Tests;
 public class CapacityTests
 {
     internal const string Llama70B = "[Model(Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256)] public partial class Llama70B { }";
+    internal const string Llama70BFp8 = "[Model(Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)] public partial class Llama70B { }";
     internal const string Llama405BFp8 = "[Model(Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)] public partial class Llama405B { }";
     internal const string Llama405BBf16 = "[Model(Layers = 126, HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248, VocabSize = 128256)] public partial class Llama405B { }";
 

@@ -61,14 +61,12 @@ public class NewRuleTests
                 "TP8 x PP1 x DP2 reaches TTFT 300.4 ms but TPOT 18.22 ms"));
     }
 
-    private const string Llama70BFp8 = "[Model(Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)] public partial class Llama70B { }";
-
     [Fact]
     public async Task DS4004_a_rate_that_saturates_every_plan()
     {
         await AnalyzerAsync($$"""
             using DeploySpec;
-            {{Llama70BFp8}}
+            {{CapacityTests.Llama70BFp8}}
             [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
             [Deployment(typeof(Llama70B), typeof(Pair), InputTokens = 5000, OutputTokens = 500, {|#0:RequestsPerSecond = 50|})] public partial class Chat { }
             """,
@@ -82,7 +80,7 @@ public class NewRuleTests
     {
         await AnalyzerAsync($$"""
             using DeploySpec;
-            {{Llama70BFp8}}
+            {{CapacityTests.Llama70BFp8}}
             [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
             [Deployment(typeof(Llama70B), typeof(Pair), InputTokens = 5000, OutputTokens = 500, MaxTimePerOutputTokenMs = 30, {|#0:RequestsPerSecond = 1.5|})] public partial class Chat { }
             """,
@@ -96,7 +94,7 @@ public class NewRuleTests
     {
         await AnalyzerAsync($$"""
             using DeploySpec;
-            {{Llama70BFp8}}
+            {{CapacityTests.Llama70BFp8}}
             [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
             [Deployment(typeof(Llama70B), typeof(Pair), InputTokens = 5000, OutputTokens = 500, MaxTimePerOutputTokenMs = 60, RequestsPerSecond = 0.5)] public partial class Chat { }
             """);
@@ -121,7 +119,7 @@ public class NewRuleTests
     {
         await AnalyzerWithExtrapolationAsync($$"""
             using DeploySpec;
-            {{Llama70BFp8}}
+            {{CapacityTests.Llama70BFp8}}
             [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
             [Deployment(typeof(Llama70B), typeof(Pair), InputTokens = 5000, OutputTokens = 500, Engine = ServingEngine.TensorRtLlm)] public partial class Chat { }
             """);

@@ -31,9 +31,6 @@ namespace DeploySpec.Calibration
 
         /// <summary>The model size group (8B, 70B).</summary>
         public string SizeGroup { get; init; } = "";
-
-        /// <summary>Back-compatible name for throughput rows.</summary>
-        public double MeasuredOutputTokensPerSecond => Measured;
     }
 
     /// <summary>
@@ -50,8 +47,6 @@ namespace DeploySpec.Calibration
 
         /// <summary>The files, in the order reports list them.</summary>
         public static readonly string[] Files = { HopperFile, BlackwellFile, LatencyFile };
-
-        public const string ResourceName = "DeploySpec.Calibration." + HopperFile;
 
         /// <summary>The seed: TP8 gives 5.6x the per-user speed of PP8 at one request.</summary>
         public const double SeedMinLatencySpeedRatio = 5.6;

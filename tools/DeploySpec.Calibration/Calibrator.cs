@@ -13,9 +13,6 @@ namespace DeploySpec.Calibration
     public sealed record PointResult(CalibrationPoint Point, double Predicted)
     {
         public double RelativeError => Predicted / Point.Measured - 1.0;
-
-        /// <summary>Back-compatible name for throughput rows.</summary>
-        public double PredictedOutputTokensPerSecond => Predicted;
     }
 
     /// <summary>The seed scenario as our model sees it.</summary>

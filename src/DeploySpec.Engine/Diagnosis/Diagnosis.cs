@@ -259,18 +259,9 @@ namespace DeploySpec.Engine.Diagnosis
             }
 
             string plans = string.Join(", ", winners.Select(p => p.Plan.ToString()));
-            string along = string.Join(", ", Enum.GetValues(typeof(ExtrapolationAxes)).Cast<ExtrapolationAxes>()
-                .Where(a => a != ExtrapolationAxes.None && (axes & a) != 0).Select(AxisName));
-            c.Add(Rules.EstimatesExtrapolated, "", (winners.Count == 1 ? "its winner " : "its winners ") + plans, along,
+            c.Add(Rules.EstimatesExtrapolated, "", (winners.Count == 1 ? "its winner " : "its winners ") + plans, axes.Describe(),
                 winners.Max(p => p.SingleRequest.Uncertainty) * 100);
         }
-
-        private static string AxisName(ExtrapolationAxes axis) => axis switch
-        {
-            ExtrapolationAxes.GpuGeneration => "GPU generation",
-            ExtrapolationAxes.ModelSize => "model size",
-            _ => axis.ToString().ToLowerInvariant(),
-        };
 
         private static void Targets(Context c, PlanningResult result)
         {

@@ -218,9 +218,9 @@ namespace DeploySpec.Engine.Planning
                     throw new FormatException("A DeploySpec plan table lists " + degrees + ", which does not fit this spec: " + table);
                 }
 
-                var evaluated = Planner.Evaluate(spec, degrees, memory, calibration);
-                plans[i] = evaluated.Plan with { Index = i };
-                costs[i] = evaluated.Coefficients;
+                var (plan, coefficients) = Planner.Fold(spec, degrees, memory, calibration);
+                plans[i] = plan with { Index = i };
+                costs[i] = coefficients;
             }
 
             int[] winners = Numbers(parts[1], ' ', 4);
@@ -259,29 +259,10 @@ namespace DeploySpec.Engine.Planning
     /// </summary>
     public static class PlanCache
     {
-        private const int Capacity = 1024;
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<DeploymentSpec, PlanningResult> Entries = new();
-        private static readonly System.Collections.Concurrent.ConcurrentQueue<DeploymentSpec> Order = new();
+        private static readonly BoundedCache<DeploymentSpec, PlanningResult> Entries = new(1024);
 
         /// <summary>The planner's result for <paramref name="spec"/> with the default calibration.</summary>
-        public static PlanningResult Plan(DeploymentSpec spec, CancellationToken cancellationToken = default)
-        {
-            if (Entries.TryGetValue(spec, out var cached))
-            {
-                return cached;
-            }
-
-            var result = Planner.Plan(spec, cancellationToken: cancellationToken);
-            if (Entries.TryAdd(spec, result))
-            {
-                Order.Enqueue(spec);
-                while (Order.Count > Capacity && Order.TryDequeue(out var oldest))
-                {
-                    Entries.TryRemove(oldest, out _);
-                }
-            }
-
-            return result;
-        }
+        public static PlanningResult Plan(DeploymentSpec spec, CancellationToken cancellationToken = default) =>
+            Entries.GetOrAdd(spec, s => Planner.Plan(s, cancellationToken: cancellationToken));
     }
 }

@@ -116,12 +116,19 @@ namespace DeploySpec.Engine.Planning
             return new PlanningResult(deployment, plans, rejected, minLatency, maxThroughput, recommended, Frontier(plans));
         }
 
-        /// <summary>Folds one plan and works out its key estimates.</summary>
-        public static EvaluatedPlan Evaluate(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
+        /// <summary>One plan's runtime record and folded cost coefficients, without its estimates (what generated code restores).</summary>
+        public static (PartitionPlan Plan, CostCoefficients Coefficients) Fold(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
         {
             var coefficients = CostModel.Specialize(deployment, degrees, memory, calibration);
             var plan = new PartitionPlan(degrees.TensorParallel, degrees.PipelineParallel, degrees.DataParallel,
                 degrees.ExpertParallel, memory.ToRuntime(), coefficients.MaxConcurrency, Math.Round(memory.EngineMemoryFraction, 4));
+            return (plan, coefficients);
+        }
+
+        /// <summary>Folds one plan and works out its key estimates.</summary>
+        public static EvaluatedPlan Evaluate(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
+        {
+            var (plan, coefficients) = Fold(deployment, degrees, memory, calibration);
             var single = CostEvaluator.Evaluate(coefficients, 1);
             var peak = CostEvaluator.Evaluate(coefficients, coefficients.MaxConcurrency);
             bool meets;

@@ -155,10 +155,10 @@ namespace DeploySpec.Reporting
         /// <summary>"±14%": the estimate's band.</summary>
         public static string Band(PerformanceEstimate estimate) => "\u00b1" + (estimate.Uncertainty * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
-        /// <summary>"calibrated", or "extrapolated (gpugeneration, precision)".</summary>
+        /// <summary>"calibrated", or "extrapolated (GPU generation, precision)".</summary>
         public static string Provenance(PerformanceEstimate estimate) => estimate.Provenance == EstimateProvenance.Calibrated
             ? "calibrated"
-            : "extrapolated (" + estimate.ExtrapolatedAlong.ToString().ToLowerInvariant() + ")";
+            : "extrapolated (" + estimate.ExtrapolatedAlong.Describe() + ")";
 
         /// <summary>The Pareto frontier as an SVG chart (see <see cref="FrontierChart"/>).</summary>
         public string ToSvg() => FrontierChart.Render(this);
