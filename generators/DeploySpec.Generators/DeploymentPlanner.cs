@@ -67,7 +67,7 @@ namespace DeploySpec.Generators
                 deployment.Type,
                 description,
                 spec.Objective.ToString(),
-                spec,
+                SpecCodec.Encode(spec),
                 CompiledDeployment.Encode(result),
                 result.Plans.Count,
                 result.Rejected.Count,

@@ -6,13 +6,13 @@ namespace DeploySpec.Generators
     /// <summary>
     /// Everything the emitter writes for one deployment. Value-equatable (primitives, strings and the engine's spec
     /// records), so an unchanged deployment is not emitted again. The plan table itself is the compact line of
-    /// <see cref="CompiledDeployment.Encode"/>; the rest is what the doc comments name.
+    /// <see cref="CompiledDeployment.Encode"/> and the spec that of <see cref="SpecCodec.Encode"/>; the rest is what the doc comments name.
     /// </summary>
     public sealed record DeploymentEmit(
         TypeDeclarationSpec Type,
         string Description,
         string ObjectiveName,
-        DeploymentSpec Spec,
+        string Spec,
         string Table,
         int PlanCount,
         int RejectedCount,

@@ -8,10 +8,7 @@ using System.Text;
 
 namespace DeploySpec.Generators
 {
-    /// <summary>
-    /// C# literals for generated code, culture-invariant and round-tripping, and the one writer of spec records as
-    /// object initializers (read from the record's own properties, so a new spec field needs no change here).
-    /// </summary>
+    /// <summary>C# literals and comment text for generated code, culture-invariant and round-tripping.</summary>
     public static class Literals
     {
         public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -55,73 +52,5 @@ namespace DeploySpec.Generators
 
             return line.ToString();
         }
-
-        public static string TypeName(Type type) => "global::" + type.FullName!.Replace('+', '.');
-
-        /// <summary>Any supported value as a C# expression: numbers, strings, booleans, enums and records (recursively).</summary>
-        public static string Value(object? value) => value switch
-        {
-            null => "null",
-            int i => Int(i),
-            long l => Long(l),
-            double d => Dbl(d),
-            bool b => b ? "true" : "false",
-            string s => Str(s),
-            Enum e => Enum.IsDefined(e.GetType(), e)
-                ? TypeName(e.GetType()) + "." + e
-                : "(" + TypeName(e.GetType()) + ")" + Convert.ToInt64(e, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
-            _ => Init(value, ""),
-        };
-
-        /// <summary>
-        /// <c>new global::T { A = 1, B = new global::U { ... } }</c> for a record with init-only properties: every
-        /// settable property whose value differs from that of <c>new T()</c>, in declaration order (nested records
-        /// the same way), arguments packed onto lines of at most <paramref name="width"/> characters after
-        /// <paramref name="indent"/>. Read from the type itself, so a new spec property needs no change here.
-        /// </summary>
-        public static string Init(object value, string indent, int width = 120)
-        {
-            var type = value.GetType();
-            object fresh = Activator.CreateInstance(type);
-            var arguments = new List<string>();
-            foreach (var property in Properties.GetOrAdd(type, t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                         .Where(p => p.SetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
-                         .OrderBy(p => p.MetadataToken).ToArray()))
-            {
-                object? item = property.GetValue(value);
-                if (!Equals(item, property.GetValue(fresh)))
-                {
-                    bool record = item is not null and not string && item.GetType().IsClass && item.GetType().GetConstructor(Type.EmptyTypes) is not null;
-                    arguments.Add(property.Name + " = " + (record ? Init(item!, indent + "    ", width) : Value(item)));
-                }
-            }
-
-            var text = new StringBuilder("new ").Append(TypeName(type)).Append(" {");
-            int lineStart = 0;
-            foreach (string argument in arguments)
-            {
-                if (argument.IndexOf('\n') >= 0 || text.Length - lineStart + argument.Length + 2 > width)
-                {
-                    text.Append('\n');
-                    lineStart = text.Length;
-                    text.Append(indent);
-                }
-                else
-                {
-                    text.Append(' ');
-                }
-
-                text.Append(argument).Append(',');
-                int lastBreak = argument.LastIndexOf('\n');
-                if (lastBreak >= 0)
-                {
-                    lineStart = text.Length - (argument.Length + 1 - lastBreak - 1);
-                }
-            }
-
-            return text.Append(" }").ToString();
-        }
-
-        private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Properties = new();
     }
 }

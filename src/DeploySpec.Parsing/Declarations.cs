@@ -6,7 +6,11 @@ namespace DeploySpec.Parsing
     /// <summary>A type that encloses a declaration (for nested partial classes).</summary>
     public sealed record ContainingTypeSpec(string Keyword, string Name, bool IsPartial);
 
-    /// <summary>Where generated members go: namespace, enclosing types, the type itself. Strings only.</summary>
+    /// <summary>
+    /// Where generated members go: namespace, enclosing types, the type itself. Strings only.
+    /// <see cref="InheritsMembers"/>: a class that declares no base class of its own (nor is static or a record) gets the
+    /// planned members from the generated base class <c>GeneratedDeployment&lt;T&gt;</c>; any other gets them written in.
+    /// </summary>
     public sealed record TypeDeclarationSpec(
         string Namespace,
         EquatableArray<ContainingTypeSpec> ContainingTypes,
@@ -15,7 +19,8 @@ namespace DeploySpec.Parsing
         string FullyQualifiedName,
         bool IsPartial,
         bool IsGeneric,
-        bool IsFileLocal = false)
+        bool IsFileLocal = false,
+        bool InheritsMembers = false)
     {
         /// <summary>"Namespace.Outer.Inner" (no global::, no '@'), used in messages.</summary>
         public string DisplayName => (FullyQualifiedName.StartsWith("global::", System.StringComparison.Ordinal)

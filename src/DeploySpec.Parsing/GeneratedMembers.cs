@@ -21,8 +21,13 @@ namespace DeploySpec.Parsing
         public const string Estimate = nameof(Estimate);
         public const string EstimateAtRate = nameof(EstimateAtRate);
 
-        /// <summary>The nested class that holds the spec and the plan table (private; named so that no user member is likely to share it).</summary>
+        /// <summary>The nested type that holds the spec and the plan table (named so that no user member is likely to share it).</summary>
         public const string Data = "__DeploySpec";
+
+        /// <summary>The generated base class that carries the members above (<c>GeneratedDeployment&lt;TData&gt;</c>), and its namespace.</summary>
+        public const string BaseClassName = "GeneratedDeployment";
+
+        public const string BaseClassNamespace = "DeploySpec.Engine.Planning";
 
         public static readonly string[] All =
         {

@@ -216,7 +216,7 @@ namespace DeploySpec.Parsing
                 }
             }
 
-            for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+            for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object && !IsGeneratedBase(baseType); baseType = baseType.BaseType)
             {
                 if (baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DeploymentAttributeName))
                 {
@@ -251,8 +251,21 @@ namespace DeploySpec.Parsing
                 ? n.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Substring("global::".Length)
                 : "";
             return new TypeDeclarationSpec(ns, containing.ToEquatableArray(), Keyword(type), Identifier(type.Name),
-                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsPartial(type), generic, type.IsFileLocal);
+                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsPartial(type), generic, type.IsFileLocal, InheritsMembers(type));
         }
+
+        /// <summary>
+        /// True for a class that can take the generated base class: not static, not a record, and with no base class
+        /// of its own (in the analyzer's compilation, which holds the generated code, its base class is the generated one).
+        /// </summary>
+        private static bool InheritsMembers(INamedTypeSymbol type) =>
+            type is { TypeKind: TypeKind.Class, IsStatic: false, IsRecord: false } &&
+            (type.BaseType is null || type.BaseType.SpecialType == SpecialType.System_Object || IsGeneratedBase(type.BaseType));
+
+        /// <summary>The generated base class, <c>DeploySpec.Engine.Planning.GeneratedDeployment&lt;T&gt;</c>.</summary>
+        private static bool IsGeneratedBase(INamedTypeSymbol type) =>
+            type is { Name: GeneratedMembers.BaseClassName, Arity: 1 } &&
+            type.ContainingNamespace.ToDisplayString() == GeneratedMembers.BaseClassNamespace;
 
         private static string Keyword(INamedTypeSymbol type) => type switch
         {

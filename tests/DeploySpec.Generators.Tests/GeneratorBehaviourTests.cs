@@ -13,6 +13,9 @@ namespace DeploySpec.Generators.Tests;
 
 public class GeneratorBehaviourTests
 {
+    /// <summary>The planned members are static and, for a class without a base class of its own, inherited from the generated base.</summary>
+    private const BindingFlags Generated = BindingFlags.Public | BindingFlags.Static | BindingFlags.FlattenHierarchy;
+
     [Fact]
     public void An_unrelated_edit_reruns_nothing()
     {
@@ -37,8 +40,8 @@ public class GeneratorBehaviourTests
         string replanned = after.Results.Single().GeneratedSources.Single().SourceText.ToString();
         Assert.NotEqual(before, replanned);
         // 810 GB of BF16 weights no longer fit one H200 per pipeline stage pair: PP8 stays, DP2 plans go.
-        Assert.Contains("Weights = global::DeploySpec.Precision.Fp8", before);
-        Assert.DoesNotContain("Weights = global::DeploySpec.Precision.Fp8", replanned);
+        Assert.Contains("Weights=Fp8", before);
+        Assert.DoesNotContain("Weights=Fp8", replanned);
         Assert.Contains("7 plans fit", before);
         Assert.Contains("4 plans fit", replanned);
         Assert.Contains(after.Results.Single().TrackedSteps[TrackingNames.Plans].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
@@ -115,6 +118,9 @@ public class GeneratorBehaviourTests
         { Sources.DeepSeek, "Acme.Reasoning.Reasoner" },
         { Sources.Llama70BWithTargets, "Assistant" },
         { Sources.Llama70BWithTargets.Replace("Engine = ServingEngine.TensorRtLlm", "Engine = ServingEngine.TensorRtLlm, RequestsPerSecond = 7.5"), "Assistant" },
+        // Classes that cannot take the generated base class get the members written in: one with a base class of its own, a static one.
+        { Sources.Llama70BWithTargets.Replace("public partial class Assistant { }", "public partial class Assistant : ServiceBase { }\npublic abstract class ServiceBase { }"), "Assistant" },
+        { Sources.Llama70BWithTargets.Replace("public partial class Assistant { }", "public static partial class Assistant { }"), "Assistant" },
     };
 
     /// <summary>
@@ -126,12 +132,12 @@ public class GeneratorBehaviourTests
     public void Emitted_evaluators_agree_with_the_engine(string source, string typeName)
     {
         var (type, deployment) = CompileAndLoad(source, typeName);
-        var plans = (IReadOnlyList<PartitionPlan>)type.GetProperty("Plans")!.GetValue(null)!;
-        var estimate = type.GetMethod("Estimate")!.CreateDelegate<Func<PartitionPlan, int, PerformanceEstimate>>();
+        var plans = (IReadOnlyList<PartitionPlan>)type.GetProperty("Plans", Generated)!.GetValue(null)!;
+        var estimate = type.GetMethod("Estimate", Generated)!.CreateDelegate<Func<PartitionPlan, int, PerformanceEstimate>>();
         var result = Planner.Plan(deployment);
         Assert.Equal(result.Plans.Select(p => p.Plan), plans);
-        Assert.Equal(result.Recommended!.Plan, type.GetProperty("Recommended")!.GetValue(null));
-        Assert.Equal(Facts.Of(deployment), type.GetProperty("Facts")!.GetValue(null));
+        Assert.Equal(result.Recommended!.Plan, type.GetProperty("Recommended", Generated)!.GetValue(null));
+        Assert.Equal(Facts.Of(deployment), type.GetProperty("Facts", Generated)!.GetValue(null));
 
         var random = new Random(7);
         int points = 0;
@@ -160,7 +166,7 @@ public class GeneratorBehaviourTests
 
         Assert.True(points >= 40 * result.Plans.Count);
 
-        var atRate = type.GetMethod("EstimateAtRate")!.CreateDelegate<Func<PartitionPlan, double, PerformanceEstimate>>();
+        var atRate = type.GetMethod("EstimateAtRate", Generated)!.CreateDelegate<Func<PartitionPlan, double, PerformanceEstimate>>();
         foreach (var evaluated in result.Plans)
         {
             double capacity = CostEvaluator.EvaluateAtRate(evaluated.Coefficients, 1e12).OutputTokensPerSecond / evaluated.Coefficients.OutputTokens;
@@ -217,16 +223,16 @@ public class GeneratorBehaviourTests
     {
         var (type, deployment) = CompileAndLoad(Sources.Llama405B + "\n" + Sources.HgxH200 + "\n" + Sources.Chat, "Acme.Serving.Chat");
         var result = Planner.Plan(deployment);
-        Assert.Equal(result.MinLatency!.Plan, type.GetProperty("MinLatency")!.GetValue(null));
-        Assert.Equal(result.MaxThroughput!.Plan, type.GetProperty("MaxThroughput")!.GetValue(null));
-        Assert.Equal(result.Recommended!.Plan, type.GetProperty("Recommended")!.GetValue(null));
-        Assert.Equal(result.RecommendedMeetsTargets, type.GetProperty("RecommendedMeetsTargets")!.GetValue(null));
-        var frontier = (IReadOnlyList<FrontierPoint>)type.GetProperty("Frontier")!.GetValue(null)!;
+        Assert.Equal(result.MinLatency!.Plan, type.GetProperty("MinLatency", Generated)!.GetValue(null));
+        Assert.Equal(result.MaxThroughput!.Plan, type.GetProperty("MaxThroughput", Generated)!.GetValue(null));
+        Assert.Equal(result.Recommended!.Plan, type.GetProperty("Recommended", Generated)!.GetValue(null));
+        Assert.Equal(result.RecommendedMeetsTargets, type.GetProperty("RecommendedMeetsTargets", Generated)!.GetValue(null));
+        var frontier = (IReadOnlyList<FrontierPoint>)type.GetProperty("Frontier", Generated)!.GetValue(null)!;
         Assert.Equal(result.Frontier.Select(f => (f.Estimate.Concurrency, result.Plans[f.PlanIndex].Plan)), frontier.Select(f => (f.Concurrency, f.Plan)));
         Assert.Equal("TP8 x PP1 x DP1", result.MinLatency.Plan.ToString());
 
-        var estimate = type.GetMethod("Estimate")!.CreateDelegate<Func<PartitionPlan, int, PerformanceEstimate>>();
-        var plans = (IReadOnlyList<PartitionPlan>)type.GetProperty("Plans")!.GetValue(null)!;
+        var estimate = type.GetMethod("Estimate", Generated)!.CreateDelegate<Func<PartitionPlan, int, PerformanceEstimate>>();
+        var plans = (IReadOnlyList<PartitionPlan>)type.GetProperty("Plans", Generated)!.GetValue(null)!;
         double sink = 0;
         foreach (var plan in plans)
         {

@@ -1,5 +1,6 @@
 using System.IO;
 using DeploySpec.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
 using Xunit;
 
 namespace DeploySpec.Generators.Tests;
@@ -33,6 +34,38 @@ public class RobustnessTests
             """).AssertSound();
         Assert.Single(build.Generated);
         Assert.Empty(build.DeploySpecErrors);
+    }
+
+    /// <summary>
+    /// A class with no base class of its own takes the generated base class (the members are inherited); any other
+    /// shape gets the members written in. Either way the user's code reads the same members and the build is clean.
+    /// </summary>
+    [Theory]
+    [InlineData("public partial class Chat { }", true)]
+    [InlineData("public abstract partial class Chat { }", true)]
+    [InlineData("internal sealed partial class Chat : System.IDisposable { public void Dispose() { } }", true)]
+    [InlineData("public partial class Chat { static Chat() { } public Chat(int x) { } }", true)]
+    [InlineData("public partial class Chat : ServiceBase { }\npublic abstract class ServiceBase { }", false)]
+    [InlineData("public static partial class Chat { }", false)]
+    [InlineData("public partial record Chat { }", false)]
+    public void Deployment_classes_of_every_shape_read_the_same_members(string declaration, bool inherits)
+    {
+        var build = Build($$"""
+            {{Model}}
+            {{Cluster}}
+            [Deployment(typeof(Llama8B), typeof(Hgx))] {{declaration}}
+            public static class Use
+            {
+                public static double Read() => Chat.Plans.Count + Chat.Estimate(Chat.Recommended, 4).TimePerOutputTokenMs
+                    + Chat.EstimateAtRate(Chat.MinLatency, 1).TimeToFirstTokenMs + Chat.Frontier.Count + (Chat.RecommendedMeetsTargets ? 1 : 0)
+                    + Chat.Facts.ContextTokens + Chat.RejectedPlans.Count + Chat.ToMarkdown().Length + Chat.FrontierSvg().Length + Chat.Report.Plans.Count
+                    + Chat.MaxThroughput.GpuCount;
+            }
+            """).AssertSound();
+        var generated = Assert.Single(build.Generated);
+        Assert.Empty(build.DeploySpecErrors);
+        Assert.DoesNotContain(build.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(inherits, generated.SourceText.ToString().Contains(": global::DeploySpec.Engine.Planning.GeneratedDeployment<Chat.__DeploySpec>", StringComparison.Ordinal));
     }
 
     [Fact]

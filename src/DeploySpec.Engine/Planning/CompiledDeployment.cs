@@ -14,7 +14,7 @@ namespace DeploySpec.Engine.Planning
     /// One deployment's plan table as generated code holds it. What was decided at compile time (which plans fit,
     /// their order, the winners, the frontier's operating points) travels as one short line of text
     /// (<see cref="Encode"/>); the numbers of each plan (memory per GPU, cost coefficients) are derived from the
-    /// spec by this same engine on first use (<see cref="Restore"/>), so generated code stays a few lines per
+    /// spec by this same engine on first use (<see cref="Restore(DeploymentSpec, string)"/>), so generated code stays a few lines per
     /// deployment whatever its plan count, and no plan is re-ranked at run time (a last-digit difference in a
     /// platform's math library cannot reorder the table or change a winner).
     /// </summary>
@@ -173,6 +173,11 @@ namespace DeploySpec.Engine.Planning
 
             return text.ToString();
         }
+
+        /// <summary>The table that <see cref="Encode"/> wrote, for the spec that <see cref="SpecCodec.Encode"/> wrote: what generated code holds.</summary>
+        /// <exception cref="FormatException">Either text is not what the encoders write.</exception>
+        public static CompiledDeployment Restore(string spec, string table) =>
+            Restore(SpecCodec.Decode(spec ?? throw new ArgumentNullException(nameof(spec))), table);
 
         /// <summary>
         /// The table that <see cref="Encode"/> wrote for <paramref name="spec"/>, each plan's memory and coefficients

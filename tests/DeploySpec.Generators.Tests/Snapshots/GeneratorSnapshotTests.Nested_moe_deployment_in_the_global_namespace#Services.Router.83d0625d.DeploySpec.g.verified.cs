@@ -7,49 +7,15 @@ partial class Services
     /// Mixtral on TwoNodes (8 x H100 SXM5 80GB: 2 nodes of 4), 1000 input / 1000 output tokens per request, memory sized as vLLM does.
     /// 20 plans fit, 0 candidates rejected. Recommended: TP1 x PP2 x DP4 x EP2, 98.5 tok/s per user at one request, 83069 tok/s at capacity (3676 in flight). Full table: ToMarkdown().
     /// </summary>
-    partial class Router
+    partial class Router : global::DeploySpec.Engine.Planning.GeneratedDeployment<Router.__DeploySpec>
     {
-        // The spec as resolved and the plan table decided at compile time (format: CompiledDeployment.Encode);
-        // on first use the engine derives each plan's memory and cost coefficients from them.
+        /// <summary>The spec as resolved and the plan table decided at compile time (SpecCodec, CompiledDeployment.Encode); the engine derives each plan's memory and cost coefficients from them on first use.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        private static class __DeploySpec
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        public readonly struct __DeploySpec : global::DeploySpec.Engine.Planning.IDeploymentData
         {
-            internal static readonly global::DeploySpec.Engine.Planning.CompiledDeployment Table = global::DeploySpec.Engine.Planning.CompiledDeployment.Restore(
-                new global::DeploySpec.Engine.Planning.DeploymentSpec { Name = "Router",
-                    Model = new global::DeploySpec.Engine.Models.ModelArchitecture { Name = "Mixtral", Checkpoint = "Mixtral", Layers = 32,
-                        HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 32000,
-                        Experts = 8, ActiveExperts = 2, Weights = global::DeploySpec.Precision.Fp8,
-                        KvCache = global::DeploySpec.Precision.Fp8, },
-                    Cluster = new global::DeploySpec.Engine.Planning.ClusterSpec { Name = "TwoNodes", GpusPerNode = 4, Nodes = 2,
-                        InterNodeLink = global::DeploySpec.Link.InfiniBandNdr, }, InputTokens = 1000, OutputTokens = 1000,
-                    MaxTimePerOutputTokenMs = 50.0, },
-                "15621AB48DEG7I30F9CHJ|10 0 0 1|10:2 10:4 10:8 17:16 13:32 13:64 13:128 2:256 2:512 2:1024 2:2048 3:2960 0:3676");
+            public string Spec => "Name=Router;Model={Name=Mixtral;Checkpoint=Mixtral;Layers=32;HiddenSize=4096;AttentionHeads=32;KeyValueHeads=8;IntermediateSize=14336;VocabSize=32000;Experts=8;ActiveExperts=2;Weights=Fp8;KvCache=Fp8};Cluster={Name=TwoNodes;GpusPerNode=4;Nodes=2;InterNodeLink=InfiniBandNdr};InputTokens=1000;OutputTokens=1000;MaxTimePerOutputTokenMs=50";
+            public string Table => "15621AB48DEG7I30F9CHJ|10 0 0 1|10:2 10:4 10:8 17:16 13:32 13:64 13:128 2:256 2:512 2:1024 2:2048 3:2960 0:3676";
         }
-        /// <summary>Every plan that fits, best first (MaxThroughput objective, latency targets met first).</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans => __DeploySpec.Table.Plans;
-        /// <summary>Lowest time per output token for one request: TP4 x PP1 x DP2.</summary>
-        public static global::DeploySpec.PartitionPlan MinLatency => __DeploySpec.Table.MinLatency;
-        /// <summary>Most output tokens per second at capacity: TP1 x PP2 x DP4 x EP2.</summary>
-        public static global::DeploySpec.PartitionPlan MaxThroughput => __DeploySpec.Table.MaxThroughput;
-        /// <summary>Best for the MaxThroughput objective within the latency targets: TP1 x PP2 x DP4 x EP2.</summary>
-        public static global::DeploySpec.PartitionPlan Recommended => __DeploySpec.Table.Recommended;
-        /// <summary>True when Recommended meets the latency targets.</summary>
-        public static bool RecommendedMeetsTargets => true;
-        /// <summary>Pareto frontier of tokens/s per GPU against per user, fastest per user first.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> Frontier => __DeploySpec.Table.Frontier;
-        /// <summary>The model, cluster, workload and engine settings as resolved at compile time.</summary>
-        public static global::DeploySpec.DeploymentFacts Facts => __DeploySpec.Table.Facts;
-        /// <summary>Every candidate split that is not a plan, and why.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> RejectedPlans => __DeploySpec.Table.RejectedPlans;
-        /// <summary>Everything above, for reports.</summary>
-        public static global::DeploySpec.Reporting.DeploymentReport Report => __DeploySpec.Table.Report;
-        /// <summary>Markdown report: winners, each plan's memory per GPU and estimates, rejections, frontier.</summary>
-        public static string ToMarkdown() => __DeploySpec.Table.Report.ToMarkdown();
-        /// <summary>SVG chart of throughput per GPU against per-user speed, frontier and winners marked.</summary>
-        public static string FrontierSvg() => __DeploySpec.Table.Report.ToSvg();
-        /// <summary>TTFT, TPOT and throughput of one of Plans with that many requests in flight. O(1), allocation-free.</summary>
-        public static global::DeploySpec.PerformanceEstimate Estimate(global::DeploySpec.PartitionPlan plan, int concurrency) => __DeploySpec.Table.Estimate(plan, concurrency);
-        /// <summary>The same when requests arrive at that rate (per second): queueing included, Saturated past capacity.</summary>
-        public static global::DeploySpec.PerformanceEstimate EstimateAtRate(global::DeploySpec.PartitionPlan plan, double requestsPerSecond) => __DeploySpec.Table.EstimateAtRate(plan, requestsPerSecond);
     }
 }

@@ -7,46 +7,15 @@ namespace Acme.Serving
     /// Acme.Serving.Llama405B on Acme.Serving.HgxH200 (8 x H200 SXM 141GB: 1 node of 8), 2048 input / 128 output tokens per request, memory sized as vLLM does.
     /// 7 plans fit, 3 candidates rejected. Recommended: TP1 x PP8 x DP1, 9.7 tok/s per user at one request, 654 tok/s at capacity (1024 in flight). Full table: ToMarkdown().
     /// </summary>
-    partial class Chat
+    partial class Chat : global::DeploySpec.Engine.Planning.GeneratedDeployment<Chat.__DeploySpec>
     {
-        // The spec as resolved and the plan table decided at compile time (format: CompiledDeployment.Encode);
-        // on first use the engine derives each plan's memory and cost coefficients from them.
+        /// <summary>The spec as resolved and the plan table decided at compile time (SpecCodec, CompiledDeployment.Encode); the engine derives each plan's memory and cost coefficients from them on first use.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}")]
-        private static class __DeploySpec
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        public readonly struct __DeploySpec : global::DeploySpec.Engine.Planning.IDeploymentData
         {
-            internal static readonly global::DeploySpec.Engine.Planning.CompiledDeployment Table = global::DeploySpec.Engine.Planning.CompiledDeployment.Restore(
-                new global::DeploySpec.Engine.Planning.DeploymentSpec { Name = "Chat",
-                    Model = new global::DeploySpec.Engine.Models.ModelArchitecture { Name = "Llama405B", Checkpoint = "Llama405B", Layers = 126,
-                        HiddenSize = 16384, AttentionHeads = 128, KeyValueHeads = 8, IntermediateSize = 53248, VocabSize = 128256,
-                        Weights = global::DeploySpec.Precision.Fp8, KvCache = global::DeploySpec.Precision.Fp8, },
-                    Cluster = new global::DeploySpec.Engine.Planning.ClusterSpec { Name = "HgxH200", Gpu = global::DeploySpec.Gpu.H200Sxm, }, },
-                "13625879|6 0 0 1|6:1 6:2 6:4 6:8 6:16 5:32 5:64 4:64 1:128 1:256 2:366 0:512 0:1024");
+            public string Spec => "Name=Chat;Model={Name=Llama405B;Checkpoint=Llama405B;Layers=126;HiddenSize=16384;AttentionHeads=128;KeyValueHeads=8;IntermediateSize=53248;VocabSize=128256;Weights=Fp8;KvCache=Fp8};Cluster={Name=HgxH200;Gpu=H200Sxm}";
+            public string Table => "13625879|6 0 0 1|6:1 6:2 6:4 6:8 6:16 5:32 5:64 4:64 1:128 1:256 2:366 0:512 0:1024";
         }
-        /// <summary>Every plan that fits, best first (MaxThroughput objective, latency targets met first).</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans => __DeploySpec.Table.Plans;
-        /// <summary>Lowest time per output token for one request: TP8 x PP1 x DP1.</summary>
-        public static global::DeploySpec.PartitionPlan MinLatency => __DeploySpec.Table.MinLatency;
-        /// <summary>Most output tokens per second at capacity: TP1 x PP8 x DP1.</summary>
-        public static global::DeploySpec.PartitionPlan MaxThroughput => __DeploySpec.Table.MaxThroughput;
-        /// <summary>Best for the MaxThroughput objective within the latency targets: TP1 x PP8 x DP1.</summary>
-        public static global::DeploySpec.PartitionPlan Recommended => __DeploySpec.Table.Recommended;
-        /// <summary>True when Recommended meets the latency targets.</summary>
-        public static bool RecommendedMeetsTargets => true;
-        /// <summary>Pareto frontier of tokens/s per GPU against per user, fastest per user first.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.FrontierPoint> Frontier => __DeploySpec.Table.Frontier;
-        /// <summary>The model, cluster, workload and engine settings as resolved at compile time.</summary>
-        public static global::DeploySpec.DeploymentFacts Facts => __DeploySpec.Table.Facts;
-        /// <summary>Every candidate split that is not a plan, and why.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PlanRejection> RejectedPlans => __DeploySpec.Table.RejectedPlans;
-        /// <summary>Everything above, for reports.</summary>
-        public static global::DeploySpec.Reporting.DeploymentReport Report => __DeploySpec.Table.Report;
-        /// <summary>Markdown report: winners, each plan's memory per GPU and estimates, rejections, frontier.</summary>
-        public static string ToMarkdown() => __DeploySpec.Table.Report.ToMarkdown();
-        /// <summary>SVG chart of throughput per GPU against per-user speed, frontier and winners marked.</summary>
-        public static string FrontierSvg() => __DeploySpec.Table.Report.ToSvg();
-        /// <summary>TTFT, TPOT and throughput of one of Plans with that many requests in flight. O(1), allocation-free.</summary>
-        public static global::DeploySpec.PerformanceEstimate Estimate(global::DeploySpec.PartitionPlan plan, int concurrency) => __DeploySpec.Table.Estimate(plan, concurrency);
-        /// <summary>The same when requests arrive at that rate (per second): queueing included, Saturated past capacity.</summary>
-        public static global::DeploySpec.PerformanceEstimate EstimateAtRate(global::DeploySpec.PartitionPlan plan, double requestsPerSecond) => __DeploySpec.Table.EstimateAtRate(plan, requestsPerSecond);
     }
 }
