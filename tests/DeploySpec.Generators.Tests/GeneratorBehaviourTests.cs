@@ -195,7 +195,7 @@ public class GeneratorBehaviourTests
 
     /// <summary>
     /// What every build pays for: a deployment's generated source stays within 80 lines and 6 KB (UTF-8) whatever
-    /// its plan count, here 8 to 60+ plans, dense and MoE, with a long config-style model.
+    /// its plan count, here 8 to 60+ plans, dense and MoE, with a long config-style model, whichever way it gets its members.
     /// </summary>
     [Theory]
     [InlineData(1, 8)]
@@ -205,9 +205,11 @@ public class GeneratorBehaviourTests
     {
         string cluster = "using DeploySpec;\nnamespace Acme.Serving;\n[Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = " + gpusPerNode + ", Nodes = " + nodes +
                          ", InterNodeLink = Link.InfiniBandNdr)] public partial class Pod { }";
+        // Both shapes: the members inherited from the generated base class, and written in (a class with a base of its own).
         foreach (string model in new[] { Sources.Llama405B.Replace("Llama405B", "M"), DeepSeekModel })
+        foreach (string baseList in new[] { "", " : ServiceBase { } public abstract class ServiceBase" })
         {
-            var run = GeneratorHarness.Run(model, cluster, "using DeploySpec;\nnamespace Acme.Serving;\n[Deployment(typeof(M), typeof(Pod), InputTokens = 4096, OutputTokens = 1024, MaxTimePerOutputTokenMs = 50)] public partial class LongNamedProductionDeployment { }");
+            var run = GeneratorHarness.Run(model, cluster, "using DeploySpec;\nnamespace Acme.Serving;\n[Deployment(typeof(M), typeof(Pod), InputTokens = 4096, OutputTokens = 1024, MaxTimePerOutputTokenMs = 50)] public partial class LongNamedProductionDeployment" + baseList + " { }");
             var source = Assert.Single(run.Sources);
             string text = source.SourceText.ToString();
             int lines = text.Split('\n').Length, bytes = System.Text.Encoding.UTF8.GetByteCount(text);
