@@ -25,9 +25,9 @@ namespace DeploySpec.Parsing
         public const string Data = "__DeploySpec";
 
         /// <summary>The generated base class that carries the members above (<c>GeneratedDeployment&lt;TData&gt;</c>), and its namespace.</summary>
-        public const string BaseClassName = "GeneratedDeployment";
+        public const string BaseClassName = nameof(Engine.Planning.GeneratedDeployment<>);
 
-        public const string BaseClassNamespace = "DeploySpec.Engine.Planning";
+        public static readonly string BaseClassNamespace = typeof(Engine.Planning.GeneratedDeployment<>).Namespace!;
 
         public static readonly string[] All =
         {
