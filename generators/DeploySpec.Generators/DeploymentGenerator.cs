@@ -56,13 +56,21 @@ namespace DeploySpec.Generators
                 .Select(static (options, _) => PlanningDefaults.From(options.GlobalOptions))
                 .WithTrackingName(TrackingNames.Defaults);
 
+            // The tables and the defaults as one object, so that every Combine below pairs two reference types:
+            // Roslyn's generic pipeline nodes then share one instantiation, where nested tuples of value types would
+            // each be compiled by the JIT again in every build (docs/performance.md).
+            var planContext = modelTable
+                .Combine(clusterTable)
+                .Select(static (tables, _) => new PlanContext(tables.Left, tables.Right, PlanningDefaults.None))
+                .Combine(defaults)
+                .Select(static (input, _) => input.Left with { Defaults = input.Right })
+                .WithTrackingName(TrackingNames.PlanContext);
+
             // Every deployment reruns this lookup when any model or cluster changes; its output is equal for the
             // deployments whose own model and cluster did not, so the planning step below stays cached for them.
             var inputs = deployments
-                .Combine(modelTable)
-                .Combine(clusterTable)
-                .Combine(defaults)
-                .Select(static (input, _) => PlanInput.Select(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
+                .Combine(planContext)
+                .Select(static (input, _) => PlanInput.Select(input.Left, input.Right))
                 .WithTrackingName(TrackingNames.PlanInputs);
 
             var plans = inputs

@@ -12,9 +12,10 @@ namespace DeploySpec.Generators
         public const string WantedConfigFiles = nameof(WantedConfigFiles);
         public const string ConfigFiles = nameof(ConfigFiles);
         public const string ResolvedModels = nameof(ResolvedModels);
+        public const string PlanContext = nameof(PlanContext);
         public const string PlanInputs = nameof(PlanInputs);
         public const string Plans = nameof(Plans);
 
-        public static readonly string[] All = { Models, Clusters, Deployments, WantedConfigFiles, ConfigFiles, ResolvedModels, ModelTable, ClusterTable, Defaults, PlanInputs, Plans };
+        public static readonly string[] All = { Models, Clusters, Deployments, WantedConfigFiles, ConfigFiles, ResolvedModels, ModelTable, ClusterTable, Defaults, PlanContext, PlanInputs, Plans };
     }
 }

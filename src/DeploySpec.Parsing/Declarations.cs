@@ -76,14 +76,14 @@ namespace DeploySpec.Parsing
 
     /// <summary>
     /// A [Model] class, parsed. With a ConfigFile, <see cref="Model"/> holds only the attribute's values until
-    /// <see cref="ModelResolver"/> merges the file in; <see cref="SpecifiedProperties"/> lists what the attribute set.
+    /// <see cref="ModelResolver"/> merges the file in; <see cref="SpecifiedProperties"/> lists what the attribute set (null: nothing listed).
     /// </summary>
     public sealed record ModelDeclaration(
         TypeDeclarationSpec Type,
         ModelArchitecture Model,
         bool IsValid,
         string? ConfigFile = null,
-        EquatableArray<string> SpecifiedProperties = default);
+        EquatableArray<string>? SpecifiedProperties = null);
 
     /// <summary>A [Cluster] class, parsed.</summary>
     public sealed record ClusterDeclaration(TypeDeclarationSpec Type, ClusterSpec Cluster, bool IsValid);

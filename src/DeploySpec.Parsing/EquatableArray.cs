@@ -5,34 +5,42 @@ using System.Collections.Immutable;
 
 namespace DeploySpec.Parsing
 {
-    /// <summary>An immutable array with value equality, for incremental-generator pipeline outputs.</summary>
-    public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+    /// <summary>
+    /// An immutable array with value equality, for incremental-generator pipeline outputs. A class, not a struct: the
+    /// pipeline's generic nodes (Roslyn's NodeStateTable&lt;T&gt;, the tuples of Combine) then share one
+    /// reference-type instantiation, where each value type would make the JIT compile them again in every build
+    /// (docs/performance.md).
+    /// </summary>
+    public sealed class EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
         where T : IEquatable<T>
     {
-        private readonly T[]? _items;
+        private readonly T[] _items;
 
-        public EquatableArray(T[] items) => _items = items;
+        public EquatableArray(T[] items) => _items = items ?? Array.Empty<T>();
 
         public EquatableArray(IEnumerable<T> items) => _items = new List<T>(items).ToArray();
 
         public static EquatableArray<T> Empty { get; } = new(Array.Empty<T>());
 
-        public int Count => _items?.Length ?? 0;
+        public int Count => _items.Length;
 
-        public T this[int index] => (_items ?? Array.Empty<T>())[index];
+        public T this[int index] => _items[index];
 
-        public bool Equals(EquatableArray<T> other)
+        public bool Equals(EquatableArray<T>? other)
         {
-            var a = _items ?? Array.Empty<T>();
-            var b = other._items ?? Array.Empty<T>();
-            if (a.Length != b.Length)
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            if (other is null || _items.Length != other._items.Length)
             {
                 return false;
             }
 
-            for (int i = 0; i < a.Length; i++)
+            for (int i = 0; i < _items.Length; i++)
             {
-                if (!EqualityComparer<T>.Default.Equals(a[i], b[i]))
+                if (!EqualityComparer<T>.Default.Equals(_items[i], other._items[i]))
                 {
                     return false;
                 }
@@ -48,7 +56,7 @@ namespace DeploySpec.Parsing
             unchecked
             {
                 int hash = 17;
-                foreach (var item in _items ?? Array.Empty<T>())
+                foreach (var item in _items)
                 {
                     hash = hash * 31 + (item is null ? 0 : EqualityComparer<T>.Default.GetHashCode(item));
                 }
@@ -57,13 +65,13 @@ namespace DeploySpec.Parsing
             }
         }
 
-        public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_items ?? Array.Empty<T>())).GetEnumerator();
+        public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
 
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-        public static bool operator ==(EquatableArray<T> left, EquatableArray<T> right) => left.Equals(right);
+        public static bool operator ==(EquatableArray<T>? left, EquatableArray<T>? right) => left is null ? right is null : left.Equals(right);
 
-        public static bool operator !=(EquatableArray<T> left, EquatableArray<T> right) => !left.Equals(right);
+        public static bool operator !=(EquatableArray<T>? left, EquatableArray<T>? right) => !(left == right);
     }
 
     public static class EquatableArray
@@ -71,6 +79,6 @@ namespace DeploySpec.Parsing
         public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items) where T : IEquatable<T> => new(items);
 
         public static EquatableArray<T> ToEquatableArray<T>(this ImmutableArray<T> items) where T : IEquatable<T> =>
-            items.IsDefault ? EquatableArray<T>.Empty : new((IEnumerable<T>)items);
+            items.IsDefaultOrEmpty ? EquatableArray<T>.Empty : new((IEnumerable<T>)items);
     }
 }

@@ -42,10 +42,11 @@ namespace DeploySpec.Parsing
                 return declaration with { IsValid = false };
             }
 
-            var merged = Merge(fromFile with { Name = declaration.Model.Name, Checkpoint = declaration.Model.Checkpoint }, declaration.Model, declaration.SpecifiedProperties);
+            var specified = declaration.SpecifiedProperties ?? EquatableArray<string>.Empty;
+            var merged = Merge(fromFile with { Name = declaration.Model.Name, Checkpoint = declaration.Model.Checkpoint }, declaration.Model, specified);
             foreach (var problem in ModelValidation.Validate(merged))
             {
-                bool fromAttribute = declaration.SpecifiedProperties.Contains(problem.Property);
+                bool fromAttribute = specified.Contains(problem.Property);
                 problems.Add(new ResolveProblem(!fromAttribute, problem.Property,
                     fromAttribute ? problem.Message : problem.Message + " (from " + declaration.ConfigFile + ")"));
             }

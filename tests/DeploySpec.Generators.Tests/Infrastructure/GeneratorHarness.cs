@@ -49,6 +49,7 @@ public static class GeneratorHarness
         var result = driver.GetRunResult();
 
         AssertNoRoslynObjects(result);
+        AssertReferenceTypeOutputs(result);
         var rerun = driver.RunGenerators(compilation.Clone()).GetRunResult();
         AssertAllCached(rerun);
         return new GeneratorRun(output, result, driver);
@@ -69,6 +70,26 @@ public static class GeneratorHarness
             {
                 Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
                     $"step {name} re-ran with reason {output.Reason}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asserts every tracked step outputs a reference type. A value type (a struct, a tuple) in the pipeline makes
+    /// the JIT compile Roslyn's generic node code for it again in every build (docs/performance.md).
+    /// </summary>
+    public static void AssertReferenceTypeOutputs(GeneratorDriverRunResult result)
+    {
+        foreach (var (name, runs) in result.Results.Single().TrackedSteps)
+        {
+            if (!TrackingNames.All.Contains(name))
+            {
+                continue;
+            }
+
+            foreach (var (value, _) in runs.SelectMany(r => r.Outputs))
+            {
+                Assert.True(value is null || !value.GetType().IsValueType, $"step {name} outputs the value type {value?.GetType()}");
             }
         }
     }
