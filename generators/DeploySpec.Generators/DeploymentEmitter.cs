@@ -54,7 +54,9 @@ namespace DeploySpec.Generators
 
             w.Line("/// <summary>");
             w.Line("/// " + Xml(d.Description) + ".");
-            w.Line("/// " + Xml(Plural(d.PlanCount, "plan") + " fit, " + Plural(d.RejectedCount, "candidate") + " rejected. Recommended: " + d.Recommended +
+            w.Line(d.Unplanned is not null
+                ? "/// The build reports why as a DeploySpec error; until it is fixed, the members throw InvalidOperationException."
+                : "/// " + Xml(Plural(d.PlanCount, "plan") + " fit, " + Plural(d.RejectedCount, "candidate") + " rejected. Recommended: " + d.Recommended +
                                 (d.RecommendedMeetsTargets ? "" : " (no plan meets the latency targets)") + ", " + d.RecommendedSummary + ". Full table: ToMarkdown()."));
             w.Line("/// </summary>");
             if (d.Type.InheritsMembers)
@@ -101,6 +103,11 @@ namespace DeploySpec.Generators
         private static void EmitMembers(SourceWriter w, DeploymentEmit d)
         {
             const string List = "global::System.Collections.Generic.IReadOnlyList<";
+            if (d.Unplanned is not null)
+            {
+                d = d with { MinLatency = "none (not planned)", MaxThroughput = "none (not planned)", Recommended = "none (not planned)", RecommendedMeetsTargets = true };
+            }
+
             Forward(w, "Every plan that fits, best first (" + d.ObjectiveName + " objective, latency targets met first).", List + Plan + ">", Plans);
             Forward(w, "Lowest time per output token for one request: " + d.MinLatency + ".", Plan, MinLatency);
             Forward(w, "Most output tokens per second at capacity: " + d.MaxThroughput + ".", Plan, MaxThroughput);

@@ -28,16 +28,35 @@ namespace DeploySpec.Generators
     public static class DeploymentPlanner
     {
         /// <summary>
-        /// The emit model, or null when anything is invalid or nothing fits: the analyzers report why, and
-        /// emitting members for a broken spec would bury that diagnostic under compiler errors.
+        /// The emit model. A deployment with errors, or on which nothing fits, still gets its members, marked not
+        /// planned (<see cref="DeploymentEmit.Unplanned"/>): code that uses them then binds, and the build shows the
+        /// DeploySpec error that says why instead of burying it under the compiler's "no member named Plans"
+        /// errors. That is only done where an error is certain to stand (a DeploySpec error from the analyzer, or the
+        /// compiler's own for an unresolved type), so such a build never runs its throwing members. Null where no
+        /// members can join the class (not partial, generic, file-local, a name that collides with a member), where
+        /// the model or cluster is not declared in this compilation, and where the engine fails (DS9001 is a warning).
         /// </summary>
         public static DeploymentEmit? Build(PlanInput input, CancellationToken cancellationToken)
         {
             var (deployment, model, cluster, defaults) = (input.Deployment, input.Model, input.Cluster, input.Defaults);
-            if (!deployment.IsValid || !deployment.Type.CanBeExtended || defaults.Problems.Count > 0 ||
-                model is not { IsValid: true } || cluster is not { IsValid: true })
+            if (!deployment.CanTakeMembers)
             {
                 return null;
+            }
+
+            string? problem = !deployment.IsValid ? "its [Deployment] attribute has errors"
+                : defaults.Problems.Count > 0 ? "a DeploySpec MSBuild property is invalid"
+                : model is { IsValid: false } ? "its model " + model.Type.DisplayName + " has errors"
+                : cluster is { IsValid: false } ? "its cluster " + cluster.Type.DisplayName + " has errors"
+                : null;
+            if (problem is not null)
+            {
+                return Unplanned(deployment, problem);
+            }
+
+            if (model is null || cluster is null)
+            {
+                return null; // declared outside this compilation: nothing here reports an error, so no throwing members either
             }
 
             var spec = defaults.Apply(deployment.Settings with { Model = model.Model, Cluster = cluster.Cluster });
@@ -53,9 +72,14 @@ namespace DeploySpec.Generators
                 return null;
             }
 
-            if (!result.HasPlans || result.Plans.Any(p => !p.Coefficients.IsFinite))
+            if (result.Plans.Any(p => !p.Coefficients.IsFinite))
             {
-                return null;
+                return null; // reported as DS9001, a warning: no throwing members
+            }
+
+            if (!result.HasPlans)
+            {
+                return Unplanned(deployment, "no plan of " + model.Type.DisplayName + " fits " + cluster.Type.DisplayName);
             }
 
             var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
@@ -79,6 +103,22 @@ namespace DeploySpec.Generators
                 Summarize(result.Recommended),
                 result.RecommendedMeetsTargets);
         }
+
+        /// <summary>The members of a deployment that was not planned: an empty spec and a table that says why.</summary>
+        private static DeploymentEmit Unplanned(DeploymentDeclaration deployment, string reason) => new(
+            deployment.Type,
+            "Not planned: " + reason,
+            deployment.Settings.Objective.ToString(),
+            "",
+            CompiledDeployment.EncodeUnplanned(reason),
+            0,
+            0,
+            "",
+            "",
+            "",
+            "",
+            false,
+            reason);
 
         private static string Summarize(EvaluatedPlan p) => string.Format(CultureInfo.InvariantCulture,
             "{0:0.0} tok/s per user at one request, {1:0} tok/s at capacity ({2} in flight)",

@@ -91,11 +91,18 @@ namespace DeploySpec.Parsing
     /// <summary>
     /// A [Deployment] class, parsed: its own settings, and the fully-qualified names of the model and cluster types
     /// it refers to (resolved against the [Model] and [Cluster] declarations later, so edits there flow through).
+    /// <see cref="HasMemberConflict"/>: the class declares, inherits or is named like a generated member (DS1010),
+    /// so no members can be generated into it, planned or not.
     /// </summary>
     public sealed record DeploymentDeclaration(
         TypeDeclarationSpec Type,
         string ModelType,
         string ClusterType,
         DeploymentSpec Settings,
-        bool IsValid);
+        bool IsValid,
+        bool HasMemberConflict = false)
+    {
+        /// <summary>True when the generated members can join the class: it can be extended and nothing in it collides with them.</summary>
+        public bool CanTakeMembers => Type.CanBeExtended && !HasMemberConflict;
+    }
 }

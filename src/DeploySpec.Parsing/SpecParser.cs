@@ -135,7 +135,8 @@ namespace DeploySpec.Parsing
                 problems.Add(new ParseProblem(ProblemKind.InvalidDeployment, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
             }
 
-            var declaration = new DeploymentDeclaration(Describe(type), modelType, clusterType, settings, problems.Count == 0);
+            var declaration = new DeploymentDeclaration(Describe(type), modelType, clusterType, settings, problems.Count == 0,
+                problems.Any(p => p.Kind == ProblemKind.MemberConflict));
             return new ParseResult<DeploymentDeclaration>(declaration, problems.ToImmutable());
         }
 

@@ -83,6 +83,21 @@ public class CompiledDeploymentTests
     }
 
     [Fact]
+    public void The_table_of_a_deployment_that_was_not_planned_says_why_and_restoring_it_throws()
+    {
+        string table = CompiledDeployment.EncodeUnplanned("no plan of Llama70B fits OneH200");
+        Assert.True(CompiledDeployment.IsUnplanned(table, out string reason));
+        Assert.Equal("no plan of Llama70B fits OneH200", reason);
+        Assert.False(CompiledDeployment.IsUnplanned(CompiledDeployment.Encode(Planner.Plan(Spec("405B on 8 H200"))), out reason));
+        Assert.Equal("", reason);
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => CompiledDeployment.Restore("", table));
+        Assert.Equal("The deployment was not planned at compile time: no plan of Llama70B fits OneH200. The build reported why as a DeploySpec error; fix it and rebuild.", thrown.Message);
+        thrown = Assert.Throws<InvalidOperationException>(() => CompiledDeployment.Restore(Spec("405B on 8 H200") with { Name = "Chat" }, table));
+        Assert.StartsWith("Chat was not planned at compile time: no plan of Llama70B fits OneH200.", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_cache_returns_the_same_result_for_an_equal_spec()
     {
         var first = PlanCache.Plan(Spec("Mixtral on 4 L40S"));

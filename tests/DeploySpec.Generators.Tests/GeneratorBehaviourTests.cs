@@ -100,15 +100,25 @@ public class GeneratorBehaviourTests
 
     [Theory]
     [MemberData(nameof(InvalidSpecs))]
-    public void Invalid_or_infeasible_specs_generate_nothing_and_never_throw(string source)
+    public void Invalid_or_infeasible_specs_plan_nothing_and_never_throw(string source)
     {
         // Split the concatenated snippets into separate files (each starts with a using directive).
         var parts = source.Split(new[] { "using DeploySpec;" }, StringSplitOptions.RemoveEmptyEntries).Select(p => "using DeploySpec;" + p).ToArray();
         var compilation = TestCompilation.Create(parts);
         var driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         Assert.Empty(diagnostics); // no CS8785 "generator failed"
-        Assert.Empty(driver.GetRunResult().Results.Single().GeneratedSources);
-        Assert.Null(driver.GetRunResult().Results.Single().Exception);
+        var result = driver.GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+
+        // Whatever was generated is the members of a deployment marked not planned (so code using them binds, and the
+        // analyzer's error stands alone), and compiles cleanly; a class that cannot take members gets nothing.
+        var emits = result.TrackedSteps.TryGetValue(TrackingNames.Plans, out var steps)
+            ? steps.SelectMany(s => s.Outputs).Select(o => o.Value).OfType<DeploymentEmit>().ToList()
+            : new List<DeploymentEmit>();
+        Assert.Equal(result.GeneratedSources.Length, emits.Count);
+        Assert.All(emits, e => Assert.False(string.IsNullOrEmpty(e.Unplanned)));
+        Assert.All(result.GeneratedSources, g => Assert.Contains("public string Table => \"!", g.SourceText.ToString(), StringComparison.Ordinal));
+        Assert.DoesNotContain(output.GetDiagnostics(), d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
     }
 
     public static TheoryData<string, string> Deployments => new()

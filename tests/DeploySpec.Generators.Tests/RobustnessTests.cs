@@ -68,6 +68,44 @@ public class RobustnessTests
         Assert.Equal(inherits, generated.SourceText.ToString().Contains(": global::DeploySpec.Engine.Planning.GeneratedDeployment<Chat.__DeploySpec>", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A deployment with errors, or on which nothing fits, keeps its members: the user's code that reads them binds,
+    /// so the build shows the DeploySpec error alone instead of burying it under "'Chat' does not contain a
+    /// definition for 'Plans'" at every use. At run time (reachable only by suppressing that error) the members
+    /// throw, saying why.
+    /// </summary>
+    [Theory]
+    [InlineData("Layers = 32", "Layers = -1", "", "DS1001", "its model Llama8B has errors")]
+    [InlineData("GpusPerNode = 8", "GpusPerNode = 0", "", "DS1002", "its cluster Hgx has errors")]
+    [InlineData("", "", ", OutputTokens = 0", "DS1003", "its [Deployment] attribute has errors")]
+    [InlineData("GpusPerNode = 8", "GpusPerNode = 1", ", InputTokens = 8192, Concurrency = 100000", "DS2003", "no plan of Llama8B fits Hgx")]
+    public void A_deployment_that_is_not_planned_keeps_its_members_so_only_the_DeploySpec_error_shows(string find, string replace, string settings, string id, string reason)
+    {
+        string source = $$"""
+            {{Model}}
+            {{Cluster}}
+            [Deployment(typeof(Llama8B), typeof(Hgx){{settings}})] public partial class Chat { }
+            public static class Use
+            {
+                public static double Read() => Chat.Plans.Count + Chat.Estimate(Chat.Recommended, 4).TimePerOutputTokenMs
+                    + Chat.Frontier.Count + Chat.ToMarkdown().Length;
+            }
+            """;
+        var build = Build(find.Length == 0 ? source : source.Replace(find, replace, StringComparison.Ordinal)).AssertSound().AssertNothingPlanned();
+        Assert.Contains(reason, Assert.Single(build.Emits).Unplanned, StringComparison.Ordinal);
+        build.AssertReported(id);
+        var errors = build.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct().ToList();
+        Assert.True(errors.All(e => e.StartsWith("DS", StringComparison.Ordinal)), "errors besides DeploySpec's: " + string.Join(", ", errors));
+
+        using var stream = new MemoryStream();
+        var emitted = build.Output.Emit(stream); // the analyzer's error is not the compiler's: the code itself compiles
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        var read = System.Reflection.Assembly.Load(stream.ToArray()).GetType("Use", throwOnError: true)!.GetMethod("Read")!;
+        var thrown = Assert.Throws<System.Reflection.TargetInvocationException>(() => read.Invoke(null, null));
+        var notPlanned = Assert.IsType<InvalidOperationException>(thrown.InnerException);
+        Assert.Equal("Chat was not planned at compile time: " + reason + ". The build reported why as a DeploySpec error; fix it and rebuild.", notPlanned.Message);
+    }
+
     [Fact]
     public void Two_deployments_whose_names_differ_only_in_case_get_two_files()
     {
@@ -179,8 +217,8 @@ public class RobustnessTests
             {{Model}}
             {{Cluster}}
             [Deployment({{model}}, typeof(Hgx))] public partial class Chat { }
-            """).AssertSound();
-        Assert.Empty(build.Generated);
+            """).AssertSound().AssertNothingPlanned();
+        Assert.Single(build.Generated); // members marked not planned: code that uses them binds, DS1004 stands
         build.AssertReported("DS1004", message);
     }
 
@@ -236,8 +274,7 @@ public class RobustnessTests
             {{Model}}
             {{Cluster}}
             [Deployment(typeof(Llama8B), typeof(Hgx), TensorParallel = 65536, PipelineParallel = 65536)] public partial class Chat { }
-            """).AssertSound();
-        Assert.Empty(build.Generated);
+            """).AssertSound().AssertNothingPlanned();
         build.AssertReported("DS3006", "TP65536 = 65536 GPUs per replica");
         Assert.DoesNotContain(build.Diagnostics, d => d.Id == "DS9001");
     }

@@ -174,21 +174,57 @@ namespace DeploySpec.Engine.Planning
             return text.ToString();
         }
 
+        /// <summary>
+        /// Marks the table of a deployment the generator could not plan (its spec has errors, or nothing fits): the
+        /// mark, then why. Generated code still gets the members, so that code using them binds and the build shows
+        /// only DeploySpec's own errors; restoring such a table throws. A build with those errors never runs.
+        /// </summary>
+        public const char UnplannedMark = '!';
+
+        /// <summary>The table of a deployment that was not planned, saying <paramref name="reason"/>.</summary>
+        public static string EncodeUnplanned(string reason) => UnplannedMark + (reason ?? throw new ArgumentNullException(nameof(reason)));
+
+        /// <summary>True, with the reason, when <paramref name="table"/> is that of a deployment that was not planned.</summary>
+        public static bool IsUnplanned(string table, out string reason)
+        {
+            bool unplanned = table is { Length: > 0 } && table[0] == UnplannedMark;
+            reason = unplanned ? table.Substring(1) : "";
+            return unplanned;
+        }
+
         /// <summary>The table that <see cref="Encode"/> wrote, for the spec that <see cref="SpecCodec.Encode"/> wrote: what generated code holds.</summary>
         /// <exception cref="FormatException">Either text is not what the encoders write.</exception>
-        public static CompiledDeployment Restore(string spec, string table) =>
-            Restore(SpecCodec.Decode(spec ?? throw new ArgumentNullException(nameof(spec))), table);
+        /// <exception cref="InvalidOperationException">The table is that of a deployment that was not planned (<see cref="EncodeUnplanned"/>).</exception>
+        public static CompiledDeployment Restore(string spec, string table)
+        {
+            if (IsUnplanned(table, out string reason))
+            {
+                throw NotPlanned("The deployment", reason);
+            }
+
+            return Restore(SpecCodec.Decode(spec ?? throw new ArgumentNullException(nameof(spec))), table);
+        }
+
+        /// <summary>The exception for using the members of a deployment that was not planned.</summary>
+        internal static InvalidOperationException NotPlanned(string deployment, string reason) => new(
+            deployment + " was not planned at compile time: " + reason + ". The build reported why as a DeploySpec error; fix it and rebuild.");
 
         /// <summary>
         /// The table that <see cref="Encode"/> wrote for <paramref name="spec"/>, each plan's memory and coefficients
         /// derived again by this engine, in the encoded order.
         /// </summary>
         /// <exception cref="FormatException"><paramref name="table"/> is not what <see cref="Encode"/> writes for this spec.</exception>
+        /// <exception cref="InvalidOperationException">The table is that of a deployment that was not planned (<see cref="EncodeUnplanned"/>).</exception>
         public static CompiledDeployment Restore(DeploymentSpec spec, string table)
         {
             if (spec is null)
             {
                 throw new ArgumentNullException(nameof(spec));
+            }
+
+            if (IsUnplanned(table, out string reason))
+            {
+                throw NotPlanned(spec.Name.Length > 0 ? spec.Name : "The deployment", reason);
             }
 
             string[] parts = (table ?? throw new ArgumentNullException(nameof(table))).Split('|');

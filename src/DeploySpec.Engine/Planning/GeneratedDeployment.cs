@@ -23,7 +23,9 @@ namespace DeploySpec.Engine.Planning
     /// compiler paid for in every build (docs/performance.md). A deployment class <c>Chat</c> gets
     /// <c>partial class Chat : GeneratedDeployment&lt;Chat.__DeploySpec&gt;</c> and a nested struct holding its two
     /// strings; <c>Chat.Plans</c>, <c>Chat.Estimate(...)</c> and the rest resolve to the static members below, and
-    /// each closed type (one per deployment) restores its own table on first use.
+    /// each closed type (one per deployment) restores its own table on first use. A deployment the generator could not
+    /// plan (its spec has errors, or nothing fits) gets the members too, so that code using them compiles and the build
+    /// shows only the DeploySpec error; they then throw <see cref="System.InvalidOperationException"/>, saying why.
     /// </summary>
     /// <typeparam name="TData">The deployment's generated data.</typeparam>
     public abstract class GeneratedDeployment<TData>
@@ -83,6 +85,14 @@ namespace DeploySpec.Engine.Planning
         private static CompiledDeployment Load()
         {
             var data = default(TData);
+            if (CompiledDeployment.IsUnplanned(data.Table, out string reason))
+            {
+                // The generator wrote the members for a deployment it could not plan, so that the build shows only
+                // DeploySpec's error about it; such a build does not run, unless that error was suppressed.
+                var type = typeof(TData).DeclaringType ?? typeof(TData);
+                throw CompiledDeployment.NotPlanned(type.FullName ?? type.Name, reason);
+            }
+
             var table = CompiledDeployment.Restore(data.Spec, data.Table);
             return Interlocked.CompareExchange(ref _table, table, null) ?? table;
         }

@@ -50,9 +50,9 @@ public class FuzzTests(ITestOutputHelper output)
         Parallel.ForEach(all.Chunk(Batch), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, batch => Check(batch, counts, failures));
         clock.Stop();
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "seed {0}: {1} cases in {2:0.0} s: {3} generated, {4} declined with a DS error, {5} declined on a compiler error in user code; " +
-            "{6} crashes, {7} non-compiling outputs, {8} disagreements, {9} bad numbers, {10} engine failures",
-            seed, cases, clock.Elapsed.TotalSeconds, counts.Generated, counts.DeclinedWithDs, counts.DeclinedWithCompilerError,
+            "seed {0}: {1} cases in {2:0.0} s: {3} planned, {4} with members marked not planned under an error, {5} declined with a DS error, " +
+            "{6} declined on a compiler error in user code; {7} crashes, {8} non-compiling outputs, {9} disagreements, {10} bad numbers, {11} engine failures",
+            seed, cases, clock.Elapsed.TotalSeconds, counts.Generated, counts.Unplanned, counts.DeclinedWithDs, counts.DeclinedWithCompilerError,
             counts.Crashes, counts.NonCompiling, counts.Disagreements, counts.BadNumbers, counts.EngineFailures));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture, "generator {0:0.0} s, compiler and analyzers {1:0.0} s (CPU, summed over batches)",
             FullBuild.GeneratorTicks / (double)Stopwatch.Frequency, FullBuild.AnalyzerTicks / (double)Stopwatch.Frequency));
@@ -120,17 +120,27 @@ public class FuzzTests(ITestOutputHelper output)
                 failures.Add("generated code does not compile cleanly in " + Describe() + "\n" + string.Join("\n", inGenerated));
             }
 
-            if (generated.Count > 0)
+            var emit = build.Emits.FirstOrDefault(e => e.Type.Namespace == c.Namespace);
+            if (generated.Count > 0 && emit?.Unplanned is not null)
+            {
+                // Members marked not planned (they throw): only where an error stops the build from ever running them.
+                counts.Add(ref counts.Unplanned, 1);
+                if (!dsError && !compilerError)
+                {
+                    counts.Add(ref counts.Disagreements, 1);
+                    failures.Add("members marked not planned (" + emit.Unplanned + ") and no error: " + Describe());
+                }
+            }
+            else if (generated.Count > 0)
             {
                 counts.Add(ref counts.Generated, 1);
                 if (dsError)
                 {
                     counts.Add(ref counts.Disagreements, 1);
-                    failures.Add("generated members although a DS error stands: " + Describe());
+                    failures.Add("planned although a DS error stands: " + Describe());
                 }
 
                 // What the generated members return at run time: the table restored by the engine, every number sound.
-                var emit = build.Emits.FirstOrDefault(e => e.Type.Namespace == c.Namespace);
                 string? bad;
                 try
                 {
@@ -165,7 +175,7 @@ public class FuzzTests(ITestOutputHelper output)
 
     private sealed class FuzzCounts
     {
-        public int Generated, DeclinedWithDs, DeclinedWithCompilerError, Crashes, NonCompiling, Disagreements, BadNumbers, EngineFailures;
+        public int Generated, Unplanned, DeclinedWithDs, DeclinedWithCompilerError, Crashes, NonCompiling, Disagreements, BadNumbers, EngineFailures;
 
         public void Add(ref int field, int n) => Interlocked.Add(ref field, n);
     }

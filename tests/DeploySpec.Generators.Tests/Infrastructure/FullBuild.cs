@@ -66,7 +66,21 @@ public sealed record FullBuild(
     /// members will return. Throws where generated code would throw on first use.
     /// </summary>
     public IReadOnlyList<DeploySpec.Engine.Planning.CompiledDeployment> Restored =>
-        Emits.Select(e => DeploySpec.Engine.Planning.CompiledDeployment.Restore(e.Spec, e.Table)).ToList();
+        Planned.Select(e => DeploySpec.Engine.Planning.CompiledDeployment.Restore(e.Spec, e.Table)).ToList();
+
+    /// <summary>The deployments that were planned (not those that got members marked not planned).</summary>
+    public IReadOnlyList<DeploymentEmit> Planned => Emits.Where(e => e.Unplanned is null).ToList();
+
+    /// <summary>
+    /// Nothing was planned: every generated file, if any, holds members marked not planned (a deployment with
+    /// errors keeps its members so that code using them binds).
+    /// </summary>
+    public FullBuild AssertNothingPlanned()
+    {
+        Xunit.Assert.Empty(Planned);
+        Xunit.Assert.Equal(Generated.Count, Emits.Count);
+        return this;
+    }
 
     /// <summary>No crash, and whatever was generated compiles without errors or warnings.</summary>
     public FullBuild AssertSound()
