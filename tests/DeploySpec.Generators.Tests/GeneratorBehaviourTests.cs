@@ -72,6 +72,32 @@ public class GeneratorBehaviourTests
         Assert.Equal(invariant, Generate("tr-TR"));
     }
 
+    /// <summary>
+    /// A project that writes a documentation file (DocumentationMode.Diagnose) gets no CS1591 or other warning from
+    /// generated code, in either shape of deployment class and for a deployment that was not planned.
+    /// </summary>
+    [Theory]
+    [InlineData("public partial class Chat { }", "")]
+    [InlineData("public partial class Chat : Service { }\n/// <summary>A base.</summary>\npublic abstract class Service { }", "")]
+    [InlineData("public partial class Chat { }", "Layers = -1")]
+    public void Generated_code_is_documented_where_a_documentation_file_is_written(string declaration, string brokenLayers)
+    {
+        string model = brokenLayers.Length == 0 ? Sources.Llama405B : Sources.Llama405B.Replace("Layers = 126", brokenLayers, StringComparison.Ordinal);
+        string deployment = Sources.Chat.Replace("[Deployment(", "/// <summary>The chat service.</summary>\n[Deployment(", StringComparison.Ordinal)
+            .Replace("public partial class Chat { }", declaration, StringComparison.Ordinal);
+        var options = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest).WithDocumentationMode(DocumentationMode.Diagnose);
+        var compilation = CSharpCompilation.Create("Documented",
+            new[] { model, Sources.HgxH200, deployment }.Select((s, i) => CSharpSyntaxTree.ParseText(s, options, path: $"Source{i}.cs")),
+            TestCompilation.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        CSharpGeneratorDriver.Create(new[] { new DeploymentGenerator().AsSourceGenerator() }, parseOptions: options) // as csc does
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var generated = output.SyntaxTrees.Where(t => t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal)).ToList();
+        Assert.Single(generated);
+        Assert.Equal(DocumentationMode.Diagnose, generated[0].Options.DocumentationMode);
+        var warnings = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generated.Contains(tree)).ToList();
+        Assert.True(warnings.Count == 0, string.Join("\n", warnings));
+    }
+
     public static TheoryData<string> InvalidSpecs => new()
     {
         // a negative layer count
