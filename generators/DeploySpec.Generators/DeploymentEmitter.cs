@@ -107,11 +107,6 @@ namespace DeploySpec.Generators
         private static void EmitMembers(SourceWriter w, DeploymentEmit d)
         {
             const string List = "global::System.Collections.Generic.IReadOnlyList<";
-            if (d.Unplanned is not null)
-            {
-                d = d with { MinLatency = "none (not planned)", MaxThroughput = "none (not planned)", Recommended = "none (not planned)", RecommendedMeetsTargets = true };
-            }
-
             Forward(w, "Every plan that fits, best first (" + d.ObjectiveName + " objective, latency targets met first).", List + Plan + ">", Plans);
             Forward(w, "Lowest time per output token for one request: " + d.MinLatency + ".", Plan, MinLatency);
             Forward(w, "Most output tokens per second at capacity: " + d.MaxThroughput + ".", Plan, MaxThroughput);

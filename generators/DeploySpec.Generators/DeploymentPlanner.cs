@@ -105,20 +105,12 @@ namespace DeploySpec.Generators
         }
 
         /// <summary>The members of a deployment that was not planned: an empty spec and a table that says why.</summary>
-        private static DeploymentEmit Unplanned(DeploymentDeclaration deployment, string reason) => new(
-            deployment.Type,
-            "Not planned: " + reason,
-            deployment.Settings.Objective.ToString(),
-            "",
-            CompiledDeployment.EncodeUnplanned(reason),
-            0,
-            0,
-            "",
-            "",
-            "",
-            "",
-            false,
-            reason);
+        private static DeploymentEmit Unplanned(DeploymentDeclaration deployment, string reason)
+        {
+            const string None = "none (not planned)";
+            return new DeploymentEmit(deployment.Type, "Not planned: " + reason, deployment.Settings.Objective.ToString(), "",
+                CompiledDeployment.EncodeUnplanned(reason), 0, 0, None, None, None, None, false, reason);
+        }
 
         private static string Summarize(EvaluatedPlan p) => string.Format(CultureInfo.InvariantCulture,
             "{0:0.0} tok/s per user at one request, {1:0} tok/s at capacity ({2} in flight)",

@@ -195,15 +195,8 @@ namespace DeploySpec.Engine.Planning
         /// <summary>The table that <see cref="Encode"/> wrote, for the spec that <see cref="SpecCodec.Encode"/> wrote: what generated code holds.</summary>
         /// <exception cref="FormatException">Either text is not what the encoders write.</exception>
         /// <exception cref="InvalidOperationException">The table is that of a deployment that was not planned (<see cref="EncodeUnplanned"/>).</exception>
-        public static CompiledDeployment Restore(string spec, string table)
-        {
-            if (IsUnplanned(table, out string reason))
-            {
-                throw NotPlanned("The deployment", reason);
-            }
-
-            return Restore(SpecCodec.Decode(spec ?? throw new ArgumentNullException(nameof(spec))), table);
-        }
+        public static CompiledDeployment Restore(string spec, string table) =>
+            Restore(SpecCodec.Decode(spec ?? throw new ArgumentNullException(nameof(spec))), table);
 
         /// <summary>The exception for using the members of a deployment that was not planned.</summary>
         internal static InvalidOperationException NotPlanned(string deployment, string reason) => new(
