@@ -104,12 +104,16 @@ namespace DeploySpec.Generators
                 result.RecommendedMeetsTargets);
         }
 
-        /// <summary>The members of a deployment that was not planned: an empty spec and a table that says why.</summary>
+        /// <summary>
+        /// The members of a deployment that was not planned: a spec that only names it (restoring the table then
+        /// throws with that name, <see cref="CompiledDeployment.Restore(DeploymentSpec, string)"/>) and a table that says why.
+        /// </summary>
         private static DeploymentEmit Unplanned(DeploymentDeclaration deployment, string reason)
         {
             const string None = "none (not planned)";
-            return new DeploymentEmit(deployment.Type, "Not planned: " + reason, deployment.Settings.Objective.ToString(), "",
-                CompiledDeployment.EncodeUnplanned(reason), 0, 0, None, None, None, None, false, reason);
+            return new DeploymentEmit(deployment.Type, "Not planned: " + reason, deployment.Settings.Objective.ToString(),
+                SpecCodec.Encode(new DeploymentSpec { Name = deployment.Settings.Name }), CompiledDeployment.EncodeUnplanned(reason),
+                0, 0, None, None, None, None, false, reason);
         }
 
         private static string Summarize(EvaluatedPlan p) => string.Format(CultureInfo.InvariantCulture,

@@ -8,25 +8,6 @@ namespace DeploySpec.Generators
     {
         public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
-
-        /// <summary>A double literal that round-trips exactly, whatever the culture.</summary>
-        public static string Dbl(double value)
-        {
-            if (value == 0)
-            {
-                value = 0; // -0.0 is written 0.0: the same value, and no minus sign in generated data
-            }
-
-            string text = value.ToString("R", CultureInfo.InvariantCulture);
-            if (double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) != value)
-            {
-                text = value.ToString("G17", CultureInfo.InvariantCulture);
-            }
-
-            return text.IndexOf('.') >= 0 || text.IndexOf('E') >= 0 ? text + "d" : text + ".0";
-        }
-
         public static string Str(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 
         /// <summary>

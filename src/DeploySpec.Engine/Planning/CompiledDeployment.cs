@@ -198,10 +198,6 @@ namespace DeploySpec.Engine.Planning
         public static CompiledDeployment Restore(string spec, string table) =>
             Restore(SpecCodec.Decode(spec ?? throw new ArgumentNullException(nameof(spec))), table);
 
-        /// <summary>The exception for using the members of a deployment that was not planned.</summary>
-        internal static InvalidOperationException NotPlanned(string deployment, string reason) => new(
-            deployment + " was not planned at compile time: " + reason + ". The build reported why as a DeploySpec error; fix it and rebuild.");
-
         /// <summary>
         /// The table that <see cref="Encode"/> wrote for <paramref name="spec"/>, each plan's memory and coefficients
         /// derived again by this engine, in the encoded order.
@@ -217,7 +213,8 @@ namespace DeploySpec.Engine.Planning
 
             if (IsUnplanned(table, out string reason))
             {
-                throw NotPlanned(spec.Name.Length > 0 ? spec.Name : "The deployment", reason);
+                throw new InvalidOperationException((spec.Name.Length > 0 ? spec.Name : "The deployment") + " was not planned at compile time: " +
+                    reason + ". The build reported why as a DeploySpec error; fix it and rebuild.");
             }
 
             string[] parts = (table ?? throw new ArgumentNullException(nameof(table))).Split('|');

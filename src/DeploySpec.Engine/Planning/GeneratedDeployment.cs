@@ -85,14 +85,6 @@ namespace DeploySpec.Engine.Planning
         private static CompiledDeployment Load()
         {
             var data = default(TData);
-            if (CompiledDeployment.IsUnplanned(data.Table, out string reason))
-            {
-                // The generator wrote the members for a deployment it could not plan, so that the build shows only
-                // DeploySpec's error about it; such a build does not run, unless that error was suppressed.
-                var type = typeof(TData).DeclaringType ?? typeof(TData);
-                throw CompiledDeployment.NotPlanned(type.FullName ?? type.Name, reason);
-            }
-
             var table = CompiledDeployment.Restore(data.Spec, data.Table);
             return Interlocked.CompareExchange(ref _table, table, null) ?? table;
         }

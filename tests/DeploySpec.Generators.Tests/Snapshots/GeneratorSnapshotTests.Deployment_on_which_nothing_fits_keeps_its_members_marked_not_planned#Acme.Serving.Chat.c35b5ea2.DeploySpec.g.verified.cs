@@ -11,7 +11,7 @@ namespace Acme.Serving
         [global::System.CodeDom.Compiler.GeneratedCode("DeploySpec.Generators", "{version}"), global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         public readonly struct __DeploySpec : global::DeploySpec.Engine.Planning.IDeploymentData
         {
-            public string Spec => "";
+            public string Spec => "Name=Chat";
             public string Table => "!no plan of Acme.Serving.Llama405B fits Acme.Serving.HgxH200";
         }
     }
