@@ -45,7 +45,7 @@ public class CostModelTests
             var single = plan.SingleRequest;
             // One token of one request must stream the bottleneck stage's non-expert weights on every stage in turn.
             var layout = StageLayout.Create(deployment.Model.Layers, plan.Degrees.PipelineParallel);
-            double minStream = plan.Coefficients.DenseWeightSeconds * CostCalibration.Default.For(deployment.Cluster.Gpu).WeightStream;
+            double minStream = plan.Coefficients.DenseWeightSeconds * CostCalibration.Default.For(gpu).WeightStream;
             Assert.True(single.TimePerOutputTokenMs / 1e3 >= plan.Degrees.PipelineParallel * minStream * 0.999,
                 $"{plan}: TPOT {single.TimePerOutputTokenMs} ms under the bandwidth bound");
 

@@ -1,4 +1,5 @@
 using System;
+using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
 
@@ -68,8 +69,8 @@ namespace DeploySpec.Engine.Cost
         /// </summary>
         public EngineRuntime Runtime(ServingEngine engine) => TensorRtLlm;
 
-        /// <summary>The efficiencies of <paramref name="gpu"/>'s generation: Blackwell for B200, Hopper's for every other GPU (flagged as extrapolated where not measured).</summary>
-        public GenerationEfficiency For(Gpu gpu) => gpu == Gpu.B200 ? Blackwell : Hopper;
+        /// <summary>The efficiencies of <paramref name="gpu"/>'s generation: Blackwell's for Blackwell GPUs, Hopper's for every other (flagged as extrapolated where not measured).</summary>
+        public GenerationEfficiency For(GpuSpec gpu) => gpu.Generation == GpuGeneration.Blackwell ? Blackwell : Hopper;
 
         /// <summary>
         /// Fitted by <c>dotnet run --project tools/DeploySpec.Calibration -- fit</c> on all three files of
@@ -94,15 +95,15 @@ namespace DeploySpec.Engine.Cost
         {
             var axes = ExtrapolationAxes.None;
             var model = deployment.Model;
-            var gpu = deployment.Cluster.Gpu;
-            if (gpu != Gpu.H100Sxm && gpu != Gpu.H200Sxm && gpu != Gpu.B200)
+            var gpu = GpuCatalog.Get(deployment.Cluster.Gpu);
+            if (!gpu.IsMeasured)
             {
                 axes |= ExtrapolationAxes.GpuGeneration;
             }
 
             bool fp8 = model.Weights == Precision.Fp8 && model.KvCache == Precision.Fp8;
-            bool fp4OnB200 = gpu == Gpu.B200 && model.Weights == Precision.Fp4 && model.KvCache == Precision.Fp8;
-            if (!fp8 && !fp4OnB200)
+            bool measuredHere = gpu.Measured(model.Weights) && model.KvCache == Precision.Fp8;
+            if (!fp8 && !measuredHere)
             {
                 axes |= ExtrapolationAxes.Precision;
             }

@@ -34,7 +34,7 @@ namespace DeploySpec.Engine.Cost
             int tp = degrees.TensorParallel, ep = degrees.ExpertParallel;
             int stage = BottleneckStage(model, layout, tp, ep);
 
-            var efficiency = calibration.For(cluster.Gpu);
+            var efficiency = calibration.For(gpu);
             var runtime = calibration.Runtime(deployment.Engine);
             double matmulRate = gpu.MatmulFlopsPerSecond(model.Weights) * efficiency.Matmul;
             double attentionRate = gpu.Bf16FlopsPerSecond * efficiency.Matmul;
@@ -46,21 +46,18 @@ namespace DeploySpec.Engine.Cost
             double linear = ModelMath.LinearBytesPerParameter(model), aux = ModelMath.AuxiliaryBytesPerParameter(model);
             double denseParams = 0, routedParams = 0, activeExpertParams = 0, auxParams = 0;
             int first = layout.FirstLayer(stage), count = layout.LayerCount(stage), moeLayers = 0;
-            for (int layer = first; layer < first + count; layer++)
+            for (int i = first; i < first + count; i++)
             {
-                denseParams += ModelMath.AttentionShardedParameters(model) / tp + ModelMath.AttentionReplicatedParameters(model);
-                auxParams += ModelMath.LayerNormParameters(model);
-                if (ModelMath.IsDenseLayer(model, layer))
-                {
-                    denseParams += ModelMath.DenseFfnParameters(model) / tp;
-                }
-                else
+                var layer = Layer.Of(model, i);
+                denseParams += layer.AttentionShardedParameters / tp + layer.AttentionReplicatedParameters;
+                auxParams += layer.NormParameters;
+                denseParams += layer.ShardedFfnParameters / tp;
+                if (layer.Ffn == FfnKind.Experts)
                 {
                     moeLayers++;
-                    denseParams += model.SharedExperts * ModelMath.ExpertParameters(model) / tp;
-                    auxParams += ModelMath.RouterParameters(model);
-                    routedParams += model.Experts * ModelMath.ExpertParameters(model) / Math.Max(tp, ep);
-                    activeExpertParams += model.ActiveExperts * ModelMath.ExpertParameters(model) / tp;
+                    auxParams += layer.RouterParameters;
+                    routedParams += layer.RoutedExpertParameters / Math.Max(tp, ep);
+                    activeExpertParams += layer.ActiveExpertParameters / tp;
                 }
             }
 
@@ -184,16 +181,12 @@ namespace DeploySpec.Engine.Cost
         /// <summary>Decode attention FLOPs of one sequence at <paramref name="context"/> tokens on one GPU of a stage.</summary>
         public static double AttentionDecodeFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double context)
         {
-            double headsPerRank = (double)model.AttentionHeads / tp;
-            double perPosition = model.IsMla
-                ? 2.0 * headsPerRank * (2.0 * model.KvLoraRank + model.QkRopeHeadDim) // absorbed: scores on latent+rope, values on latent
-                : 4.0 * headsPerRank * model.EffectiveHeadDim;                      // QK^T and PV
             double flops = 0;
             int first = layout.FirstLayer(stage), count = layout.LayerCount(stage);
-            for (int layer = first; layer < first + count; layer++)
+            for (int i = first; i < first + count; i++)
             {
-                double span = ModelMath.IsWindowedLayer(model, layer) ? Math.Min(context, model.SlidingWindow) : context;
-                flops += perPosition * span;
+                var layer = Layer.Of(model, i);
+                flops += layer.DecodeFlopsPerPosition(tp) * layer.AttendedTokens(context);
             }
 
             return flops;
@@ -202,23 +195,12 @@ namespace DeploySpec.Engine.Cost
         /// <summary>Causal prefill attention FLOPs of one prompt on one GPU of a stage (windowed layers capped).</summary>
         public static double AttentionPrefillFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double prompt)
         {
-            double headsPerRank = (double)model.AttentionHeads / tp;
-            double perPair = model.IsMla
-                ? 2.0 * headsPerRank * (model.EffectiveHeadDim + model.QkRopeHeadDim + model.EffectiveValueHeadDim)
-                : 4.0 * headsPerRank * model.EffectiveHeadDim;
-            double fullPairs = prompt * (prompt + 1) / 2.0;
             double flops = 0;
             int first = layout.FirstLayer(stage), count = layout.LayerCount(stage);
-            for (int layer = first; layer < first + count; layer++)
+            for (int i = first; i < first + count; i++)
             {
-                double pairs = fullPairs;
-                if (ModelMath.IsWindowedLayer(model, layer) && prompt > model.SlidingWindow)
-                {
-                    double w = model.SlidingWindow;
-                    pairs = w * (w + 1) / 2.0 + (prompt - w) * w;
-                }
-
-                flops += perPair * pairs;
+                var layer = Layer.Of(model, i);
+                flops += layer.PrefillFlopsPerPair(tp) * layer.CausalPairs(prompt);
             }
 
             return flops;

@@ -13,26 +13,31 @@ namespace DeploySpec.Engine.Hardware
         private const double TB = 1e12;
         private const double T = Units.FlopsPerTflops;
 
+        // What ../shared/calibration measured on each GPU (docs/calibration.md): FP8 on H100 and H200, NVFP4 on B200.
+        private static readonly Precision[] None = System.Array.Empty<Precision>();
+        private static readonly Precision[] Fp8 = { Precision.Fp8 };
+        private static readonly Precision[] Fp4 = { Precision.Fp4 };
+
         private static readonly GpuSpec[] Specs =
         {
             new(Gpu.H100Sxm, "H100 SXM5 80GB", 81_559 * MiB, 3.35 * TB, 989.4 * T, 1_978.9 * T, 1_978.9 * T, 0,
-                Link.NvLink4, 8, Link.PcieGen5, "datasheet; memory from nvidia-smi (81,559 MiB)"),
+                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8, "datasheet; memory from nvidia-smi (81,559 MiB)"),
             new(Gpu.H100Pcie, "H100 PCIe 80GB", 80 * GiB, 2.0 * TB, 756 * T, 1_513 * T, 1_513 * T, 0,
-                Link.NvLinkBridge, 2, Link.PcieGen5, "datasheet; memory approximate (~80 GiB)"),
+                Link.NvLinkBridge, 2, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; memory approximate (~80 GiB)"),
             new(Gpu.H100Nvl, "H100 NVL 94GB", 94e9, 3.9 * TB, 835.5 * T, 1_670.5 * T, 1_670.5 * T, 0,
-                Link.NvLinkBridge, 2, Link.PcieGen5, "datasheet; visible memory unverified (~94 GB)"),
+                Link.NvLinkBridge, 2, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; visible memory unverified (~94 GB)"),
             new(Gpu.H200Sxm, "H200 SXM 141GB", 143_771 * MiB, 4.8 * TB, 989.4 * T, 1_978.9 * T, 1_978.9 * T, 0,
-                Link.NvLink4, 8, Link.PcieGen5, "datasheet; memory from nvidia-smi (143,771 MiB = 140.40 GiB)"),
+                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8, "datasheet; memory from nvidia-smi (143,771 MiB = 140.40 GiB)"),
             new(Gpu.H200Nvl, "H200 NVL 141GB", 140 * GiB, 4.8 * TB, 835.5 * T, 1_670.5 * T, 1_670.5 * T, 0,
-                Link.NvLinkBridge4Way, 4, Link.PcieGen5, "datasheet; memory approximate (~140 GiB)"),
+                Link.NvLinkBridge4Way, 4, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; memory approximate (~140 GiB)"),
             new(Gpu.B200, "B200 180GB", 183_359 * MiB, 8.0 * TB, 2_250 * T, 4_500 * T, 4_500 * T, 9_000 * T,
-                Link.NvLink5, 8, Link.PcieGen6, "datasheet; memory from nvidia-smi (183,359 MiB = 179.06 GiB)"),
+                Link.NvLink5, 8, Link.PcieGen6, GpuGeneration.Blackwell, Fp4, "datasheet; memory from nvidia-smi (183,359 MiB = 179.06 GiB)"),
             new(Gpu.A100Sxm80, "A100 SXM4 80GB", 80 * GiB, 2.039 * TB, 312 * T, 0, 624 * T, 0,
-                Link.NvLink3, 8, Link.PcieGen4, "datasheet; memory approximate (~80 GiB); no FP8 tensor cores"),
+                Link.NvLink3, 8, Link.PcieGen4, GpuGeneration.Ampere, None, "datasheet; memory approximate (~80 GiB); no FP8 tensor cores"),
             new(Gpu.L40S, "L40S 48GB", 45 * GiB, 0.864 * TB, 362 * T, 733 * T, 733 * T, 0,
-                Link.PcieGen4, 8, Link.PcieGen4, "datasheet; memory approximate (~45 GiB); no NVLink"),
+                Link.PcieGen4, 8, Link.PcieGen4, GpuGeneration.Ada, None, "datasheet; memory approximate (~45 GiB); no NVLink"),
             new(Gpu.MI300X, "MI300X 192GB", 192e9, 5.3 * TB, 1_307.4 * T, 2_614.9 * T, 2_614.9 * T, 0,
-                Link.InfinityFabric, 8, Link.PcieGen5, "datasheet; memory approximate (~192 GB)"),
+                Link.InfinityFabric, 8, Link.PcieGen5, GpuGeneration.Cdna3, None, "datasheet; memory approximate (~192 GB)"),
         };
 
         /// <summary>Every GPU in the catalog, in enum order.</summary>

@@ -1,8 +1,25 @@
 namespace DeploySpec.Engine.Hardware
 {
+    /// <summary>An accelerator architecture: the cost model's fitted efficiencies are per generation.</summary>
+    public enum GpuGeneration
+    {
+        /// <summary>NVIDIA Ampere (A100).</summary>
+        Ampere,
+        /// <summary>NVIDIA Ada Lovelace (L40S).</summary>
+        Ada,
+        /// <summary>NVIDIA Hopper (H100, H200).</summary>
+        Hopper,
+        /// <summary>NVIDIA Blackwell (B200).</summary>
+        Blackwell,
+        /// <summary>AMD CDNA 3 (MI300X).</summary>
+        Cdna3,
+    }
+
     /// <summary>
     /// One accelerator's facts. Memory is what CUDA reports (visible), not the marketed figure. FLOPS are dense
-    /// (no 2:4 sparsity). Link bandwidths count both directions, as datasheets do.
+    /// (no 2:4 sparsity). Link bandwidths count both directions, as datasheets do. <see cref="Generation"/> picks
+    /// the cost model's fitted efficiencies; <see cref="MeasuredWeightFormats"/> says which weight formats the
+    /// calibration data measured on this very GPU (empty: the GPU was not measured, so its estimates are extrapolated).
     /// </summary>
     public sealed record GpuSpec(
         Gpu Kind,
@@ -16,8 +33,16 @@ namespace DeploySpec.Engine.Hardware
         Link ScaleUpLink,
         int ScaleUpDomainGpus,
         Link HostLink,
+        GpuGeneration Generation,
+        Precision[] MeasuredWeightFormats,
         string Provenance)
     {
+        /// <summary>True when the calibration data holds measurements on this GPU.</summary>
+        public bool IsMeasured => MeasuredWeightFormats.Length > 0;
+
+        /// <summary>True when the calibration data measured weights in <paramref name="weights"/> on this GPU.</summary>
+        public bool Measured(Precision weights) => System.Array.IndexOf(MeasuredWeightFormats, weights) >= 0;
+
         /// <summary>
         /// Dense tensor-core rate for matrix products whose weights are stored in <paramref name="weights"/>.
         /// Formats without native tensor-core support run weight-only (dequantised to BF16), so at the BF16 rate.
