@@ -38,7 +38,7 @@ public class LatencyUnderLoadTests
     public void Every_frontier_point_past_the_first_waits_longer_for_its_first_token_on_the_same_plan()
     {
         var result = Planner.Plan(MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H200Sxm, 8));
-        foreach (var group in result.Frontier.GroupBy(f => f.PlanIndex).Where(g => g.Count() > 1))
+        foreach (var group in result.Frontier.GroupBy(f => f.Plan.Index).Where(g => g.Count() > 1))
         {
             var points = group.OrderBy(f => f.Estimate.Concurrency).ToList();
             for (int i = 1; i < points.Count; i++)

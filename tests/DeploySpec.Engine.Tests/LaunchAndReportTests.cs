@@ -20,7 +20,7 @@ public class LaunchAndReportTests
         var result = Planner.Plan(spec);
         var facts = Facts.Of(spec) with { Checkpoint = checkpoint };
         PerformanceEstimate Estimate(PartitionPlan plan, int n) => CostEvaluator.Evaluate(result.Plans.Single(p => p.Plan.Equals(plan)).Coefficients, n);
-        var frontier = result.Frontier.Select(f => new FrontierPoint(result.Plans[f.PlanIndex].Plan, f.Estimate)).ToList();
+        var frontier = result.Frontier.ToList();
         var report = new DeploymentReport(facts, result.Plans.Select(p => p.Plan).ToList(), Estimate, result.MinLatency!.Plan,
             result.MaxThroughput!.Plan, result.Recommended!.Plan, result.RecommendedMeetsTargets, frontier,
             result.Rejected.Select(r => new PlanRejection(r.Degrees.ToString(), r.Reason)).ToList());

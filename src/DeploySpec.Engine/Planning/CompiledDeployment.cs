@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using System.Threading;
 using DeploySpec.Cost;
-using DeploySpec.Engine.Memory;
 using DeploySpec.Reporting;
 
 namespace DeploySpec.Engine.Planning
@@ -22,11 +20,10 @@ namespace DeploySpec.Engine.Planning
     {
         private readonly PartitionPlan[] _plans;
         private readonly CostCoefficients[] _costs;
-        private readonly Lazy<IReadOnlyList<PlanRejection>> _rejected;
         private readonly Lazy<DeploymentReport> _report;
 
         private CompiledDeployment(DeploymentSpec spec, PartitionPlan[] plans, CostCoefficients[] costs, int minLatency, int maxThroughput,
-            int recommended, bool recommendedMeetsTargets, (int Plan, int Concurrency)[] frontier)
+            int recommended, bool recommendedMeetsTargets, (int Plan, int Concurrency)[] frontier, PlanRejection[] rejected)
         {
             Spec = spec;
             _plans = plans;
@@ -38,8 +35,7 @@ namespace DeploySpec.Engine.Planning
             RecommendedMeetsTargets = recommendedMeetsTargets;
             Frontier = Array.AsReadOnly(frontier.Select(f => new FrontierPoint(plans[f.Plan], CostEvaluator.Evaluate(costs[f.Plan], f.Concurrency))).ToArray());
             Facts = Planning.Facts.Of(spec);
-            _rejected = new Lazy<IReadOnlyList<PlanRejection>>(() => Array.AsReadOnly(
-                PlanCache.Plan(spec).Rejected.Select(r => new PlanRejection(r.Degrees.ToString(), r.Reason)).ToArray()));
+            RejectedPlans = Array.AsReadOnly(rejected);
             _report = new Lazy<DeploymentReport>(() => new DeploymentReport(
                 Facts, Plans, Estimate, MinLatency, MaxThroughput, Recommended, RecommendedMeetsTargets, Frontier, RejectedPlans));
         }
@@ -68,8 +64,8 @@ namespace DeploySpec.Engine.Planning
         /// <summary>What the deployment was planned for.</summary>
         public DeploymentFacts Facts { get; }
 
-        /// <summary>Every candidate split that is not a plan, and why (planned once, on first use).</summary>
-        public IReadOnlyList<PlanRejection> RejectedPlans => _rejected.Value;
+        /// <summary>Every candidate split that is not a plan, and why (from the same screening that found the plans; nothing is planned again).</summary>
+        public IReadOnlyList<PlanRejection> RejectedPlans { get; }
 
         /// <summary>Everything above, for reports.</summary>
         public DeploymentReport Report => _report.Value;
@@ -163,7 +159,7 @@ namespace DeploySpec.Engine.Planning
                 .Append(' ').Append(Inv(result.Recommended!.Plan.Index)).Append(' ').Append(result.RecommendedMeetsTargets ? '1' : '0').Append('|');
             foreach (var point in result.Frontier)
             {
-                text.Append(Inv(point.PlanIndex)).Append(':').Append(Inv(point.Estimate.Concurrency)).Append(' ');
+                text.Append(Inv(point.Plan.Index)).Append(':').Append(Inv(point.Estimate.Concurrency)).Append(' ');
             }
 
             if (text[text.Length - 1] == ' ')
@@ -199,8 +195,9 @@ namespace DeploySpec.Engine.Planning
             Restore(SpecCodec.Decode(spec ?? throw new ArgumentNullException(nameof(spec))), table);
 
         /// <summary>
-        /// The table that <see cref="Encode"/> wrote for <paramref name="spec"/>, each plan's memory and coefficients
-        /// derived again by this engine, in the encoded order.
+        /// The table that <see cref="Encode"/> wrote for <paramref name="spec"/>: the candidates screened again on
+        /// partitioning and memory (<see cref="Planner.Screen"/>, no cost model, no ranking), the listed ones folded
+        /// into plans in the encoded order, the others' reasons as <see cref="RejectedPlans"/>.
         /// </summary>
         /// <exception cref="FormatException"><paramref name="table"/> is not what <see cref="Encode"/> writes for this spec.</exception>
         /// <exception cref="InvalidOperationException">The table is that of a deployment that was not planned (<see cref="EncodeUnplanned"/>).</exception>
@@ -223,7 +220,8 @@ namespace DeploySpec.Engine.Planning
                 throw new FormatException("Not a DeploySpec plan table: " + table);
             }
 
-            var candidates = Planner.Candidates(spec).ToList();
+            var screening = Planner.Screen(spec);
+            var fitting = screening.Fitting.ToDictionary(c => c.Position);
             int width = parts[0][0] - '0', count = (parts[0].Length - 1) / width;
             var plans = new PartitionPlan[count];
             var costs = new CostCoefficients[count];
@@ -237,19 +235,17 @@ namespace DeploySpec.Engine.Planning
                     position = position * Digits.Length + (digit >= 0 ? digit : throw new FormatException("Not a DeploySpec plan table: " + table));
                 }
 
-                if (position >= candidates.Count)
+                if (position >= screening.CandidateCount)
                 {
-                    throw new FormatException("A DeploySpec plan table names candidate " + position + " of " + candidates.Count + ": " + table);
+                    throw new FormatException("A DeploySpec plan table names candidate " + position + " of " + screening.CandidateCount + ": " + table);
                 }
 
-                var degrees = candidates[(int)position];
-                var memory = MemoryModel.PerGpu(spec, degrees);
-                if (!memory.Fits)
+                if (!fitting.TryGetValue((int)position, out var candidate))
                 {
-                    throw new FormatException("A DeploySpec plan table lists " + degrees + ", which does not fit this spec: " + table);
+                    throw new FormatException("A DeploySpec plan table lists candidate " + position + ", which is not a plan of this spec: " + table);
                 }
 
-                var (plan, coefficients) = Planner.Fold(spec, degrees, memory, calibration);
+                var (plan, coefficients) = Planner.Fold(spec, candidate.Degrees, candidate.Memory, calibration);
                 plans[i] = plan with { Index = i };
                 costs[i] = coefficients;
             }
@@ -261,7 +257,8 @@ namespace DeploySpec.Engine.Planning
                 throw new FormatException("A DeploySpec plan table refers to a plan it does not list: " + table);
             }
 
-            return new CompiledDeployment(spec, plans, costs, winners[0], winners[1], winners[2], winners[3] == 1, frontier);
+            var rejected = screening.Rejected.Select(r => new PlanRejection(r.Degrees.ToString(), r.Reason)).ToArray();
+            return new CompiledDeployment(spec, plans, costs, winners[0], winners[1], winners[2], winners[3] == 1, frontier, rejected);
         }
 
         /// <summary>The digits of a plan's position: 64 characters that need no escaping in a C# string.</summary>
@@ -279,21 +276,5 @@ namespace DeploySpec.Engine.Planning
         }
 
         private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>
-    /// Planning results by spec, shared by everything that plans in one process: in a compiler process the
-    /// generator, the analyzer and the code fixes load this one engine, so a deployment planned for its generated
-    /// code is not planned again for its diagnostics, nor on a later pass whose specs did not change. Specs are
-    /// value-equatable records; bounded (oldest entries leave first) and safe under concurrent use; a cancelled
-    /// run is not kept.
-    /// </summary>
-    public static class PlanCache
-    {
-        private static readonly BoundedCache<DeploymentSpec, PlanningResult> Entries = new(1024);
-
-        /// <summary>The planner's result for <paramref name="spec"/> with the default calibration.</summary>
-        public static PlanningResult Plan(DeploymentSpec spec, CancellationToken cancellationToken = default) =>
-            Entries.GetOrAdd(spec, s => Planner.Plan(s, cancellationToken: cancellationToken));
     }
 }

@@ -9,58 +9,6 @@ using DeploySpec.Engine.Models;
 
 namespace DeploySpec.Engine.Planning
 {
-    /// <summary>A plan that fits, with its memory, folded cost coefficients and key estimates.</summary>
-    public sealed record EvaluatedPlan(
-        Degrees Degrees,
-        PartitionPlan Plan,
-        MemoryBreakdown Memory,
-        CostCoefficients Coefficients,
-        PerformanceEstimate SingleRequest,
-        PerformanceEstimate Peak,
-        PerformanceEstimate BestWithinTargets,
-        bool MeetsTargets)
-    {
-        public override string ToString() => Degrees.ToString();
-    }
-
-    /// <summary>Why a candidate is not a plan.</summary>
-    public enum RejectionKind
-    {
-        /// <summary>The degrees cannot split this model (heads, layers, experts).</summary>
-        Partition,
-        /// <summary>Weights, activations and reserve exceed a GPU.</summary>
-        Memory,
-        /// <summary>What is left for the KV cache cannot hold one request of the longest context.</summary>
-        Context,
-        /// <summary>It fits, but holds fewer requests than the deployment's Concurrency.</summary>
-        Concurrency,
-    }
-
-    /// <summary>A candidate that is not a plan, and why: the typed finding (with its memory when it got that far).</summary>
-    public sealed record RejectedPlan(Degrees Degrees, RejectionKind Kind, Finding Finding, MemoryBreakdown? Memory = null)
-    {
-        /// <summary>The finding's message without its subject, as the generated RejectedPlans give it.</summary>
-        public string Reason => Finding.Reason;
-    }
-
-    /// <summary>A Pareto-optimal operating point: a plan (index into Plans) at a concurrency.</summary>
-    public sealed record FrontierEntry(int PlanIndex, PerformanceEstimate Estimate);
-
-    /// <summary>Everything the planner concluded about one deployment.</summary>
-    public sealed record PlanningResult(
-        DeploymentSpec Deployment,
-        IReadOnlyList<EvaluatedPlan> Plans,
-        IReadOnlyList<RejectedPlan> Rejected,
-        EvaluatedPlan? MinLatency,
-        EvaluatedPlan? MaxThroughput,
-        EvaluatedPlan? Recommended,
-        IReadOnlyList<FrontierEntry> Frontier)
-    {
-        public bool HasPlans => Plans.Count > 0;
-
-        public bool RecommendedMeetsTargets => Recommended?.MeetsTargets ?? false;
-    }
-
     /// <summary>
     /// Enumerates TP x PP x DP (x EP) over the cluster's GPUs, keeps the plans that fit memory, costs them and
     /// ranks them. Deterministic: the same spec always gives the same result in the same order.
@@ -70,26 +18,12 @@ namespace DeploySpec.Engine.Planning
         public static PlanningResult Plan(DeploymentSpec deployment, CostCalibration? calibration = null, CancellationToken cancellationToken = default)
         {
             calibration ??= CostCalibration.Default;
-            var plans = new List<EvaluatedPlan>();
-            var rejected = new List<RejectedPlan>();
-            foreach (var degrees in Candidates(deployment, rejected))
+            var screening = Screen(deployment, cancellationToken);
+            var plans = new List<EvaluatedPlan>(screening.Fitting.Count);
+            foreach (var candidate in screening.Fitting)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var memory = MemoryModel.PerGpu(deployment, degrees);
-                if (!memory.Fits)
-                {
-                    var kind = memory.KvCacheBytes <= 0 ? RejectionKind.Memory : RejectionKind.Context;
-                    rejected.Add(new RejectedPlan(degrees, kind, CandidateRules.Misfit(deployment, degrees, memory), memory));
-                    continue;
-                }
-
-                if (CandidateRules.TooFewRequests(deployment, memory, Units.Requests(memory.RequestsPerReplica, degrees.DataParallel)) is { } tooFew)
-                {
-                    rejected.Add(new RejectedPlan(degrees, RejectionKind.Concurrency, tooFew, memory));
-                    continue;
-                }
-
-                plans.Add(Evaluate(deployment, degrees, memory, calibration));
+                plans.Add(Evaluate(deployment, candidate.Degrees, candidate.Memory, calibration));
             }
 
             plans.Sort((a, b) => CompareForObjective(deployment.Objective, a, b));
@@ -113,7 +47,40 @@ namespace DeploySpec.Engine.Planning
             }
 
             EvaluatedPlan? recommended = plans.Count == 0 ? null : plans[0].MeetsTargets ? plans[0] : minLatency;
-            return new PlanningResult(deployment, plans, rejected, minLatency, maxThroughput, recommended, Frontier(plans));
+            return new PlanningResult(deployment, plans, screening.Rejected, minLatency, maxThroughput, recommended, ParetoFrontier.Of(plans));
+        }
+
+        /// <summary>
+        /// Every candidate judged on partitioning and memory alone (no cost model): what fits and holds the
+        /// deployment's Concurrency, and why each other candidate is not a plan, in candidate order.
+        /// </summary>
+        public static Screening Screen(DeploymentSpec deployment, CancellationToken cancellationToken = default)
+        {
+            var fitting = new List<SizedCandidate>();
+            var rejected = new List<RejectedPlan>();
+            int position = 0;
+            foreach (var degrees in Candidates(deployment, rejected))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var memory = MemoryModel.PerGpu(deployment, degrees);
+                if (!memory.Fits)
+                {
+                    var kind = memory.KvCacheBytes <= 0 ? RejectionKind.Memory : RejectionKind.Context;
+                    rejected.Add(new RejectedPlan(degrees, kind, CandidateRules.Misfit(deployment, degrees, memory), memory));
+                }
+                else if (CandidateRules.TooFewRequests(deployment, memory, Units.Requests(memory.RequestsPerReplica, degrees.DataParallel)) is { } tooFew)
+                {
+                    rejected.Add(new RejectedPlan(degrees, RejectionKind.Concurrency, tooFew, memory));
+                }
+                else
+                {
+                    fitting.Add(new SizedCandidate(degrees, memory, position));
+                }
+
+                position++;
+            }
+
+            return new Screening(fitting, rejected, position);
         }
 
         /// <summary>One plan's runtime record and folded cost coefficients, without its estimates (what generated code restores).</summary>
@@ -317,58 +284,6 @@ namespace DeploySpec.Engine.Planning
             if (c == 0) c = a.DataParallel.CompareTo(b.DataParallel);
             if (c == 0) c = a.ExpertParallel.CompareTo(b.ExpertParallel);
             return c;
-        }
-
-        /// <summary>
-        /// The Pareto frontier of (per-user speed, throughput per GPU) over every plan at concurrency 1, 2, 4, ...
-        /// up to its capacity, fastest per user first.
-        /// </summary>
-        public static IReadOnlyList<FrontierEntry> Frontier(IReadOnlyList<EvaluatedPlan> plans)
-        {
-            var points = new List<FrontierEntry>();
-            for (int i = 0; i < plans.Count; i++)
-            {
-                var c = plans[i].Coefficients;
-                for (int concurrency = 1; ; concurrency = concurrency >= c.MaxConcurrency / 2 ? c.MaxConcurrency : concurrency * 2)
-                {
-                    points.Add(new FrontierEntry(i, CostEvaluator.Evaluate(c, concurrency)));
-                    if (concurrency >= c.MaxConcurrency)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            var frontier = new List<FrontierEntry>();
-            foreach (var p in points)
-            {
-                bool dominated = false;
-                foreach (var q in points)
-                {
-                    bool noWorse = q.Estimate.OutputTokensPerSecondPerUser >= p.Estimate.OutputTokensPerSecondPerUser &&
-                                   q.Estimate.OutputTokensPerSecondPerGpu >= p.Estimate.OutputTokensPerSecondPerGpu;
-                    bool better = q.Estimate.OutputTokensPerSecondPerUser > p.Estimate.OutputTokensPerSecondPerUser ||
-                                  q.Estimate.OutputTokensPerSecondPerGpu > p.Estimate.OutputTokensPerSecondPerGpu;
-                    if (noWorse && better)
-                    {
-                        dominated = true;
-                        break;
-                    }
-                }
-
-                if (!dominated && !frontier.Exists(f => f.Estimate.OutputTokensPerSecondPerUser == p.Estimate.OutputTokensPerSecondPerUser &&
-                                                        f.Estimate.OutputTokensPerSecondPerGpu == p.Estimate.OutputTokensPerSecondPerGpu))
-                {
-                    frontier.Add(p);
-                }
-            }
-
-            frontier.Sort((a, b) =>
-            {
-                int speed = b.Estimate.OutputTokensPerSecondPerUser.CompareTo(a.Estimate.OutputTokensPerSecondPerUser);
-                return speed != 0 ? speed : a.PlanIndex.CompareTo(b.PlanIndex);
-            });
-            return frontier;
         }
     }
 }

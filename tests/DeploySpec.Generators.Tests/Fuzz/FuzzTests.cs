@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DeploySpec.Generators.Tests.Infrastructure;
+using DeploySpec.Tests.Shared;
 using Microsoft.CodeAnalysis;
 using Xunit;
 using Xunit.Abstractions;
@@ -15,7 +16,8 @@ namespace DeploySpec.Generators.Tests.Fuzz;
 /// Runs the generator, the compiler and the analyzers on seeded random and mutated specs, and checks for every case:
 /// no crash (CS8784/CS8785/AD0001); generated code compiles with no error or warning; a deployment without generated
 /// members has an error (a DS one, or the compiler's own for user code that does not compile) and one with members
-/// has no DS error; no NaN, infinity or negative number in what is emitted; no DS9001 engine failure.
+/// has no DS error; no NaN, infinity or negative number in what is emitted; no DS9001 engine failure; the table
+/// generated code restores at run time is exactly what the planner decided (<see cref="TableAgreement"/>).
 /// CI runs 2,000 cases with a fixed seed; DEPLOYSPEC_FUZZ_CASES=100000 (and DEPLOYSPEC_FUZZ_SEED) run a long campaign,
 /// printing its counts (docs/reliability.md).
 /// </summary>
@@ -51,9 +53,10 @@ public class FuzzTests(ITestOutputHelper output)
         clock.Stop();
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "seed {0}: {1} cases in {2:0.0} s: {3} planned, {4} with members marked not planned under an error, {5} declined with a DS error, " +
-            "{6} declined on a compiler error in user code; {7} crashes, {8} non-compiling outputs, {9} disagreements, {10} bad numbers, {11} engine failures",
+            "{6} declined on a compiler error in user code; {7} crashes, {8} non-compiling outputs, {9} disagreements, {10} bad numbers, {11} engine failures, " +
+            "{12} compile-time/run-time table disagreements",
             seed, cases, clock.Elapsed.TotalSeconds, counts.Generated, counts.Unplanned, counts.DeclinedWithDs, counts.DeclinedWithCompilerError,
-            counts.Crashes, counts.NonCompiling, counts.Disagreements, counts.BadNumbers, counts.EngineFailures));
+            counts.Crashes, counts.NonCompiling, counts.Disagreements, counts.BadNumbers, counts.EngineFailures, counts.TableDisagreements));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture, "generator {0:0.0} s, compiler and analyzers {1:0.0} s (CPU, summed over batches)",
             FullBuild.GeneratorTicks / (double)Stopwatch.Frequency, FullBuild.AnalyzerTicks / (double)Stopwatch.Frequency));
         foreach (var slow in Slowest.OrderByDescending(p => p.Seconds).Take(3))
@@ -145,6 +148,11 @@ public class FuzzTests(ITestOutputHelper output)
                 try
                 {
                     bad = emit is null ? "no plan table was emitted" : BadNumbers(DeploySpec.Engine.Planning.CompiledDeployment.Restore(emit.Spec, emit.Table));
+                    if (bad is null && emit is not null && TableAgreement.Disagreement(emit.Spec, emit.Table) is { } disagreement)
+                    {
+                        counts.Add(ref counts.TableDisagreements, 1);
+                        failures.Add("run time restores another table than compile time planned in " + Describe() + "\n" + disagreement);
+                    }
                 }
                 catch (Exception e)
                 {
@@ -175,7 +183,7 @@ public class FuzzTests(ITestOutputHelper output)
 
     private sealed class FuzzCounts
     {
-        public int Generated, Unplanned, DeclinedWithDs, DeclinedWithCompilerError, Crashes, NonCompiling, Disagreements, BadNumbers, EngineFailures;
+        public int Generated, Unplanned, DeclinedWithDs, DeclinedWithCompilerError, Crashes, NonCompiling, Disagreements, BadNumbers, EngineFailures, TableDisagreements;
 
         public void Add(ref int field, int n) => Interlocked.Add(ref field, n);
     }

@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using DeploySpec.Cost;
+using DeploySpec.Engine.Diagnosis;
+using DeploySpec.Engine.Memory;
+
+namespace DeploySpec.Engine.Planning
+{
+    /// <summary>A plan that fits, with its memory, folded cost coefficients and key estimates.</summary>
+    public sealed record EvaluatedPlan(
+        Degrees Degrees,
+        PartitionPlan Plan,
+        MemoryBreakdown Memory,
+        CostCoefficients Coefficients,
+        PerformanceEstimate SingleRequest,
+        PerformanceEstimate Peak,
+        PerformanceEstimate BestWithinTargets,
+        bool MeetsTargets)
+    {
+        public override string ToString() => Degrees.ToString();
+    }
+
+    /// <summary>Why a candidate is not a plan.</summary>
+    public enum RejectionKind
+    {
+        /// <summary>The degrees cannot split this model (heads, layers, experts).</summary>
+        Partition,
+        /// <summary>Weights, activations and reserve exceed a GPU.</summary>
+        Memory,
+        /// <summary>What is left for the KV cache cannot hold one request of the longest context.</summary>
+        Context,
+        /// <summary>It fits, but holds fewer requests than the deployment's Concurrency.</summary>
+        Concurrency,
+    }
+
+    /// <summary>A candidate that is not a plan, and why: the typed finding (with its memory when it got that far).</summary>
+    public sealed record RejectedPlan(Degrees Degrees, RejectionKind Kind, Finding Finding, MemoryBreakdown? Memory = null)
+    {
+        /// <summary>The finding's message without its subject, as the generated RejectedPlans give it.</summary>
+        public string Reason => Finding.Reason;
+    }
+
+    /// <summary>A candidate that fits memory and holds the requests the deployment asks for, before it is costed.</summary>
+    /// <param name="Degrees">The split.</param>
+    /// <param name="Memory">Its memory on the most loaded GPU.</param>
+    /// <param name="Position">Its position among the planner's candidates (<see cref="Planner.Candidates"/>), as plan tables write it.</param>
+    public sealed record SizedCandidate(Degrees Degrees, MemoryBreakdown Memory, int Position);
+
+    /// <summary>
+    /// Every candidate of a deployment judged on partitioning and memory alone, without the cost model: the ones
+    /// that fit (in candidate order) and why each other one is not a plan. The planner costs and ranks the first;
+    /// generated code restores both from the spec without planning again.
+    /// </summary>
+    public sealed record Screening(IReadOnlyList<SizedCandidate> Fitting, IReadOnlyList<RejectedPlan> Rejected, int CandidateCount);
+
+    /// <summary>Everything the planner concluded about one deployment.</summary>
+    public sealed record PlanningResult(
+        DeploymentSpec Deployment,
+        IReadOnlyList<EvaluatedPlan> Plans,
+        IReadOnlyList<RejectedPlan> Rejected,
+        EvaluatedPlan? MinLatency,
+        EvaluatedPlan? MaxThroughput,
+        EvaluatedPlan? Recommended,
+        IReadOnlyList<FrontierPoint> Frontier)
+    {
+        public bool HasPlans => Plans.Count > 0;
+
+        public bool RecommendedMeetsTargets => Recommended?.MeetsTargets ?? false;
+    }
+}
