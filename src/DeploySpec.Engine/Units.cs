@@ -4,7 +4,8 @@ namespace DeploySpec.Engine
     public static class Units
     {
         public const double BytesPerGB = 1e9;
-        public const double BytesPerGiB = 1024d * 1024d * 1024d;
+        /// <summary>Bytes in one GiB (2^30): the one definition is the public record's.</summary>
+        public const double BytesPerGiB = MemoryPerGpu.BytesPerGiB;
         public const double BytesPerMiB = 1024d * 1024d;
         public const double FlopsPerTflops = 1e12;
         public const double SecondsPerMicrosecond = 1e-6;

@@ -1,6 +1,5 @@
 using System.IO;
 using DeploySpec.Calibration;
-using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using Xunit;
 

@@ -1,7 +1,6 @@
 using System.IO;
 using System.Reflection;
 using DeploySpec.Calibration;
-using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using Xunit;
 using Xunit.Abstractions;

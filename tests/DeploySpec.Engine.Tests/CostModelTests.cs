@@ -1,4 +1,3 @@
-using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Memory;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Xml.Linq;
-using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Models;

@@ -1,5 +1,5 @@
 using CsCheck;
-using DeploySpec.Cost;
+using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Memory;
 using DeploySpec.Engine.Models;

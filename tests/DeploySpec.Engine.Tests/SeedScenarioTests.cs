@@ -1,5 +1,4 @@
 using DeploySpec.Calibration;
-using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Planning;
 using Xunit;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO;
 using System.Reflection;
-using DeploySpec.Cost;
 using DeploySpec.Engine.Cost;
 using DeploySpec.Engine.Planning;
 using DeploySpec.Generators.Tests.Infrastructure;

@@ -30,7 +30,7 @@ namespace DeploySpec.Engine.Memory
     /// <summary>
     /// Per-GPU memory of a plan: weights and KV per stage from the model math, the activation peak and the
     /// memory outside the framework's allocator here, and how the serving engine divides the rest from its profile
-    /// (<see cref="ServingEngineProfile.Budget"/>; docs/memory.md). A deployment's SafetyMarginGiB is kept free on
+    /// (<see cref="KvCacheBudget.Of"/>; docs/memory.md). A deployment's SafetyMarginGiB is kept free on
     /// top (it moves from the KV cache to the reserve). Non-torch memory is the CUDA context (0.5 GiB), cuBLAS
     /// workspaces (0.25 GiB) and, with more than one GPU per replica, NCCL buffers (0.4 GiB). The activation peak
     /// is that of a forward pass over the engine's batched-token budget, plus float32 logits for a full batch of
@@ -62,7 +62,7 @@ namespace DeploySpec.Engine.Memory
             for (int stage = 0; stage < layout.Stages; stage++)
             {
                 double weights = ModelMath.WeightBytesPerGpu(model, layout, stage, tp, degrees.ExpertParallel);
-                var budget = engine.Budget(capacity, weights, activations, nonTorch, deployment.MemoryFraction, margin);
+                var budget = KvCacheBudget.Of(engine, capacity, weights, activations, nonTorch, deployment.MemoryFraction, margin);
                 double perToken = ModelMath.KvBytesPerTokenPerGpu(model, layout, stage, tp);
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
                 double perContext = KvBytesPerRequest(model, layout, stage, tp, deployment.ContextTokens, engine.TokensPerKvBlock);

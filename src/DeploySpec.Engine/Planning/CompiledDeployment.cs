@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using DeploySpec.Cost;
+using DeploySpec.Engine.Cost;
 using DeploySpec.Reporting;
 
 namespace DeploySpec.Engine.Planning

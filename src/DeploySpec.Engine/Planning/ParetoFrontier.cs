@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using DeploySpec.Cost;
+using DeploySpec.Engine.Cost;
 
 namespace DeploySpec.Engine.Planning
 {

@@ -5,11 +5,16 @@ using static DeploySpec.Launch.LaunchText;
 
 namespace DeploySpec.Serving
 {
-    /// <summary>
-    /// What the planner sizes for one serving engine's memory policy: the KV-cache pool, what the engine keeps away
-    /// (reserve), and the engine's own memory setting that reproduces this pool, margin included.
-    /// </summary>
-    public readonly record struct KvCacheBudget(double KvPoolBytes, double ReserveBytes, double EngineMemoryFraction);
+    /// <summary>How a serving engine's memory setting divides a GPU (docs/memory.md); the planning engine sizes the KV cache by it.</summary>
+    public enum MemoryPolicy
+    {
+        /// <summary>The fraction caps everything the engine allocates, of TOTAL memory; the KV cache gets what weights, activations, non-torch memory and CUDA graphs leave (vLLM's gpu_memory_utilization).</summary>
+        FractionOfTotal,
+        /// <summary>The fraction is of the memory still FREE after weights, activations, non-torch memory and CUDA graphs (TensorRT-LLM's free_gpu_memory_fraction).</summary>
+        FractionOfFree,
+        /// <summary>The fraction of total memory holds weights and the KV cache; the rest stays free for activations, CUDA graphs and non-torch memory, and by default at least <see cref="ServingEngineProfile.MinimumFreeBytes"/> (SGLang's mem_fraction_static).</summary>
+        StaticFraction,
+    }
 
     /// <summary>
     /// The server flags every engine takes, in its own spelling (docs/launch.md cites each).
@@ -24,9 +29,10 @@ namespace DeploySpec.Serving
 
     /// <summary>
     /// Everything DeploySpec knows about one serving engine, in one place: its display name, its defaults (memory
-    /// fraction, batch limit, batched-token budget, KV block size, CUDA-graph memory), its memory policy and its
-    /// launch flags. The engine's memory model, the reports and the launch commands all read it from here; a new
-    /// serving engine is a new subclass (docs/architecture.md).
+    /// fraction, batch limit, batched-token budget, KV block size, CUDA-graph memory), which memory policy its
+    /// memory setting follows and its launch flags. The planning engine's memory model (which holds each policy's
+    /// arithmetic), the reports and the launch commands all read it from here; a new serving engine is a new
+    /// subclass (docs/architecture.md).
     /// </summary>
     public abstract class ServingEngineProfile
     {
@@ -46,9 +52,12 @@ namespace DeploySpec.Serving
         };
 
         /// <summary>Creates a profile from the engine's facts (docs/memory.md, docs/launch.md).</summary>
-        protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, double defaultMemoryFraction,
-            int defaultMaxBatchSize, int maxBatchedTokens, int tokensPerKvBlock, double cudaGraphBytes, EngineFlags flags, string? containerImage)
+        protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, MemoryPolicy memoryPolicy, double defaultMemoryFraction,
+            int defaultMaxBatchSize, int maxBatchedTokens, int tokensPerKvBlock, double cudaGraphBytes, EngineFlags flags, string? containerImage,
+            double minimumFreeBytes = 0)
         {
+            MemoryPolicy = memoryPolicy;
+            MinimumFreeBytes = minimumFreeBytes;
             Engine = engine;
             DisplayName = displayName;
             ShortName = shortName;
@@ -70,6 +79,12 @@ namespace DeploySpec.Serving
         /// <summary>A lower-case name for files and Kubernetes objects.</summary>
         public string ShortName { get; }
 
+        /// <summary>How the engine's memory setting divides a GPU.</summary>
+        public MemoryPolicy MemoryPolicy { get; }
+
+        /// <summary>What the engine keeps free at least when it derives its memory fraction itself (SGLang on GPUs above 60 GB), bytes.</summary>
+        public double MinimumFreeBytes { get; }
+
         /// <summary>The engine's default memory fraction (0 when the engine derives it from the GPU).</summary>
         public double DefaultMemoryFraction { get; }
 
@@ -90,15 +105,6 @@ namespace DeploySpec.Serving
 
         /// <summary>The container image for a Kubernetes LeaderWorkerSet; null when the engine has no LWS pattern.</summary>
         public string? ContainerImage { get; }
-
-        /// <summary>
-        /// The memory policy: the KV pool of one GPU holding <paramref name="weightsBytes"/> with an activation peak
-        /// of <paramref name="activationsBytes"/> and <paramref name="nonTorchBytes"/> outside the framework's
-        /// allocator, at <paramref name="memoryFraction"/> (0 = the default), with <paramref name="marginBytes"/>
-        /// more kept free (it moves from the KV pool to the reserve).
-        /// </summary>
-        public abstract KvCacheBudget Budget(double capacityBytes, double weightsBytes, double activationsBytes, double nonTorchBytes,
-            double memoryFraction, double marginBytes);
 
         /// <summary>The commands that start <paramref name="plan"/> on this engine.</summary>
         public abstract LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options);

@@ -12,31 +12,13 @@ namespace DeploySpec.Serving
     /// </summary>
     public sealed class SglangProfile : ServingEngineProfile
     {
-        /// <summary>What SGLang keeps free on GPUs above 60 GB at least.</summary>
-        public const double MinimumFreeBytes = 10.0 * GiB;
-
         internal SglangProfile()
-            : base(ServingEngine.Sglang, "SGLang", "sglang", defaultMemoryFraction: 0.0 /* derived from the GPU: see Budget */, defaultMaxBatchSize: 1024,
+            : base(ServingEngine.Sglang, "SGLang", "sglang", MemoryPolicy.StaticFraction, defaultMemoryFraction: 0.0 /* derived from the GPU (docs/memory.md) */, defaultMaxBatchSize: 1024,
                 maxBatchedTokens: 8192, tokensPerKvBlock: 1, cudaGraphBytes: 1.5 * GiB, flags: new EngineFlags(ContextLength: "--context-length", MaxBatchSize: "--max-running-requests",
                     Memory: "--mem-fraction-static", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8_e4m3", Quantization: "--quantization fp8"),
                
-                containerImage: "lmsysorg/sglang:latest")
+                containerImage: "lmsysorg/sglang:latest", minimumFreeBytes: 10.0 * GiB /* on GPUs above 60 GB */)
         {
-        }
-
-        /// <inheritdoc />
-        public override KvCacheBudget Budget(double capacityBytes, double weightsBytes, double activationsBytes, double nonTorchBytes, double memoryFraction, double marginBytes)
-        {
-            double keepFree = Math.Max(MinimumFreeBytes, GiB + activationsBytes) + nonTorchBytes + CudaGraphBytes;
-            double fraction = memoryFraction > 0 ? memoryFraction : (capacityBytes - keepFree) / capacityBytes;
-
-            // A mem_fraction_static set so high that the activations, CUDA graphs and non-torch memory no longer fit
-            // in what it leaves free: SGLang would run out of memory; size the KV cache smaller by the shortfall.
-            double shortfall = Math.Max(0, activationsBytes + nonTorchBytes + CudaGraphBytes - capacityBytes * (1 - fraction));
-            return new KvCacheBudget(
-                capacityBytes * fraction - weightsBytes - shortfall - marginBytes,
-                capacityBytes * (1 - fraction) - activationsBytes + shortfall + marginBytes,
-                fraction - (marginBytes + shortfall) / capacityBytes);
         }
 
         /// <inheritdoc />

@@ -15,23 +15,12 @@ namespace DeploySpec.Serving
     public sealed class TensorRtLlmProfile : ServingEngineProfile
     {
         internal TensorRtLlmProfile()
-            : base(ServingEngine.TensorRtLlm, "TensorRT-LLM", "trtllm", defaultMemoryFraction: 0.90, defaultMaxBatchSize: 2048, maxBatchedTokens: 8192,
+            : base(ServingEngine.TensorRtLlm, "TensorRT-LLM", "trtllm", MemoryPolicy.FractionOfFree, defaultMemoryFraction: 0.90, defaultMaxBatchSize: 2048, maxBatchedTokens: 8192,
                 tokensPerKvBlock: 32, cudaGraphBytes: 1.0 * GiB, flags: new EngineFlags(ContextLength: "--max_seq_len", MaxBatchSize: "--max_batch_size",
                     Memory: "--kv_cache_free_gpu_memory_fraction", KvCacheDtype: null, Fp8KvCache: "fp8", Quantization: "a TensorRT-LLM FP8 (ModelOpt) checkpoint"),
                
                 containerImage: null) // no official LeaderWorkerSet pattern: multi-node trtllm-serve is one MPI job
         {
-        }
-
-        /// <inheritdoc />
-        public override KvCacheBudget Budget(double capacityBytes, double weightsBytes, double activationsBytes, double nonTorchBytes, double memoryFraction, double marginBytes)
-        {
-            double fraction = memoryFraction > 0 ? memoryFraction : DefaultMemoryFraction;
-            double free = capacityBytes - weightsBytes - activationsBytes - nonTorchBytes - CudaGraphBytes;
-            return new KvCacheBudget(
-                fraction * free - marginBytes,
-                (1 - fraction) * Math.Max(0, free) + nonTorchBytes + CudaGraphBytes + marginBytes,
-                free > 0 ? fraction - marginBytes / free : fraction);
         }
 
         /// <inheritdoc />

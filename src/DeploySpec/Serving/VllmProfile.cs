@@ -14,21 +14,11 @@ namespace DeploySpec.Serving
     public sealed class VllmProfile : ServingEngineProfile
     {
         internal VllmProfile()
-            : base(ServingEngine.Vllm, "vLLM", "vllm", defaultMemoryFraction: 0.90, defaultMaxBatchSize: 1024, maxBatchedTokens: 8192,
+            : base(ServingEngine.Vllm, "vLLM", "vllm", MemoryPolicy.FractionOfTotal, defaultMemoryFraction: 0.90, defaultMaxBatchSize: 1024, maxBatchedTokens: 8192,
                 tokensPerKvBlock: 16, cudaGraphBytes: 1.0 * GiB, flags: new EngineFlags(ContextLength: "--max-model-len", MaxBatchSize: "--max-num-seqs",
                     Memory: "--gpu-memory-utilization", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8", Quantization: "--quantization fp8"),
                 containerImage: "vllm/vllm-openai:latest")
         {
-        }
-
-        /// <inheritdoc />
-        public override KvCacheBudget Budget(double capacityBytes, double weightsBytes, double activationsBytes, double nonTorchBytes, double memoryFraction, double marginBytes)
-        {
-            double fraction = memoryFraction > 0 ? memoryFraction : DefaultMemoryFraction;
-            return new KvCacheBudget(
-                capacityBytes * fraction - weightsBytes - activationsBytes - nonTorchBytes - CudaGraphBytes - marginBytes,
-                capacityBytes * (1 - fraction) + nonTorchBytes + CudaGraphBytes + marginBytes,
-                fraction - marginBytes / capacityBytes);
         }
 
         /// <inheritdoc />

@@ -1,6 +1,6 @@
 using System;
 
-namespace DeploySpec.Cost
+namespace DeploySpec.Engine.Cost
 {
     /// <summary>
     /// Everything the steady-state evaluator (<see cref="CostEvaluator"/>) needs about one plan of one deployment,
