@@ -71,7 +71,11 @@ namespace DeploySpec.CodeFixes
                     context.RegisterCodeFix(CodeAction.Create(
                         kvToo ? "Use FP8 weights and KV cache in the model" : "Use FP8 weights in the model",
                         ct => EditReferencedAsync(context.Document, attribute, 0, SpecParser.ModelAttributeName,
-                            a => kvToo ? SetNamed(SetNamed(a, "Weights", Precision("Fp8")), "KvCache", Precision("Fp8")) : SetNamed(a, "Weights", Precision("Fp8")), ct),
+                            a =>
+                            {
+                                var weights = SetNamed(a, nameof(ModelAttribute.Weights), Fp8());
+                                return kvToo ? SetNamed(weights, nameof(ModelAttribute.KvCache), Fp8()) : weights;
+                            }, ct),
                         UseFp8Key), diagnostic);
                 }
                 else if (p.ContainsKey(Fix.Fp8KvCache))
@@ -79,7 +83,7 @@ namespace DeploySpec.CodeFixes
                     context.RegisterCodeFix(CodeAction.Create(
                         "Use an FP8 KV cache in the model",
                         ct => EditReferencedAsync(context.Document, attribute, 0, SpecParser.ModelAttributeName,
-                            a => SetNamed(a, "KvCache", Precision("Fp8")), ct),
+                            a => SetNamed(a, nameof(ModelAttribute.KvCache), Fp8()), ct),
                         UseFp8KvCacheKey), diagnostic);
                 }
 
@@ -88,7 +92,7 @@ namespace DeploySpec.CodeFixes
                     context.RegisterCodeFix(CodeAction.Create(
                         "Scale the cluster to " + nodes + (nodes == "1" ? " node" : " nodes") + " of " + perNode + " GPUs",
                         ct => EditReferencedAsync(context.Document, attribute, 1, SpecParser.ClusterAttributeName,
-                            a => SetNamed(SetNamed(a, "GpusPerNode", Number(perNode)), "Nodes", Number(nodes)), ct),
+                            a => SetNamed(SetNamed(a, nameof(ClusterAttribute.GpusPerNode), Number(perNode)), nameof(ClusterAttribute.Nodes), Number(nodes)), ct),
                         ScaleClusterKey), diagnostic);
                 }
             }
@@ -97,11 +101,11 @@ namespace DeploySpec.CodeFixes
         private static async Task<Document> PinAsync(Document document, AttributeSyntax attribute, string tp, string pp, string ep, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var updated = SetNamed(SetNamed(attribute, "TensorParallel", Number(tp)), "PipelineParallel", Number(pp));
-            bool hasEp = attribute.ArgumentList?.Arguments.Any(a => a.NameEquals?.Name.Identifier.ValueText == "ExpertParallel") == true;
+            var updated = SetNamed(SetNamed(attribute, nameof(DeploymentAttribute.TensorParallel), Number(tp)), nameof(DeploymentAttribute.PipelineParallel), Number(pp));
+            bool hasEp = attribute.ArgumentList?.Arguments.Any(a => a.NameEquals?.Name.Identifier.ValueText == nameof(DeploymentAttribute.ExpertParallel)) == true;
             if (ep != "1" || hasEp)
             {
-                updated = SetNamed(updated, "ExpertParallel", Number(ep));
+                updated = SetNamed(updated, nameof(DeploymentAttribute.ExpertParallel), Number(ep));
             }
 
             return document.WithSyntaxRoot(root!.ReplaceNode(attribute, updated));
@@ -160,7 +164,8 @@ namespace DeploySpec.CodeFixes
         private static ExpressionSyntax Number(string value) =>
             SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
 
-        private static ExpressionSyntax Precision(string member) =>
-            SyntaxFactory.ParseExpression("global::DeploySpec.Precision." + member).WithAdditionalAnnotations(Simplifier.Annotation);
+        /// <summary><c>Precision.Fp8</c>, qualified until the simplifier sees what the file's usings allow.</summary>
+        private static ExpressionSyntax Fp8() =>
+            SyntaxFactory.ParseExpression("global::DeploySpec." + nameof(Precision) + "." + nameof(Precision.Fp8)).WithAdditionalAnnotations(Simplifier.Annotation);
     }
 }

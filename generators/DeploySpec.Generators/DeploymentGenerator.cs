@@ -74,7 +74,7 @@ namespace DeploySpec.Generators
                 .WithTrackingName(TrackingNames.PlanInputs);
 
             var plans = inputs
-                .Select(static (input, ct) => DeploymentPlanner.Build(input, ct))
+                .Select(static (input, ct) => DeploymentEmitBuilder.Build(input, ct))
                 .WithTrackingName(TrackingNames.Plans);
 
             context.RegisterSourceOutput(plans, static (spc, emit) =>

@@ -7,7 +7,6 @@ using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
 using DeploySpec.Engine.Vocabulary;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace DeploySpec.Parsing
@@ -77,7 +76,7 @@ namespace DeploySpec.Parsing
                 model = model with { Checkpoint = folder.Length > 0 ? folder : model.Name };
             }
 
-            var declaration = new ModelDeclaration(Describe(type), model, problems.Count == 0, configFile, specified.ToEquatableArray());
+            var declaration = new ModelDeclaration(ClassShape.Describe(type), model, problems.Count == 0, configFile, specified.ToEquatableArray());
             return new ParseResult<ModelDeclaration>(declaration, problems.ToImmutable());
         }
 
@@ -120,14 +119,14 @@ namespace DeploySpec.Parsing
                 problems.Add(new ParseProblem(ProblemKind.InvalidCluster, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
             }
 
-            return new ParseResult<ClusterDeclaration>(new ClusterDeclaration(Describe(type), cluster, problems.Count == 0), problems.ToImmutable());
+            return new ParseResult<ClusterDeclaration>(new ClusterDeclaration(ClassShape.Describe(type), cluster, problems.Count == 0), problems.ToImmutable());
         }
 
         public static ParseResult<DeploymentDeclaration> ParseDeployment(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
         {
             var settings = Apply(new DeploymentSpec { Name = type.Name }, attribute, DeploymentVocabulary.Terms, null, cancellationToken);
             var problems = ImmutableArray.CreateBuilder<ParseProblem>();
-            AddTypeProblems(type, attribute, problems, cancellationToken);
+            ClassShape.AddProblems(type, problems);
             string modelType = ReferencedType(attribute, 0, ModelAttributeName, ProblemKind.ModelTypeWithoutAttribute, "model", type, problems, cancellationToken);
             string clusterType = ReferencedType(attribute, 1, ClusterAttributeName, ProblemKind.ClusterTypeWithoutAttribute, "cluster", type, problems, cancellationToken);
             foreach (var problem in SpecValidation.ValidateSettings(settings))
@@ -135,7 +134,7 @@ namespace DeploySpec.Parsing
                 problems.Add(new ParseProblem(ProblemKind.InvalidDeployment, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
             }
 
-            var declaration = new DeploymentDeclaration(Describe(type), modelType, clusterType, settings, problems.Count == 0,
+            var declaration = new DeploymentDeclaration(ClassShape.Describe(type), modelType, clusterType, settings, problems.Count == 0,
                 problems.Any(p => p.Kind == ProblemKind.MemberConflict));
             return new ParseResult<DeploymentDeclaration>(declaration, problems.ToImmutable());
         }
@@ -176,112 +175,6 @@ namespace DeploySpec.Parsing
                     return "";
             }
         }
-
-        /// <summary>Generated members go on deployments: they must be partial (with their enclosing types) and not generic.</summary>
-        private static void AddTypeProblems(INamedTypeSymbol type, AttributeData attribute, ImmutableArray<ParseProblem>.Builder problems, CancellationToken cancellationToken)
-        {
-            var location = type.Locations.FirstOrDefault() ?? Location.None;
-            var spec = Describe(type);
-            if (spec.IsGeneric)
-            {
-                problems.Add(new ParseProblem(ProblemKind.Generic, "", $"'{spec.DisplayName}' is generic; a deployment must be a non-generic class", location));
-            }
-
-            if (!spec.IsPartial || spec.ContainingTypes.Any(c => !c.IsPartial))
-            {
-                problems.Add(new ParseProblem(ProblemKind.NotPartial, "", $"'{spec.DisplayName}' and the types that contain it must be partial so DeploySpec can add the planned members", location));
-            }
-
-            if (spec.IsFileLocal)
-            {
-                problems.Add(new ParseProblem(ProblemKind.FileLocal, "", $"'{spec.DisplayName}' is a file-local type; DeploySpec adds the planned members from another file, so a deployment cannot be 'file'", location));
-            }
-
-            AddMemberConflicts(type, spec, location, problems);
-        }
-
-        /// <summary>A class named like a generated member, or that declares or inherits one, cannot take the generated members.</summary>
-        private static void AddMemberConflicts(INamedTypeSymbol type, TypeDeclarationSpec spec, Location location, ImmutableArray<ParseProblem>.Builder problems)
-        {
-            if (GeneratedMembers.All.Contains(type.Name))
-            {
-                problems.Add(new ParseProblem(ProblemKind.MemberConflict, "", $"a deployment class cannot be named '{type.Name}': DeploySpec generates a member of that name in it", location));
-            }
-
-            foreach (string name in GeneratedMembers.All)
-            {
-                var own = type.GetMembers(name).FirstOrDefault(m => m.Locations.Any(l => l.IsInSource && !IsGenerated(l)));
-                if (own is not null)
-                {
-                    problems.Add(new ParseProblem(ProblemKind.MemberConflict, "", $"'{spec.DisplayName}' declares '{name}', which DeploySpec generates; rename it", own.Locations.First(l => l.IsInSource)));
-                }
-            }
-
-            for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object && !IsGeneratedBase(baseType); baseType = baseType.BaseType)
-            {
-                if (baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DeploymentAttributeName))
-                {
-                    problems.Add(new ParseProblem(ProblemKind.MemberConflict, "", $"'{spec.DisplayName}' derives from the deployment '{baseType.ToDisplayString()}', whose generated members it would hide; give each deployment its own class", location));
-                    return;
-                }
-
-                string? inherited = GeneratedMembers.All.FirstOrDefault(n => baseType.GetMembers(n).Any(m => m.DeclaredAccessibility != Accessibility.Private));
-                if (inherited is not null)
-                {
-                    problems.Add(new ParseProblem(ProblemKind.MemberConflict, "", $"'{spec.DisplayName}' inherits '{inherited}' from '{baseType.ToDisplayString()}', which the generated member of that name would hide", location));
-                    return;
-                }
-            }
-        }
-
-        private static bool IsGenerated(Location location) =>
-            location.SourceTree?.FilePath.EndsWith(GeneratedMembers.HintSuffix, StringComparison.OrdinalIgnoreCase) == true;
-
-        /// <summary>Describes where generated members go, from the symbol (strings only, no symbols kept).</summary>
-        public static TypeDeclarationSpec Describe(INamedTypeSymbol type)
-        {
-            var containing = new List<ContainingTypeSpec>();
-            bool generic = type.Arity > 0;
-            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            {
-                containing.Insert(0, new ContainingTypeSpec(Keyword(outer), Identifier(outer.Name), IsPartial(outer)));
-                generic |= outer.Arity > 0;
-            }
-
-            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n
-                ? n.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Substring("global::".Length)
-                : "";
-            return new TypeDeclarationSpec(ns, containing.ToEquatableArray(), Keyword(type), Identifier(type.Name),
-                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsPartial(type), generic, type.IsFileLocal, InheritsMembers(type));
-        }
-
-        /// <summary>
-        /// True for a class that can take the generated base class: not static, not a record, and with no base class
-        /// of its own (in the analyzer's compilation, which holds the generated code, its base class is the generated one).
-        /// </summary>
-        private static bool InheritsMembers(INamedTypeSymbol type) =>
-            type is { TypeKind: TypeKind.Class, IsStatic: false, IsRecord: false } &&
-            (type.BaseType is null || type.BaseType.SpecialType == SpecialType.System_Object || IsGeneratedBase(type.BaseType));
-
-        /// <summary>The generated base class, <c>DeploySpec.Engine.Planning.GeneratedDeployment&lt;T&gt;</c>.</summary>
-        private static bool IsGeneratedBase(INamedTypeSymbol type) =>
-            type is { Name: GeneratedMembers.BaseClassName, Arity: 1 } &&
-            type.ContainingNamespace.ToDisplayString() == GeneratedMembers.BaseClassNamespace;
-
-        private static string Keyword(INamedTypeSymbol type) => type switch
-        {
-            { IsRecord: true, IsValueType: true } => "record struct",
-            { IsRecord: true } => "record",
-            { IsValueType: true } => "struct",
-            { TypeKind: TypeKind.Interface } => "interface",
-            _ => "class",
-        };
-
-        /// <summary>A name as C# source writes it: a reserved keyword gets '@' (class @event).</summary>
-        private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-
-        private static bool IsPartial(INamedTypeSymbol type) =>
-            type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
 
         /// <summary>The location of the named argument <paramref name="property"/>, else of the attribute, else of the type.</summary>
         public static Location ArgumentLocation(AttributeData attribute, string property, INamedTypeSymbol type, CancellationToken cancellationToken)

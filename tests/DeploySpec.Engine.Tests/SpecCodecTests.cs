@@ -7,8 +7,8 @@ using Xunit;
 namespace DeploySpec.Engine.Tests;
 
 /// <summary>
-/// The spec as generated code holds it: one line of text that decodes to an equal record. The codec lists its fields
-/// by hand (no reflection at run time), so these tests hold it to the records' own properties.
+/// The spec as generated code holds it: one line of text that decodes to an equal record. The codec's fields are the
+/// vocabulary rows plus a few of its own (no reflection at run time), so these tests hold it to the records' own properties.
 /// </summary>
 public class SpecCodecTests
 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Vocabulary;
 
 namespace DeploySpec.Engine.Planning
 {
@@ -12,8 +13,11 @@ namespace DeploySpec.Engine.Planning
     /// strings, numbers culture-invariant and round-tripping, enums by name. Generated code passes this string to
     /// <see cref="CompiledDeployment.Restore(string, string)"/> instead of an object initializer: a string literal costs
     /// the compiler almost nothing, where 1000 object initializers of the spec cost it about 2 s (docs/performance.md).
-    /// The fields are listed here by hand, so no reflection runs at run time (trimming- and AOT-safe); a test checks
-    /// that every settable property of the spec records is listed and round-trips.
+    /// The fields are the attribute vocabulary's rows (<see cref="ModelVocabulary"/>, <see cref="ClusterVocabulary"/>,
+    /// <see cref="DeploymentVocabulary"/>: name, kind, getter and setter), in their order, after the few fields no
+    /// attribute property holds (the cluster's and the deployment's names, the nested model and cluster). Delegates,
+    /// not reflection, read and write them (trimming- and AOT-safe); a test checks that every settable property of the
+    /// spec records is a field and round-trips.
     /// </summary>
     public static class SpecCodec
     {
@@ -49,6 +53,7 @@ namespace DeploySpec.Engine.Planning
             return spec;
         }
 
+        /// <summary>One field as the codec writes and reads it: a vocabulary row, or the codec's own structure.</summary>
         private sealed class Field<T>
         {
             public Field(string name, Action<StringBuilder, T> write, Func<T, string, T> read)
@@ -67,89 +72,92 @@ namespace DeploySpec.Engine.Planning
             public Func<T, string, T> ReadValue { get; }
         }
 
+        /// <summary>An attribute property's field, written and read as its vocabulary row's kind of value.</summary>
+        private static Field<T> Row<T>(Term<T> term) => new(term.Name, (b, r) => WriteValue(b, term, term.Get(r)), (r, s) => term.Set(r, ReadValue(term, s)));
+
+        private static void WriteValue<T>(StringBuilder text, Term<T> term, object value)
+        {
+            switch (term.Kind)
+            {
+                case ValueKind.Integer:
+                    text.Append(((int)value).ToString(CultureInfo.InvariantCulture));
+                    break;
+                case ValueKind.Boolean:
+                    text.Append((bool)value ? '1' : '0');
+                    break;
+                case ValueKind.Number:
+                    text.Append(Double((double)value));
+                    break;
+                case ValueKind.Text:
+                    Escape(text, (string)value);
+                    break;
+                case ValueKind.Choice:
+                    text.Append(Convert.ToString(value, CultureInfo.InvariantCulture)); // by name
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(term), term.Kind, "no text form for this kind of value");
+            }
+        }
+
+        /// <summary>The text as a value of the row's kind, as <see cref="Term{TSpec}.Set"/> takes it.</summary>
+        private static object ReadValue<T>(Term<T> term, string text)
+        {
+            switch (term.Kind)
+            {
+                case ValueKind.Integer:
+                    return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int i) ? i : throw NotA(text, "not an integer");
+                case ValueKind.Boolean:
+                    return text == "1" || (text == "0" ? false : throw NotA(text, "not 0 or 1"));
+                case ValueKind.Number:
+                    return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw NotA(text, "not a number");
+                case ValueKind.Text:
+                    return text;
+                case ValueKind.Choice:
+                    var type = term.EnumType!;
+                    try
+                    {
+                        return Convert.ToInt32(System.Enum.Parse(type, text, false), CultureInfo.InvariantCulture);
+                    }
+                    catch (Exception e) when (e is ArgumentException or OverflowException)
+                    {
+                        throw NotA(text, "not a " + type.Name);
+                    }
+
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(term), term.Kind, "no text form for this kind of value");
+            }
+        }
+
         private static Field<T> Str<T>(string name, Func<T, string> get, Func<T, string, T> set) =>
             new(name, (b, r) => Escape(b, get(r)), (r, s) => set(r, s));
-
-        private static Field<T> Int<T>(string name, Func<T, int> get, Func<T, int, T> set) =>
-            new(name, (b, r) => b.Append(get(r).ToString(CultureInfo.InvariantCulture)),
-                (r, s) => set(r, int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v) ? v : throw NotA(s, "not an integer")));
-
-        private static Field<T> Dbl<T>(string name, Func<T, double> get, Func<T, double, T> set) =>
-            new(name, (b, r) => b.Append(Double(get(r))),
-                (r, s) => set(r, double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw NotA(s, "not a number")));
-
-        private static Field<T> Bool<T>(string name, Func<T, bool> get, Func<T, bool, T> set) =>
-            new(name, (b, r) => b.Append(get(r) ? '1' : '0'),
-                (r, s) => set(r, s == "1" || (s == "0" ? false : throw NotA(s, "not 0 or 1"))));
-
-        private static Field<T> Enum<T, TEnum>(string name, Func<T, TEnum> get, Func<T, TEnum, T> set)
-            where TEnum : struct =>
-            new(name, (b, r) => b.Append(Convert.ToString(get(r), CultureInfo.InvariantCulture)),
-                (r, s) => set(r, System.Enum.TryParse(s, false, out TEnum v) ? v : throw NotA(s, "not a " + typeof(TEnum).Name)));
 
         private static Field<T> Record<T, TRecord>(string name, Func<T, TRecord> get, Func<T, TRecord, T> set, Field<TRecord>[] fields)
             where TRecord : class, new() =>
             new(name, (b, r) => { b.Append('{'); Write(b, get(r), fields); b.Append('}'); }, (r, s) => set(r, Read(s, fields)));
 
-        private static readonly Field<ModelArchitecture>[] ModelFields =
+        /// <summary>The codec's own fields (what no attribute property holds), then one per vocabulary row, in the rows' order.</summary>
+        private static Field<T>[] Fields<T>(IReadOnlyList<Term<T>> rows, params Field<T>[] own)
         {
-            Str<ModelArchitecture>("Name", m => m.Name, (m, v) => m with { Name = v }),
-            Str<ModelArchitecture>("Checkpoint", m => m.Checkpoint, (m, v) => m with { Checkpoint = v }),
-            Int<ModelArchitecture>("Layers", m => m.Layers, (m, v) => m with { Layers = v }),
-            Int<ModelArchitecture>("HiddenSize", m => m.HiddenSize, (m, v) => m with { HiddenSize = v }),
-            Int<ModelArchitecture>("AttentionHeads", m => m.AttentionHeads, (m, v) => m with { AttentionHeads = v }),
-            Int<ModelArchitecture>("KeyValueHeads", m => m.KeyValueHeads, (m, v) => m with { KeyValueHeads = v }),
-            Int<ModelArchitecture>("HeadDim", m => m.HeadDim, (m, v) => m with { HeadDim = v }),
-            Int<ModelArchitecture>("IntermediateSize", m => m.IntermediateSize, (m, v) => m with { IntermediateSize = v }),
-            Int<ModelArchitecture>("VocabSize", m => m.VocabSize, (m, v) => m with { VocabSize = v }),
-            Bool<ModelArchitecture>("TiedEmbeddings", m => m.TiedEmbeddings, (m, v) => m with { TiedEmbeddings = v }),
-            Bool<ModelArchitecture>("AttentionBias", m => m.AttentionBias, (m, v) => m with { AttentionBias = v }),
-            Int<ModelArchitecture>("Experts", m => m.Experts, (m, v) => m with { Experts = v }),
-            Int<ModelArchitecture>("ActiveExperts", m => m.ActiveExperts, (m, v) => m with { ActiveExperts = v }),
-            Int<ModelArchitecture>("ExpertIntermediateSize", m => m.ExpertIntermediateSize, (m, v) => m with { ExpertIntermediateSize = v }),
-            Int<ModelArchitecture>("SharedExperts", m => m.SharedExperts, (m, v) => m with { SharedExperts = v }),
-            Int<ModelArchitecture>("DenseLayers", m => m.DenseLayers, (m, v) => m with { DenseLayers = v }),
-            Int<ModelArchitecture>("KvLoraRank", m => m.KvLoraRank, (m, v) => m with { KvLoraRank = v }),
-            Int<ModelArchitecture>("QkRopeHeadDim", m => m.QkRopeHeadDim, (m, v) => m with { QkRopeHeadDim = v }),
-            Int<ModelArchitecture>("QLoraRank", m => m.QLoraRank, (m, v) => m with { QLoraRank = v }),
-            Int<ModelArchitecture>("ValueHeadDim", m => m.ValueHeadDim, (m, v) => m with { ValueHeadDim = v }),
-            Int<ModelArchitecture>("SlidingWindow", m => m.SlidingWindow, (m, v) => m with { SlidingWindow = v }),
-            Int<ModelArchitecture>("SlidingWindowLayers", m => m.SlidingWindowLayers, (m, v) => m with { SlidingWindowLayers = v }),
-            Enum<ModelArchitecture, Precision>("Weights", m => m.Weights, (m, v) => m with { Weights = v }),
-            Enum<ModelArchitecture, Precision>("KvCache", m => m.KvCache, (m, v) => m with { KvCache = v }),
-        };
+            var fields = new Field<T>[own.Length + rows.Count];
+            own.CopyTo(fields, 0);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                fields[own.Length + i] = Row(rows[i]);
+            }
 
-        private static readonly Field<ClusterSpec>[] ClusterFields =
-        {
-            Str<ClusterSpec>("Name", c => c.Name, (c, v) => c with { Name = v }),
-            Enum<ClusterSpec, Gpu>("Gpu", c => c.Gpu, (c, v) => c with { Gpu = v }),
-            Int<ClusterSpec>("GpusPerNode", c => c.GpusPerNode, (c, v) => c with { GpusPerNode = v }),
-            Int<ClusterSpec>("Nodes", c => c.Nodes, (c, v) => c with { Nodes = v }),
-            Enum<ClusterSpec, Link>("IntraNodeLink", c => c.IntraNodeLink, (c, v) => c with { IntraNodeLink = v }),
-            Enum<ClusterSpec, Link>("InterNodeLink", c => c.InterNodeLink, (c, v) => c with { InterNodeLink = v }),
-        };
+            return fields;
+        }
 
-        private static readonly Field<DeploymentSpec>[] DeploymentFields =
-        {
-            Str<DeploymentSpec>("Name", d => d.Name, (d, v) => d with { Name = v }),
-            Record<DeploymentSpec, ModelArchitecture>("Model", d => d.Model, (d, v) => d with { Model = v }, ModelFields),
-            Record<DeploymentSpec, ClusterSpec>("Cluster", d => d.Cluster, (d, v) => d with { Cluster = v }, ClusterFields),
-            Int<DeploymentSpec>("InputTokens", d => d.InputTokens, (d, v) => d with { InputTokens = v }),
-            Int<DeploymentSpec>("OutputTokens", d => d.OutputTokens, (d, v) => d with { OutputTokens = v }),
-            Int<DeploymentSpec>("MaxContext", d => d.MaxContext, (d, v) => d with { MaxContext = v }),
-            Int<DeploymentSpec>("Concurrency", d => d.Concurrency, (d, v) => d with { Concurrency = v }),
-            Enum<DeploymentSpec, Objective>("Objective", d => d.Objective, (d, v) => d with { Objective = v }),
-            Dbl<DeploymentSpec>("MaxTimeToFirstTokenMs", d => d.MaxTimeToFirstTokenMs, (d, v) => d with { MaxTimeToFirstTokenMs = v }),
-            Dbl<DeploymentSpec>("MaxTimePerOutputTokenMs", d => d.MaxTimePerOutputTokenMs, (d, v) => d with { MaxTimePerOutputTokenMs = v }),
-            Dbl<DeploymentSpec>("RequestsPerSecond", d => d.RequestsPerSecond, (d, v) => d with { RequestsPerSecond = v }),
-            Int<DeploymentSpec>("TensorParallel", d => d.TensorParallel, (d, v) => d with { TensorParallel = v }),
-            Int<DeploymentSpec>("PipelineParallel", d => d.PipelineParallel, (d, v) => d with { PipelineParallel = v }),
-            Int<DeploymentSpec>("ExpertParallel", d => d.ExpertParallel, (d, v) => d with { ExpertParallel = v }),
-            Enum<DeploymentSpec, ServingEngine>("Engine", d => d.Engine, (d, v) => d with { Engine = v }),
-            Dbl<DeploymentSpec>("MemoryFraction", d => d.MemoryFraction, (d, v) => d with { MemoryFraction = v }),
-            Int<DeploymentSpec>("MaxBatchSize", d => d.MaxBatchSize, (d, v) => d with { MaxBatchSize = v }),
-            Dbl<DeploymentSpec>("SafetyMarginGiB", d => d.SafetyMarginGiB, (d, v) => d with { SafetyMarginGiB = v }),
-        };
+        // The order of the fields is the order of the text generated code holds: a new vocabulary row goes last.
+        private static readonly Field<ModelArchitecture>[] ModelFields = Fields(ModelVocabulary.Terms);
+
+        private static readonly Field<ClusterSpec>[] ClusterFields = Fields(ClusterVocabulary.Terms,
+            Str<ClusterSpec>(nameof(ClusterSpec.Name), c => c.Name, (c, v) => c with { Name = v })); // the class name
+
+        private static readonly Field<DeploymentSpec>[] DeploymentFields = Fields(DeploymentVocabulary.Terms,
+            Str<DeploymentSpec>(nameof(DeploymentSpec.Name), d => d.Name, (d, v) => d with { Name = v }), // the class name
+            Record<DeploymentSpec, ModelArchitecture>(nameof(DeploymentSpec.Model), d => d.Model, (d, v) => d with { Model = v }, ModelFields),
+            Record<DeploymentSpec, ClusterSpec>(nameof(DeploymentSpec.Cluster), d => d.Cluster, (d, v) => d with { Cluster = v }, ClusterFields));
 
         /// <summary>The names of the fields of each spec record that the codec writes, for the completeness test.</summary>
         public static IReadOnlyDictionary<Type, IReadOnlyList<string>> FieldNames => new Dictionary<Type, IReadOnlyList<string>>

@@ -27,10 +27,13 @@ namespace DeploySpec.Engine.Vocabulary
         private readonly Func<TSpec, string?> _check;
 
         public Term(string name, ValueKind kind, Func<TSpec, object> get, Func<TSpec, object, TSpec> set, Func<TSpec, string?> check,
-            IReadOnlyList<string>? configKeys = null)
+            IReadOnlyList<string>? configKeys = null, Type? enumType = null)
         {
             Name = name;
             Kind = kind;
+            EnumType = kind == ValueKind.Choice
+                ? enumType is { IsEnum: true } ? enumType : throw new ArgumentException("a Choice term needs its enum type", nameof(enumType))
+                : enumType is null ? null : throw new ArgumentException("only a Choice term has an enum type", nameof(enumType));
             _get = get;
             _set = set;
             _check = check;
@@ -42,12 +45,19 @@ namespace DeploySpec.Engine.Vocabulary
 
         public ValueKind Kind { get; }
 
+        /// <summary>
+        /// For a <see cref="ValueKind.Choice"/>, the enum whose values it takes (so a value can be written and read
+        /// back by name without reflection over the spec); null for every other kind.
+        /// </summary>
+        public Type? EnumType { get; }
+
         /// <summary>config.json keys that hold this value, first match wins (empty when the file does not name it directly).</summary>
         public IReadOnlyList<string> ConfigKeys { get; }
 
+        /// <summary>The property's value in the spec: an int, bool, double or string, or the enum value for a Choice.</summary>
         public object Get(TSpec spec) => _get(spec);
 
-        /// <summary>The spec with this property set; <paramref name="value"/> is of the term's kind (int, bool, double, string).</summary>
+        /// <summary>The spec with this property set; <paramref name="value"/> is of the term's kind (int, bool, double, string; an int for a Choice).</summary>
         public TSpec Set(TSpec spec, object value) => _set(spec, value);
 
         /// <summary>The problem with this property's value on its own (its bounds), or null.</summary>
@@ -117,7 +127,7 @@ namespace DeploySpec.Engine.Vocabulary
                 var value = get(s);
                 bool ok = known?.Invoke(value) ?? Enum.IsDefined(typeof(TEnum), value);
                 return ok ? null : Format("{0} value {1} is not {2}", name, Convert.ToInt64(value, CultureInfo.InvariantCulture), noun);
-            });
+            }, enumType: typeof(TEnum));
 
         public static Term<T> Flag<T>(string name, Func<T, bool> get, Func<T, bool, T> set, params string[] configKeys) =>
             new(name, ValueKind.Boolean, s => get(s), (s, v) => set(s, (bool)v), _ => null, configKeys);

@@ -6,7 +6,10 @@ using static DeploySpec.Engine.Vocabulary.Terms;
 
 namespace DeploySpec.Engine.Vocabulary
 {
-    /// <summary>[Model]: every property, its bounds, its config.json key(s) and its <see cref="ModelArchitecture"/> field.</summary>
+    /// <summary>
+    /// [Model]: every property, its bounds, its config.json key(s) and its <see cref="ModelArchitecture"/> field. The rows'
+    /// order is the order <see cref="SpecCodec"/> writes the spec that generated code holds: a new row goes last.
+    /// </summary>
     public static class ModelVocabulary
     {
         public static IReadOnlyList<Term<ModelArchitecture>> Terms { get; } = new[]
@@ -16,10 +19,10 @@ namespace DeploySpec.Engine.Vocabulary
             Dimension<ModelArchitecture>(nameof(ModelAttribute.Layers), m => m.Layers, (m, v) => m with { Layers = v }, false, MaxLayers, "num_hidden_layers"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.HiddenSize), m => m.HiddenSize, (m, v) => m with { HiddenSize = v }, false, "hidden_size"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.AttentionHeads), m => m.AttentionHeads, (m, v) => m with { AttentionHeads = v }, false, "num_attention_heads"),
-            Dimension<ModelArchitecture>(nameof(ModelAttribute.VocabSize), m => m.VocabSize, (m, v) => m with { VocabSize = v }, false, "vocab_size"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.KeyValueHeads), m => m.KeyValueHeads, (m, v) => m with { KeyValueHeads = v }, true, "num_key_value_heads"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.HeadDim), m => m.HeadDim, (m, v) => m with { HeadDim = v }, true, "head_dim"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.IntermediateSize), m => m.IntermediateSize, (m, v) => m with { IntermediateSize = v }, true, "intermediate_size"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.VocabSize), m => m.VocabSize, (m, v) => m with { VocabSize = v }, false, "vocab_size"),
             Flag<ModelArchitecture>(nameof(ModelAttribute.TiedEmbeddings), m => m.TiedEmbeddings, (m, v) => m with { TiedEmbeddings = v }, "tie_word_embeddings"),
             Flag<ModelArchitecture>(nameof(ModelAttribute.AttentionBias), m => m.AttentionBias, (m, v) => m with { AttentionBias = v }, "attention_bias"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.Experts), m => m.Experts, (m, v) => m with { Experts = v }, true, "num_local_experts", "num_experts", "n_routed_experts"),
@@ -41,7 +44,7 @@ namespace DeploySpec.Engine.Vocabulary
         public static Term<ModelArchitecture>? Find(string name) => Vocabulary.Terms.Find(Terms, name);
     }
 
-    /// <summary>[Cluster]: every property, its bounds and its <see cref="ClusterSpec"/> field.</summary>
+    /// <summary>[Cluster]: every property, its bounds and its <see cref="ClusterSpec"/> field (a new row goes last, <see cref="SpecCodec"/>).</summary>
     public static class ClusterVocabulary
     {
         public const int MaxGpusPerNode = 1024;
@@ -57,7 +60,7 @@ namespace DeploySpec.Engine.Vocabulary
         };
     }
 
-    /// <summary>[Deployment]: every property, its bounds and its <see cref="DeploymentSpec"/> field.</summary>
+    /// <summary>[Deployment]: every property, its bounds and its <see cref="DeploymentSpec"/> field (a new row goes last, <see cref="SpecCodec"/>).</summary>
     public static class DeploymentVocabulary
     {
         public const int MaxTokens = 10_000_000;
@@ -69,17 +72,17 @@ namespace DeploySpec.Engine.Vocabulary
             Count<DeploymentSpec>(nameof(DeploymentAttribute.OutputTokens), d => d.OutputTokens, (d, v) => d with { OutputTokens = v }, 1, MaxTokens),
             Count<DeploymentSpec>(nameof(DeploymentAttribute.MaxContext), d => d.MaxContext, (d, v) => d with { MaxContext = v }, 0, MaxTokens),
             Count<DeploymentSpec>(nameof(DeploymentAttribute.Concurrency), d => d.Concurrency, (d, v) => d with { Concurrency = v }, 0, 100_000_000),
-            Count<DeploymentSpec>(nameof(DeploymentAttribute.TensorParallel), d => d.TensorParallel, (d, v) => d with { TensorParallel = v }, 0, MaxGpus),
-            Count<DeploymentSpec>(nameof(DeploymentAttribute.PipelineParallel), d => d.PipelineParallel, (d, v) => d with { PipelineParallel = v }, 0, MaxGpus),
-            Count<DeploymentSpec>(nameof(DeploymentAttribute.ExpertParallel), d => d.ExpertParallel, (d, v) => d with { ExpertParallel = v }, 0, MaxGpus),
-            Count<DeploymentSpec>(nameof(DeploymentAttribute.MaxBatchSize), d => d.MaxBatchSize, (d, v) => d with { MaxBatchSize = v }, 0, 1_000_000),
+            Choice<DeploymentSpec, Objective>(nameof(DeploymentAttribute.Objective), d => d.Objective, (d, v) => d with { Objective = v }, "known"),
             Milliseconds<DeploymentSpec>(nameof(DeploymentAttribute.MaxTimeToFirstTokenMs), d => d.MaxTimeToFirstTokenMs, (d, v) => d with { MaxTimeToFirstTokenMs = v }),
             Milliseconds<DeploymentSpec>(nameof(DeploymentAttribute.MaxTimePerOutputTokenMs), d => d.MaxTimePerOutputTokenMs, (d, v) => d with { MaxTimePerOutputTokenMs = v }),
             Number<DeploymentSpec>(nameof(DeploymentAttribute.RequestsPerSecond), d => d.RequestsPerSecond, (d, v) => d with { RequestsPerSecond = v }, 0, 1e9, false, "between 0 and 1e9 requests per second (0 = none)"),
-            Number<DeploymentSpec>(nameof(DeploymentAttribute.SafetyMarginGiB), d => d.SafetyMarginGiB, (d, v) => d with { SafetyMarginGiB = v }, 0, 1024, false, "between 0 and 1024 GiB"),
-            Number<DeploymentSpec>(nameof(DeploymentAttribute.MemoryFraction), d => d.MemoryFraction, (d, v) => d with { MemoryFraction = v }, 0, 1, true, "in [0, 1) (0 = the engine's default)"),
-            Choice<DeploymentSpec, Objective>(nameof(DeploymentAttribute.Objective), d => d.Objective, (d, v) => d with { Objective = v }, "known"),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.TensorParallel), d => d.TensorParallel, (d, v) => d with { TensorParallel = v }, 0, MaxGpus),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.PipelineParallel), d => d.PipelineParallel, (d, v) => d with { PipelineParallel = v }, 0, MaxGpus),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.ExpertParallel), d => d.ExpertParallel, (d, v) => d with { ExpertParallel = v }, 0, MaxGpus),
             Choice<DeploymentSpec, ServingEngine>(nameof(DeploymentAttribute.Engine), d => d.Engine, (d, v) => d with { Engine = v }, "known"),
+            Number<DeploymentSpec>(nameof(DeploymentAttribute.MemoryFraction), d => d.MemoryFraction, (d, v) => d with { MemoryFraction = v }, 0, 1, true, "in [0, 1) (0 = the engine's default)"),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.MaxBatchSize), d => d.MaxBatchSize, (d, v) => d with { MaxBatchSize = v }, 0, 1_000_000),
+            Number<DeploymentSpec>(nameof(DeploymentAttribute.SafetyMarginGiB), d => d.SafetyMarginGiB, (d, v) => d with { SafetyMarginGiB = v }, 0, 1024, false, "between 0 and 1024 GiB"),
         };
     }
 }
