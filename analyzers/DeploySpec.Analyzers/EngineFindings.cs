@@ -14,7 +14,7 @@ namespace DeploySpec.Analyzers
 {
     /// <summary>
     /// DS2xxx (memory), DS3xxx (partitioning), DS4xxx (latency targets) and DS9001: the engine's findings about a
-    /// valid deployment (<see cref="Diagnosis.Explain"/>), mapped to their descriptors, to the argument at fault and
+    /// valid deployment (<see cref="DeploymentJudge.Explain"/>), mapped to their descriptors, to the argument at fault and
     /// to the properties the code fixes read. No rule is decided here.
     /// </summary>
     internal static class EngineFindings

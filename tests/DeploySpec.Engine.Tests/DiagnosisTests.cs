@@ -15,7 +15,7 @@ public class DiagnosisTests
     [Fact]
     public void A_model_that_fits_no_plan_gets_one_finding_with_its_fixes()
     {
-        var finding = Assert.Single(Diagnosis.Diagnosis.Explain(Llama70B(1)));
+        var finding = Assert.Single(DeploymentJudge.Explain(Llama70B(1)));
         Assert.Same(Rules.FitsNoPlan, finding.Rule);
         Assert.Equal(Finding.ClusterArgument, finding.Property);
         Assert.StartsWith("Deployment 'Chat': ", finding.Message);
@@ -32,7 +32,7 @@ public class DiagnosisTests
         Assert.Same(Rules.TensorParallelSplitsNoHeads, rejection.Finding.Rule);
         Assert.Equal("TP3 does not divide the 64 attention heads", rejection.Reason);
 
-        var reported = Diagnosis.Diagnosis.Explain(spec).Single(f => f.Rule == Rules.TensorParallelSplitsNoHeads);
+        var reported = DeploymentJudge.Explain(spec).Single(f => f.Rule == Rules.TensorParallelSplitsNoHeads);
         Assert.Equal(nameof(DeploymentAttribute.TensorParallel), reported.Property);
         Assert.StartsWith("Deployment 'Chat': " + rejection.Reason + "; the best plan that fits is ", reported.Message);
         Assert.IsType<PinPlan>(Assert.Single(reported.Fixes));
@@ -43,7 +43,7 @@ public class DiagnosisTests
     {
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => Diagnosis.Diagnosis.Explain(Llama70B(1), cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => DeploymentJudge.Explain(Llama70B(1), cancel.Token));
         Assert.ThrowsAny<OperationCanceledException>(() => FitAdvisor.Analyze(Llama70B(1), cancel.Token));
     }
 
@@ -54,7 +54,7 @@ public class DiagnosisTests
         try
         {
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-            var finding = Assert.Single(Diagnosis.Diagnosis.Explain(Llama70B(1)));
+            var finding = Assert.Single(DeploymentJudge.Explain(Llama70B(1)));
             Assert.Contains("141.1 GB (131.4 GiB) of BF16 weights", finding.Message);
             var arguments = finding.Rule.FormatArguments(finding.Arguments);
             Assert.Equal("141.1", arguments[3]);

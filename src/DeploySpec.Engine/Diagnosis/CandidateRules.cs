@@ -7,7 +7,7 @@ namespace DeploySpec.Engine.Diagnosis
     /// <summary>
     /// Why a candidate split is not a plan, as typed findings. The planner's candidate enumeration rejects with
     /// these, the analyzers report them for pinned degrees (with a remedy), and the generated RejectedPlans give
-    /// their reasons: one rule, one place. The remedy argument is empty here; <see cref="Diagnosis"/> fills it.
+    /// their reasons: one rule, one place. The remedy argument is empty here; <see cref="DeploymentJudge"/> fills it.
     /// </summary>
     public static class CandidateRules
     {
