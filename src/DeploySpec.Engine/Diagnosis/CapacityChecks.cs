@@ -22,7 +22,7 @@ namespace DeploySpec.Engine.Diagnosis
             if (CandidateRules.IsPinned(spec) && sized.Count > 0 && sized.All(r => r.Kind is RejectionKind.Memory or RejectionKind.Context) && c.Best is not null)
             {
                 var closest = sized.OrderByDescending(r => r.Memory!.KvCacheBytes).First();
-                c.AddWithBestPlan(CandidateRules.Misfit(spec, closest.Degrees, closest.Memory!), CandidateRules.PinnedProperty(spec));
+                c.AddWithBestPlan(CandidateRules.Misfit(spec, closest.Degrees, closest.Memory!), CandidateRules.PinnedTarget(spec));
                 return;
             }
 
@@ -31,7 +31,7 @@ namespace DeploySpec.Engine.Diagnosis
                 return; // the pinned degrees' own findings say why
             }
 
-            const string Concurrency = nameof(DeploymentAttribute.Concurrency), MaxContext = nameof(DeploymentAttribute.MaxContext);
+            FindingTarget concurrency = FindingTarget.Argument(nameof(DeploymentAttribute.Concurrency)), maxContext = FindingTarget.Argument(nameof(DeploymentAttribute.MaxContext));
             if (spec.Concurrency > 0 && result.Rejected.Any(r => r.Kind == RejectionKind.Concurrency))
             {
                 var relaxed = Planner.Plan(spec with { Concurrency = 0 }, cancellationToken: c.Cancel);
@@ -39,14 +39,14 @@ namespace DeploySpec.Engine.Diagnosis
                 int batchLimit = MemoryModel.MaxBatchSize(spec);
                 if (best.Memory.RequestsPerReplica >= batchLimit)
                 {
-                    c.Add(Rules.ConcurrencyBeyondBatchLimit, Concurrency, spec.Concurrency, batchLimit, best.Plan.ToString(), best.Plan.MaxConcurrency);
+                    c.Add(Rules.ConcurrencyBeyondBatchLimit, concurrency, spec.Concurrency, batchLimit, best.Plan.ToString(), best.Plan.MaxConcurrency);
                     return;
                 }
 
                 var fit = FitAdvisor.Analyze(spec, c.Cancel);
-                c.Findings.Add(Finding.Of(Rules.ConcurrencyBeyondKvCache, Concurrency, ClusterFixes(fit, spec, kvOnly: true), spec.Name,
+                c.Findings.Add(Finding.Of(Rules.ConcurrencyBeyondKvCache, concurrency, spec.Name,
                     spec.Concurrency, spec.TokensPerRequest, best.Plan.MaxConcurrency, best.Plan.ToString(), best.Memory.KvCacheBytes / GiB,
-                    best.Memory.KvBytesPerTokenPerGpu / 1024, Remedies(fit, kvOnly: true)));
+                    best.Memory.KvBytesPerTokenPerGpu / 1024).WithRemedy(Remedies(fit, kvOnly: true), ClusterFixes(fit, spec, kvOnly: true)));
                 return;
             }
 
@@ -55,18 +55,19 @@ namespace DeploySpec.Engine.Diagnosis
                 var roomiest = shorter.Plans.OrderByDescending(p => p.Memory.KvCacheBytes).First();
                 var needed = MemoryModel.PerGpu(spec, roomiest.Degrees);
                 var fit = FitAdvisor.Analyze(spec, c.Cancel);
-                c.Findings.Add(Finding.Of(Rules.ContextBeyondKvCache, MaxContext, ClusterFixes(fit, spec, kvOnly: true), spec.Name,
-                    spec.MaxContext, needed.KvBytesPerContextPerGpu / GiB, roomiest.Plan.ToString(), roomiest.Memory.KvCacheBytes / GiB,
-                    Remedies(fit, kvOnly: true)));
+                c.Findings.Add(Finding.Of(Rules.ContextBeyondKvCache, maxContext, spec.Name,
+                    spec.MaxContext, needed.KvBytesPerContextPerGpu / GiB, roomiest.Plan.ToString(), roomiest.Memory.KvCacheBytes / GiB)
+                    .WithRemedy(Remedies(fit, kvOnly: true), ClusterFixes(fit, spec, kvOnly: true)));
                 return;
             }
 
             var report = FitAdvisor.Analyze(spec, c.Cancel);
             var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
-            c.Findings.Add(Finding.Of(Rules.FitsNoPlan, Finding.ClusterArgument, ClusterFixes(report, spec, kvOnly: false), spec.Name,
+            c.Findings.Add(Finding.Of(Rules.FitsNoPlan, FindingTarget.ClusterArgument, spec.Name,
                 spec.Model.Name, spec.Cluster.Name, report.WeightBytes / 1e9, report.WeightBytes / GiB, spec.Model.Weights.ToString().ToUpperInvariant(),
                 report.WeightAndOneRequestBytes / GiB, spec.ContextTokens, spec.Cluster.TotalGpus, gpu.Name, report.ClusterUsableBytes / GiB,
-                report.UsableBytesPerGpu / GiB, DeploySpec.Serving.ServingEngineProfile.For(spec.Engine).DisplayName, Remedies(report, kvOnly: false)));
+                report.UsableBytesPerGpu / GiB, DeploySpec.Serving.ServingEngineProfile.For(spec.Engine).DisplayName)
+                .WithRemedy(Remedies(report, kvOnly: false), ClusterFixes(report, spec, kvOnly: false)));
         }
 
         private static IReadOnlyList<Fix> ClusterFixes(FitReport fit, DeploymentSpec spec, bool kvOnly)

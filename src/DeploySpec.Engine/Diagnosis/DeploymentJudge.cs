@@ -23,7 +23,7 @@ namespace DeploySpec.Engine.Diagnosis
             var result = PlanCache.Plan(spec, cancellationToken);
             if (result.Plans.FirstOrDefault(p => !p.Coefficients.IsFinite) is { } broken)
             {
-                judgement.Findings.Add(Finding.Of(Rules.EngineFailure, Finding.ClusterArgument, spec.Name,
+                judgement.Findings.Add(Finding.Of(Rules.EngineFailure, FindingTarget.ClusterArgument, spec.Name,
                     "the cost model produced a non-finite estimate for " + broken.Plan));
             }
             else if (!result.HasPlans)

@@ -17,7 +17,7 @@ namespace DeploySpec.Engine.Diagnosis
             }
 
             string plans = string.Join(", ", winners.Select(p => p.Plan.ToString()));
-            c.Add(Rules.EstimatesExtrapolated, "", (winners.Count == 1 ? "its winner " : "its winners ") + plans, axes.Describe(),
+            c.Add(Rules.EstimatesExtrapolated, FindingTarget.Attribute, (winners.Count == 1 ? "its winner " : "its winners ") + plans, axes.Describe(),
                 winners.Max(p => p.SingleRequest.Uncertainty) * 100);
         }
     }

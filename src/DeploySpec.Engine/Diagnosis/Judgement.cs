@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using DeploySpec.Engine.Planning;
 
@@ -37,20 +36,15 @@ namespace DeploySpec.Engine.Diagnosis
         }
 
         /// <summary>A finding about pinned degrees, with the best plan that fits as its remedy and fix.</summary>
-        public void AddWithBestPlan(Finding finding, string? property = null)
+        public void AddWithBestPlan(Finding finding, FindingTarget? target = null)
         {
             var best = Best;
-            var arguments = finding.Arguments.ToArray();
-            arguments[arguments.Length - 1] = best is null ? "" : "; the best plan that fits is " + best.Degrees;
-            Findings.Add(finding with
-            {
-                Property = property ?? finding.Property,
-                Arguments = arguments,
-                Fixes = best is null ? Array.Empty<Fix>() : new Fix[] { new PinPlan(best.Degrees) },
-            });
+            Findings.Add((finding with { Target = target ?? finding.Target }).WithRemedy(
+                best is null ? "" : "; the best plan that fits is " + best.Degrees,
+                best is null ? Array.Empty<Fix>() : new Fix[] { new PinPlan(best.Degrees) }));
         }
 
-        public void Add(Rule rule, string property, params object[] arguments) =>
-            Findings.Add(Finding.Of(rule, property, Spec.Name, arguments));
+        public void Add(Rule rule, FindingTarget target, params object[] arguments) =>
+            Findings.Add(Finding.Of(rule, target, Spec.Name, arguments));
     }
 }

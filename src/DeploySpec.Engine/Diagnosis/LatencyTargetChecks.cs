@@ -29,7 +29,7 @@ namespace DeploySpec.Engine.Diagnosis
                         best.BestWithinTargets.OutputTokensPerSecond / spec.OutputTokens);
                 }
 
-                c.Add(Rules.RateNotServed, nameof(DeploymentAttribute.RequestsPerSecond),
+                c.Add(Rules.RateNotServed, FindingTarget.Argument(nameof(DeploymentAttribute.RequestsPerSecond)),
                     spec.RequestsPerSecond.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), best.Plan.ToString(), outcome);
                 return;
             }
@@ -39,19 +39,19 @@ namespace DeploySpec.Engine.Diagnosis
             int before = c.Findings.Count;
             if (spec.MaxTimePerOutputTokenMs > 0 && fastest.SingleRequest.TimePerOutputTokenMs > spec.MaxTimePerOutputTokenMs)
             {
-                c.Add(Rules.TimePerOutputTokenUnreachable, nameof(DeploymentAttribute.MaxTimePerOutputTokenMs), spec.MaxTimePerOutputTokenMs,
+                c.Add(Rules.TimePerOutputTokenUnreachable, FindingTarget.Argument(nameof(DeploymentAttribute.MaxTimePerOutputTokenMs)), spec.MaxTimePerOutputTokenMs,
                     fastest.Plan.ToString(), fastest.SingleRequest.TimePerOutputTokenMs, fastest.SingleRequest.OutputTokensPerSecondPerUser);
             }
 
             if (spec.MaxTimeToFirstTokenMs > 0 && firstToken.SingleRequest.TimeToFirstTokenMs > spec.MaxTimeToFirstTokenMs)
             {
-                c.Add(Rules.TimeToFirstTokenUnreachable, nameof(DeploymentAttribute.MaxTimeToFirstTokenMs), spec.MaxTimeToFirstTokenMs,
+                c.Add(Rules.TimeToFirstTokenUnreachable, FindingTarget.Argument(nameof(DeploymentAttribute.MaxTimeToFirstTokenMs)), spec.MaxTimeToFirstTokenMs,
                     firstToken.Plan.ToString(), firstToken.SingleRequest.TimeToFirstTokenMs, spec.InputTokens);
             }
 
             if (c.Findings.Count == before)
             {
-                c.Add(Rules.TargetsNotJointlyReachable, "", fastest.Plan.ToString(), fastest.SingleRequest.TimePerOutputTokenMs,
+                c.Add(Rules.TargetsNotJointlyReachable, FindingTarget.Attribute, fastest.Plan.ToString(), fastest.SingleRequest.TimePerOutputTokenMs,
                     fastest.SingleRequest.TimeToFirstTokenMs, firstToken.Plan.ToString(), firstToken.SingleRequest.TimeToFirstTokenMs,
                     firstToken.SingleRequest.TimePerOutputTokenMs);
             }

@@ -19,7 +19,7 @@ namespace DeploySpec.Engine.Diagnosis
             var model = spec.Model;
             var cluster = spec.Cluster;
             int total = cluster.TotalGpus, tp = spec.TensorParallel, pp = spec.PipelineParallel, ep = spec.ExpertParallel;
-            const string Tp = nameof(DeploymentAttribute.TensorParallel), Pp = nameof(DeploymentAttribute.PipelineParallel);
+            FindingTarget Tp = FindingTarget.Pin(PinnedDegree.TensorParallel), Pp = FindingTarget.Pin(PinnedDegree.PipelineParallel);
             bool error = false;
 
             if (tp > 0)
@@ -38,7 +38,7 @@ namespace DeploySpec.Engine.Diagnosis
 
                 if (total % tp != 0)
                 {
-                    c.AddWithBestPlan(Finding.Of(Rules.PinnedDegreesDoNotTileCluster, Tp, spec.Name, "TP" + tp, tp, total, ""));
+                    c.AddWithBestPlan(Finding.Of(Rules.PinnedDegreesDoNotTileCluster, Tp, spec.Name, "TP" + tp, tp, total));
                     error = true;
                 }
                 else if (Topology.GroupLink(cluster, tp) != Topology.ScaleUpLink(cluster))
@@ -72,7 +72,7 @@ namespace DeploySpec.Engine.Diagnosis
                 long group = (long)(tp > 0 ? tp : 1) * pp; // pins are bounded one by one; their product may pass an int
                 if (total % group != 0 && (tp == 0 || total % tp == 0))
                 {
-                    c.AddWithBestPlan(Finding.Of(Rules.PinnedDegreesDoNotTileCluster, Pp, spec.Name, "TP" + (tp > 0 ? tp : 1) + " x PP" + pp, group, total, ""));
+                    c.AddWithBestPlan(Finding.Of(Rules.PinnedDegreesDoNotTileCluster, Pp, spec.Name, "TP" + (tp > 0 ? tp : 1) + " x PP" + pp, group, total));
                     error = true;
                 }
             }
@@ -93,7 +93,7 @@ namespace DeploySpec.Engine.Diagnosis
                     var distinct = rejected.Select(r => r.Finding).GroupBy(f => f.Message).Select(g => g.First()).ToList();
                     foreach (var finding in distinct)
                     {
-                        c.AddWithBestPlan(finding, IsPinned(spec, finding.Property) ? finding.Property : CandidateRules.PinnedProperty(spec));
+                        c.AddWithBestPlan(finding, finding.Target.Degree is { } degree && degree.IsPinnedOn(spec) ? finding.Target : CandidateRules.PinnedTarget(spec));
                     }
 
                     error = distinct.Count > 0;
@@ -102,13 +102,5 @@ namespace DeploySpec.Engine.Diagnosis
 
             return error;
         }
-
-        private static bool IsPinned(DeploymentSpec spec, string property) => property switch
-        {
-            nameof(DeploymentAttribute.TensorParallel) => spec.TensorParallel > 0,
-            nameof(DeploymentAttribute.PipelineParallel) => spec.PipelineParallel > 0,
-            nameof(DeploymentAttribute.ExpertParallel) => spec.ExpertParallel > 0,
-            _ => false,
-        };
     }
 }

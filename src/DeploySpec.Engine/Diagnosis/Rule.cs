@@ -26,8 +26,10 @@ namespace DeploySpec.Engine.Diagnosis
     /// default severity and message. <see cref="Body"/> is a composite format whose arguments start at {1}; {0} is
     /// the name of the <see cref="Subject"/> ("Deployment", "Model", "Cluster"; empty for none). Format specifiers
     /// ({3:0.0}) are applied with the invariant culture, so a message reads the same on every machine.
+    /// <see cref="RemedyArgument"/> names the placeholder that holds the remedy text of a rule whose findings carry
+    /// fixes ("; the best plan that fits is ..."; empty in a rejected candidate's reason).
     /// </summary>
-    public sealed record Rule(string? Id, string Title, RuleCategory Category, RuleSeverity Severity, string Subject, string Body)
+    public sealed record Rule(string? Id, string Title, RuleCategory Category, RuleSeverity Severity, string Subject, string Body, int? RemedyArgument = null)
     {
         private static readonly Regex Placeholder = new(@"\{(\d+)(:[^}]*)?\}", RegexOptions.CultureInvariant);
 
