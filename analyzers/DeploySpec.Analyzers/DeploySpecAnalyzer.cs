@@ -10,7 +10,7 @@ namespace DeploySpec.Analyzers
     /// <summary>
     /// Reports every DeploySpec declaration that is invalid, cannot fit GPU memory, cannot be partitioned or cannot
     /// meet its latency targets, with the numbers that prove it. A thin adapter: the shared parser reads the
-    /// declarations, the engine's <c>Diagnosis</c> judges them, and the two rule families map the results to
+    /// declarations, the engine's <c>DeploymentJudge</c> judges them, and the two rule families map the results to
     /// descriptors and locations (<see cref="SpecificationRules"/>: DS1xxx; <see cref="EngineFindings"/>: DS2xxx to
     /// DS4xxx and DS9001). Costs nothing in a compilation that does not reference DeploySpec.
     /// </summary>

@@ -14,7 +14,7 @@ namespace DeploySpec.Analyzers
 {
     /// <summary>
     /// DS2xxx (memory), DS3xxx (partitioning), DS4xxx (latency targets) and DS9001: the engine's findings about a
-    /// valid deployment (<see cref="Diagnosis.Explain"/>), mapped to their descriptors, to the argument at fault and
+    /// valid deployment (<see cref="DeploymentJudge.Explain"/>), mapped to their descriptors, to the argument at fault and
     /// to the properties the code fixes read. No rule is decided here.
     /// </summary>
     internal static class EngineFindings
@@ -40,32 +40,34 @@ namespace DeploySpec.Analyzers
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                findings = new[] { Finding.Of(Rules.EngineFailure, "", spec.Name, e.GetType().Name + ": " + e.Message) };
+                findings = new[] { Finding.Of(Rules.EngineFailure, FindingTarget.Attribute, spec.Name, e.GetType().Name + ": " + e.Message) };
             }
 
             foreach (var finding in findings)
             {
                 var descriptor = Descriptors.For(finding.Rule);
                 object[] arguments = finding.Rule.FormatArguments(finding.Arguments);
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, Locate(finding.Property, attribute, type, cancel), Properties(finding.Fixes), arguments));
+                context.ReportDiagnostic(Diagnostic.Create(descriptor, Locate(finding.Target, attribute, type, cancel), Properties(finding.Fixes), arguments));
             }
         }
 
-        private static Location Locate(string property, AttributeData attribute, INamedTypeSymbol type, System.Threading.CancellationToken cancel)
+        /// <summary>The named argument, the cluster's typeof() or the whole attribute; the type's name when the syntax is not there.</summary>
+        private static Location Locate(FindingTarget target, AttributeData attribute, INamedTypeSymbol type, System.Threading.CancellationToken cancel)
         {
-            if (property == Finding.ClusterArgument)
+            if (target.Kind == FindingTargetKind.NamedArgument)
             {
-                if (attribute.ApplicationSyntaxReference?.GetSyntax(cancel) is AttributeSyntax syntax &&
-                    syntax.ArgumentList is { } list && list.Arguments.Count > 1 && list.Arguments[1].NameEquals is null)
-                {
-                    return list.Arguments[1].GetLocation();
-                }
-
-                return type.Locations.FirstOrDefault() ?? Location.None;
+                return SpecParser.ArgumentLocation(attribute, target.Property, type, cancel);
             }
 
-            // An empty property is the whole attribute (ArgumentLocation falls back to it).
-            return SpecParser.ArgumentLocation(attribute, property, type, cancel);
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancel) as AttributeSyntax;
+            var location = target.Kind switch
+            {
+                FindingTargetKind.ClusterArgument => syntax?.ArgumentList is { } list && list.Arguments.Count > 1 && list.Arguments[1].NameEquals is null
+                    ? list.Arguments[1].GetLocation()
+                    : null,
+                _ => syntax?.GetLocation(),
+            };
+            return location ?? type.Locations.FirstOrDefault() ?? Location.None;
         }
 
         private static ImmutableDictionary<string, string?> Properties(IReadOnlyList<Engine.Diagnosis.Fix> fixes)

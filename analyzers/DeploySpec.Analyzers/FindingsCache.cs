@@ -17,6 +17,6 @@ namespace DeploySpec.Analyzers
         private static readonly BoundedCache<DeploymentSpec, IReadOnlyList<Finding>> Entries = new(512);
 
         public static IReadOnlyList<Finding> Explain(DeploymentSpec spec, CancellationToken cancellationToken) =>
-            Entries.GetOrAdd(spec, s => Diagnosis.Explain(s, cancellationToken));
+            Entries.GetOrAdd(spec, s => DeploymentJudge.Explain(s, cancellationToken));
     }
 }

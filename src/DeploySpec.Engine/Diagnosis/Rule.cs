@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using DeploySpec.Engine.Planning;
 
 namespace DeploySpec.Engine.Diagnosis
 {
@@ -27,8 +26,10 @@ namespace DeploySpec.Engine.Diagnosis
     /// default severity and message. <see cref="Body"/> is a composite format whose arguments start at {1}; {0} is
     /// the name of the <see cref="Subject"/> ("Deployment", "Model", "Cluster"; empty for none). Format specifiers
     /// ({3:0.0}) are applied with the invariant culture, so a message reads the same on every machine.
+    /// <see cref="RemedyArgument"/> names the placeholder that holds the remedy text of a rule whose findings carry
+    /// fixes ("; the best plan that fits is ..."; empty in a rejected candidate's reason).
     /// </summary>
-    public sealed record Rule(string? Id, string Title, RuleCategory Category, RuleSeverity Severity, string Subject, string Body)
+    public sealed record Rule(string? Id, string Title, RuleCategory Category, RuleSeverity Severity, string Subject, string Body, int? RemedyArgument = null)
     {
         private static readonly Regex Placeholder = new(@"\{(\d+)(:[^}]*)?\}", RegexOptions.CultureInvariant);
 
@@ -72,54 +73,6 @@ namespace DeploySpec.Engine.Diagnosis
             }
 
             return string.Format(CultureInfo.InvariantCulture, format, array);
-        }
-    }
-
-    /// <summary>A change to the declarations that would repair a finding (code fixes apply these).</summary>
-    public abstract record Fix;
-
-    /// <summary>Pin these degrees on the deployment (the best plan that fits).</summary>
-    public sealed record PinPlan(Degrees Degrees) : Fix;
-
-    /// <summary>FP8 weights on the model, and an FP8 KV cache too when <paramref name="KvCacheToo"/>.</summary>
-    public sealed record UseFp8(bool KvCacheToo) : Fix;
-
-    /// <summary>An FP8 KV cache on the model.</summary>
-    public sealed record UseFp8KvCache : Fix;
-
-    /// <summary>Scale the cluster to this size (the smallest of its GPU that fits).</summary>
-    public sealed record ScaleCluster(int GpusPerNode, int Nodes) : Fix;
-
-    /// <summary>
-    /// What the engine concluded about a deployment or a candidate: the rule, the attribute property at fault
-    /// (<see cref="ClusterArgument"/> for the deployment's cluster argument, empty for the whole attribute), the
-    /// message arguments (index 0 is the subject's name) and the fixes that would work.
-    /// </summary>
-    public sealed record Finding(Rule Rule, string Property, IReadOnlyList<object> Arguments, IReadOnlyList<Fix> Fixes)
-    {
-        /// <summary><see cref="Property"/> of a finding about the deployment's cluster argument (its second typeof()).</summary>
-        public const string ClusterArgument = "(cluster)";
-
-        public string Message => Rule.Render(Arguments);
-
-        /// <summary>The message without its subject: the reason a rejected candidate gives.</summary>
-        public string Reason => Rule.RenderBody(Arguments);
-
-        public override string ToString() => (Rule.Id ?? "reason") + ": " + Message;
-
-        public static Finding Of(Rule rule, string property, string subject, params object[] arguments) =>
-            new(rule, property, Prepend(subject, arguments), Array.Empty<Fix>());
-
-        /// <summary>A finding with fixes; by convention the last argument of a rule that carries fixes is the remedy text.</summary>
-        public static Finding Of(Rule rule, string property, IReadOnlyList<Fix> fixes, string subject, params object[] arguments) =>
-            new(rule, property, Prepend(subject, arguments), fixes);
-
-        private static object[] Prepend(string subject, object[] arguments)
-        {
-            var all = new object[arguments.Length + 1];
-            all[0] = subject;
-            Array.Copy(arguments, 0, all, 1, arguments.Length);
-            return all;
         }
     }
 }

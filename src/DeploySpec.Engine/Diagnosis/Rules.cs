@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using D = DeploySpec.DeploymentAttribute;
 
 namespace DeploySpec.Engine.Diagnosis
 {
@@ -6,8 +7,8 @@ namespace DeploySpec.Engine.Diagnosis
     /// Every rule of DeploySpec, in one table: IDs (DS1xxx specification, DS2xxx memory, DS3xxx partitioning, DS4xxx
     /// latency targets, DS9xxx internal; never reused), titles, categories, severities and message formats. The
     /// analyzers build their descriptors from it; the engine's findings and the reasons of rejected candidates
-    /// render with it. Arguments start at {1}; {0} is the subject's name. A trailing "{n}" holds the remedy text
-    /// ("; the best plan that fits is ...") where the rule carries fixes.
+    /// render with it. Arguments start at {1}; {0} is the subject's name. A rule whose findings carry fixes names the
+    /// placeholder of its remedy text ("; the best plan that fits is ...") as its RemedyArgument.
     /// </summary>
     public static class Rules
     {
@@ -28,51 +29,51 @@ namespace DeploySpec.Engine.Diagnosis
 
         // ---- DS2xxx: memory ----
         public static readonly Rule FitsNoPlan = new("DS2001", "Model fits no plan on its cluster", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "{1} fits no plan on {2}: {3:0.0} GB ({4:0.0} GiB) of {5} weights, {6:0.0} GiB with the KV cache of one {7}-token request, against {8} x {9} offering {10:0.0} GiB usable ({11:0.00} GiB each after the {12} reserve and activations){13}");
+            "{1} fits no plan on {2}: {3:0.0} GB ({4:0.0} GiB) of {5} weights, {6:0.0} GiB with the KV cache of one {7}-token request, against {8} x {9} offering {10:0.0} GiB usable ({11:0.00} GiB each after the {12} reserve and activations){13}", RemedyArgument: 13);
         public static readonly Rule WeightsExceedGpu = new("DS2002", "Pinned plan does not fit GPU memory", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "{1} does not fit one {2}: per GPU weights {3:0.0} GiB + activations {4:0.0} GiB + reserve {5:0.0} GiB = {6:0.0} GiB exceed its {7:0.00} GiB{8}");
+            "{1} does not fit one {2}: per GPU weights {3:0.0} GiB + activations {4:0.0} GiB + reserve {5:0.0} GiB = {6:0.0} GiB exceed its {7:0.00} GiB{8}", RemedyArgument: 8);
         public static readonly Rule ConcurrencyBeyondKvCache = new("DS2003", "KV cache too small for the concurrency", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "no plan holds Concurrency = {1} requests of {2} tokens at once: the most any plan holds is {3} ({4}, {5:0.0} GiB of KV cache per GPU at {6:0.0} KiB per token){7}");
+            "no plan holds " + nameof(D.Concurrency) + " = {1} requests of {2} tokens at once: the most any plan holds is {3} ({4}, {5:0.0} GiB of KV cache per GPU at {6:0.0} KiB per token){7}", RemedyArgument: 7);
         public static readonly Rule NoRoomForOneRequest = new("DS2004", "Pinned plan leaves no room for one request", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "{1} does not fit one {2}: per GPU weights {3:0.0} GiB + activations {4:0.0} GiB + reserve {5:0.0} GiB leave {6:0.00} GiB of its {7:0.00} GiB for the KV cache, and one request of {8} tokens needs {9:0.00} GiB{10}");
+            "{1} does not fit one {2}: per GPU weights {3:0.0} GiB + activations {4:0.0} GiB + reserve {5:0.0} GiB leave {6:0.00} GiB of its {7:0.00} GiB for the KV cache, and one request of {8} tokens needs {9:0.00} GiB{10}", RemedyArgument: 10);
         public static readonly Rule ConcurrencyBeyondBatchLimit = new("DS2005", "Concurrency beyond the engine's batch limit", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "no plan holds Concurrency = {1} requests at once, and the KV cache is not what binds: the engine's batch limit of {2} requests per replica caps the best plan ({3}) at {4}; raise MaxBatchSize or add replicas");
+            "no plan holds " + nameof(D.Concurrency) + " = {1} requests at once, and the KV cache is not what binds: the engine's batch limit of {2} requests per replica caps the best plan ({3}) at {4}; raise " + nameof(D.MaxBatchSize) + " or add replicas");
         public static readonly Rule ContextBeyondKvCache = new("DS2006", "KV cache too small for the context", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "one request of MaxContext = {1} tokens needs {2:0.00} GiB of KV cache per GPU, but the roomiest plan ({3}) has {4:0.00} GiB{5}");
+            "one request of " + nameof(D.MaxContext) + " = {1} tokens needs {2:0.00} GiB of KV cache per GPU, but the roomiest plan ({3}) has {4:0.00} GiB{5}", RemedyArgument: 5);
 
         /// <summary>Why a candidate that fits is not a plan when the deployment requires a concurrency (a reason, not a diagnostic).</summary>
-        public static readonly Rule HoldsTooFewRequests = new(null, "Plan holds fewer requests than Concurrency", RuleCategory.Capacity, RuleSeverity.Info, Deployment,
-            "holds {1} requests of {2} tokens at once ({3:0.0} GiB of KV per GPU), Concurrency requires {4}");
+        public static readonly Rule HoldsTooFewRequests = new(null, "Plan holds fewer requests than " + nameof(D.Concurrency), RuleCategory.Capacity, RuleSeverity.Info, Deployment,
+            "holds {1} requests of {2} tokens at once ({3:0.0} GiB of KV per GPU), " + nameof(D.Concurrency) + " requires {4}");
 
         // ---- DS3xxx: partitioning ----
         public static readonly Rule TensorParallelSplitsNoHeads = new("DS3001", "Tensor parallelism does not split the heads", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "TP{1} {2} the {3} {4} heads{5}");
+            "TP{1} {2} the {3} {4} heads{5}", RemedyArgument: 5);
         public static readonly Rule KvHeadsReplicated = new("DS3002", "Tensor parallelism above the KV heads replicates them", RuleCategory.Capacity, RuleSeverity.Warning, Deployment,
             "TP{1} exceeds the {2} KV heads, so each GPU keeps a whole replicated head: {3:0} bytes of KV per token per layer on each GPU instead of {4:0.#}, {5:0.#}x the KV cache an even split would need");
         public static readonly Rule UnevenStages = new("DS3003", "Pipeline stages are uneven", RuleCategory.Capacity, RuleSeverity.Warning, Deployment,
             "PP{1} does not divide the {2} layers: stages hold {3} to {4} layers, and the slowest stage ({4} layers) sets the pace, {5:0.0}% slower than an even split of {6:0.00}");
         public static readonly Rule ExpertParallelSplitsNoExperts = new("DS3004", "Expert parallelism does not split the experts", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "EP{1} does not divide the {2} experts{3}");
+            "EP{1} does not divide the {2} experts{3}", RemedyArgument: 3);
         public static readonly Rule TensorParallelCrossesNodes = new("DS3005", "Tensor parallelism leaves the fast interconnect", RuleCategory.Capacity, RuleSeverity.Warning, Deployment,
             "TP{1} {2}: its all-reduces run over {3} ({4:0} GB/s per GPU) instead of {5} ({6:0} GB/s), twice per layer");
         public static readonly Rule PinnedDegreesDoNotTileCluster = new("DS3006", "Pinned degrees do not tile the cluster", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "{1} = {2} GPUs per replica does not divide the cluster's {3} GPUs{4}");
+            "{1} = {2} GPUs per replica does not divide the cluster's {3} GPUs{4}", RemedyArgument: 4);
         public static readonly Rule PipelineDeeperThanModel = new("DS3007", "More pipeline stages than layers", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "PP{1} exceeds the model's {2} layers{3}");
+            "PP{1} exceeds the model's {2} layers{3}", RemedyArgument: 3);
         public static readonly Rule ExpertParallelExceedsRanks = new("DS3008", "Expert parallelism does not fit a stage's ranks", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "EP{1} does not divide the {2} GPUs of a stage's TP x DP ranks{3}");
+            "EP{1} does not divide the {2} GPUs of a stage's TP x DP ranks{3}", RemedyArgument: 3);
         public static readonly Rule ExpertParallelOnDenseModel = new("DS3009", "Expert parallelism on a dense model", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
-            "EP{1} on a dense model (no experts){2}");
+            "EP{1} on a dense model (no experts){2}", RemedyArgument: 2);
 
         // ---- DS4xxx: latency targets ----
         public static readonly Rule TimePerOutputTokenUnreachable = new("DS4001", "Time-per-output-token target no plan can meet", RuleCategory.Performance, RuleSeverity.Warning, Deployment,
-            "no plan meets MaxTimePerOutputTokenMs = {1} ms: the fastest, {2}, takes {3:0.00} ms per output token ({4:0.0} tok/s per user) even for one request");
+            "no plan meets " + nameof(D.MaxTimePerOutputTokenMs) + " = {1} ms: the fastest, {2}, takes {3:0.00} ms per output token ({4:0.0} tok/s per user) even for one request");
         public static readonly Rule TimeToFirstTokenUnreachable = new("DS4002", "Time-to-first-token target no plan can meet", RuleCategory.Performance, RuleSeverity.Warning, Deployment,
-            "no plan meets MaxTimeToFirstTokenMs = {1} ms: the fastest, {2}, takes {3:0.0} ms to the first token of a {4}-token prompt even for one request");
+            "no plan meets " + nameof(D.MaxTimeToFirstTokenMs) + " = {1} ms: the fastest, {2}, takes {3:0.0} ms to the first token of a {4}-token prompt even for one request");
         public static readonly Rule TargetsNotJointlyReachable = new("DS4003", "Latency targets no single plan meets together", RuleCategory.Performance, RuleSeverity.Warning, Deployment,
             "no single plan meets both targets: {1} reaches TPOT {2:0.00} ms but TTFT {3:0.0} ms; {4} reaches TTFT {5:0.0} ms but TPOT {6:0.00} ms");
         public static readonly Rule RateNotServed = new("DS4004", "Arrival rate no plan serves within the targets", RuleCategory.Performance, RuleSeverity.Warning, Deployment,
-            "no plan serves RequestsPerSecond = {1} within the latency targets: the best at that rate, {2}, {3}");
+            "no plan serves " + nameof(D.RequestsPerSecond) + " = {1} within the latency targets: the best at that rate, {2}, {3}");
         public static readonly Rule EstimatesExtrapolated = new("DS4005", "Estimates extrapolated beyond the calibration data", RuleCategory.Performance, RuleSeverity.Info, Deployment,
             "the estimates of {1} are extrapolated beyond the calibration data along {2}: read them as plus or minus {3:0}% (docs/accuracy.md)");
 
