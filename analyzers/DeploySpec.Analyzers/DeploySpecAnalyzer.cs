@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using DeploySpec.Parsing;
@@ -58,10 +59,13 @@ namespace DeploySpec.Analyzers
                     return; // DeploySpec is not referenced: register nothing, cost nothing.
                 }
 
-                var defaults = PlanningDefaults.From(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
-                if (defaults.Problems.Count > 0)
+                var options = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
+                var defaults = PlanningDefaults.From(options);
+                var links = HelpLinks.From(options, out string? linkProblem);
+                IReadOnlyList<string> propertyProblems = linkProblem is null ? defaults.Problems : defaults.Problems.Append(linkProblem).ToArray();
+                if (propertyProblems.Count > 0)
                 {
-                    start.RegisterCompilationEndAction(end => SpecificationRules.ReportDefaults(end, defaults));
+                    start.RegisterCompilationEndAction(end => SpecificationRules.ReportProperties(end, links, propertyProblems));
                 }
 
                 var files = start.Options.AdditionalFiles;
@@ -74,11 +78,11 @@ namespace DeploySpec.Analyzers
 
                 // Each model and cluster is parsed once per pass, however many deployments use it.
                 var specs = new SpecLookup(model, cluster, Find);
-                start.RegisterSymbolAction(c => AnalyzeType(c, specs, deployment, defaults), SymbolKind.NamedType);
+                start.RegisterSymbolAction(c => AnalyzeType(c, specs, deployment, defaults, links), SymbolKind.NamedType);
             });
         }
 
-        private static void AnalyzeType(SymbolAnalysisContext context, SpecLookup specs, INamedTypeSymbol? deploymentAttribute, PlanningDefaults defaults)
+        private static void AnalyzeType(SymbolAnalysisContext context, SpecLookup specs, INamedTypeSymbol? deploymentAttribute, PlanningDefaults defaults, HelpLinks links)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             foreach (var attribute in type.GetAttributes())
@@ -91,19 +95,19 @@ namespace DeploySpec.Analyzers
 
                 if (SymbolEqualityComparer.Default.Equals(attributeClass, specs.ModelAttribute))
                 {
-                    SpecificationRules.Report(context, type, specs.Model(type, context.CancellationToken)!.Problems);
+                    SpecificationRules.Report(context, links, type, specs.Model(type, context.CancellationToken)!.Problems);
                 }
                 else if (SymbolEqualityComparer.Default.Equals(attributeClass, specs.ClusterAttribute))
                 {
-                    SpecificationRules.Report(context, type, specs.Cluster(type, context.CancellationToken)!.Problems);
+                    SpecificationRules.Report(context, links, type, specs.Cluster(type, context.CancellationToken)!.Problems);
                 }
                 else if (SymbolEqualityComparer.Default.Equals(attributeClass, deploymentAttribute))
                 {
                     var parsed = SpecParser.ParseDeployment(type, attribute, context.CancellationToken);
-                    SpecificationRules.Report(context, type, parsed.Problems);
+                    SpecificationRules.Report(context, links, type, parsed.Problems);
                     if (parsed.IsValid && defaults.Problems.Count == 0)
                     {
-                        EngineFindings.Report(context, type, attribute, parsed.Declaration, defaults, specs);
+                        EngineFindings.Report(context, links, type, attribute, parsed.Declaration, defaults, specs);
                     }
                 }
             }

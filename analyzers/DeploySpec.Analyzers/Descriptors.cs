@@ -10,15 +10,16 @@ namespace DeploySpec.Analyzers
     /// Every DeploySpec diagnostic, built from the engine's one rule table (<see cref="Rules"/>): IDs, titles,
     /// categories, severities and message formats live there. Categories (settable as a whole in .editorconfig):
     /// DeploySpec.Specification, DeploySpec.Capacity, DeploySpec.Performance. IDs are never reused.
+    /// These have no help link: a compilation whose <c>DeploySpecHelpLinkBase</c> names where the rule pages are
+    /// reports copies of them that link there (<see cref="HelpLinks"/>).
     /// </summary>
     public static class Descriptors
     {
-        public const string HelpLinkBase = "https://github.com/deployspec/deployspec/blob/main/docs/diagnostics/";
         public const string Specification = "DeploySpec.Specification";
         public const string Capacity = "DeploySpec.Capacity";
         public const string Performance = "DeploySpec.Performance";
 
-        private static readonly Dictionary<string, DiagnosticDescriptor> ById = Rules.All.ToDictionary(r => r.Id!, Create);
+        private static readonly Dictionary<string, DiagnosticDescriptor> ById = Rules.All.ToDictionary(r => r.Id!, r => Create(r, helpLinkBase: null));
 
         /// <summary>Every descriptor, in ID order.</summary>
         public static ImmutableArray<DiagnosticDescriptor> All { get; } = Rules.All.Select(For).ToImmutableArray();
@@ -59,10 +60,14 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor EstimatesExtrapolated = For(Rules.EstimatesExtrapolated);
         public static readonly DiagnosticDescriptor EngineFailure = For(Rules.EngineFailure);
 
-        private static DiagnosticDescriptor Create(Rule rule) =>
+        /// <summary>
+        /// The rule's descriptor; its help link is <paramref name="helpLinkBase"/> + ID + ".md", or empty without a base
+        /// (never a link to a page that may not exist).
+        /// </summary>
+        internal static DiagnosticDescriptor Create(Rule rule, string? helpLinkBase) =>
             new(rule.Id!, rule.Title, rule.PlainMessageFormat, Category(rule.Category), Severity(rule.Severity), isEnabledByDefault: true,
                 description: rule.Title + ". See the help page for the arithmetic and the fixes.",
-                helpLinkUri: HelpLinkBase + rule.Id + ".md",
+                helpLinkUri: helpLinkBase is null ? null : helpLinkBase + rule.Id + ".md",
                 // MSBuild properties are project-wide: reported once, at the end of the compilation.
                 customTags: rule == Rules.InvalidMsBuildProperty ? new[] { WellKnownDiagnosticTags.CompilationEnd } : new string[0]);
 

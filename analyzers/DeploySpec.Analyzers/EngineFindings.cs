@@ -19,7 +19,7 @@ namespace DeploySpec.Analyzers
     /// </summary>
     internal static class EngineFindings
     {
-        public static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, DeploymentDeclaration declaration,
+        public static void Report(SymbolAnalysisContext context, HelpLinks links, INamedTypeSymbol type, AttributeData attribute, DeploymentDeclaration declaration,
             PlanningDefaults defaults, SpecLookup specs)
         {
             var cancel = context.CancellationToken;
@@ -45,7 +45,7 @@ namespace DeploySpec.Analyzers
 
             foreach (var finding in findings)
             {
-                var descriptor = Descriptors.For(finding.Rule);
+                var descriptor = links.For(finding.Rule);
                 object[] arguments = finding.Rule.FormatArguments(finding.Arguments);
                 context.ReportDiagnostic(Diagnostic.Create(descriptor, Locate(finding.Target, attribute, type, cancel), Properties(finding.Fixes), arguments));
             }

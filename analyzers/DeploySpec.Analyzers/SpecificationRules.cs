@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using DeploySpec.Engine.Diagnosis;
 using DeploySpec.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -8,7 +10,7 @@ namespace DeploySpec.Analyzers
     /// <summary>DS1xxx: the parser's problems with a declaration, each at the argument that holds the bad value.</summary>
     internal static class SpecificationRules
     {
-        public static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<ParseProblem> problems)
+        public static void Report(SymbolAnalysisContext context, HelpLinks links, INamedTypeSymbol type, ImmutableArray<ParseProblem> problems)
         {
             foreach (var problem in problems)
             {
@@ -17,30 +19,30 @@ namespace DeploySpec.Analyzers
                     continue; // an unresolvable typeof() is already a compiler error; do not pile a second one on it
                 }
 
-                var descriptor = problem.Kind switch
+                var rule = problem.Kind switch
                 {
-                    ProblemKind.InvalidModel => Descriptors.InvalidModel,
-                    ProblemKind.InvalidConfigFile => Descriptors.InvalidConfigFile,
-                    ProblemKind.InvalidCluster => Descriptors.InvalidCluster,
-                    ProblemKind.ModelTypeWithoutAttribute => Descriptors.ModelTypeWithoutAttribute,
-                    ProblemKind.ClusterTypeWithoutAttribute => Descriptors.ClusterTypeWithoutAttribute,
-                    ProblemKind.NotPartial => Descriptors.NotPartial,
-                    ProblemKind.Generic => Descriptors.Generic,
-                    ProblemKind.MemberConflict => Descriptors.GeneratedMemberConflict,
-                    ProblemKind.FileLocal => Descriptors.FileLocalDeployment,
-                    _ => Descriptors.InvalidDeployment,
+                    ProblemKind.InvalidModel => Rules.InvalidModel,
+                    ProblemKind.InvalidConfigFile => Rules.InvalidConfigFile,
+                    ProblemKind.InvalidCluster => Rules.InvalidCluster,
+                    ProblemKind.ModelTypeWithoutAttribute => Rules.ModelTypeWithoutAttribute,
+                    ProblemKind.ClusterTypeWithoutAttribute => Rules.ClusterTypeWithoutAttribute,
+                    ProblemKind.NotPartial => Rules.NotPartial,
+                    ProblemKind.Generic => Rules.Generic,
+                    ProblemKind.MemberConflict => Rules.GeneratedMemberConflict,
+                    ProblemKind.FileLocal => Rules.FileLocalDeployment,
+                    _ => Rules.InvalidDeployment,
                 };
 
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, problem.Location, type.Name, problem.Message));
+                context.ReportDiagnostic(Diagnostic.Create(links.For(rule), problem.Location, type.Name, problem.Message));
             }
         }
 
         /// <summary>DS1008: MSBuild properties the generator and analyzers read, once per compilation.</summary>
-        public static void ReportDefaults(CompilationAnalysisContext context, PlanningDefaults defaults)
+        public static void ReportProperties(CompilationAnalysisContext context, HelpLinks links, IReadOnlyList<string> problems)
         {
-            foreach (string problem in defaults.Problems)
+            foreach (string problem in problems)
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidMsBuildProperty, Location.None, problem));
+                context.ReportDiagnostic(Diagnostic.Create(links.For(Rules.InvalidMsBuildProperty), Location.None, problem));
             }
         }
     }

@@ -23,25 +23,30 @@ public class ConfigurationTests
     /// <summary>
     /// Runs the analyzer the way the compiler does with an .editorconfig: per-ID severities through the
     /// compilation's syntax-tree options, category-wide ones through the analyzer options (the testing library's
-    /// harness does not pass the latter through, so this builds both from a parsed AnalyzerConfigSet).
+    /// harness does not pass the latter through, so this builds both from a parsed AnalyzerConfigSet). MSBuild
+    /// properties come as the SDK passes them, in a global config (<paramref name="globalConfig"/>).
     /// </summary>
-    private static async Task<(string Id, DiagnosticSeverity Severity, string Text)[]> RunAsync(string editorConfig)
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string editorConfig, string globalConfig = "is_global = true", string source = "")
     {
-        const string path = "/src/Test.cs";
-        var markup = Specs.Replace("{|#0:", "").Replace("{|#1:", "").Replace("|}", "");
-        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(markup, path: path);
-        var set = AnalyzerConfigSet.Create(ImmutableArray.Create(AnalyzerConfig.Parse(editorConfig, "/src/.editorconfig")));
-        var result = set.GetOptionsForSourcePath(path);
-        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Test", new[] { tree }, DeploySpec.Tests.Shared.ReferencePack.WithDeploySpec,
+        var set = AnalyzerConfigSet.Create(ImmutableArray.Create(
+            AnalyzerConfig.Parse(editorConfig, "/src/.editorconfig"), AnalyzerConfig.Parse(globalConfig, "/.globalconfig")));
+        var result = set.GetOptionsForSourcePath(SourcePath);
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Test", new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Source + source, path: SourcePath) },
+            DeploySpec.Tests.Shared.ReferencePack.WithDeploySpec,
             new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)
                 .WithSyntaxTreeOptionsProvider(new TreeOptions(result.TreeOptions)));
-        var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptionsProvider(result.AnalyzerOptions));
-        var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new DeploySpecAnalyzer()), options)
-            .GetAnalyzerDiagnosticsAsync();
-        return diagnostics.Where(d => d.Id != Verify.Extrapolation)
-            .Select(d => (d.Id, d.Severity, markup.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)))
-            .OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
+        var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptionsProvider(result.AnalyzerOptions, set.GlobalConfigOptions.AnalyzerOptions));
+        return await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new DeploySpecAnalyzer()), options).GetAnalyzerDiagnosticsAsync();
     }
+
+    private const string SourcePath = "/src/Test.cs";
+
+    private static readonly string Source = Specs.Replace("{|#0:", "").Replace("{|#1:", "").Replace("|}", "");
+
+    private static async Task<(string Id, DiagnosticSeverity Severity, string Text)[]> RunAsync(string editorConfig) =>
+        (await AnalyzeAsync(editorConfig)).Where(d => d.Id != Verify.Extrapolation)
+            .Select(d => (d.Id, d.Severity, Source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)))
+            .OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
 
     [Fact]
     public async Task Severity_is_configurable_per_id_and_per_category()
@@ -67,6 +72,52 @@ public class ConfigurationTests
         }, found);
     }
 
+    private static string HelpLinkBase(string value) => "is_global = true\nbuild_property.DeploySpecHelpLinkBase = " + value;
+
+    [Fact]
+    public async Task Without_a_help_link_base_the_link_is_empty()
+    {
+        var found = await AnalyzeAsync("root = true");
+        Assert.Contains(found, d => d.Id == "DS3003");
+        Assert.All(found, d => Assert.Equal("", d.Descriptor.HelpLinkUri));
+    }
+
+    [Fact]
+    public async Task A_help_link_base_links_every_diagnostic_to_its_page_there()
+    {
+        // A declaration error (DS1xxx, from the parser's problems) and the engine's findings about a deployment.
+        const string invalidModel = "\n[Model(Layers = -1, HiddenSize = 4096, AttentionHeads = 32, IntermediateSize = 14336, VocabSize = 32000)] public partial class Broken { }";
+        var found = await AnalyzeAsync("root = true", HelpLinkBase("https://example.test/ds/"), invalidModel);
+        Assert.Equal(new[] { "DS1001", "DS3003", "DS4001", "DS4005" }, found.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
+        Assert.All(found, d => Assert.Equal("https://example.test/ds/" + d.Id + ".md", d.Descriptor.HelpLinkUri));
+        var uneven = found.Single(d => d.Id == "DS3003");
+        Assert.Equal(Descriptors.UnevenStages.MessageFormat, uneven.Descriptor.MessageFormat); // only the link differs
+        Assert.Equal(Descriptors.UnevenStages.DefaultSeverity, uneven.Descriptor.DefaultSeverity);
+        Assert.Equal(Descriptors.UnevenStages.Category, uneven.Descriptor.Category);
+
+        // The descriptors for a base are built once, not per compilation or per symbol.
+        var again = await AnalyzeAsync("root = true", HelpLinkBase("https://example.test/ds/"));
+        Assert.Same(uneven.Descriptor, again.Single(d => d.Id == "DS3003").Descriptor);
+    }
+
+    [Fact]
+    public async Task A_help_link_base_is_written_as_a_well_formed_uri()
+    {
+        var found = await AnalyzeAsync("root = true", HelpLinkBase("file:///opt/deploy spec/docs/diagnostics/"));
+        Assert.Equal("file:///opt/deploy%20spec/docs/diagnostics/DS3003.md", found.Single(d => d.Id == "DS3003").Descriptor.HelpLinkUri);
+    }
+
+    [Fact]
+    public async Task A_help_link_base_that_is_not_an_absolute_uri_is_DS1008_and_gives_no_links()
+    {
+        var found = await AnalyzeAsync("root = true", HelpLinkBase("docs/diagnostics/"));
+        var invalid = found.Single(d => d.Id == "DS1008");
+        Assert.Equal("MSBuild property DeploySpecHelpLinkBase must be an absolute URI (such as https://example.com/deployspec/ or file:///...), but is 'docs/diagnostics/'",
+            invalid.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(found, d => d.Id == "DS3003"); // the planning defaults are fine: deployments are still judged
+        Assert.All(found, d => Assert.Equal("", d.Descriptor.HelpLinkUri));
+    }
+
     private sealed class TreeOptions(ImmutableDictionary<string, ReportDiagnostic> severities) : SyntaxTreeOptionsProvider
     {
         public override GeneratedKind IsGenerated(SyntaxTree tree, System.Threading.CancellationToken cancellationToken) => GeneratedKind.NotGenerated;
@@ -81,11 +132,11 @@ public class ConfigurationTests
         }
     }
 
-    private sealed class ConfigOptionsProvider(ImmutableDictionary<string, string> values) : AnalyzerConfigOptionsProvider
+    private sealed class ConfigOptionsProvider(ImmutableDictionary<string, string> values, ImmutableDictionary<string, string> global) : AnalyzerConfigOptionsProvider
     {
         private readonly Options _options = new(values);
 
-        public override AnalyzerConfigOptions GlobalOptions => _options;
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(global);
 
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => _options;
 
@@ -98,16 +149,19 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public void Every_rule_has_a_help_page_a_release_entry_and_a_known_category()
+    public void Every_rule_has_a_help_page_an_index_row_a_release_entry_and_a_known_category()
     {
         string root = typeof(ConfigurationTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
         string releases = File.ReadAllText(Path.Combine(root, "analyzers", "DeploySpec.Analyzers", "AnalyzerReleases.Unshipped.md"));
+        string index = File.ReadAllText(Path.Combine(root, "docs", "diagnostics", "README.md"));
         var rules = new DeploySpecAnalyzer().SupportedDiagnostics;
+        Assert.Equal(DeploySpec.Engine.Diagnosis.Rules.All.Select(r => r.Id), rules.Select(r => r.Id)); // the rule table, every row
         Assert.Equal(rules.Length, rules.Select(r => r.Id).Distinct().Count());
         foreach (var rule in rules)
         {
-            Assert.Equal(Descriptors.HelpLinkBase + rule.Id + ".md", rule.HelpLinkUri);
+            Assert.Equal("", rule.HelpLinkUri); // the link comes from the project's DeploySpecHelpLinkBase, when it has one
             Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", rule.Id + ".md")), $"docs/diagnostics/{rule.Id}.md is missing");
+            Assert.Contains($"| [{rule.Id}]({rule.Id}.md) | {rule.Title} | {rule.Category} | {rule.DefaultSeverity} |", index);
             Assert.Contains($"{rule.Id} | {rule.Category} | {rule.DefaultSeverity} |", releases);
             Assert.Contains(rule.Category, new[] { Descriptors.Specification, Descriptors.Capacity, Descriptors.Performance });
         }

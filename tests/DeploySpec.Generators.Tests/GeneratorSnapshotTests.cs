@@ -31,4 +31,34 @@ public class GeneratorSnapshotTests
         var source = Assert.Single(run.Sources);
         Snapshot.Verify(source.SourceText.ToString(), source.HintName, nameof(GeneratorSnapshotTests));
     }
+
+    [Fact]
+    public void Deployments_that_cannot_take_the_base_class_get_the_members_written_in()
+    {
+        // A class with a base class of its own (the seed's Chat otherwise), a static class and a record: no generated
+        // base class, so the members are written in, each forwarding to GeneratedDeployment<T>'s. The record's target
+        // is out of reach, so its Recommended says so.
+        var run = GeneratorHarness.Run(Sources.Llama405B, Sources.HgxH200, """
+            using DeploySpec;
+            namespace Acme.Serving;
+
+            public abstract class ServiceBase { }
+
+            [Deployment(typeof(Llama405B), typeof(HgxH200), InputTokens = 2048, OutputTokens = 128)]
+            public partial class Chat : ServiceBase { }
+
+            [Deployment(typeof(Llama405B), typeof(HgxH200), InputTokens = 8192, OutputTokens = 512, Objective = Objective.MinLatency)]
+            public static partial class Batch { }
+
+            [Deployment(typeof(Llama405B), typeof(HgxH200), InputTokens = 4096, OutputTokens = 256, MaxTimePerOutputTokenMs = 5)]
+            public partial record Summarizer;
+            """);
+        Assert.Equal(3, run.Sources.Count);
+        foreach (var source in run.Sources)
+        {
+            string text = source.SourceText.ToString();
+            Assert.DoesNotContain(": global::DeploySpec.Engine.Planning.GeneratedDeployment<", text, StringComparison.Ordinal);
+            Snapshot.Verify(text, source.HintName, nameof(GeneratorSnapshotTests));
+        }
+    }
 }

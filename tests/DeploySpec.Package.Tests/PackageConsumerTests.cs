@@ -106,10 +106,21 @@ public sealed class PackageConsumerTests : IDisposable
         var broken = Dotnet($"build \"{app}\" -p:DeploySpecSafetyMarginGiB=lots", app);
         Assert.NotEqual(0, broken.ExitCode);
         Assert.Contains("error DS1008: MSBuild property DeploySpecSafetyMarginGiB must be a number between 0 and 1024, but is 'lots'", broken.Output);
-        var misfit = Dotnet($"build \"{app}\"", app);
+        // The compiler's SARIF log holds each rule's help link (the console does not print it); %2C and %3D are MSBuild's
+        // escapes for the ',' and '=' of "file,version=2.1".
+        string sarif = Path.Combine(_work, "misfit.sarif");
+        var misfit = Dotnet($"build \"{app}\" -p:ErrorLog=\"{sarif}%2Cversion%3D2.1\"", app);
         Assert.NotEqual(0, misfit.ExitCode);
         Assert.Matches(@"Broken\.cs\(6,31\): error DS2001: Deployment 'SmallBox': Llama70B fits no plan on OneH200", misfit.Output);
         Assert.DoesNotContain("CS8032", misfit.Output); // every analyzer assembly loaded
+
+        // By default the help link is the rule's page in the restored package, as a file URI that opens.
+        string link = HelpLink(sarif, "DS2001");
+        Assert.StartsWith("file:///", link, StringComparison.Ordinal);
+        Assert.EndsWith("/docs/diagnostics/DS2001.md", link, StringComparison.Ordinal);
+        string page = new Uri(link).LocalPath;
+        Assert.StartsWith(Path.Combine(_work, "packages"), page, StringComparison.Ordinal);
+        Assert.StartsWith("# DS2001:", File.ReadAllText(page), StringComparison.Ordinal);
         _ = feed;
     }
 
@@ -118,6 +129,8 @@ public sealed class PackageConsumerTests : IDisposable
     {
         using var zip = ZipFile.OpenRead(Directory.GetFiles(Pack(), "DeploySpec.*.nupkg").Single());
         var files = zip.Entries.Select(e => e.FullName).Where(n => !n.StartsWith("_rels/", StringComparison.Ordinal) && !n.StartsWith("package/", StringComparison.Ordinal) && n != "[Content_Types].xml").OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        // Every rule page of the repository (ConfigurationTests checks there is one per rule) and the pages they link to.
+        var pages = Directory.GetFiles(Path.Combine(Metadata("RepositoryRoot"), "docs", "diagnostics"), "*.md").Select(f => "docs/diagnostics/" + Path.GetFileName(f));
         Assert.Equal(new[]
         {
             "DeploySpec.nuspec",
@@ -130,16 +143,68 @@ public sealed class PackageConsumerTests : IDisposable
             "analyzers/dotnet/cs/DeploySpec.dll",
             "build/DeploySpec.props",
             "buildTransitive/DeploySpec.props",
+            "docs/accuracy.md",
+            "docs/cost-model.md",
+            "docs/hardware.md",
+            "docs/memory.md",
+            "docs/models.md",
             "lib/netstandard2.0/DeploySpec.Engine.dll",
             "lib/netstandard2.0/DeploySpec.Engine.xml",
             "lib/netstandard2.0/DeploySpec.dll",
             "lib/netstandard2.0/DeploySpec.xml",
-        }, files);
+        }.Concat(pages).OrderBy(n => n, StringComparer.Ordinal), files);
+        Assert.Contains("docs/diagnostics/DS2001.md", files);
+        Assert.Contains("docs/diagnostics/README.md", files);
+
+        // A link between the shipped pages opens the page it names (links to the web are left alone).
+        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("docs/", StringComparison.Ordinal)))
+        {
+            using var reader = new StreamReader(entry.Open());
+            foreach (Match link in Regex.Matches(reader.ReadToEnd(), @"\]\(([^)#\s:]+)(#[^)]*)?\)"))
+            {
+                string target = Resolve(entry.FullName, link.Groups[1].Value);
+                Assert.True(files.Contains(target), $"{entry.FullName} links to {link.Groups[1].Value}, which the package does not hold");
+            }
+        }
+
         using var nuspec = new StreamReader(zip.GetEntry("DeploySpec.nuspec")!.Open());
         string text = nuspec.ReadToEnd();
         Assert.DoesNotContain("<developmentDependency>true", text);
         Assert.DoesNotContain("<dependency ", text);
         Assert.Contains("<license type=\"expression\">MIT</license>", text);
+    }
+
+    /// <summary>A relative link from the package entry <paramref name="from"/>, as a package path.</summary>
+    private static string Resolve(string from, string link)
+    {
+        var parts = from.Split('/').SkipLast(1).ToList();
+        foreach (string part in link.Split('/'))
+        {
+            if (part == "..")
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        return string.Join("/", parts);
+    }
+
+    /// <summary>
+    /// The help link of the reported diagnostic <paramref name="id"/> in a SARIF 2.1 log: the rule its result points at
+    /// (the log also lists the analyzer's supported descriptors, which have no link, under the same ID).
+    /// </summary>
+    private static string HelpLink(string sarif, string id)
+    {
+        using var log = System.Text.Json.JsonDocument.Parse(File.ReadAllText(sarif));
+        var run = log.RootElement.GetProperty("runs")[0];
+        var result = run.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("ruleId").GetString() == id);
+        var rule = run.GetProperty("tool").GetProperty("driver").GetProperty("rules")[result.GetProperty("ruleIndex").GetInt32()];
+        Assert.Equal(id, rule.GetProperty("id").GetString());
+        return rule.GetProperty("helpUri").GetString()!;
     }
 
     /// <summary>Packs the way most people do at a repository root, the whole solution: exactly one package comes out.</summary>
