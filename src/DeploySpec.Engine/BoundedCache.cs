@@ -8,7 +8,7 @@ namespace DeploySpec.Engine
     /// entries leave first) and safe under concurrent use. A computation that throws (cancellation included) is
     /// not kept. Shared by the engine's planning cache and the analyzer's findings cache.
     /// </summary>
-    public sealed class BoundedCache<TKey, TValue>
+    internal sealed class BoundedCache<TKey, TValue>
         where TKey : notnull
     {
         private readonly ConcurrentDictionary<TKey, TValue> _entries = new();

@@ -10,7 +10,7 @@ namespace DeploySpec.Engine.Diagnosis
     /// these, the analyzers report them for pinned degrees (with a remedy), and the generated RejectedPlans give
     /// their reasons: one rule, one place. The remedy argument is empty here; <see cref="DeploymentJudge"/> sets it (<see cref="Finding.WithRemedy"/>).
     /// </summary>
-    public static class CandidateRules
+    internal static class CandidateRules
     {
         private const double GiB = Units.BytesPerGiB;
         private static readonly FindingTarget Tp = FindingTarget.Pin(PinnedDegree.TensorParallel), Pp = FindingTarget.Pin(PinnedDegree.PipelineParallel),

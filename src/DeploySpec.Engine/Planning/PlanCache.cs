@@ -9,7 +9,7 @@ namespace DeploySpec.Engine.Planning
     /// value-equatable records; bounded (oldest entries leave first) and safe under concurrent use; a cancelled
     /// run is not kept.
     /// </summary>
-    public static class PlanCache
+    internal static class PlanCache
     {
         private static readonly BoundedCache<DeploymentSpec, PlanningResult> Entries = new(1024);
 

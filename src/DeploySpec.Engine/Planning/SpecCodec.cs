@@ -19,7 +19,7 @@ namespace DeploySpec.Engine.Planning
     /// not reflection, read and write them (trimming- and AOT-safe); a test checks that every settable property of the
     /// spec records is a field and round-trips.
     /// </summary>
-    public static class SpecCodec
+    internal static class SpecCodec
     {
         /// <summary>The one-line text of <paramref name="spec"/>.</summary>
         public static string Encode(DeploymentSpec spec)

@@ -6,7 +6,7 @@ using DeploySpec.Engine.Models;
 namespace DeploySpec.Engine.Vocabulary
 {
     /// <summary>How an attribute property's value is written in C# (and read from attribute data).</summary>
-    public enum ValueKind
+    internal enum ValueKind
     {
         Integer,
         Boolean,
@@ -20,7 +20,7 @@ namespace DeploySpec.Engine.Vocabulary
     /// of value, its bounds and their message, the HuggingFace config.json key(s) it comes from, and the engine
     /// field it reads and writes. Parsing, config.json merging, validation and error locations are driven by these.
     /// </summary>
-    public sealed class Term<TSpec>
+    internal sealed class Term<TSpec>
     {
         private readonly Func<TSpec, object> _get;
         private readonly Func<TSpec, object, TSpec> _set;
@@ -65,7 +65,7 @@ namespace DeploySpec.Engine.Vocabulary
     }
 
     /// <summary>Builders for the rows of the vocabulary tables, with the bound messages users see.</summary>
-    public static class Terms
+    internal static class Terms
     {
         /// <summary>Largest size we accept for any model dimension; beyond it the arithmetic is meaningless.</summary>
         public const int MaxDimension = 1 << 22;

@@ -10,7 +10,7 @@ namespace DeploySpec.Engine.Vocabulary
     /// [Model]: every property, its bounds, its config.json key(s) and its <see cref="ModelArchitecture"/> field. The rows'
     /// order is the order <see cref="SpecCodec"/> writes the spec that generated code holds: a new row goes last.
     /// </summary>
-    public static class ModelVocabulary
+    internal static class ModelVocabulary
     {
         public static IReadOnlyList<Term<ModelArchitecture>> Terms { get; } = new[]
         {
@@ -45,7 +45,7 @@ namespace DeploySpec.Engine.Vocabulary
     }
 
     /// <summary>[Cluster]: every property, its bounds and its <see cref="ClusterSpec"/> field (a new row goes last, <see cref="SpecCodec"/>).</summary>
-    public static class ClusterVocabulary
+    internal static class ClusterVocabulary
     {
         public const int MaxGpusPerNode = 1024;
         public const int MaxNodes = 16_384;
@@ -61,7 +61,7 @@ namespace DeploySpec.Engine.Vocabulary
     }
 
     /// <summary>[Deployment]: every property, its bounds and its <see cref="DeploymentSpec"/> field (a new row goes last, <see cref="SpecCodec"/>).</summary>
-    public static class DeploymentVocabulary
+    internal static class DeploymentVocabulary
     {
         public const int MaxTokens = 10_000_000;
         private const int MaxGpus = ClusterVocabulary.MaxGpusPerNode * ClusterVocabulary.MaxNodes;

@@ -11,7 +11,7 @@ namespace DeploySpec.Reporting
     /// sweep in grey, the Pareto frontier in blue, the min-latency, max-throughput and recommended plans marked.
     /// Plain SVG 1.1, deterministic, culture-invariant.
     /// </summary>
-    public static class FrontierChart
+    internal static class FrontierChart
     {
         private const double Width = 1040, Height = 600, Left = 90, Right = 330, Top = 60, Bottom = 70;
 

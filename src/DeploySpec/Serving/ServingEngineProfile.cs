@@ -25,7 +25,7 @@ namespace DeploySpec.Serving
     /// <param name="KvCacheDtype">The KV-cache format flag (null when the engine takes it from a config file).</param>
     /// <param name="Fp8KvCache">The value of <paramref name="KvCacheDtype"/> for an FP8 KV cache.</param>
     /// <param name="Quantization">How to serve quantized weights from an unquantized checkpoint (for the launch notes).</param>
-    public sealed record EngineFlags(string ContextLength, string MaxBatchSize, string Memory, string? KvCacheDtype, string Fp8KvCache, string Quantization);
+    internal sealed record EngineFlags(string ContextLength, string MaxBatchSize, string Memory, string? KvCacheDtype, string Fp8KvCache, string Quantization);
 
     /// <summary>
     /// Everything DeploySpec knows about one serving engine, in one place: its display name, its defaults (memory
@@ -37,7 +37,7 @@ namespace DeploySpec.Serving
     public abstract class ServingEngineProfile
     {
         /// <summary>Bytes in one GiB (2^30).</summary>
-        protected const double GiB = MemoryPerGpu.BytesPerGiB;
+        private protected const double GiB = MemoryPerGpu.BytesPerGiB;
 
         private static readonly ServingEngineProfile Vllm = new VllmProfile();
         private static readonly ServingEngineProfile TensorRtLlm = new TensorRtLlmProfile();
@@ -52,7 +52,7 @@ namespace DeploySpec.Serving
         };
 
         /// <summary>Creates a profile from the engine's facts (docs/memory.md, docs/launch.md).</summary>
-        protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, MemoryPolicy memoryPolicy, double defaultMemoryFraction,
+        private protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, MemoryPolicy memoryPolicy, double defaultMemoryFraction,
             int defaultMaxBatchSize, int maxBatchedTokens, int tokensPerKvBlock, double cudaGraphBytes, EngineFlags flags, string? containerImage,
             double minimumFreeBytes = 0)
         {
@@ -101,7 +101,7 @@ namespace DeploySpec.Serving
         public double CudaGraphBytes { get; }
 
         /// <summary>The server flags, in this engine's spelling.</summary>
-        public EngineFlags Flags { get; }
+        private protected EngineFlags Flags { get; }
 
         /// <summary>The container image for a Kubernetes LeaderWorkerSet; null when the engine has no LWS pattern.</summary>
         public string? ContainerImage { get; }
@@ -116,7 +116,7 @@ namespace DeploySpec.Serving
         /// The limits every server takes: the longest context, the plan's memory setting (when the plan was sized for
         /// this engine), an FP8 KV cache, the batch limit; and a note when the weights must come quantized.
         /// </summary>
-        protected void AddLimits(List<string> args, DeploymentFacts facts, PartitionPlan plan, List<string> notes)
+        private protected void AddLimits(List<string> args, DeploymentFacts facts, PartitionPlan plan, List<string> notes)
         {
             Add(args, Flags.ContextLength, Int(facts.ContextTokens));
             if (MemoryValue(facts, plan, notes) is { } memory)
@@ -134,7 +134,7 @@ namespace DeploySpec.Serving
         }
 
         /// <summary>The plan's memory setting for this engine, or null (with a note) when it was sized for another.</summary>
-        protected string? MemoryValue(DeploymentFacts facts, PartitionPlan plan, List<string> notes)
+        private protected string? MemoryValue(DeploymentFacts facts, PartitionPlan plan, List<string> notes)
         {
             if (facts.Engine != Engine || plan.EngineMemoryFraction <= 0)
             {
@@ -146,7 +146,7 @@ namespace DeploySpec.Serving
         }
 
         /// <summary>A note when the plan assumes quantized weights the engine must be given.</summary>
-        protected void QuantizationNote(DeploymentFacts facts, List<string> notes)
+        private protected void QuantizationNote(DeploymentFacts facts, List<string> notes)
         {
             if (facts.Weights != Precision.Bf16 && facts.Weights != Precision.Fp16 && facts.Weights != Precision.Fp32)
             {

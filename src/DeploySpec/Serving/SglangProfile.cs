@@ -10,7 +10,7 @@ namespace DeploySpec.Serving
     /// activations) free on large GPUs; max_running_requests 1024, chunked prefill 8192 tokens, page size 1
     /// (docs/memory.md). Launched with <c>python3 -m sglang.launch_server</c>.
     /// </summary>
-    public sealed class SglangProfile : ServingEngineProfile
+    internal sealed class SglangProfile : ServingEngineProfile
     {
         internal SglangProfile()
             : base(ServingEngine.Sglang, "SGLang", "sglang", MemoryPolicy.StaticFraction, defaultMemoryFraction: 0.0 /* derived from the GPU (docs/memory.md) */, defaultMaxBatchSize: 1024,

@@ -12,7 +12,7 @@ namespace DeploySpec.Serving
     /// memory and CUDA graphs); fraction 0.9, max_batch_size 2048, max_num_tokens 8192, tokens_per_block 32
     /// (docs/memory.md). Launched with <c>trtllm-serve</c> (PyTorch backend) and its extra LLM API options YAML.
     /// </summary>
-    public sealed class TensorRtLlmProfile : ServingEngineProfile
+    internal sealed class TensorRtLlmProfile : ServingEngineProfile
     {
         internal TensorRtLlmProfile()
             : base(ServingEngine.TensorRtLlm, "TensorRT-LLM", "trtllm", MemoryPolicy.FractionOfFree, defaultMemoryFraction: 0.90, defaultMaxBatchSize: 2048, maxBatchedTokens: 8192,

@@ -11,7 +11,7 @@ namespace DeploySpec.Serving
     /// OpenAI server on 70 GB+ GPUs (V1 engine); 16-token blocks (docs/memory.md). Launched with <c>vllm serve</c>;
     /// EP is enabled, not sized (vLLM's EP size is TP x DP).
     /// </summary>
-    public sealed class VllmProfile : ServingEngineProfile
+    internal sealed class VllmProfile : ServingEngineProfile
     {
         internal VllmProfile()
             : base(ServingEngine.Vllm, "vLLM", "vllm", MemoryPolicy.FractionOfTotal, defaultMemoryFraction: 0.90, defaultMaxBatchSize: 1024, maxBatchedTokens: 8192,
