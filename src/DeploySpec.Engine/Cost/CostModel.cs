@@ -179,31 +179,11 @@ namespace DeploySpec.Engine.Cost
         }
 
         /// <summary>Decode attention FLOPs of one sequence at <paramref name="context"/> tokens on one GPU of a stage.</summary>
-        public static double AttentionDecodeFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double context)
-        {
-            double flops = 0;
-            int first = layout.FirstLayer(stage), count = layout.LayerCount(stage);
-            for (int i = first; i < first + count; i++)
-            {
-                var layer = Layer.Of(model, i);
-                flops += layer.DecodeFlopsPerPosition(tp) * layer.AttendedTokens(context);
-            }
-
-            return flops;
-        }
+        public static double AttentionDecodeFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double context) =>
+            layout.Sum(model, stage, layer => layer.DecodeFlopsPerPosition(tp) * layer.AttendedTokens(context));
 
         /// <summary>Causal prefill attention FLOPs of one prompt on one GPU of a stage (windowed layers capped).</summary>
-        public static double AttentionPrefillFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double prompt)
-        {
-            double flops = 0;
-            int first = layout.FirstLayer(stage), count = layout.LayerCount(stage);
-            for (int i = first; i < first + count; i++)
-            {
-                var layer = Layer.Of(model, i);
-                flops += layer.PrefillFlopsPerPair(tp) * layer.CausalPairs(prompt);
-            }
-
-            return flops;
-        }
+        public static double AttentionPrefillFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double prompt) =>
+            layout.Sum(model, stage, layer => layer.PrefillFlopsPerPair(tp) * layer.CausalPairs(prompt));
     }
 }

@@ -102,33 +102,14 @@ namespace DeploySpec.Engine.Models
         public static double KvBytesPerTokenPerLayer(ModelArchitecture m, int tensorParallel) => Layer.Of(m, 0).KvBytesPerToken(tensorParallel);
 
         /// <summary>KV bytes per token on one GPU of a stage, every layer counted (the figure engines print).</summary>
-        public static double KvBytesPerTokenPerGpu(ModelArchitecture m, StageLayout layout, int stage, int tensorParallel)
-        {
-            int first = layout.FirstLayer(stage), count = layout.LayerCount(stage);
-            double bytes = 0;
-            for (int i = first; i < first + count; i++)
-            {
-                bytes += Layer.Of(m, i).KvBytesPerToken(tensorParallel);
-            }
-
-            return bytes;
-        }
+        public static double KvBytesPerTokenPerGpu(ModelArchitecture m, StageLayout layout, int stage, int tensorParallel) =>
+            layout.Sum(m, stage, layer => layer.KvBytesPerToken(tensorParallel));
 
         /// <summary>
         /// KV bytes one sequence of <paramref name="tokens"/> tokens holds on one GPU of a stage, sliding-window layers
         /// capped at the window.
         /// </summary>
-        public static double KvBytesPerSequencePerGpu(ModelArchitecture m, StageLayout layout, int stage, int tensorParallel, double tokens)
-        {
-            int first = layout.FirstLayer(stage), count = layout.LayerCount(stage);
-            double bytes = 0;
-            for (int i = first; i < first + count; i++)
-            {
-                var layer = Layer.Of(m, i);
-                bytes += layer.KvBytesPerToken(tensorParallel) * layer.AttendedTokens(tokens);
-            }
-
-            return bytes;
-        }
+        public static double KvBytesPerSequencePerGpu(ModelArchitecture m, StageLayout layout, int stage, int tensorParallel, double tokens) =>
+            layout.Sum(m, stage, layer => layer.KvBytesPerToken(tensorParallel) * layer.AttendedTokens(tokens));
     }
 }

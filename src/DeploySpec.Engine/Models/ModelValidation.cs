@@ -62,15 +62,8 @@ namespace DeploySpec.Engine.Models
                     problems.Add(new SpecProblem(nameof(ModelArchitecture.ExpertIntermediateSize), "a mixture-of-experts model needs ExpertIntermediateSize (or IntermediateSize)"));
                 }
 
-                if (model.DenseLayers > model.Layers)
-                {
-                    problems.Add(new SpecProblem(nameof(ModelArchitecture.DenseLayers), Format(
-                        "DenseLayers {0} exceeds Layers {1}", model.DenseLayers, model.Layers)));
-                }
-                else if (model.DenseLayers > 0 && model.IntermediateSize == 0)
-                {
-                    problems.Add(new SpecProblem(nameof(ModelArchitecture.IntermediateSize), "DenseLayers > 0 needs IntermediateSize for the dense FFN"));
-                }
+                LayerSubset(problems, model, nameof(ModelArchitecture.DenseLayers), model.DenseLayers, model.IntermediateSize == 0,
+                    nameof(ModelArchitecture.IntermediateSize), "DenseLayers > 0 needs IntermediateSize for the dense FFN");
             }
             else
             {
@@ -90,17 +83,25 @@ namespace DeploySpec.Engine.Models
                 problems.Add(new SpecProblem(nameof(ModelArchitecture.QkRopeHeadDim), "multi-head latent attention (KvLoraRank > 0) needs QkRopeHeadDim"));
             }
 
-            if (model.SlidingWindowLayers > model.Layers)
-            {
-                problems.Add(new SpecProblem(nameof(ModelArchitecture.SlidingWindowLayers), Format(
-                    "SlidingWindowLayers {0} exceeds Layers {1}", model.SlidingWindowLayers, model.Layers)));
-            }
-            else if (model.SlidingWindowLayers > 0 && model.SlidingWindow == 0)
-            {
-                problems.Add(new SpecProblem(nameof(ModelArchitecture.SlidingWindow), "SlidingWindowLayers is set but SlidingWindow is 0"));
-            }
-
+            LayerSubset(problems, model, nameof(ModelArchitecture.SlidingWindowLayers), model.SlidingWindowLayers, model.SlidingWindow == 0,
+                nameof(ModelArchitecture.SlidingWindow), "SlidingWindowLayers is set but SlidingWindow is 0");
             return problems;
+        }
+
+        /// <summary>
+        /// A count of layers of one kind: at most Layers, and when set it needs the value <paramref name="needs"/>
+        /// names (<paramref name="missing"/> says it is absent).
+        /// </summary>
+        private static void LayerSubset(List<SpecProblem> problems, ModelArchitecture model, string property, int count, bool missing, string needs, string needsMessage)
+        {
+            if (count > model.Layers)
+            {
+                problems.Add(new SpecProblem(property, Format("{0} {1} exceeds Layers {2}", property, count, model.Layers)));
+            }
+            else if (count > 0 && missing)
+            {
+                problems.Add(new SpecProblem(needs, needsMessage));
+            }
         }
 
         private static string Format(string format, params object[] args) =>

@@ -38,6 +38,18 @@ namespace DeploySpec.Engine.Models
             }
         }
 
+        /// <summary>The sum of <paramref name="perLayer"/> over the layers of <paramref name="stage"/>, in layer order.</summary>
+        public double Sum(ModelArchitecture model, int stage, Func<Layer, double> perLayer)
+        {
+            double sum = 0;
+            for (int i = _first[stage]; i < _first[stage] + _count[stage]; i++)
+            {
+                sum += perLayer(Layer.Of(model, i));
+            }
+
+            return sum;
+        }
+
         /// <summary>True when every stage has the same number of layers.</summary>
         public bool IsEven => MaxLayers * Stages == _first[Stages - 1] + _count[Stages - 1];
 
