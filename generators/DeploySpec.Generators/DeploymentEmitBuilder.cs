@@ -69,7 +69,7 @@ namespace DeploySpec.Generators
                 return Unplanned(deployment, "no plan of " + model.Type.DisplayName + " fits " + cluster.Type.DisplayName);
             }
 
-            var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
+            var gpu = GpuCatalog.Of(spec.Cluster);
             string modelName = spec.Model.Name == model.Type.Name ? model.Type.DisplayName : model.Type.DisplayName + " (" + spec.Model.Name + ")";
             string description = string.Format(CultureInfo.InvariantCulture,
                 "{0} on {1} ({2} x {3}: {4} node{5} of {6}), {7} input / {8} output tokens per request, memory sized as {9} does",

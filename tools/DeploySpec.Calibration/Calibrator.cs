@@ -68,7 +68,7 @@ namespace DeploySpec.Calibration
         public static CostCalibration Fit(IReadOnlyList<CalibrationPoint> points, UncertaintyBand? band = null)
         {
             band ??= CostCalibration.Default.Band;
-            bool blackwell = points.Any(p => GpuCatalog.Get(p.Deployment.Cluster.Gpu).Generation == GpuGeneration.Blackwell);
+            bool blackwell = points.Any(p => GpuCatalog.Of(p.Deployment.Cluster).Generation == GpuGeneration.Blackwell);
             double Loss(double[] x) => Objective(points, FromVector(x, blackwell, band));
             var best = new double[Parameters];
             foreach (var (step, tolerance) in new[] { (1.0, 1e-10), (0.25, 1e-12), (0.05, 1e-14) })

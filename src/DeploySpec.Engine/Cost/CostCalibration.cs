@@ -95,7 +95,7 @@ namespace DeploySpec.Engine.Cost
         {
             var axes = ExtrapolationAxes.None;
             var model = deployment.Model;
-            var gpu = GpuCatalog.Get(deployment.Cluster.Gpu);
+            var gpu = GpuCatalog.Of(deployment.Cluster);
             if (!gpu.IsMeasured)
             {
                 axes |= ExtrapolationAxes.GpuGeneration;

@@ -28,7 +28,7 @@ namespace DeploySpec.Engine.Cost
         {
             var model = deployment.Model;
             var cluster = deployment.Cluster;
-            var gpu = GpuCatalog.Get(cluster.Gpu);
+            var gpu = GpuCatalog.Of(cluster);
             var engine = Serving.ServingEngineProfile.For(deployment.Engine);
             var layout = StageLayout.Create(model.Layers, degrees.PipelineParallel);
             int tp = degrees.TensorParallel, ep = degrees.ExpertParallel;

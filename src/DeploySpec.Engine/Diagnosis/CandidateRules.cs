@@ -75,7 +75,7 @@ namespace DeploySpec.Engine.Diagnosis
         public static Finding Misfit(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown m, FindingTarget? target = null)
         {
             target ??= FindingTarget.Attribute;
-            string gpu = Hardware.GpuCatalog.Get(deployment.Cluster.Gpu).Name;
+            string gpu = Hardware.GpuCatalog.Of(deployment.Cluster).Name;
             return m.KvCacheBytes <= 0
                 ? Finding.Of(Rules.WeightsExceedGpu, target, deployment.Name, degrees.ToString(), gpu,
                     m.WeightsBytes / GiB, m.ActivationsBytes / GiB, m.ReserveBytes / GiB,

@@ -62,7 +62,7 @@ namespace DeploySpec.Engine.Diagnosis
             }
 
             var report = FitAdvisor.Analyze(spec, c.Cancel);
-            var gpu = GpuCatalog.Get(spec.Cluster.Gpu);
+            var gpu = GpuCatalog.Of(spec.Cluster);
             c.Findings.Add(Finding.Of(Rules.FitsNoPlan, FindingTarget.ClusterArgument, spec.Name,
                 spec.Model.Name, spec.Cluster.Name, report.WeightBytes / 1e9, report.WeightBytes / GiB, spec.Model.Weights.ToString().ToUpperInvariant(),
                 report.WeightAndOneRequestBytes / GiB, spec.ContextTokens, spec.Cluster.TotalGpus, gpu.Name, report.ClusterUsableBytes / GiB,

@@ -46,6 +46,9 @@ namespace DeploySpec.Engine.Hardware
         /// <summary>True when <paramref name="gpu"/> is in the catalog.</summary>
         public static bool Contains(Gpu gpu) => (int)gpu >= 0 && (int)gpu < Specs.Length;
 
+        /// <summary>The facts of the GPU <paramref name="cluster"/> is built of: the one place a cluster's accelerator is resolved.</summary>
+        public static GpuSpec Of(Planning.ClusterSpec cluster) => Get(cluster.Gpu);
+
         /// <summary>The facts of <paramref name="gpu"/>.</summary>
         public static GpuSpec Get(Gpu gpu) =>
             Contains(gpu) ? Specs[(int)gpu] : throw new ArgumentOutOfRangeException(nameof(gpu), gpu, "Unknown GPU.");

@@ -11,11 +11,11 @@ namespace DeploySpec.Engine.Hardware
     public static class Topology
     {
         public static Link ScaleUpLink(ClusterSpec cluster) =>
-            cluster.IntraNodeLink != Link.Default ? cluster.IntraNodeLink : GpuCatalog.Get(cluster.Gpu).ScaleUpLink;
+            cluster.IntraNodeLink != Link.Default ? cluster.IntraNodeLink : GpuCatalog.Of(cluster).ScaleUpLink;
 
         public static int ScaleUpDomainGpus(ClusterSpec cluster)
         {
-            var gpu = GpuCatalog.Get(cluster.Gpu);
+            var gpu = GpuCatalog.Of(cluster);
             var link = ScaleUpLink(cluster);
             // A link named explicitly for the node spans the node (a switch); bridges keep their own reach.
             int domain = cluster.IntraNodeLink != Link.Default && link is not (Link.NvLinkBridge or Link.NvLinkBridge4Way)
@@ -40,7 +40,7 @@ namespace DeploySpec.Engine.Hardware
                 return ScaleUpLink(cluster);
             }
 
-            return gpus <= cluster.GpusPerNode ? GpuCatalog.Get(cluster.Gpu).HostLink : NetworkLink(cluster);
+            return gpus <= cluster.GpusPerNode ? GpuCatalog.Of(cluster).HostLink : NetworkLink(cluster);
         }
 
         /// <summary>True when a group of <paramref name="gpus"/> consecutive GPUs spans more than one node.</summary>

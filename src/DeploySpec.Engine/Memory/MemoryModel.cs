@@ -46,7 +46,7 @@ namespace DeploySpec.Engine.Memory
         public static MemoryBreakdown PerGpu(DeploymentSpec deployment, Degrees degrees)
         {
             var model = deployment.Model;
-            var gpu = GpuCatalog.Get(deployment.Cluster.Gpu);
+            var gpu = GpuCatalog.Of(deployment.Cluster);
             var engine = ServingEngineProfile.For(deployment.Engine);
             var layout = StageLayout.Create(model.Layers, degrees.PipelineParallel);
             int tp = degrees.TensorParallel;

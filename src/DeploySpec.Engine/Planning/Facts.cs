@@ -23,7 +23,7 @@ namespace DeploySpec.Engine.Planning
                 Experts: model.Experts,
                 ActiveExperts: model.ActiveExperts,
                 Gpu: cluster.Gpu,
-                GpuName: GpuCatalog.Get(cluster.Gpu).Name,
+                GpuName: GpuCatalog.Of(cluster).Name,
                 GpusPerNode: cluster.GpusPerNode,
                 Nodes: cluster.Nodes,
                 InputTokens: deployment.InputTokens,

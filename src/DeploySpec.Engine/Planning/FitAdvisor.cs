@@ -58,7 +58,7 @@ namespace DeploySpec.Engine.Planning
             var cluster = deployment.Cluster;
             if (cluster.Nodes == 1)
             {
-                int domain = Math.Max(cluster.GpusPerNode, Hardware.GpuCatalog.Get(cluster.Gpu).ScaleUpDomainGpus);
+                int domain = Math.Max(cluster.GpusPerNode, Hardware.GpuCatalog.Of(cluster).ScaleUpDomainGpus);
                 for (int g = 1; g <= domain; g++)
                 {
                     var candidate = cluster with { GpusPerNode = g, Nodes = 1 };
