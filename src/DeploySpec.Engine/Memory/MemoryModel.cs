@@ -6,7 +6,11 @@ using DeploySpec.Serving;
 
 namespace DeploySpec.Engine.Memory
 {
-    /// <summary>Per-GPU memory of one plan on its most loaded GPU, in bytes, and what it allows.</summary>
+    /// <summary>
+    /// Per-GPU memory of one plan on its most loaded GPU, in bytes, and what it allows: the engine's working figures
+    /// (unrounded, with the KV bytes per token, per request and per context and the requests that fit). Why not
+    /// <see cref="MemoryPerGpu"/>: that is the rounded record a plan reports to apps; <see cref="ToRuntime"/> is the one conversion.
+    /// </summary>
     public sealed record MemoryBreakdown(
         double WeightsBytes,
         double ActivationsBytes,

@@ -15,7 +15,12 @@ namespace DeploySpec.Engine.Planning
         public int TotalGpus => GpusPerNode * Nodes;
     }
 
-    /// <summary>A deployment as declared by [Deployment], with its model and cluster resolved.</summary>
+    /// <summary>
+    /// A deployment as declared by [Deployment], with its model and cluster resolved: the planner's input (0 means
+    /// "the engine's default" or "search"). Why not <see cref="DeploymentFacts"/>: that is the resolved view reports
+    /// and launch commands read (defaults applied, names looked up) in the runtime assembly; <c>Facts.Of</c> maps one
+    /// to the other.
+    /// </summary>
     public sealed record DeploymentSpec
     {
         public string Name { get; init; } = "";
@@ -44,7 +49,11 @@ namespace DeploySpec.Engine.Planning
         public int ContextTokens => MaxContext > 0 ? MaxContext : TokensPerRequest;
     }
 
-    /// <summary>The parallel degrees of a candidate plan.</summary>
+    /// <summary>
+    /// The parallel degrees of a candidate, before it is sized: the search's value key (candidate positions, pins,
+    /// fixes). Why not <see cref="PartitionPlan"/>: that is a sized plan (memory, capacity, index) in the runtime
+    /// assembly; both write their label through <see cref="PartitionPlan.Label"/>.
+    /// </summary>
     public readonly record struct Degrees(int TensorParallel, int PipelineParallel, int DataParallel, int ExpertParallel)
     {
         public int GpuCount => TensorParallel * PipelineParallel * DataParallel;
