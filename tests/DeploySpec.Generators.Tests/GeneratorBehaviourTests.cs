@@ -340,4 +340,25 @@ public class GeneratorBehaviourTests
             Assert.Null(TableAgreement.Disagreement(emit.Spec, emit.Table));
         }
     }
+
+    /// <summary>
+    /// The members the generated base class carries, the names the parser guards against clashes and the members the
+    /// emitter writes into a class that cannot take the base class are one list: a member added to one and not the
+    /// others fails here.
+    /// </summary>
+    [Fact]
+    public void The_generated_members_the_base_class_the_parser_and_the_emitter_name_are_the_same()
+    {
+        var declared = typeof(GeneratedDeployment<>).GetMembers(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)
+            .Where(m => m is PropertyInfo || m is MethodInfo { IsSpecialName: false })
+            .Select(m => m.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var guarded = Parsing.GeneratedMembers.All.Where(n => n != Parsing.GeneratedMembers.Data).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        Assert.Equal(declared, guarded);
+
+        string source = GeneratorHarness.Run(Sources.Llama405B, Sources.HgxH200,
+            Sources.Chat.Replace("public partial class Chat", "public static partial class Chat", StringComparison.Ordinal)).Sources.Single().SourceText.ToString();
+        var written = System.Text.RegularExpressions.Regex.Matches(source, @"public static [^=;]*? (\w+)(\([^)]*\))? =>")
+            .Select(m => m.Groups[1].Value).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        Assert.Equal(declared, written);
+    }
 }
