@@ -82,6 +82,12 @@ namespace DeploySpec
         public Link IntraNodeLink { get; set; }
         /// <summary>Link between nodes, per GPU; Default = InfiniBand NDR (one 400 Gb/s NIC per GPU).</summary>
         public Link InterNodeLink { get; set; }
+        /// <summary>
+        /// GPUs on one NVLink (scale-up) domain, which may span nodes: 72 for a GB200/GB300 NVL72 rack of 18 trays of 4.
+        /// A multiple of <see cref="GpusPerNode"/> when larger (a divisor when smaller), at most the cluster's GPUs;
+        /// 0 = the GPU's default (72 for GB200/GB300, the node for HGX parts, 2 or 4 for bridges).
+        /// </summary>
+        public int NvLinkDomainGpus { get; set; }
     }
 
     /// <summary>Declares a deployment: a model on a cluster, a workload, targets and an objective.</summary>

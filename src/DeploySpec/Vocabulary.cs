@@ -40,6 +40,22 @@ namespace DeploySpec
         L40S = 7,
         /// <summary>AMD Instinct MI300X 192 GB.</summary>
         MI300X = 8,
+        /// <summary>NVIDIA GB200 (Grace-Blackwell; one Blackwell GPU of a GB200 NVL72 rack: 4 per compute tray, 72 in one NVLink domain).</summary>
+        GB200 = 9,
+        /// <summary>NVIDIA GB300 (Grace-Blackwell Ultra; one GPU of a GB300 NVL72 rack: 4 per compute tray, 72 in one NVLink domain).</summary>
+        GB300 = 10,
+        /// <summary>NVIDIA B300 (Blackwell Ultra, HGX/DGX B300, 8 per node).</summary>
+        B300 = 11,
+        /// <summary>NVIDIA H20 96 GB (Hopper, HGX, 8 per node).</summary>
+        H20 = 12,
+        /// <summary>NVIDIA L4 24 GB (Ada, PCIe, no NVLink).</summary>
+        L4 = 13,
+        /// <summary>NVIDIA RTX PRO 6000 Blackwell Server Edition 96 GB GDDR7 (PCIe Gen5, no NVLink).</summary>
+        RtxPro6000 = 14,
+        /// <summary>AMD Instinct MI325X 256 GB.</summary>
+        MI325X = 15,
+        /// <summary>AMD Instinct MI355X 288 GB.</summary>
+        MI355X = 16,
     }
 
     /// <summary>A GPU-to-GPU link. <see cref="Default"/> means the GPU's own default for that tier.</summary>
@@ -71,6 +87,8 @@ namespace DeploySpec
         NvLinkBridge4Way = 11,
         /// <summary>PCIe Gen6 x16, 256 GB/s (both directions).</summary>
         PcieGen6 = 12,
+        /// <summary>AMD Infinity Fabric of the MI350 series, 7 x 153.6 GB/s = 1,075.2 GB/s per GPU.</summary>
+        InfinityFabric4 = 13,
     }
 
     /// <summary>What a deployment optimises when it ranks plans.</summary>

@@ -166,6 +166,49 @@ public class PartitionTests
     }
 
     [Fact]
+    public async Task Tensor_parallelism_inside_an_nvlink_domain_that_spans_trays_does_not_warn()
+    {
+        // 16 trays of 4 GB200 on one NVLink switch system: TP16 spans four trays but never leaves NVLink (no DS3005).
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{CapacityTests.Llama405BFp8}}
+            [Cluster(Gpu = Gpu.GB200, GpusPerNode = 4, Nodes = 16, NvLinkDomainGpus = 64)] public partial class Nvl72 { }
+            [Deployment(typeof(Llama405B), typeof(Nvl72), {|#0:TensorParallel = 16|}, PipelineParallel = 2)]
+            public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithMessage("Deployment 'Chat': " +
+                "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 256 bytes of KV per token per layer on each GPU instead of 128, 2x the KV cache an even split would need"));
+    }
+
+    [Fact]
+    public async Task Tensor_parallelism_across_hgx_b200_nodes_warns()
+    {
+        // The same 64 GPUs and split as eight HGX B200 nodes: TP16 spans two nodes, over InfiniBand.
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{CapacityTests.Llama405BFp8}}
+            [Cluster(Gpu = Gpu.B200, GpusPerNode = 8, Nodes = 8)] public partial class HgxB200 { }
+            [Deployment(typeof(Llama405B), typeof(HgxB200), {|#0:{|#1:TensorParallel = 16|}|}, PipelineParallel = 2)]
+            public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.KvHeadsReplicated).WithLocation(0).WithMessage("Deployment 'Chat': " +
+                "TP16 exceeds the 8 KV heads, so each GPU keeps a whole replicated head: 256 bytes of KV per token per layer on each GPU instead of 128, 2x the KV cache an even split would need"),
+            Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(1).WithMessage("Deployment 'Chat': " +
+                "TP16 spans 2 nodes of 8 GPUs: its all-reduces run over InfiniBand NDR (100 GB/s per GPU) instead of NVLink 5 (1800 GB/s), twice per layer"));
+    }
+
+    [Fact]
+    public async Task An_nvlink_domain_that_is_not_whole_trays_is_an_invalid_cluster()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Cluster(Gpu = Gpu.GB200, GpusPerNode = 4, Nodes = 18, {|#0:NvLinkDomainGpus = 70|})] public partial class Nvl72 { }
+            """,
+            Diagnostic(Descriptors.InvalidCluster).WithLocation(0).WithArguments("Nvl72",
+                "NvLinkDomainGpus 70 spans nodes but is not a whole number of nodes of 4 GPUs (68 or 72 would be)"));
+    }
+
+    [Fact]
     public async Task Tensor_parallelism_beyond_an_nvlink_bridge_pair_runs_over_pcie()
     {
         await AnalyzerAsync("""

@@ -96,6 +96,7 @@ public class PlannerBenchmarks
 {
     private DeploymentSpec _seed = null!;
     private DeploymentSpec _deepSeek = null!;
+    private DeploymentSpec _nvl72 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -106,6 +107,8 @@ public class PlannerBenchmarks
             Model = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, KvCache = Precision.Fp8 },
             Cluster = new ClusterSpec { Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 8 },
         };
+        // One GB200 NVL72 rack: 18 trays of 4, one NVLink domain; every TP x PP x DP x EP split of 72 GPUs.
+        _nvl72 = _seed with { Cluster = new ClusterSpec { Gpu = Gpu.GB200, GpusPerNode = 4, Nodes = 18, NvLinkDomainGpus = 72 } };
     }
 
     [Benchmark]
@@ -113,6 +116,9 @@ public class PlannerBenchmarks
 
     [Benchmark]
     public int PlanDeepSeekOn64Gpus() => Planner.Plan(_deepSeek).Plans.Count;
+
+    [Benchmark]
+    public int Plan405BOnNvl72Rack() => Planner.Plan(_nvl72).Plans.Count;
 }
 
 /// <summary>

@@ -45,9 +45,12 @@ namespace DeploySpec.Engine.Diagnosis
                 {
                     var fast = Topology.ScaleUpLink(cluster);
                     var slow = Topology.GroupLink(cluster, tp);
-                    string where = tp > cluster.GpusPerNode
+                    int domain = Topology.ScaleUpDomainGpus(cluster);
+                    string where = tp > cluster.GpusPerNode && domain <= cluster.GpusPerNode
                         ? "spans " + (tp + cluster.GpusPerNode - 1) / cluster.GpusPerNode + " nodes of " + cluster.GpusPerNode + " GPUs"
-                        : "exceeds the " + Topology.ScaleUpDomainGpus(cluster) + " GPUs that " + LinkCatalog.DisplayName(fast) + " connects";
+                        : tp > domain
+                            ? "exceeds the " + domain + " GPUs that " + LinkCatalog.DisplayName(fast) + " connects"
+                            : "does not divide the " + domain + " GPUs that " + LinkCatalog.DisplayName(fast) + " connects, so a group straddles two domains";
                     c.Add(Rules.TensorParallelCrossesNodes, Tp, tp, where, LinkCatalog.DisplayName(slow), LinkCatalog.BidirectionalBytesPerSecond(slow) / 1e9,
                         LinkCatalog.DisplayName(fast), LinkCatalog.BidirectionalBytesPerSecond(fast) / 1e9);
                 }

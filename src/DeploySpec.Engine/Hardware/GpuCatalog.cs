@@ -38,6 +38,28 @@ namespace DeploySpec.Engine.Hardware
                 Link.PcieGen4, 8, Link.PcieGen4, GpuGeneration.Ada, None, "datasheet; memory approximate (~45 GiB); no NVLink"),
             new(Gpu.MI300X, "MI300X 192GB", 192e9, 5.3 * TB, 1_307.4 * T, 2_614.9 * T, 2_614.9 * T, 0,
                 Link.InfinityFabric, 8, Link.PcieGen5, GpuGeneration.Cdna3, None, "datasheet; memory approximate (~192 GB)"),
+            // Rack-scale: 4 GPUs per compute tray, 72 on one NVLink switch system (docs/hardware.md, the domain rule).
+            new(Gpu.GB200, "GB200 186GB", 185 * GiB, 8.0 * TB, 2_500 * T, 5_000 * T, 5_000 * T, 10_000 * T,
+                Link.NvLink5, 72, Link.PcieGen6, GpuGeneration.Blackwell, None,
+                "GB200 NVL72 datasheet / 72, dense; memory approximate (~185 GiB: 13.4 TB / 72 = 186 GB marketed)") { ScaleUpSpansNodes = true },
+            new(Gpu.GB300, "GB300 279GB", 279e9, 8.0 * TB, 2_500 * T, 5_000 * T, 0, 15_000 * T,
+                Link.NvLink5, 72, Link.PcieGen6, GpuGeneration.Blackwell, None,
+                "GB300 NVL72 datasheet / 72, dense; memory approximate (279 GB marketed); INT8 tensor rate (~0.17 POPS) below BF16, so INT8 runs weight-only") { ScaleUpSpansNodes = true },
+            new(Gpu.B300, "B300 270GB", 270e9, 8.0 * TB, 2_250 * T, 4_500 * T, 0, 13_500 * T,
+                Link.NvLink5, 8, Link.PcieGen6, GpuGeneration.Blackwell, None,
+                "HGX B300 datasheet / 8, dense; memory approximate (2.1 TB / 8 = 270 GB marketed); INT8 tensor rate (2 POPS per 8 GPUs) below BF16, so INT8 runs weight-only"),
+            new(Gpu.H20, "H20 96GB", 95 * GiB, 4.0 * TB, 148 * T, 296 * T, 296 * T, 0,
+                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, None,
+                "published spec sheet (no public NVIDIA datasheet), taken as dense; memory approximate (~95 GiB)"),
+            new(Gpu.L4, "L4 24GB", 22.5 * GiB, 0.3 * TB, 121 * T, 242.5 * T, 242.5 * T, 0,
+                Link.PcieGen4, 8, Link.PcieGen4, GpuGeneration.Ada, None, "datasheet; memory approximate (~22.5 GiB); no NVLink"),
+            new(Gpu.RtxPro6000, "RTX PRO 6000 Blackwell Server 96GB", 95 * GiB, 1.597 * TB, 500 * T, 1_000 * T, 1_000 * T, 2_000 * T,
+                Link.PcieGen5, 8, Link.PcieGen5, GpuGeneration.Blackwell, None,
+                "datasheet FP4 4 PFLOPS sparse; BF16/FP8/INT8 approximate (Blackwell's 2:1 steps); bandwidth unverified; memory approximate (~95 GiB); no NVLink"),
+            new(Gpu.MI325X, "MI325X 256GB", 256e9, 6.0 * TB, 1_307.4 * T, 2_614.9 * T, 2_614.9 * T, 0,
+                Link.InfinityFabric, 8, Link.PcieGen5, GpuGeneration.Cdna3, None, "datasheet; memory approximate (~256 GB)"),
+            new(Gpu.MI355X, "MI355X 288GB", 288e9, 8.0 * TB, 2_516.6 * T, 5_033.2 * T, 5_033.2 * T, 10_066.3 * T,
+                Link.InfinityFabric4, 8, Link.PcieGen5, GpuGeneration.Cdna4, None, "datasheet (FP4 = MXFP4); memory approximate (~288 GB)"),
         };
 
         /// <summary>Every GPU in the catalog, in enum order.</summary>

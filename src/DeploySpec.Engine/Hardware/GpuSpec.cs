@@ -5,14 +5,16 @@ namespace DeploySpec.Engine.Hardware
     {
         /// <summary>NVIDIA Ampere (A100).</summary>
         Ampere,
-        /// <summary>NVIDIA Ada Lovelace (L40S).</summary>
+        /// <summary>NVIDIA Ada Lovelace (L40S, L4).</summary>
         Ada,
-        /// <summary>NVIDIA Hopper (H100, H200).</summary>
+        /// <summary>NVIDIA Hopper (H100, H200, H20).</summary>
         Hopper,
-        /// <summary>NVIDIA Blackwell (B200).</summary>
+        /// <summary>NVIDIA Blackwell and Blackwell Ultra (B200, GB200, B300, GB300, RTX PRO 6000 Blackwell).</summary>
         Blackwell,
-        /// <summary>AMD CDNA 3 (MI300X).</summary>
+        /// <summary>AMD CDNA 3 (MI300X, MI325X).</summary>
         Cdna3,
+        /// <summary>AMD CDNA 4 (MI355X).</summary>
+        Cdna4,
     }
 
     /// <summary>
@@ -37,6 +39,12 @@ namespace DeploySpec.Engine.Hardware
         Precision[] MeasuredWeightFormats,
         string Provenance)
     {
+        /// <summary>
+        /// True when the GPU's scale-up domain is a rack of several nodes (GB200/GB300 NVL72: 18 trays of 4 GPUs on
+        /// one NVLink switch system), so by default it spans nodes; false when it ends at the node (HGX, bridges).
+        /// </summary>
+        public bool ScaleUpSpansNodes { get; init; }
+
         /// <summary>True when the calibration data holds measurements on this GPU.</summary>
         public bool IsMeasured => MeasuredWeightFormats.Length > 0;
 

@@ -5,16 +5,26 @@ namespace DeploySpec.Engine.Hardware
 {
     /// <summary>
     /// Which link a group of consecutive GPUs talks over: the scale-up domain (NVSwitch, bridge pair or quad,
-    /// Infinity Fabric) when the group fits in one, else the host link (PCIe) inside a node, else the network.
-    /// A collective runs at the pace of its slowest link.
+    /// Infinity Fabric, or an NVL72 rack's NVLink switch system, which spans nodes) when the group fits in one, else
+    /// the host link (PCIe) inside a node, else the network. A collective runs at the pace of its slowest link.
     /// </summary>
     public static class Topology
     {
         public static Link ScaleUpLink(ClusterSpec cluster) =>
             cluster.IntraNodeLink != Link.Default ? cluster.IntraNodeLink : GpuCatalog.Of(cluster).ScaleUpLink;
 
+        /// <summary>
+        /// GPUs on one scale-up domain: the declared <see cref="ClusterSpec.NvLinkDomainGpus"/>, else the GPU's own
+        /// reach (the node for NVSwitch and Infinity Fabric, 2 or 4 for bridges), which for a rack-scale GPU
+        /// (<see cref="GpuSpec.ScaleUpSpansNodes"/>) is whole nodes of the rack, up to the cluster's nodes.
+        /// </summary>
         public static int ScaleUpDomainGpus(ClusterSpec cluster)
         {
+            if (cluster.NvLinkDomainGpus > 0)
+            {
+                return cluster.NvLinkDomainGpus;
+            }
+
             var gpu = GpuCatalog.Of(cluster);
             var link = ScaleUpLink(cluster);
             // A link named explicitly for the node spans the node (a switch); bridges keep their own reach.
@@ -26,6 +36,11 @@ namespace DeploySpec.Engine.Hardware
                     Link.NvLinkBridge4Way => 4,
                     _ => gpu.ScaleUpDomainGpus,
                 };
+            if (gpu.ScaleUpSpansNodes && cluster.IntraNodeLink == Link.Default && domain > cluster.GpusPerNode)
+            {
+                return Math.Max(1, Math.Min(domain / cluster.GpusPerNode, cluster.Nodes)) * cluster.GpusPerNode;
+            }
+
             return Math.Min(domain, cluster.GpusPerNode);
         }
 
@@ -35,7 +50,7 @@ namespace DeploySpec.Engine.Hardware
         /// <summary>The slowest link a group of <paramref name="gpus"/> consecutive GPUs crosses.</summary>
         public static Link GroupLink(ClusterSpec cluster, int gpus)
         {
-            if (gpus <= ScaleUpDomainGpus(cluster))
+            if (InScaleUpDomain(cluster, gpus))
             {
                 return ScaleUpLink(cluster);
             }
@@ -43,7 +58,29 @@ namespace DeploySpec.Engine.Hardware
             return gpus <= cluster.GpusPerNode ? GpuCatalog.Of(cluster).HostLink : NetworkLink(cluster);
         }
 
-        /// <summary>True when a group of <paramref name="gpus"/> consecutive GPUs spans more than one node.</summary>
+        /// <summary>
+        /// True when every group of <paramref name="gpus"/> consecutive GPUs lies in one scale-up domain. Inside a
+        /// node that is the group fitting the domain (as before domains could span nodes). A domain that spans nodes
+        /// also needs the groups to tile it (the group size divides the domain) unless the cluster is one domain:
+        /// otherwise some group straddles two racks and its collectives cross the network.
+        /// </summary>
+        public static bool InScaleUpDomain(ClusterSpec cluster, int gpus)
+        {
+            int domain = ScaleUpDomainGpus(cluster);
+            if (gpus <= 1)
+            {
+                return true;
+            }
+
+            if (gpus > domain)
+            {
+                return false;
+            }
+
+            return domain <= cluster.GpusPerNode || domain % gpus == 0 || cluster.TotalGpus <= domain;
+        }
+
+        /// <summary>True when a group of <paramref name="gpus"/> consecutive GPUs spans more than one node (one scale-up domain or not).</summary>
         public static bool CrossesNodes(ClusterSpec cluster, int gpus) => gpus > cluster.GpusPerNode;
     }
 }

@@ -58,7 +58,9 @@ namespace DeploySpec.Engine.Planning
             var cluster = deployment.Cluster;
             if (cluster.Nodes == 1)
             {
-                int domain = Math.Max(cluster.GpusPerNode, Hardware.GpuCatalog.Of(cluster).ScaleUpDomainGpus);
+                // A rack-scale GPU (NVL72) grows by trays, whose NVLink domain already spans nodes; others fill their node's domain first.
+                var gpu = Hardware.GpuCatalog.Of(cluster);
+                int domain = gpu.ScaleUpSpansNodes ? cluster.GpusPerNode : Math.Max(cluster.GpusPerNode, gpu.ScaleUpDomainGpus);
                 for (int g = 1; g <= domain; g++)
                 {
                     var candidate = cluster with { GpusPerNode = g, Nodes = 1 };

@@ -12,7 +12,51 @@ namespace DeploySpec.Engine.Planning
     /// </summary>
     public static class SpecValidation
     {
-        public static IReadOnlyList<SpecProblem> Validate(ClusterSpec cluster) => Terms.Check(ClusterVocabulary.Terms, cluster);
+        public static IReadOnlyList<SpecProblem> Validate(ClusterSpec cluster)
+        {
+            var problems = Terms.Check(ClusterVocabulary.Terms, cluster);
+            if (DomainProblem(cluster) is { } domain)
+            {
+                problems.Add(new SpecProblem(nameof(ClusterSpec.NvLinkDomainGpus), domain));
+            }
+
+            return problems;
+        }
+
+        /// <summary>
+        /// A declared NVLink domain must tile the cluster: whole nodes when it spans nodes, a whole share of a node when
+        /// smaller, and no more GPUs than the cluster has. Null when it does (or is 0, the GPU's default).
+        /// </summary>
+        private static string? DomainProblem(ClusterSpec cluster)
+        {
+            int domain = cluster.NvLinkDomainGpus, perNode = cluster.GpusPerNode;
+            if (domain <= 0 || perNode <= 0 || cluster.Nodes <= 0)
+            {
+                return null; // 0 is the default; negative and out-of-range counts are the row's own problems
+            }
+
+            long total = (long)perNode * cluster.Nodes;
+            if (domain > total)
+            {
+                return string.Format(CultureInfo.InvariantCulture,
+                    "NvLinkDomainGpus {0} exceeds the cluster's {1} GPUs ({2} node{3} of {4})", domain, total, cluster.Nodes, cluster.Nodes == 1 ? "" : "s", perNode);
+            }
+
+            if (domain > perNode && domain % perNode != 0)
+            {
+                return string.Format(CultureInfo.InvariantCulture,
+                    "NvLinkDomainGpus {0} spans nodes but is not a whole number of nodes of {1} GPUs ({2} or {3} would be)",
+                    domain, perNode, domain / perNode * perNode, (domain / perNode + 1) * perNode);
+            }
+
+            if (domain < perNode && perNode % domain != 0)
+            {
+                return string.Format(CultureInfo.InvariantCulture,
+                    "NvLinkDomainGpus {0} does not divide the {1} GPUs of a node", domain, perNode);
+            }
+
+            return null;
+        }
 
         /// <summary>Problems of the deployment's own settings (its model and cluster are validated separately).</summary>
         public static IReadOnlyList<SpecProblem> ValidateSettings(DeploymentSpec deployment)

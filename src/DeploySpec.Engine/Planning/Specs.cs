@@ -11,6 +11,8 @@ namespace DeploySpec.Engine.Planning
         public int Nodes { get; init; } = 1;
         public Link IntraNodeLink { get; init; }
         public Link InterNodeLink { get; init; }
+        /// <summary>GPUs on one NVLink domain (may span nodes); 0 = the GPU's default (<see cref="Hardware.Topology.ScaleUpDomainGpus"/>).</summary>
+        public int NvLinkDomainGpus { get; init; }
 
         public int TotalGpus => GpusPerNode * Nodes;
     }

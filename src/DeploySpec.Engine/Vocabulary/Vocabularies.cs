@@ -57,6 +57,7 @@ namespace DeploySpec.Engine.Vocabulary
             Count<ClusterSpec>(nameof(ClusterAttribute.Nodes), c => c.Nodes, (c, v) => c with { Nodes = v }, 1, MaxNodes),
             Choice<ClusterSpec, Link>(nameof(ClusterAttribute.IntraNodeLink), c => c.IntraNodeLink, (c, v) => c with { IntraNodeLink = v }, "a known link"),
             Choice<ClusterSpec, Link>(nameof(ClusterAttribute.InterNodeLink), c => c.InterNodeLink, (c, v) => c with { InterNodeLink = v }, "a known link"),
+            Count<ClusterSpec>(nameof(ClusterAttribute.NvLinkDomainGpus), c => c.NvLinkDomainGpus, (c, v) => c with { NvLinkDomainGpus = v }, 0, MaxGpusPerNode * MaxNodes),
         };
     }
 

@@ -1,0 +1,142 @@
+using DeploySpec.Engine.Hardware;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+using Xunit;
+
+namespace DeploySpec.Engine.Tests;
+
+/// <summary>The catalog's rows, and which link a group of GPUs talks over once an NVLink domain spans nodes (NVL72).</summary>
+public class TopologyTests
+{
+    private static readonly ModelArchitecture Llama405BFp8 =
+        ModelCatalog.Llama31_405B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
+
+    /// <summary>One GB200 NVL72 rack: 18 compute trays of 4 GPUs on one NVLink switch system.</summary>
+    private static ClusterSpec Nvl72(int trays = 18, int domain = 72) =>
+        new() { Name = "Nvl72", Gpu = Gpu.GB200, GpusPerNode = 4, Nodes = trays, NvLinkDomainGpus = domain };
+
+    private static ClusterSpec HgxB200(int nodes) => new() { Name = "HgxB200", Gpu = Gpu.B200, GpusPerNode = 8, Nodes = nodes };
+
+    private static DeploymentSpec On(ClusterSpec cluster, int tp, int pp) => new()
+    {
+        Name = "Chat",
+        Model = Llama405BFp8,
+        Cluster = cluster,
+        InputTokens = 2048,
+        OutputTokens = 128,
+        TensorParallel = tp,
+        PipelineParallel = pp,
+    };
+
+    [Fact]
+    public void Every_gpu_has_its_catalog_row_at_its_value()
+    {
+        var values = Enum.GetValues<Gpu>();
+        Assert.Equal(values.Length, GpuCatalog.All.Count);
+        foreach (var gpu in values)
+        {
+            Assert.True(GpuCatalog.Contains(gpu), gpu + " is not in the catalog");
+            Assert.Equal(gpu, GpuCatalog.Get(gpu).Kind);
+            Assert.True(GpuCatalog.Get(gpu).MemoryBytes > 0 && GpuCatalog.Get(gpu).Bf16FlopsPerSecond > 0, gpu + " has no memory or FLOPS");
+        }
+    }
+
+    [Theory]
+    [InlineData(Gpu.GB200, 72)]
+    [InlineData(Gpu.GB300, 72)]
+    [InlineData(Gpu.B300, 8)]
+    [InlineData(Gpu.H20, 8)]
+    [InlineData(Gpu.MI355X, 8)]
+    public void The_default_domain_is_the_rack_for_nvl72_parts_and_the_node_for_hgx(Gpu gpu, int expected)
+    {
+        int perNode = GpuCatalog.Get(gpu).ScaleUpSpansNodes ? 4 : 8;
+        var cluster = new ClusterSpec { Gpu = gpu, GpusPerNode = perNode, Nodes = 72 / perNode * 2 };
+        Assert.Equal(expected, Topology.ScaleUpDomainGpus(cluster));
+        // A cluster smaller than the rack is one domain of all its nodes.
+        Assert.Equal(Math.Min(expected, 2 * perNode), Topology.ScaleUpDomainGpus(cluster with { Nodes = 2 }));
+    }
+
+    [Fact]
+    public void Existing_clusters_keep_their_domain_and_links()
+    {
+        var hgx = new ClusterSpec { Gpu = Gpu.H100Sxm, GpusPerNode = 4, Nodes = 2 };
+        Assert.Equal(4, Topology.ScaleUpDomainGpus(hgx)); // the NVSwitch ends at the node
+        Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(hgx, 8));
+        var bridges = new ClusterSpec { Gpu = Gpu.H100Pcie, GpusPerNode = 8, Nodes = 1 };
+        Assert.Equal(Link.PcieGen5, Topology.GroupLink(bridges, 4));
+    }
+
+    [Fact]
+    public void A_group_inside_the_nvlink_domain_talks_nvlink_across_trays_and_one_that_straddles_racks_does_not()
+    {
+        var rack = Nvl72();
+        Assert.Equal(Link.NvLink5, Topology.GroupLink(rack, 8));  // two trays
+        Assert.Equal(Link.NvLink5, Topology.GroupLink(rack, 72)); // the whole rack
+        Assert.True(Topology.CrossesNodes(rack, 8));
+
+        var twoRacks = Nvl72(trays: 36);
+        Assert.Equal(Link.NvLink5, Topology.GroupLink(twoRacks, 8));         // 8 divides 72: every group stays in its rack
+        Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(twoRacks, 16));  // GPUs 64-79 straddle the two racks
+        Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(twoRacks, 144)); // beyond one domain
+
+        var noSwitch = Nvl72(domain: 4); // the same trays without the NVLink switch system
+        Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(noSwitch, 8));
+    }
+
+    [Theory]
+    [InlineData(4, 18, 72, null)]
+    [InlineData(4, 18, 0, null)]
+    [InlineData(8, 1, 4, null)]
+    [InlineData(4, 18, 70, "NvLinkDomainGpus 70 spans nodes but is not a whole number of nodes of 4 GPUs (68 or 72 would be)")]
+    [InlineData(4, 16, 72, "NvLinkDomainGpus 72 exceeds the cluster's 64 GPUs (16 nodes of 4)")]
+    [InlineData(8, 1, 3, "NvLinkDomainGpus 3 does not divide the 8 GPUs of a node")]
+    public void A_declared_domain_must_tile_the_cluster(int perNode, int nodes, int domain, string? problem)
+    {
+        var cluster = new ClusterSpec { Gpu = Gpu.GB200, GpusPerNode = perNode, Nodes = nodes, NvLinkDomainGpus = domain };
+        var problems = SpecValidation.Validate(cluster);
+        if (problem is null)
+        {
+            Assert.Empty(problems);
+        }
+        else
+        {
+            var found = Assert.Single(problems);
+            Assert.Equal(nameof(ClusterSpec.NvLinkDomainGpus), found.Property);
+            Assert.Equal(problem, found.Message);
+        }
+    }
+
+    [Fact]
+    public void Llama405B_on_an_nvl72_rack_splits_tensors_across_trays_over_nvlink()
+    {
+        var result = Planner.Plan(On(Nvl72(), 0, 0));
+        Assert.True(result.HasPlans);
+        // Plans whose TP groups span trays (TP8 on trays of 4) are there, and their all-reduces are costed over NVLink.
+        var acrossTrays = result.Plans.Where(p => p.Degrees.TensorParallel > 4).ToList();
+        Assert.NotEmpty(acrossTrays);
+        Assert.All(acrossTrays, p => Assert.Equal(Link.NvLink5, Topology.GroupLink(Nvl72(), p.Degrees.TensorParallel)));
+
+        // The same TP8 x PP9 with and without the NVLink switch system: only the links differ.
+        var nvlink = Planner.Plan(On(Nvl72(), 8, 9)).Plans.Single().Coefficients;
+        var infiniBand = Planner.Plan(On(Nvl72(domain: 4), 8, 9)).Plans.Single().Coefficients;
+        Assert.True(nvlink.CollectiveSecondsPerSequence * 5 < infiniBand.CollectiveSecondsPerSequence,
+            $"TP8 over NVLink 5 (1.8 TB/s) should move its all-reduces several times faster than over InfiniBand NDR (100 GB/s): {nvlink.CollectiveSecondsPerSequence:E3} s vs {infiniBand.CollectiveSecondsPerSequence:E3} s per sequence");
+        Assert.True(nvlink.CollectiveLatencySeconds * 5 < infiniBand.CollectiveLatencySeconds,
+            $"a network hop adds ~10 µs per collective that NVLink does not: {nvlink.CollectiveLatencySeconds:E3} s vs {infiniBand.CollectiveLatencySeconds:E3} s");
+    }
+
+    [Fact]
+    public void Tensor_parallelism_over_16_gpus_is_nvlink_on_gb200_trays_and_infiniband_on_hgx_b200()
+    {
+        // TP16 must divide the cluster, so 64 GPUs: 16 of a rack's 18 trays, against eight HGX B200 nodes.
+        var rack = Planner.Plan(On(Nvl72(trays: 16, domain: 64), 16, 4)).Plans.Single().Coefficients;
+        var hgx = Planner.Plan(On(HgxB200(8), 16, 4)).Plans.Single().Coefficients;
+        Assert.Equal(Link.NvLink5, Topology.GroupLink(Nvl72(trays: 16, domain: 64), 16));
+        Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(HgxB200(8), 16));
+        Assert.True(rack.CollectiveSecondsPerSequence * 5 < hgx.CollectiveSecondsPerSequence,
+            $"TP16 inside the NVLink domain should all-reduce over NVLink 5 (1.8 TB/s), on HGX B200 over InfiniBand NDR (100 GB/s): {rack.CollectiveSecondsPerSequence:E3} s vs {hgx.CollectiveSecondsPerSequence:E3} s per sequence");
+        Assert.True(rack.CollectiveLatencySeconds * 5 < hgx.CollectiveLatencySeconds,
+            $"InfiniBand adds ~10 µs per collective: {rack.CollectiveLatencySeconds:E3} s vs {hgx.CollectiveLatencySeconds:E3} s");
+        Assert.True(rack.HopLatencySeconds < hgx.HopLatencySeconds, "pipeline hand-offs stay on NVLink inside the rack");
+    }
+}
