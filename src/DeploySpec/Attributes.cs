@@ -14,7 +14,8 @@ namespace DeploySpec
         public string? Name { get; set; }
         /// <summary>
         /// Path of a HuggingFace config.json among the project's AdditionalFiles (llama, mistral, mixtral, qwen2,
-        /// qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss), relative to the project or absolute.
+        /// qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss, kimi_k2, glm4_moe, phi3, granite, gemma2,
+        /// gemma3, mistral3, qwen3_next, nemotron_h, llama4), relative to the project or absolute.
         /// </summary>
         public string? ConfigFile { get; set; }
         /// <summary>
