@@ -9,19 +9,31 @@ using DeploySpec.Parsing.Json;
 namespace DeploySpec.Parsing
 {
     /// <summary>
-    /// Reads a HuggingFace <c>config.json</c> into a <see cref="ModelArchitecture"/>. Understands llama, mistral,
-    /// mixtral, qwen2, qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3 and gpt_oss, with head_dim,
-    /// tie_word_embeddings, attention_bias, torch_dtype and quantization_config (fp8, mxfp4, modelopt FP8/NVFP4 with
-    /// an FP8 KV cache, awq/gptq). Every problem names the file and the field; nothing throws.
+    /// Reads a HuggingFace <c>config.json</c> into a <see cref="ModelArchitecture"/>. Understands the families in
+    /// <see cref="SupportedModelTypes"/> (multimodal configs whose language model sits under <c>text_config</c>
+    /// included), with head_dim, tie_word_embeddings, attention_bias, torch_dtype and quantization_config (fp8,
+    /// mxfp4, modelopt FP8/NVFP4 with an FP8 KV cache, awq/gptq). Another model_type with the standard fields is read
+    /// as a dense transformer, with a warning. Every problem names the file and the field; nothing throws.
     /// </summary>
     public static class HuggingFaceConfig
     {
         public static readonly IReadOnlyList<string> SupportedModelTypes = new[]
         {
             "llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen2_moe", "qwen3_moe", "deepseek_v2", "deepseek_v3", "gpt_oss",
+            "kimi_k2", "glm4_moe", "phi3", "granite", "gemma2", "gemma3", "gemma3_text", "mistral3", "qwen3_next", "nemotron_h", "llama4",
         };
 
-        public static ModelArchitecture? Read(string json, string file, List<string> problems)
+        /// <summary>Families whose configs may hold the language model under <c>text_config</c> (multimodal checkpoints).</summary>
+        private static readonly string[] NestingTypes = { "gemma3", "mistral3", "llama4" };
+
+        public static ModelArchitecture? Read(string json, string file, List<string> problems) =>
+            Read(json, file, problems, new List<string>());
+
+        /// <summary>
+        /// Reads <paramref name="json"/>; <paramref name="problems"/> make the model unusable, <paramref name="warnings"/>
+        /// (an unknown model_type read as a dense transformer) do not.
+        /// </summary>
+        public static ModelArchitecture? Read(string json, string file, List<string> problems, List<string> warnings)
         {
             var root = BoundedJson.Parse(json, out var error);
             if (error is not null)
@@ -30,27 +42,46 @@ namespace DeploySpec.Parsing
                 return null;
             }
 
-            if (root?.AsObject is not { } o)
+            if (root?.AsObject is not { } top)
             {
                 problems.Add(Format("{0}: the top level must be a JSON object", file));
                 return null;
             }
 
-            var fields = new Fields(o, file, problems);
-            string? type = fields.String("model_type", required: true);
+            var topFields = new Fields(top, file, problems);
+            string? type = topFields.String("model_type", required: true);
             if (type is null)
             {
                 return null;
             }
 
-            if (!SupportedModelTypes.Contains(type))
+            // Multimodal checkpoints: the language model's fields sit under text_config; quantization stays on top.
+            var o = top;
+            var fields = topFields;
+            if (NestingTypes.Contains(type) && top.TryGetValue("text_config", out var nested) && nested.AsObject is { } text)
             {
-                problems.Add(Format("{0}: unknown model_type '{1}' (supported: {2})", file, type, string.Join(", ", SupportedModelTypes)));
-                return null;
+                o = text;
+                fields = new Fields(text, file, problems, "text_config.");
             }
 
-            bool mla = type is "deepseek_v2" or "deepseek_v3";
-            bool moe = type is "mixtral" or "qwen2_moe" or "qwen3_moe" or "gpt_oss" or "deepseek_v2" or "deepseek_v3";
+            bool known = SupportedModelTypes.Contains(type);
+            if (!known)
+            {
+                // Read as a dense transformer when the standard fields are there; a missing one is still an error.
+                int before = problems.Count;
+                fields.Require("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size", "intermediate_size");
+                if (problems.Count > before)
+                {
+                    problems.Add(Format("{0}: unknown model_type '{1}' without the fields of a dense transformer (supported: {2})", file, type, string.Join(", ", SupportedModelTypes)));
+                    return null;
+                }
+
+                warnings.Add(Format("{0}: unknown model_type '{1}', read as a dense transformer from its standard fields (num_hidden_layers, hidden_size, num_attention_heads, num_key_value_heads, head_dim, intermediate_size, vocab_size); windows, experts and other layer kinds it may have are not modelled (supported: {2})",
+                    file, type, string.Join(", ", SupportedModelTypes)));
+            }
+
+            bool mla = type is "deepseek_v2" or "deepseek_v3" or "kimi_k2";
+            bool moe = type is "mixtral" or "qwen2_moe" or "qwen3_moe" or "gpt_oss" or "deepseek_v2" or "deepseek_v3" or "kimi_k2" or "glm4_moe" or "qwen3_next" or "llama4";
 
             // Every property whose config.json key(s) the vocabulary names, from the first key present.
             var model = new ModelArchitecture();
@@ -64,7 +95,7 @@ namespace DeploySpec.Parsing
 
             // What each family must state, named as its files name it.
             fields.Require("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size");
-            if (!moe || mla)
+            if (!moe || mla || type is "glm4_moe" or "llama4")
             {
                 fields.Require("intermediate_size");
             }
@@ -76,20 +107,27 @@ namespace DeploySpec.Parsing
                     break;
                 case "qwen2_moe":
                 case "qwen3_moe":
-                {
                     fields.Require("num_experts", "num_experts_per_tok", "moe_intermediate_size");
-                    // DeploySpec models shared experts as whole experts of the routed width.
-                    int shared = fields.Int("shared_expert_intermediate_size");
-                    int expertWidth = model.ExpertIntermediateSize;
-                    model = model with { SharedExperts = expertWidth > 0 && shared > 0 ? (int)Math.Round(shared / (double)expertWidth) : 0 };
+                    model = SharedExpertsFromWidth(model, fields);
                     break;
-                }
+                case "qwen3_next":
+                    // Gated DeltaNet linear attention on all but every full_attention_interval-th layer; MoE on every layer.
+                    fields.Require("num_experts", "num_experts_per_tok", "moe_intermediate_size", "full_attention_interval",
+                        "linear_num_key_heads", "linear_num_value_heads", "linear_key_head_dim", "linear_value_head_dim", "linear_conv_kernel_dim");
+                    model = SharedExpertsFromWidth(model, fields) with { FullAttentionInterval = fields.Int("full_attention_interval") };
+                    break;
 
                 case "deepseek_v2":
                 case "deepseek_v3":
+                case "kimi_k2":
                     // Multi-head latent attention: one latent per token (no KV heads); the no-rope part of a head is its dimension.
+                    // Kimi K2 is DeepSeek-V3's layout with its own model_type.
                     fields.Require("n_routed_experts", "num_experts_per_tok", "moe_intermediate_size", "kv_lora_rank", "qk_rope_head_dim", "v_head_dim");
                     model = model with { KeyValueHeads = 0, HeadDim = fields.Int("qk_nope_head_dim", required: true) };
+                    break;
+                case "glm4_moe":
+                    // DeepSeek-style MoE (first_k_dense_replace dense layers, shared experts) over grouped-query attention with biases.
+                    fields.Require("n_routed_experts", "num_experts_per_tok", "moe_intermediate_size");
                     break;
                 case "gpt_oss":
                 {
@@ -108,10 +146,77 @@ namespace DeploySpec.Parsing
                     break;
                 }
 
-                default:
-                    if (type is "mistral" && fields.Int("sliding_window") is > 0 and var mistralWindow)
+                case "gemma2":
+                case "gemma3":
+                case "gemma3_text":
+                {
+                    // Local sliding-window layers with a global one every Nth (Gemma 2: every 2nd; Gemma 3: sliding_window_pattern,
+                    // or layer_types in newer files). Gemma ties its embeddings unless the file says otherwise.
+                    fields.Require("sliding_window");
+                    int pattern = type == "gemma2" ? 2 : fields.Int("sliding_window_pattern");
+                    var layerTypes = fields.StringArray("layer_types");
+                    model = model with
                     {
-                        model = model with { SlidingWindow = mistralWindow, SlidingWindowLayers = model.Layers };
+                        SlidingWindow = fields.Int("sliding_window"),
+                        TiedEmbeddings = fields.Bool("tie_word_embeddings") ?? true,
+                    };
+                    model = layerTypes is not null ? Placed(model, layerTypes, "full_attention")
+                        : pattern > 0 ? model with { SlidingWindowPattern = pattern }
+                        : model with { SlidingWindowPattern = 6 }; // Gemma 3's published pattern when the file names none
+                    break;
+                }
+
+                case "llama4":
+                {
+                    // Experts of intermediate_size (one shared) every interleave_moe_layer_step-th layer, dense layers of
+                    // intermediate_size_mlp between them; chunked local attention on all but every 4th layer (the NoPE layers).
+                    fields.Require("num_local_experts", "num_experts_per_tok", "intermediate_size_mlp");
+                    int step = fields.Int("interleave_moe_layer_step");
+                    int chunk = fields.Int("attention_chunk_size");
+                    model = model with
+                    {
+                        ExpertIntermediateSize = model.IntermediateSize,
+                        IntermediateSize = fields.Int("intermediate_size_mlp"),
+                        SharedExperts = 1,
+                        MoeLayerInterval = step > 1 ? step : 0,
+                        AttentionChunkSize = chunk,
+                    };
+                    var noRope = fields.IntArray("no_rope_layers");
+                    if (chunk > 0)
+                    {
+                        model = noRope is { Count: > 0 } && noRope.Count == model.Layers
+                            ? Placed(model, noRope.Select(v => v == 0 ? "global" : "local").ToList(), "global")
+                            : model with { SlidingWindowPattern = 4 };
+                    }
+
+                    break;
+                }
+
+                case "nemotron_h":
+                {
+                    // One block per layer from hybrid_override_pattern (M Mamba2, * attention, - squared-ReLU MLP); the
+                    // Mamba2 state maps onto the recurrent dimensions: value heads = mamba_num_heads of mamba_head_dim,
+                    // key heads = n_groups of ssm_state_size (B and C play key and query).
+                    fields.Require("hybrid_override_pattern", "intermediate_size", "mamba_num_heads", "mamba_head_dim", "ssm_state_size", "n_groups", "conv_kernel");
+                    model = model with
+                    {
+                        HybridPattern = fields.String("hybrid_override_pattern") ?? "",
+                        HeadDim = fields.Has("attention_head_dim") ? fields.Int("attention_head_dim") : model.HeadDim,
+                        RecurrentKeyHeads = fields.Int("n_groups"),
+                        RecurrentKeyHeadDim = fields.Int("ssm_state_size"),
+                        RecurrentValueHeads = fields.Int("mamba_num_heads"),
+                        RecurrentValueHeadDim = fields.Int("mamba_head_dim"),
+                        ConvKernel = fields.Int("conv_kernel"),
+                        UngatedFfn = true,
+                    };
+                    break;
+                }
+
+                default:
+                    // mistral, phi3 (and mistral3's text model): a sliding window, when the file sets one, on every layer.
+                    if (type is "mistral" or "phi3" or "mistral3" && fields.Int("sliding_window") is > 0 and var everyLayerWindow)
+                    {
+                        model = model with { SlidingWindow = everyLayerWindow, SlidingWindowLayers = model.Layers };
                     }
 
                     break;
@@ -123,14 +228,52 @@ namespace DeploySpec.Parsing
                 model = model with { AttentionBias = true };
             }
 
-            var (weights, kv) = Precisions(o, fields, file, problems);
+            var (weights, kv) = Precisions(top, o, fields, file, problems);
             return model with { Weights = weights, KvCache = kv };
         }
 
-        /// <summary>Weight and KV-cache formats from torch_dtype and quantization_config.</summary>
-        private static (Precision Weights, Precision KvCache) Precisions(IReadOnlyDictionary<string, JsonValue> o, Fields fields, string file, List<string> problems)
+        /// <summary>DeploySpec models shared experts as whole experts of the routed width (Qwen's shared_expert_intermediate_size).</summary>
+        private static ModelArchitecture SharedExpertsFromWidth(ModelArchitecture model, Fields fields)
         {
-            string? dtype = fields.String("torch_dtype") ?? fields.String("dtype");
+            int shared = fields.Int("shared_expert_intermediate_size");
+            int expertWidth = model.ExpertIntermediateSize;
+            return model with { SharedExperts = expertWidth > 0 && shared > 0 ? (int)Math.Round(shared / (double)expertWidth) : 0 };
+        }
+
+        /// <summary>
+        /// Local layers from a per-layer list (<paramref name="global"/> marks the layers that see the whole context):
+        /// the period when the list is every Nth layer global, else the count of local layers spread evenly.
+        /// </summary>
+        private static ModelArchitecture Placed(ModelArchitecture model, IReadOnlyList<string> kinds, string global)
+        {
+            int firstGlobal = -1;
+            for (int i = 0; i < kinds.Count; i++)
+            {
+                if (kinds[i] == global)
+                {
+                    firstGlobal = i;
+                    break;
+                }
+            }
+
+            int period = firstGlobal + 1;
+            bool periodic = firstGlobal >= 0;
+            for (int i = 0; i < kinds.Count && periodic; i++)
+            {
+                periodic = (kinds[i] == global) == ((i + 1) % period == 0);
+            }
+
+            return periodic
+                ? model with { SlidingWindowPattern = period, SlidingWindowLayers = 0 }
+                : model with { SlidingWindowPattern = 0, SlidingWindowLayers = kinds.Count(k => k != global) };
+        }
+
+        /// <summary>Weight and KV-cache formats from torch_dtype and quantization_config.</summary>
+        private static (Precision Weights, Precision KvCache) Precisions(IReadOnlyDictionary<string, JsonValue> top, IReadOnlyDictionary<string, JsonValue> text, Fields fields, string file, List<string> problems)
+        {
+            var topFields = ReferenceEquals(top, text) ? fields : new Fields(top, file, problems);
+            string? dtype = fields.String("torch_dtype") ?? fields.String("dtype") ?? topFields.String("torch_dtype") ?? topFields.String("dtype");
+            var o = top.ContainsKey("quantization_config") || !text.ContainsKey("quantization_config") ? top : text;
             var floating = dtype switch
             {
                 "float16" => Precision.Fp16,
@@ -312,6 +455,22 @@ namespace DeploySpec.Parsing
                 }
 
                 problems.Add(Format("{0}: field '{1}{2}' must be a string", file, prefix, name));
+                return null;
+            }
+
+            public IReadOnlyList<int>? IntArray(string name)
+            {
+                if (!o.TryGetValue(name, out var value) || value.IsNull)
+                {
+                    return null;
+                }
+
+                if (value.AsArray is { } items && items.All(i => i.AsNumber is { } n && n == Math.Floor(n) && n >= int.MinValue && n <= int.MaxValue))
+                {
+                    return items.Select(i => (int)i.AsNumber!.Value).ToList();
+                }
+
+                problems.Add(Format("{0}: field '{1}{2}' must be an array of whole numbers", file, prefix, name));
                 return null;
             }
 

@@ -9,8 +9,12 @@ namespace DeploySpec.Parsing
     /// <summary>An additional file's path and text, as the generator pipeline carries it (value-equatable).</summary>
     public sealed record AdditionalFileText(string Path, string? Text);
 
-    /// <summary>Why a model could not be resolved: a config-file problem, or a value (from the file or the attribute) that fails validation.</summary>
-    public sealed record ResolveProblem(bool FromConfigFile, string Property, string Message);
+    /// <summary>
+    /// Why a model could not be resolved: a config-file problem, or a value (from the file or the attribute) that fails
+    /// validation; or, when <see cref="IsWarning"/>, something to know that does not stop planning (an unknown model_type
+    /// read as a dense transformer).
+    /// </summary>
+    public sealed record ResolveProblem(bool FromConfigFile, string Property, string Message, bool IsWarning = false);
 
     /// <summary>
     /// Completes a [Model] declaration that names a config.json: the file's values, then every property the
@@ -35,12 +39,15 @@ namespace DeploySpec.Parsing
             }
 
             var configProblems = new List<string>();
-            var fromFile = HuggingFaceConfig.Read(file.Text, declaration.ConfigFile, configProblems);
+            var configWarnings = new List<string>();
+            var fromFile = HuggingFaceConfig.Read(file.Text, declaration.ConfigFile, configProblems, configWarnings);
             if (fromFile is null || configProblems.Count > 0)
             {
                 problems.AddRange(configProblems.Select(p => new ResolveProblem(true, nameof(ModelAttribute.ConfigFile), p)));
                 return declaration with { IsValid = false };
             }
+
+            problems.AddRange(configWarnings.Select(w => new ResolveProblem(true, nameof(ModelAttribute.ConfigFile), w, IsWarning: true)));
 
             var specified = declaration.SpecifiedProperties ?? EquatableArray<string>.Empty;
             var merged = Merge(fromFile with { Name = declaration.Model.Name, Checkpoint = declaration.Model.Checkpoint }, declaration.Model, specified);
@@ -51,7 +58,7 @@ namespace DeploySpec.Parsing
                     fromAttribute ? problem.Message : problem.Message + " (from " + declaration.ConfigFile + ")"));
             }
 
-            return declaration with { Model = merged, IsValid = problems.Count == 0 && declaration.IsValid };
+            return declaration with { Model = merged, IsValid = problems.All(p => p.IsWarning) && declaration.IsValid };
         }
 
         /// <summary>The additional file whose path is, or ends with, <paramref name="configFile"/> (shortest path first if several).</summary>

@@ -28,6 +28,8 @@ namespace DeploySpec.Parsing
         MemberConflict,
         /// <summary>The deployment class is file-local: generated members cannot join it from another file.</summary>
         FileLocal,
+        /// <summary>A config.json of a model_type DeploySpec does not know, read as a dense transformer: a warning, still planned.</summary>
+        UnknownModelType,
     }
 
     /// <summary>A problem found while parsing, with the location of the offending argument.</summary>
@@ -36,7 +38,11 @@ namespace DeploySpec.Parsing
     /// <summary>A parsed declaration and its problems (empty when valid).</summary>
     public sealed record ParseResult<T>(T Declaration, ImmutableArray<ParseProblem> Problems)
     {
-        public bool IsValid => Problems.IsEmpty;
+        /// <summary>True when no problem is an error (warnings such as <see cref="ProblemKind.UnknownModelType"/> do not count).</summary>
+        public bool IsValid => Problems.All(p => IsWarning(p.Kind));
+
+        /// <summary>The kinds of problem that are warnings: the declaration is still planned.</summary>
+        public static bool IsWarning(ProblemKind kind) => kind == ProblemKind.UnknownModelType;
     }
 
     /// <summary>
@@ -101,7 +107,7 @@ namespace DeploySpec.Parsing
             {
                 bool fileProblem = problem.FromConfigFile && problem.Property == nameof(ModelAttribute.ConfigFile);
                 problems.Add(new ParseProblem(
-                    fileProblem ? ProblemKind.InvalidConfigFile : ProblemKind.InvalidModel,
+                    problem.IsWarning ? ProblemKind.UnknownModelType : fileProblem ? ProblemKind.InvalidConfigFile : ProblemKind.InvalidModel,
                     problem.Property,
                     problem.Message,
                     ArgumentLocation(attribute, problem.FromConfigFile ? nameof(ModelAttribute.ConfigFile) : problem.Property, type, cancellationToken)));

@@ -14,7 +14,8 @@ namespace DeploySpec
         public string? Name { get; set; }
         /// <summary>
         /// Path of a HuggingFace config.json among the project's AdditionalFiles (llama, mistral, mixtral, qwen2,
-        /// qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss), relative to the project or absolute.
+        /// qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss, kimi_k2, glm4_moe, phi3, granite, gemma2,
+        /// gemma3, mistral3, qwen3_next, nemotron_h, llama4), relative to the project or absolute.
         /// </summary>
         public string? ConfigFile { get; set; }
         /// <summary>
@@ -62,6 +63,38 @@ namespace DeploySpec
         public int SlidingWindow { get; set; }
         /// <summary>How many layers use the sliding window (the rest attend to the full context).</summary>
         public int SlidingWindowLayers { get; set; }
+        /// <summary>
+        /// Where the local layers are: every Nth layer (N = this) attends to the whole context and the others locally
+        /// (within <see cref="SlidingWindow"/>, or in chunks of <see cref="AttentionChunkSize"/>), as Gemma 2 (2), Gemma 3
+        /// (6) and Llama 4 (4) place them; 0 = <see cref="SlidingWindowLayers"/> spread evenly over the depth.
+        /// </summary>
+        public int SlidingWindowPattern { get; set; }
+        /// <summary>Chunked local attention (Llama 4 attention_chunk_size): the local layers attend only within their chunk of this many tokens; 0 = none.</summary>
+        public int AttentionChunkSize { get; set; }
+        /// <summary>Every Nth layer after <see cref="DenseLayers"/> has experts, the others a dense FFN (Llama 4 interleave_moe_layer_step); 0 or 1 = every layer.</summary>
+        public int MoeLayerInterval { get; set; }
+        /// <summary>
+        /// Every Nth layer is full attention and the others Gated DeltaNet linear attention with a fixed-size recurrent
+        /// state per request (Qwen3-Next full_attention_interval); 0 = no linear-attention layers.
+        /// </summary>
+        public int FullAttentionInterval { get; set; }
+        /// <summary>
+        /// One character per layer, each layer one block (Nemotron-H hybrid_override_pattern): M = Mamba2 mixer,
+        /// * = attention, - = dense FFN, E = experts. Empty = every layer attention and FFN.
+        /// </summary>
+        public string? HybridPattern { get; set; }
+        /// <summary>Recurrent layers: key heads (linear_num_key_heads; for Mamba2 the B/C groups, n_groups).</summary>
+        public int RecurrentKeyHeads { get; set; }
+        /// <summary>Recurrent layers: value heads (linear_num_value_heads; for Mamba2 mamba_num_heads).</summary>
+        public int RecurrentValueHeads { get; set; }
+        /// <summary>Recurrent layers: key head dimension (linear_key_head_dim; for Mamba2 the state size, ssm_state_size).</summary>
+        public int RecurrentKeyHeadDim { get; set; }
+        /// <summary>Recurrent layers: value head dimension (linear_value_head_dim; for Mamba2 mamba_head_dim).</summary>
+        public int RecurrentValueHeadDim { get; set; }
+        /// <summary>Recurrent layers: width of the causal convolution (linear_conv_kernel_dim, conv_kernel).</summary>
+        public int ConvKernel { get; set; }
+        /// <summary>The FFNs (dense and experts) have up and down projections only, no gate (Nemotron-H's squared ReLU).</summary>
+        public bool UngatedFfn { get; set; }
         /// <summary>Precision of the weights.</summary>
         public Precision Weights { get; set; } = Precision.Bf16;
         /// <summary>Precision of the KV cache.</summary>

@@ -24,6 +24,28 @@ public class ConfigFileAnalyzerTests
     }
 
     [Fact]
+    public async Task An_unknown_model_type_with_the_standard_fields_is_a_warning_and_still_planned()
+    {
+        // Only DS1012: no DS1009, and the deployment's capacity checks run (a Llama 8B shape fits one H100, so none fire).
+        await AnalyzerWithFilesAsync(
+            new[] { "using DeploySpec; [Model({|#0:ConfigFile = \"config.json\"|})] public partial class Llama8B { } " + Deployment },
+            new[] { ("/0/config.json", Llama8BConfig.Replace("\"llama\"", "\"olmo2\"")) },
+            Diagnostic(Descriptors.UnknownModelType).WithLocation(0).WithArguments("Llama8B",
+                "config.json: unknown model_type 'olmo2', read as a dense transformer from its standard fields (num_hidden_layers, hidden_size, num_attention_heads, num_key_value_heads, head_dim, intermediate_size, vocab_size); windows, experts and other layer kinds it may have are not modelled (supported: llama, mistral, mixtral, qwen2, qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss, kimi_k2, glm4_moe, phi3, granite, gemma2, gemma3, gemma3_text, mistral3, qwen3_next, nemotron_h, llama4)"));
+    }
+
+    [Fact]
+    public async Task An_unknown_model_type_missing_a_standard_field_is_still_an_error()
+    {
+        await AnalyzerWithFilesAsync(
+            new[] { "using DeploySpec; [Model({|#0:ConfigFile = \"config.json\"|})] public partial class Llama8B { } " + Deployment },
+            new[] { ("/0/config.json", Llama8BConfig.Replace("\"llama\"", "\"olmo2\"").Replace("\"intermediate_size\": 14336,", "")) },
+            Diagnostic(Descriptors.InvalidConfigFile).WithLocation(0).WithArguments("Llama8B", "config.json: missing field 'intermediate_size'"),
+            Diagnostic(Descriptors.InvalidConfigFile).WithLocation(0).WithArguments("Llama8B",
+                "config.json: unknown model_type 'olmo2' without the fields of a dense transformer (supported: llama, mistral, mixtral, qwen2, qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss, kimi_k2, glm4_moe, phi3, granite, gemma2, gemma3, gemma3_text, mistral3, qwen3_next, nemotron_h, llama4)"));
+    }
+
+    [Fact]
     public async Task A_missing_file_is_reported_at_the_config_file_argument()
     {
         await AnalyzerAsync(

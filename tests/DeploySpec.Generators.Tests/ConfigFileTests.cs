@@ -45,7 +45,8 @@ public class ConfigFileTests
     {
         { "{ \"model_type\": \"llama\", \"hidden_size\": 4096 ", "config.json is not valid JSON: expected ',' or '}' (line 1, column 46)" },
         { "{ \"model_type\": \"llama\",\n  \"hidden_size\": 40.5 }", "config.json: field 'hidden_size' must be a whole number" },
-        { "{ \"model_type\": \"bert\" }", "config.json: unknown model_type 'bert' (supported: llama, mistral, mixtral, qwen2, qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss)" },
+        { "{ \"model_type\": \"bert\" }", "config.json: unknown model_type 'bert' without the fields of a dense transformer (supported: llama, mistral, mixtral, qwen2, qwen3, qwen2_moe, qwen3_moe, deepseek_v2, deepseek_v3, gpt_oss, kimi_k2, glm4_moe, phi3, granite, gemma2, gemma3, gemma3_text, mistral3, qwen3_next, nemotron_h, llama4)" },
+        { "{ \"model_type\": \"bert\" }", "config.json: missing field 'num_hidden_layers'" },
         { "{ \"model_type\": \"llama\", \"hidden_size\": 4096, \"num_attention_heads\": 32, \"vocab_size\": 32000, \"intermediate_size\": 11008 }", "config.json: missing field 'num_hidden_layers'" },
         { "[1, 2, 3]", "config.json: the top level must be a JSON object" },
         { "{ \"model_type\": \"llama\", \"quantization_config\": { \"quant_method\": \"bitsandbytes\" } }", "config.json: quantization_config.quant_method 'bitsandbytes' is not one DeploySpec knows (fp8, fbgemm_fp8, compressed-tensors, mxfp4, modelopt, awq, gptq); set Weights on [Model]" },
@@ -60,6 +61,30 @@ public class ConfigFileTests
         var problems = new List<string>();
         HuggingFaceConfig.Read(json, "config.json", problems);
         Assert.Contains(expected, problems);
+    }
+
+    [Fact]
+    public void A_config_of_an_unknown_model_type_with_the_standard_fields_is_planned_with_a_warning()
+    {
+        const string FileForm = """
+            using DeploySpec;
+            namespace Acme.Serving;
+            [Model(ConfigFile = "config.json", KvCache = Precision.Fp8, Checkpoint = "Llama405B")]
+            public partial class Llama405B { }
+            """;
+        var unknown = Config("llama-3.1-405b-fp8").Replace("\"model_type\": \"llama\"", "\"model_type\": \"olmo2\"");
+        var problems = new List<string>();
+        var warnings = new List<string>();
+        var parsed = HuggingFaceConfig.Read(unknown, "config.json", problems, warnings);
+        Assert.Empty(problems);
+        Assert.StartsWith("config.json: unknown model_type 'olmo2', read as a dense transformer", Assert.Single(warnings), StringComparison.Ordinal);
+        Assert.Equal(ModelCatalog.Llama31_405B with { Weights = Precision.Fp8 }, parsed! with { Name = "Llama 3.1 405B" });
+
+        // The warning does not make the generator decline the deployment: it plans exactly what the llama file plans.
+        var run = GeneratorHarness.RunWithFiles(new AdditionalText[] { new InMemoryAdditionalText("/p/config.json", unknown) }, FileForm, Sources.HgxH200, Sources.Chat);
+        var llama = GeneratorHarness.RunWithFiles(new AdditionalText[] { new InMemoryAdditionalText("/p/config.json", Config("llama-3.1-405b-fp8")) }, FileForm, Sources.HgxH200, Sources.Chat);
+        Assert.Equal(llama.Sources.Single().SourceText.ToString(), run.Sources.Single().SourceText.ToString());
+        Assert.DoesNotContain("has errors", run.Sources.Single().SourceText.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -114,7 +114,7 @@ namespace DeploySpec.Engine.Cost
                 axes |= ExtrapolationAxes.ModelSize;
             }
 
-            if (model.IsMoe || model.IsMla || model.SlidingWindow > 0)
+            if (model.IsMoe || model.IsMla || model.SlidingWindow > 0 || model.AttentionChunkSize > 0 || model.HasRecurrentLayers || model.HybridPattern.Length > 0)
             {
                 axes |= ExtrapolationAxes.Architecture;
             }

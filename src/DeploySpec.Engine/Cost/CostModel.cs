@@ -15,7 +15,9 @@ namespace DeploySpec.Engine.Cost
     /// <item>Matrix products: max(FLOPs / matmul rate, streamed weight bytes / HBM bandwidth); routed experts are
     /// streamed only when some token is sent to them.</item>
     /// <item>Decode attention: max(FLOPs, KV bytes at the mean context) per sequence; prefill attention: the causal
-    /// quadratic FLOPs (windowed layers capped at the window).</item>
+    /// quadratic FLOPs (windowed layers capped at the window). Recurrent layers (Gated DeltaNet, Mamba2): their state
+    /// read and written per token as bandwidth work, about 6 FLOPs per state element; an estimate outside the
+    /// calibration data.</item>
     /// <item>Tensor parallelism: two ring all-reduces of the hidden state per layer over the group's slowest link;
     /// expert parallelism: two all-to-alls per MoE layer; pipeline: one hand-off of the hidden state per stage.</item>
     /// </list>
@@ -78,7 +80,9 @@ namespace DeploySpec.Engine.Cost
 
             // ---- decode attention at the mean context of a request in flight ----
             double meanContext = deployment.InputTokens + deployment.OutputTokens / 2.0;
-            double kvBytes = ModelMath.KvBytesPerSequencePerGpu(model, layout, stage, tp, meanContext);
+            // Recurrent layers read their state (counted in the sequence's bytes) and write it back: once more.
+            double kvBytes = ModelMath.KvBytesPerSequencePerGpu(model, layout, stage, tp, meanContext)
+                + ModelMath.StateBytesPerSequencePerGpu(model, layout, stage, tp);
             double attentionFlops = AttentionDecodeFlops(model, layout, stage, tp, meanContext);
             double attentionSecondsPerSequence = Math.Max(attentionFlops / attentionRate, kvBytes / kvRate);
 
@@ -178,12 +182,12 @@ namespace DeploySpec.Engine.Cost
             return best;
         }
 
-        /// <summary>Decode attention FLOPs of one sequence at <paramref name="context"/> tokens on one GPU of a stage.</summary>
+        /// <summary>Decode attention FLOPs of one sequence at <paramref name="context"/> tokens on one GPU of a stage, recurrent layers' state updates included (an uncalibrated estimate).</summary>
         public static double AttentionDecodeFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double context) =>
-            layout.Sum(model, stage, layer => layer.DecodeFlopsPerPosition(tp) * layer.AttendedTokens(context));
+            layout.Sum(model, stage, layer => layer.DecodeFlopsPerPosition(tp) * layer.AttendedTokens(context) + layer.StateFlopsPerToken(tp));
 
-        /// <summary>Causal prefill attention FLOPs of one prompt on one GPU of a stage (windowed layers capped).</summary>
+        /// <summary>Causal prefill attention FLOPs of one prompt on one GPU of a stage (windowed layers capped, chunked layers per chunk, recurrent layers one state update per token).</summary>
         public static double AttentionPrefillFlops(ModelArchitecture model, StageLayout layout, int stage, int tp, double prompt) =>
-            layout.Sum(model, stage, layer => layer.PrefillFlopsPerPair(tp) * layer.CausalPairs(prompt));
+            layout.Sum(model, stage, layer => layer.PrefillFlopsPerPair(tp) * layer.CausalPairs(prompt) + layer.StateFlopsPerToken(tp) * prompt);
     }
 }

@@ -71,7 +71,8 @@ namespace DeploySpec.Engine.Memory
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
                 double perContext = KvBytesPerRequest(model, layout, stage, tp, deployment.ContextTokens, engine.TokensPerKvBlock);
                 double kvPool = budget.KvPoolBytes;
-                int requests = kvPool <= 0 || perRequest <= 0 ? 0 : (int)Math.Min(maxBatch, Math.Floor(kvPool / perRequest));
+                // A stage whose layers keep nothing per request (only FFN layers) is bound by the batch limit alone.
+                int requests = kvPool <= 0 ? 0 : perRequest <= 0 ? maxBatch : (int)Math.Min(maxBatch, Math.Floor(kvPool / perRequest));
                 var candidate = new MemoryBreakdown(weights, activations, budget.ReserveBytes, kvPool, capacity, perToken, perRequest, perContext, requests, budget.EngineMemoryFraction);
                 if (worst is null || IsMoreLoaded(candidate, worst))
                 {
@@ -98,7 +99,7 @@ namespace DeploySpec.Engine.Memory
         public static int MaxBatchSize(DeploymentSpec deployment) =>
             deployment.MaxBatchSize > 0 ? deployment.MaxBatchSize : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchSize;
 
-        /// <summary>KV bytes of one whole request on one GPU, rounded up to whole KV blocks per layer.</summary>
+        /// <summary>KV bytes of one whole request on one GPU, rounded up to whole KV blocks per layer, plus the fixed state of its recurrent layers.</summary>
         public static double KvBytesPerRequest(ModelArchitecture model, StageLayout layout, int stage, int tp, int tokens, int tokensPerBlock)
         {
             double blocks = Math.Ceiling(tokens / (double)tokensPerBlock);

@@ -9,6 +9,12 @@ namespace DeploySpec.Engine.Models
         MultiHead,
         /// <summary>Multi-head latent attention (MLA): one compressed latent and a rope key per token, whole on every rank.</summary>
         Latent,
+        /// <summary>No token mixer: a layer that is only an FFN (Nemotron-H's '-' and 'E' layers).</summary>
+        None,
+        /// <summary>Gated DeltaNet linear attention (Qwen3-Next): no KV cache, a fixed-size recurrent state per request.</summary>
+        GatedDeltaNet,
+        /// <summary>Mamba2 state-space mixer (Nemotron-H): no KV cache, a fixed-size convolution and SSM state per request.</summary>
+        Mamba2,
     }
 
     /// <summary>What a layer's feed-forward block is.</summary>
@@ -18,6 +24,8 @@ namespace DeploySpec.Engine.Models
         Dense,
         /// <summary>Routed experts (split over max(TP, EP) ranks), optional shared experts and a router.</summary>
         Experts,
+        /// <summary>No FFN: a layer that is only a token mixer (Nemotron-H's 'M' and '*' layers).</summary>
+        None,
     }
 
     /// <summary>
@@ -29,12 +37,13 @@ namespace DeploySpec.Engine.Models
     {
         private readonly ModelArchitecture _model;
 
-        private Layer(ModelArchitecture model, int index, AttentionKind attention, int window, FfnKind ffn)
+        private Layer(ModelArchitecture model, int index, AttentionKind attention, int window, int chunk, FfnKind ffn)
         {
             _model = model;
             Index = index;
             Attention = attention;
             Window = window;
+            Chunk = chunk;
             Ffn = ffn;
         }
 
@@ -46,33 +55,74 @@ namespace DeploySpec.Engine.Models
         /// <summary>Tokens a sliding-window layer attends to and keeps in the KV cache; 0 for the whole context.</summary>
         public int Window { get; }
 
+        /// <summary>Tokens per chunk of a chunked-attention layer (a token attends within its own chunk); 0 for none.</summary>
+        public int Chunk { get; }
+
         public FfnKind Ffn { get; }
 
+        /// <summary>True for a layer that keeps a fixed-size recurrent state per request instead of a KV cache.</summary>
+        public bool IsRecurrent => Attention is AttentionKind.GatedDeltaNet or AttentionKind.Mamba2;
+
         /// <summary>
-        /// Layer <paramref name="index"/> (0-based) of <paramref name="model"/>: latent attention for MLA models,
-        /// sliding-window layers spread evenly over the depth, experts after the leading dense layers.
+        /// Layer <paramref name="index"/> (0-based) of <paramref name="model"/>: with a <see cref="ModelArchitecture.HybridPattern"/>
+        /// the pattern's character says what the layer's one block is; otherwise latent attention for MLA models,
+        /// Gated DeltaNet except on every FullAttentionInterval-th layer, local layers (windowed or chunked) every layer
+        /// but each SlidingWindowPattern-th, else spread evenly over the depth, and experts after the leading dense
+        /// layers (every MoeLayerInterval-th).
         /// </summary>
         public static Layer Of(ModelArchitecture model, int index)
         {
-            var attention = model.IsMla ? AttentionKind.Latent : AttentionKind.MultiHead;
-            int window = IsWindowed(model, index) ? model.SlidingWindow : 0;
-            var ffn = model.IsMoe && index >= model.DenseLayers ? FfnKind.Experts : FfnKind.Dense;
-            return new Layer(model, index, attention, window, ffn);
+            if (model.HybridPattern.Length > 0)
+            {
+                char block = index < model.HybridPattern.Length ? model.HybridPattern[index] : '*';
+                return block switch
+                {
+                    'M' => new Layer(model, index, AttentionKind.Mamba2, 0, 0, FfnKind.None),
+                    '-' => new Layer(model, index, AttentionKind.None, 0, 0, FfnKind.Dense),
+                    'E' => new Layer(model, index, AttentionKind.None, 0, 0, FfnKind.Experts),
+                    _ => new Layer(model, index, AttentionKind.MultiHead, LocalWindow(model, index), LocalChunk(model, index), FfnKind.None),
+                };
+            }
+
+            var attention = model.IsMla ? AttentionKind.Latent
+                : model.FullAttentionInterval > 0 && (index + 1) % model.FullAttentionInterval != 0 ? AttentionKind.GatedDeltaNet
+                : AttentionKind.MultiHead;
+            bool attends = attention is AttentionKind.MultiHead or AttentionKind.Latent;
+            int window = attends ? LocalWindow(model, index) : 0;
+            int chunk = attends ? LocalChunk(model, index) : 0;
+            var ffn = HasExperts(model, index) ? FfnKind.Experts : FfnKind.Dense;
+            return new Layer(model, index, attention, window, chunk, ffn);
         }
 
-        /// <summary>True when layer <paramref name="index"/> attends within the sliding window (spread evenly over the layers).</summary>
-        private static bool IsWindowed(ModelArchitecture m, int index)
+        private static int LocalWindow(ModelArchitecture m, int index) => m.SlidingWindow > 0 && IsLocal(m, index) ? m.SlidingWindow : 0;
+
+        private static int LocalChunk(ModelArchitecture m, int index) => m.SlidingWindow == 0 && m.AttentionChunkSize > 0 && IsLocal(m, index) ? m.AttentionChunkSize : 0;
+
+        /// <summary>
+        /// True when layer <paramref name="index"/> attends locally: all but every SlidingWindowPattern-th layer, or
+        /// SlidingWindowLayers of them spread evenly over the layers.
+        /// </summary>
+        private static bool IsLocal(ModelArchitecture m, int index)
         {
-            int windowed = m.EffectiveSlidingWindowLayers;
-            if (windowed <= 0)
+            if (m.SlidingWindowPattern > 0)
+            {
+                return (index + 1) % m.SlidingWindowPattern != 0;
+            }
+
+            int local = m.SlidingWindow > 0 || m.AttentionChunkSize > 0 ? m.SlidingWindowLayers : 0;
+            if (local <= 0)
             {
                 return false;
             }
 
-            long before = (long)index * windowed / m.Layers;
-            long after = (long)(index + 1) * windowed / m.Layers;
+            long before = (long)index * local / m.Layers;
+            long after = (long)(index + 1) * local / m.Layers;
             return after > before;
         }
+
+        /// <summary>True when layer <paramref name="index"/> has routed experts: a MoE model, past the dense layers, every MoeLayerInterval-th.</summary>
+        private static bool HasExperts(ModelArchitecture m, int index) =>
+            m.IsMoe && index >= m.DenseLayers && (m.MoeLayerInterval <= 1 || (index + 1) % m.MoeLayerInterval == 0);
 
         // ---- parameters -------------------------------------------------------------------------------------
 
@@ -83,6 +133,16 @@ namespace DeploySpec.Engine.Models
             {
                 var m = _model;
                 double h = m.HiddenSize, heads = m.AttentionHeads, d = m.EffectiveHeadDim;
+                if (Attention == AttentionKind.None)
+                {
+                    return 0;
+                }
+
+                if (IsRecurrent)
+                {
+                    return RecurrentShardedParameters;
+                }
+
                 if (Attention == AttentionKind.Latent)
                 {
                     double rope = m.QkRopeHeadDim, kvRank = m.KvLoraRank, dv = m.EffectiveValueHeadDim;
@@ -100,11 +160,37 @@ namespace DeploySpec.Engine.Models
             }
         }
 
-        /// <summary>Attention parameters every tensor-parallel rank holds whole (MLA's down-projections and their norms).</summary>
+        /// <summary>
+        /// A recurrent mixer's split parameters. Gated DeltaNet: in_proj_qkvz (q, k, v, z), in_proj_ba (b, a per value
+        /// head), the causal convolution over q, k and v, dt_bias and A_log, out_proj. Mamba2: in_proj (z, x, B, C, dt),
+        /// the convolution over x, B and C with its bias, A_log, D and dt_bias, the gated norm over the heads, out_proj.
+        /// </summary>
+        private double RecurrentShardedParameters
+        {
+            get
+            {
+                var m = _model;
+                double h = m.HiddenSize, valueHeads = m.RecurrentValueHeads;
+                double keyWidth = (double)m.RecurrentKeyHeads * m.RecurrentKeyHeadDim;
+                double valueWidth = valueHeads * m.RecurrentValueHeadDim;
+                double conv = 2 * keyWidth + valueWidth;
+                double output = valueWidth * h;
+                return Attention == AttentionKind.GatedDeltaNet
+                    ? h * (2 * keyWidth + 2 * valueWidth + 2 * valueHeads) + conv * m.ConvKernel + 2 * valueHeads + output
+                    : h * (2 * keyWidth + 2 * valueWidth + valueHeads) + conv * (m.ConvKernel + 1) + 3 * valueHeads + valueWidth + output;
+            }
+        }
+
+        /// <summary>Attention parameters every tensor-parallel rank holds whole (MLA's down-projections and their norms; Gated DeltaNet's per-head norm).</summary>
         public double AttentionReplicatedParameters
         {
             get
             {
+                if (Attention == AttentionKind.GatedDeltaNet)
+                {
+                    return _model.RecurrentValueHeadDim;
+                }
+
                 if (Attention != AttentionKind.Latent)
                 {
                     return 0;
@@ -118,13 +204,19 @@ namespace DeploySpec.Engine.Models
             }
         }
 
-        /// <summary>The two RMSNorm weight vectors.</summary>
-        public double NormParameters => 2.0 * _model.HiddenSize;
+        /// <summary>The RMSNorm weight vectors: two, one per block (one for a layer that is a single block).</summary>
+        public double NormParameters => (Attention == AttentionKind.None || Ffn == FfnKind.None ? 1.0 : 2.0) * _model.HiddenSize;
+
+        /// <summary>Matrices of one FFN: gate, up and down, or up and down when ungated.</summary>
+        private double FfnMatrices => _model.UngatedFfn ? 2.0 : 3.0;
 
         /// <summary>FFN parameters that tensor parallelism splits: the dense FFN, or a MoE layer's shared experts.</summary>
-        public double ShardedFfnParameters => Ffn == FfnKind.Dense
-            ? 3.0 * _model.HiddenSize * _model.IntermediateSize
-            : _model.SharedExperts * ExpertParameters;
+        public double ShardedFfnParameters => Ffn switch
+        {
+            FfnKind.Dense => FfnMatrices * _model.HiddenSize * _model.IntermediateSize,
+            FfnKind.Experts => _model.SharedExperts * ExpertParameters,
+            _ => 0,
+        };
 
         /// <summary>All routed experts of a MoE layer (0 for a dense one): split over max(TP, EP) ranks.</summary>
         public double RoutedExpertParameters => Ffn == FfnKind.Experts ? _model.Experts * ExpertParameters : 0;
@@ -135,8 +227,8 @@ namespace DeploySpec.Engine.Models
         /// <summary>The router of a MoE layer (0 for a dense one), held whole in 16 bits.</summary>
         public double RouterParameters => Ffn == FfnKind.Experts ? (double)_model.HiddenSize * _model.Experts : 0;
 
-        /// <summary>One expert's gated FFN: gate, up and down projections.</summary>
-        public double ExpertParameters => 3.0 * _model.HiddenSize * _model.EffectiveExpertIntermediateSize;
+        /// <summary>One expert's FFN: gate (unless ungated), up and down projections.</summary>
+        public double ExpertParameters => FfnMatrices * _model.HiddenSize * _model.EffectiveExpertIntermediateSize;
 
         // ---- KV cache and attention -------------------------------------------------------------------------
 
@@ -148,19 +240,76 @@ namespace DeploySpec.Engine.Models
         {
             var m = _model;
             double b = Units.BytesPerElement(m.KvCache);
-            return Attention == AttentionKind.Latent
-                ? (m.KvLoraRank + m.QkRopeHeadDim) * b
-                : 2.0 * ModelMath.KvHeadsPerRank(m, tensorParallel) * m.EffectiveHeadDim * b;
+            return Attention switch
+            {
+                AttentionKind.Latent => (m.KvLoraRank + m.QkRopeHeadDim) * b,
+                AttentionKind.MultiHead => 2.0 * ModelMath.KvHeadsPerRank(m, tensorParallel) * m.EffectiveHeadDim * b,
+                _ => 0, // recurrent layers keep a state instead (StateBytes); FFN-only layers keep nothing
+            };
         }
 
-        /// <summary>Tokens of a <paramref name="context"/>-token sequence this layer keeps in the KV cache and attends to.</summary>
+        /// <summary>
+        /// Tokens of a <paramref name="context"/>-token sequence this layer keeps in the KV cache and attends to: the
+        /// window for a windowed layer; for a chunked layer at most one chunk (the engines size it like a window of the
+        /// chunk, the longest a chunk's KV lives).
+        /// </summary>
         public double AttendedTokens(double context) =>
-            Window > 0 ? Math.Min(context, Window) : context;
+            Window > 0 ? Math.Min(context, Window) : Chunk > 0 ? Math.Min(context, Chunk) : context;
+
+        /// <summary>
+        /// Bytes of the fixed-size state one request keeps in this layer on one GPU (0 for attention and FFN-only
+        /// layers), in the model's dtype as vLLM keeps it by default (mamba_cache_dtype "auto"): the convolution's
+        /// last ConvKernel - 1 inputs and the recurrent state, value heads x key head dim x value head dim, both split
+        /// over TP. Mamba2's B/C groups that TP does not divide are replicated up to TP, as vLLM does.
+        /// </summary>
+        public double StateBytes(int tensorParallel)
+        {
+            if (!IsRecurrent)
+            {
+                return 0;
+            }
+
+            var m = _model;
+            double tp = tensorParallel;
+            int keyHeads = m.RecurrentKeyHeads;
+            if (Attention == AttentionKind.Mamba2 && keyHeads % tensorParallel != 0)
+            {
+                keyHeads = tensorParallel;
+            }
+
+            double conv = (2.0 * keyHeads * m.RecurrentKeyHeadDim + (double)m.RecurrentValueHeads * m.RecurrentValueHeadDim) / tp * Math.Max(0, m.ConvKernel - 1);
+            double recurrent = m.RecurrentValueHeads / tp * m.RecurrentKeyHeadDim * m.RecurrentValueHeadDim;
+            return (conv + recurrent) * ModelMath.StateBytesPerElement(m);
+        }
+
+        /// <summary>
+        /// Decode FLOPs of the state update per token on one GPU (0 for other layers): about 6 per element of the
+        /// recurrent state (read it against the key, write the update, read it against the query) and 2 per
+        /// convolution tap. An estimate, not calibrated: no recurrent model is in the calibration data.
+        /// </summary>
+        public double StateFlopsPerToken(int tensorParallel)
+        {
+            if (!IsRecurrent)
+            {
+                return 0;
+            }
+
+            var m = _model;
+            double tp = tensorParallel;
+            double recurrent = m.RecurrentValueHeads / tp * m.RecurrentKeyHeadDim * m.RecurrentValueHeadDim;
+            double conv = (2.0 * m.RecurrentKeyHeads * m.RecurrentKeyHeadDim + (double)m.RecurrentValueHeads * m.RecurrentValueHeadDim) / tp * m.ConvKernel;
+            return 6.0 * recurrent + 2.0 * conv;
+        }
 
         /// <summary>Decode attention FLOPs per attended position on one GPU (QK^T and PV; MLA absorbed: scores on latent + rope, values on latent).</summary>
         public double DecodeFlopsPerPosition(int tensorParallel)
         {
             var m = _model;
+            if (Attention is not (AttentionKind.MultiHead or AttentionKind.Latent))
+            {
+                return 0;
+            }
+
             double headsPerRank = (double)m.AttentionHeads / tensorParallel;
             return Attention == AttentionKind.Latent
                 ? 2.0 * headsPerRank * (2.0 * m.KvLoraRank + m.QkRopeHeadDim)
@@ -171,15 +320,26 @@ namespace DeploySpec.Engine.Models
         public double PrefillFlopsPerPair(int tensorParallel)
         {
             var m = _model;
+            if (Attention is not (AttentionKind.MultiHead or AttentionKind.Latent))
+            {
+                return 0;
+            }
+
             double headsPerRank = (double)m.AttentionHeads / tensorParallel;
             return Attention == AttentionKind.Latent
                 ? 2.0 * headsPerRank * (m.EffectiveHeadDim + m.QkRopeHeadDim + m.EffectiveValueHeadDim)
                 : 4.0 * headsPerRank * m.EffectiveHeadDim;
         }
 
-        /// <summary>(query, key) pairs causal attention over a <paramref name="prompt"/>-token prompt computes in this layer (windowed layers capped).</summary>
+        /// <summary>(query, key) pairs causal attention over a <paramref name="prompt"/>-token prompt computes in this layer (windowed layers capped, chunked layers causal within each chunk).</summary>
         public double CausalPairs(double prompt)
         {
+            if (Chunk > 0 && prompt > Chunk)
+            {
+                double c = Chunk, whole = Math.Floor(prompt / c), rest = prompt - whole * c;
+                return whole * c * (c + 1) / 2.0 + rest * (rest + 1) / 2.0;
+            }
+
             if (Window > 0 && prompt > Window)
             {
                 double w = Window;

@@ -31,6 +31,18 @@ namespace DeploySpec.Engine.Models
         public int SlidingWindowLayers { get; init; }
         public Precision Weights { get; init; } = Precision.Bf16;
         public Precision KvCache { get; init; } = Precision.Bf16;
+        public int SlidingWindowPattern { get; init; }
+        public int AttentionChunkSize { get; init; }
+        public int MoeLayerInterval { get; init; }
+        public int FullAttentionInterval { get; init; }
+        /// <summary>One character per layer, one block each: M Mamba2, * attention, - dense FFN, E experts; empty = none.</summary>
+        public string HybridPattern { get; init; } = "";
+        public int RecurrentKeyHeads { get; init; }
+        public int RecurrentValueHeads { get; init; }
+        public int RecurrentKeyHeadDim { get; init; }
+        public int RecurrentValueHeadDim { get; init; }
+        public int ConvKernel { get; init; }
+        public bool UngatedFfn { get; init; }
 
         /// <summary>KV heads; 0 means no grouped-query attention (one KV head per query head).</summary>
         public int EffectiveKeyValueHeads => KeyValueHeads > 0 ? KeyValueHeads : AttentionHeads;
@@ -52,6 +64,9 @@ namespace DeploySpec.Engine.Models
 
         /// <summary>MLA value head dimension.</summary>
         public int EffectiveValueHeadDim => ValueHeadDim > 0 ? ValueHeadDim : EffectiveHeadDim;
+
+        /// <summary>True when some layers keep a fixed-size recurrent state per request instead of a KV cache.</summary>
+        public bool HasRecurrentLayers => FullAttentionInterval > 0 || HybridPattern.IndexOf('M') >= 0;
 
         /// <summary>Layers that attend within a sliding window (0 without one).</summary>
         public int EffectiveSlidingWindowLayers => SlidingWindow > 0 ? SlidingWindowLayers : 0;

@@ -47,6 +47,13 @@ namespace DeploySpec.Engine.Models
         public static double AuxiliaryBytesPerParameter(ModelArchitecture m) =>
             Units.IsQuantized(m.Weights) || m.Weights == Precision.Int4 || m.Weights == Precision.Fp4 ? 2.0 : Units.BytesPerElement(m.Weights);
 
+        /// <summary>
+        /// Bytes per element of a recurrent layer's state: the model's dtype (16 bits for quantised checkpoints), as
+        /// vLLM's MambaStateDtypeCalculator picks with mamba_cache_dtype and mamba_ssm_cache_dtype "auto"; the FP8 KV
+        /// cache setting does not apply to it.
+        /// </summary>
+        public static double StateBytesPerElement(ModelArchitecture m) => AuxiliaryBytesPerParameter(m);
+
         /// <summary>Bytes of all weights of the model, on disk or over all GPUs of one replica.</summary>
         public static double TotalWeightBytes(ModelArchitecture m)
         {
@@ -106,10 +113,14 @@ namespace DeploySpec.Engine.Models
             layout.Sum(m, stage, layer => layer.KvBytesPerToken(tensorParallel));
 
         /// <summary>
-        /// KV bytes one sequence of <paramref name="tokens"/> tokens holds on one GPU of a stage, sliding-window layers
-        /// capped at the window.
+        /// KV bytes one sequence of <paramref name="tokens"/> tokens holds on one GPU of a stage, sliding-window and
+        /// chunked layers capped at the window or chunk, plus the fixed state of its recurrent layers.
         /// </summary>
         public static double KvBytesPerSequencePerGpu(ModelArchitecture m, StageLayout layout, int stage, int tensorParallel, double tokens) =>
-            layout.Sum(m, stage, layer => layer.KvBytesPerToken(tensorParallel) * layer.AttendedTokens(tokens));
+            layout.Sum(m, stage, layer => layer.KvBytesPerToken(tensorParallel) * layer.AttendedTokens(tokens) + layer.StateBytes(tensorParallel));
+
+        /// <summary>Bytes of the fixed state one request keeps in the recurrent layers of a stage on one GPU (0 without any).</summary>
+        public static double StateBytesPerSequencePerGpu(ModelArchitecture m, StageLayout layout, int stage, int tensorParallel) =>
+            layout.Sum(m, stage, layer => layer.StateBytes(tensorParallel));
     }
 }

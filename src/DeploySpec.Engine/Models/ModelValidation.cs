@@ -85,7 +85,93 @@ namespace DeploySpec.Engine.Models
 
             LayerSubset(problems, model, nameof(ModelArchitecture.SlidingWindowLayers), model.SlidingWindowLayers, model.SlidingWindow == 0,
                 nameof(ModelArchitecture.SlidingWindow), "SlidingWindowLayers is set but SlidingWindow is 0");
+            LayerPlacement(problems, model);
             return problems;
+        }
+
+        /// <summary>Patterns of local, MoE and recurrent layers: each needs what its layers are made of.</summary>
+        private static void LayerPlacement(List<SpecProblem> problems, ModelArchitecture model)
+        {
+            if (model.SlidingWindow > 0 && model.AttentionChunkSize > 0)
+            {
+                problems.Add(new SpecProblem(nameof(ModelArchitecture.AttentionChunkSize), "AttentionChunkSize and SlidingWindow are both set: local layers are either windowed or chunked"));
+            }
+
+            if (model.SlidingWindowPattern > 0 && model.SlidingWindow == 0 && model.AttentionChunkSize == 0)
+            {
+                problems.Add(new SpecProblem(nameof(ModelArchitecture.SlidingWindowPattern), "SlidingWindowPattern is set but neither SlidingWindow nor AttentionChunkSize says how its local layers attend"));
+            }
+
+            if (model.MoeLayerInterval > 1 && !model.IsMoe)
+            {
+                problems.Add(new SpecProblem(nameof(ModelArchitecture.MoeLayerInterval), "MoeLayerInterval is set but Experts is 0"));
+            }
+
+            if (model.MoeLayerInterval > 1 && model.IntermediateSize == 0)
+            {
+                problems.Add(new SpecProblem(nameof(ModelArchitecture.IntermediateSize), "MoeLayerInterval > 1 needs IntermediateSize for the dense layers between the MoE layers"));
+            }
+
+            string pattern = model.HybridPattern;
+            if (pattern.Length > 0)
+            {
+                int bad = pattern.IndexOfAny(NotInPattern(pattern));
+                if (pattern.Length != model.Layers)
+                {
+                    problems.Add(new SpecProblem(nameof(ModelArchitecture.HybridPattern), Format(
+                        "HybridPattern has {0} characters but the model has {1} layers (one character per layer)", pattern.Length, model.Layers)));
+                }
+                else if (bad >= 0)
+                {
+                    problems.Add(new SpecProblem(nameof(ModelArchitecture.HybridPattern), Format(
+                        "HybridPattern character {0} (layer {1}) is not M (Mamba2), * (attention), - (dense FFN) or E (experts)", (int)pattern[bad], bad)));
+                }
+                else if (pattern.IndexOf('E') >= 0 && !model.IsMoe)
+                {
+                    problems.Add(new SpecProblem(nameof(ModelArchitecture.HybridPattern), "HybridPattern has E (experts) layers but Experts is 0"));
+                }
+
+                if (model.FullAttentionInterval > 0)
+                {
+                    problems.Add(new SpecProblem(nameof(ModelArchitecture.FullAttentionInterval), "FullAttentionInterval and HybridPattern are both set: the pattern already places every layer"));
+                }
+            }
+
+            if (model.HasRecurrentLayers)
+            {
+                if (model.IsMla)
+                {
+                    problems.Add(new SpecProblem(nameof(ModelArchitecture.KvLoraRank), "recurrent layers (FullAttentionInterval, HybridPattern) with latent attention are not modelled"));
+                }
+
+                RequireRecurrent(problems, nameof(ModelArchitecture.RecurrentKeyHeads), model.RecurrentKeyHeads);
+                RequireRecurrent(problems, nameof(ModelArchitecture.RecurrentValueHeads), model.RecurrentValueHeads);
+                RequireRecurrent(problems, nameof(ModelArchitecture.RecurrentKeyHeadDim), model.RecurrentKeyHeadDim);
+                RequireRecurrent(problems, nameof(ModelArchitecture.RecurrentValueHeadDim), model.RecurrentValueHeadDim);
+                RequireRecurrent(problems, nameof(ModelArchitecture.ConvKernel), model.ConvKernel);
+            }
+        }
+
+        private static char[] NotInPattern(string pattern)
+        {
+            var others = new List<char>();
+            foreach (char c in pattern)
+            {
+                if (c is not ('M' or '*' or '-' or 'E') && !others.Contains(c))
+                {
+                    others.Add(c);
+                }
+            }
+
+            return others.ToArray();
+        }
+
+        private static void RequireRecurrent(List<SpecProblem> problems, string property, int value)
+        {
+            if (value == 0)
+            {
+                problems.Add(new SpecProblem(property, property + " must be set for recurrent layers (FullAttentionInterval or M in HybridPattern)"));
+            }
         }
 
         /// <summary>

@@ -39,6 +39,18 @@ namespace DeploySpec.Engine.Vocabulary
             Dimension<ModelArchitecture>(nameof(ModelAttribute.SlidingWindowLayers), m => m.SlidingWindowLayers, (m, v) => m with { SlidingWindowLayers = v }, true, MaxLayers),
             Choice<ModelArchitecture, Precision>(nameof(ModelAttribute.Weights), m => m.Weights, (m, v) => m with { Weights = v }, "a known precision"),
             Choice<ModelArchitecture, Precision>(nameof(ModelAttribute.KvCache), m => m.KvCache, (m, v) => m with { KvCache = v }, "a known precision"),
+            // Layer placement and recurrent layers: read per model family, except the keys only Qwen3-Next's linear attention uses.
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.SlidingWindowPattern), m => m.SlidingWindowPattern, (m, v) => m with { SlidingWindowPattern = v }, true, MaxLayers),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.AttentionChunkSize), m => m.AttentionChunkSize, (m, v) => m with { AttentionChunkSize = v }, true),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.MoeLayerInterval), m => m.MoeLayerInterval, (m, v) => m with { MoeLayerInterval = v }, true, MaxLayers),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.FullAttentionInterval), m => m.FullAttentionInterval, (m, v) => m with { FullAttentionInterval = v }, true, MaxLayers),
+            Text<ModelArchitecture>(nameof(ModelAttribute.HybridPattern), m => m.HybridPattern, (m, v) => m with { HybridPattern = v }),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.RecurrentKeyHeads), m => m.RecurrentKeyHeads, (m, v) => m with { RecurrentKeyHeads = v }, true, "linear_num_key_heads"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.RecurrentValueHeads), m => m.RecurrentValueHeads, (m, v) => m with { RecurrentValueHeads = v }, true, "linear_num_value_heads"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.RecurrentKeyHeadDim), m => m.RecurrentKeyHeadDim, (m, v) => m with { RecurrentKeyHeadDim = v }, true, "linear_key_head_dim"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.RecurrentValueHeadDim), m => m.RecurrentValueHeadDim, (m, v) => m with { RecurrentValueHeadDim = v }, true, "linear_value_head_dim"),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.ConvKernel), m => m.ConvKernel, (m, v) => m with { ConvKernel = v }, true, 1024, "linear_conv_kernel_dim"),
+            Flag<ModelArchitecture>(nameof(ModelAttribute.UngatedFfn), m => m.UngatedFfn, (m, v) => m with { UngatedFfn = v }),
         };
 
         public static Term<ModelArchitecture>? Find(string name) => Vocabulary.Terms.Find(Terms, name);
