@@ -57,23 +57,35 @@ namespace DeploySpec.Parsing.Json
         public const int MaxValues = 500_000;
 
         private readonly string _text;
+        private readonly bool _nonFiniteLiterals;
         private int _position;
         private int _values;
         private JsonError? _error;
 
-        private BoundedJson(string text) => _text = text;
+        private BoundedJson(string text, bool nonFiniteLiterals)
+        {
+            _text = text;
+            _nonFiniteLiterals = nonFiniteLiterals;
+        }
 
         /// <summary>Parses <paramref name="text"/>; on failure returns null and the first error.</summary>
-        public static JsonValue? Parse(string text, out JsonError? error)
+        public static JsonValue? Parse(string text, out JsonError? error) => Parse(text, nonFiniteLiterals: false, "a model config", out error);
+
+        /// <summary>
+        /// Parses <paramref name="text"/>, naming <paramref name="subject"/> in the size error. With
+        /// <paramref name="nonFiniteLiterals"/> the tokens <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> that Python's
+        /// <c>json.dump</c> writes for non-finite floats are read as numbers (benchmark tools write them; RFC 8259 does not).
+        /// </summary>
+        public static JsonValue? Parse(string text, bool nonFiniteLiterals, string subject, out JsonError? error)
         {
             if (text.Length > MaxCharacters)
             {
                 error = new JsonError(string.Format(CultureInfo.InvariantCulture,
-                    "the file has {0:N0} characters, more than the {1:N0} a model config may have", text.Length, MaxCharacters), 1, 1);
+                    "the file has {0:N0} characters, more than the {1:N0} {2} may have", text.Length, MaxCharacters, subject), 1, 1);
                 return null;
             }
 
-            var reader = new BoundedJson(text);
+            var reader = new BoundedJson(text, nonFiniteLiterals);
             reader.SkipWhitespace();
             var value = reader.ReadValue(0);
             if (reader._error is null)
@@ -120,6 +132,9 @@ namespace DeploySpec.Parsing.Json
                 case 't': return ReadLiteral("true", true);
                 case 'f': return ReadLiteral("false", false);
                 case 'n': return ReadLiteral("null", null);
+                case 'N' when _nonFiniteLiterals: return ReadLiteral("NaN", double.NaN);
+                case 'I' when _nonFiniteLiterals: return ReadLiteral("Infinity", double.PositiveInfinity);
+                case '-' when _nonFiniteLiterals && Peek(_position + 1, 'I'): return ReadLiteral("-Infinity", double.NegativeInfinity);
                 default:
                     return c == '-' || (c >= '0' && c <= '9') ? ReadNumber() : Fail("unexpected character '" + c + "'");
             }
@@ -319,7 +334,9 @@ namespace DeploySpec.Parsing.Json
             return JsonValue.Of(value);
         }
 
-        private bool Peek(char c) => _position < _text.Length && _text[_position] == c;
+        private bool Peek(char c) => Peek(_position, c);
+
+        private bool Peek(int position, char c) => position < _text.Length && _text[position] == c;
 
         private void SkipWhitespace()
         {
