@@ -48,8 +48,8 @@ namespace DeploySpec.Engine.Diagnosis
                     string where = tp > cluster.GpusPerNode
                         ? "spans " + (tp + cluster.GpusPerNode - 1) / cluster.GpusPerNode + " nodes of " + cluster.GpusPerNode + " GPUs"
                         : "exceeds the " + Topology.ScaleUpDomainGpus(cluster) + " GPUs that " + LinkCatalog.DisplayName(fast) + " connects";
-                    c.Add(Rules.TensorParallelCrossesNodes, Tp, tp, where, LinkCatalog.DisplayName(slow), LinkCatalog.BidirectionalBytesPerSecond(slow) / 1e9,
-                        LinkCatalog.DisplayName(fast), LinkCatalog.BidirectionalBytesPerSecond(fast) / 1e9);
+                    c.Add(Rules.TensorParallelCrossesNodes, Tp, tp, where, LinkCatalog.DisplayName(slow), Topology.BidirectionalBytesPerSecond(cluster, slow) / 1e9,
+                        LinkCatalog.DisplayName(fast), Topology.BidirectionalBytesPerSecond(cluster, fast) / 1e9);
                 }
             }
 

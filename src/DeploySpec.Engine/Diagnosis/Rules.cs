@@ -26,6 +26,7 @@ namespace DeploySpec.Engine.Diagnosis
         public static readonly Rule InvalidConfigFile = new("DS1009", "Invalid model config file", RuleCategory.Specification, RuleSeverity.Error, "Model", "{1}");
         public static readonly Rule GeneratedMemberConflict = new("DS1010", "Deployment class collides with a generated member", RuleCategory.Specification, RuleSeverity.Error, Deployment, "{1}");
         public static readonly Rule FileLocalDeployment = new("DS1011", "Deployment class is file-local", RuleCategory.Specification, RuleSeverity.Error, Deployment, "{1}");
+        public static readonly Rule InvalidAccelerator = new("DS1012", "Invalid accelerator value", RuleCategory.Specification, RuleSeverity.Error, "Accelerator", "{1}");
 
         // ---- DS2xxx: memory ----
         public static readonly Rule FitsNoPlan = new("DS2001", "Model fits no plan on its cluster", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
@@ -85,7 +86,7 @@ namespace DeploySpec.Engine.Diagnosis
         public static IReadOnlyList<Rule> All { get; } = new[]
         {
             InvalidModel, InvalidCluster, InvalidDeployment, ModelTypeWithoutAttribute, ClusterTypeWithoutAttribute, NotPartial, Generic,
-            InvalidMsBuildProperty, InvalidConfigFile, GeneratedMemberConflict, FileLocalDeployment,
+            InvalidMsBuildProperty, InvalidConfigFile, GeneratedMemberConflict, FileLocalDeployment, InvalidAccelerator,
             FitsNoPlan, WeightsExceedGpu, ConcurrencyBeyondKvCache, NoRoomForOneRequest, ConcurrencyBeyondBatchLimit, ContextBeyondKvCache,
             TensorParallelSplitsNoHeads, KvHeadsReplicated, UnevenStages, ExpertParallelSplitsNoExperts, TensorParallelCrossesNodes,
             PinnedDegreesDoNotTileCluster, PipelineDeeperThanModel, ExpertParallelExceedsRanks, ExpertParallelOnDenseModel,
