@@ -30,6 +30,7 @@ namespace DeploySpec.Analyzers
                     ProblemKind.Generic => Rules.Generic,
                     ProblemKind.MemberConflict => Rules.GeneratedMemberConflict,
                     ProblemKind.FileLocal => Rules.FileLocalDeployment,
+                    ProblemKind.InvalidAccelerator => Rules.InvalidAccelerator,
                     _ => Rules.InvalidDeployment,
                 };
 
