@@ -54,7 +54,8 @@ namespace DeploySpec.Analyzers
                 var model = start.Compilation.GetTypeByMetadataName(SpecParser.ModelAttributeName);
                 var cluster = start.Compilation.GetTypeByMetadataName(SpecParser.ClusterAttributeName);
                 var deployment = start.Compilation.GetTypeByMetadataName(SpecParser.DeploymentAttributeName);
-                if (model is null && cluster is null && deployment is null)
+                var accelerator = start.Compilation.GetTypeByMetadataName(SpecParser.AcceleratorAttributeName);
+                if (model is null && cluster is null && deployment is null && accelerator is null)
                 {
                     return; // DeploySpec is not referenced: register nothing, cost nothing.
                 }
@@ -76,8 +77,8 @@ namespace DeploySpec.Analyzers
                     return file is null ? null : new AdditionalFileText(file.Path, file.GetText(start.CancellationToken)?.ToString());
                 }
 
-                // Each model and cluster is parsed once per pass, however many deployments use it.
-                var specs = new SpecLookup(model, cluster, Find);
+                // Each model, cluster and accelerator is parsed once per pass, however many deployments use it.
+                var specs = new SpecLookup(model, cluster, accelerator, Find);
                 start.RegisterSymbolAction(c => AnalyzeType(c, specs, deployment, defaults, links), SymbolKind.NamedType);
             });
         }
@@ -101,6 +102,10 @@ namespace DeploySpec.Analyzers
                 {
                     SpecificationRules.Report(context, links, type, specs.Cluster(type, context.CancellationToken)!.Problems);
                 }
+                else if (SymbolEqualityComparer.Default.Equals(attributeClass, specs.AcceleratorAttribute))
+                {
+                    SpecificationRules.Report(context, links, type, specs.Accelerator(type, context.CancellationToken)!.Problems);
+                }
                 else if (SymbolEqualityComparer.Default.Equals(attributeClass, deploymentAttribute))
                 {
                     var parsed = SpecParser.ParseDeployment(type, attribute, context.CancellationToken);
@@ -115,25 +120,56 @@ namespace DeploySpec.Analyzers
     }
 
     /// <summary>
-    /// The [Model] and [Cluster] classes of one compilation, each parsed on first request and kept for the rest of
-    /// the pass (a model used by many deployments is read once). Safe under concurrent analysis.
+    /// The [Model], [Cluster] and [Accelerator] classes of one compilation, each parsed on first request and kept for
+    /// the rest of the pass (a model used by many deployments is read once). Safe under concurrent analysis.
     /// </summary>
     internal sealed class SpecLookup
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ParseResult<ModelDeclaration>?> _models = new(SymbolEqualityComparer.Default);
         private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ParseResult<ClusterDeclaration>?> _clusters = new(SymbolEqualityComparer.Default);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ParseResult<AcceleratorDeclaration>?> _accelerators = new(SymbolEqualityComparer.Default);
         private readonly Func<string, AdditionalFileText?> _findFile;
 
-        public SpecLookup(INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute, Func<string, AdditionalFileText?> findFile)
+        public SpecLookup(INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute, INamedTypeSymbol? acceleratorAttribute, Func<string, AdditionalFileText?> findFile)
         {
             ModelAttribute = modelAttribute;
             ClusterAttribute = clusterAttribute;
+            AcceleratorAttribute = acceleratorAttribute;
             _findFile = findFile;
         }
 
         public INamedTypeSymbol? ModelAttribute { get; }
 
         public INamedTypeSymbol? ClusterAttribute { get; }
+
+        public INamedTypeSymbol? AcceleratorAttribute { get; }
+
+        /// <summary>The type's [Accelerator], parsed, or null when it has none.</summary>
+        public ParseResult<AcceleratorDeclaration>? Accelerator(INamedTypeSymbol type, System.Threading.CancellationToken cancel) =>
+            _accelerators.GetOrAdd(type, t => Find(t, AcceleratorAttribute) is { } a ? SpecParser.ParseAccelerator(t, a, cancel) : null);
+
+        /// <summary>
+        /// The cluster as the engine plans it: its [Cluster] with its declared accelerator filled in. Null when the
+        /// cluster, or the accelerator it names, is missing or invalid (each reports its own errors).
+        /// </summary>
+        public Engine.Planning.ClusterSpec? PlannableCluster(INamedTypeSymbol type, System.Threading.CancellationToken cancel)
+        {
+            if (Cluster(type, cancel) is not { IsValid: true } cluster)
+            {
+                return null;
+            }
+
+            if (cluster.Declaration.AcceleratorType is null)
+            {
+                return cluster.Declaration.Cluster;
+            }
+
+            // The parser found a type marked [Accelerator] at this argument (else the cluster would be invalid).
+            var argument = Find(type, ClusterAttribute)?.NamedArguments.FirstOrDefault(a => a.Key == nameof(global::DeploySpec.ClusterAttribute.Accelerator)).Value;
+            return argument?.Value is INamedTypeSymbol acceleratorType && Accelerator(acceleratorType.OriginalDefinition, cancel) is { IsValid: true } accelerator
+                ? cluster.Declaration.Cluster with { Accelerator = accelerator.Declaration.Accelerator }
+                : null;
+        }
 
         /// <summary>The type's [Model], parsed and resolved (config file read), or null when it has none.</summary>
         public ParseResult<ModelDeclaration>? Model(INamedTypeSymbol type, System.Threading.CancellationToken cancel) =>

@@ -39,6 +39,7 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor GeneratedMemberConflict = For(Rules.GeneratedMemberConflict);
         public static readonly DiagnosticDescriptor FileLocalDeployment = For(Rules.FileLocalDeployment);
         public static readonly DiagnosticDescriptor UnknownModelType = For(Rules.UnknownModelType);
+        public static readonly DiagnosticDescriptor InvalidAccelerator = For(Rules.InvalidAccelerator);
         public static readonly DiagnosticDescriptor FitsNoPlan = For(Rules.FitsNoPlan);
         public static readonly DiagnosticDescriptor WeightsExceedGpu = For(Rules.WeightsExceedGpu);
         public static readonly DiagnosticDescriptor ConcurrencyBeyondKvCache = For(Rules.ConcurrencyBeyondKvCache);

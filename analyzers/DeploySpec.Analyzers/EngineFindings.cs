@@ -27,12 +27,12 @@ namespace DeploySpec.Analyzers
                 attribute.ConstructorArguments[0].Value is not INamedTypeSymbol modelType ||
                 attribute.ConstructorArguments[1].Value is not INamedTypeSymbol clusterType ||
                 specs.Model(modelType, cancel) is not { IsValid: true } model ||
-                specs.Cluster(clusterType, cancel) is not { IsValid: true } cluster)
+                specs.PlannableCluster(clusterType, cancel) is not { } cluster)
             {
-                return; // a missing or invalid model or cluster is reported at the model, the cluster or the argument
+                return; // a missing or invalid model, cluster or accelerator is reported at the model, the cluster, the accelerator or the argument
             }
 
-            var spec = defaults.Apply(declaration.Settings with { Model = model.Declaration.Model, Cluster = cluster.Declaration.Cluster });
+            var spec = defaults.Apply(declaration.Settings with { Model = model.Declaration.Model, Cluster = cluster });
             IReadOnlyList<Finding> findings;
             try
             {

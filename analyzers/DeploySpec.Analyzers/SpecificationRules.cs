@@ -31,6 +31,7 @@ namespace DeploySpec.Analyzers
                     ProblemKind.MemberConflict => Rules.GeneratedMemberConflict,
                     ProblemKind.FileLocal => Rules.FileLocalDeployment,
                     ProblemKind.UnknownModelType => Rules.UnknownModelType,
+                    ProblemKind.InvalidAccelerator => Rules.InvalidAccelerator,
                     _ => Rules.InvalidDeployment,
                 };
 

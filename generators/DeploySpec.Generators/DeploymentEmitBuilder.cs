@@ -21,11 +21,11 @@ namespace DeploySpec.Generators
         /// errors. That is only done where an error is certain to stand (a DeploySpec error from the analyzer, or the
         /// compiler's own for an unresolved type), so such a build never runs its throwing members. Null where no
         /// members can join the class (not partial, generic, file-local, a name that collides with a member), where
-        /// the model or cluster is not declared in this compilation, and where the engine fails (DS9001 is a warning).
+        /// the model, cluster or accelerator is not declared in this compilation, and where the engine fails (DS9001 is a warning).
         /// </summary>
         public static DeploymentEmit? Build(PlanInput input, CancellationToken cancellationToken)
         {
-            var (deployment, model, cluster, defaults) = (input.Deployment, input.Model, input.Cluster, input.Defaults);
+            var (deployment, model, cluster, accelerator, defaults) = (input.Deployment, input.Model, input.Cluster, input.Accelerator, input.Defaults);
             if (!deployment.CanTakeMembers)
             {
                 return null;
@@ -35,18 +35,20 @@ namespace DeploySpec.Generators
                 : defaults.Problems.Count > 0 ? "a DeploySpec MSBuild property is invalid"
                 : model is { IsValid: false } ? "its model " + model.Type.DisplayName + " has errors"
                 : cluster is { IsValid: false } ? "its cluster " + cluster.Type.DisplayName + " has errors"
+                : accelerator is { IsValid: false } ? "its accelerator " + accelerator.Type.DisplayName + " has errors"
                 : null;
             if (problem is not null)
             {
                 return Unplanned(deployment, problem);
             }
 
-            if (model is null || cluster is null)
+            if (model is null || cluster is null || (cluster.AcceleratorType is not null && accelerator is null))
             {
                 return null; // declared outside this compilation: nothing here reports an error, so no throwing members either
             }
 
-            var spec = defaults.Apply(deployment.Settings with { Model = model.Model, Cluster = cluster.Cluster });
+            var clusterSpec = accelerator is null ? cluster.Cluster : cluster.Cluster with { Accelerator = accelerator.Accelerator };
+            var spec = defaults.Apply(deployment.Settings with { Model = model.Model, Cluster = clusterSpec });
             PlanningResult result;
             try
             {
@@ -73,7 +75,7 @@ namespace DeploySpec.Generators
             string modelName = spec.Model.Name == model.Type.Name ? model.Type.DisplayName : model.Type.DisplayName + " (" + spec.Model.Name + ")";
             string description = string.Format(CultureInfo.InvariantCulture,
                 "{0} on {1} ({2} x {3}: {4} node{5} of {6}), {7} input / {8} output tokens per request, memory sized as {9} does",
-                modelName, cluster.Type.DisplayName, spec.Cluster.TotalGpus, gpu.Name, spec.Cluster.Nodes,
+                modelName, cluster.Type.DisplayName, spec.Cluster.TotalGpus, gpu.Label, spec.Cluster.Nodes,
                 spec.Cluster.Nodes == 1 ? "" : "s", spec.Cluster.GpusPerNode, spec.InputTokens, spec.OutputTokens, DeploySpec.Serving.ServingEngineProfile.For(spec.Engine).DisplayName);
 
             return new DeploymentEmit(

@@ -8,8 +8,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace DeploySpec.Generators
 {
     /// <summary>
-    /// Plans every [Deployment] class at compile time. [Model], [Cluster] and [Deployment] classes are parsed to
-    /// value-equatable declarations; each deployment picks its own model, cluster and the project defaults out of
+    /// Plans every [Deployment] class at compile time. [Model], [Cluster], [Accelerator] and [Deployment] classes are parsed to
+    /// value-equatable declarations; each deployment picks its own model, cluster, accelerator and the project defaults out of
     /// the collected tables (a cheap lookup whose result is equal when none of them changed), and only then is it
     /// planned, so an edit re-plans exactly the deployments whose inputs changed. One file per deployment.
     /// </summary>
@@ -21,6 +21,7 @@ namespace DeploySpec.Generators
             var models = Declarations(context, SpecParser.ModelAttributeName, static (t, a, ct) => SpecParser.ParseModel(t, a, ct).Declaration, TrackingNames.Models);
             var clusters = Declarations(context, SpecParser.ClusterAttributeName, static (t, a, ct) => SpecParser.ParseCluster(t, a, ct).Declaration, TrackingNames.Clusters);
             var deployments = Declarations(context, SpecParser.DeploymentAttributeName, static (t, a, ct) => SpecParser.ParseDeployment(t, a, ct).Declaration, TrackingNames.Deployments);
+            var accelerators = Declarations(context, SpecParser.AcceleratorAttributeName, static (t, a, ct) => SpecParser.ParseAccelerator(t, a, ct).Declaration, TrackingNames.Accelerators);
 
             // config.json files named by [Model(ConfigFile = ...)]: only those are read (a project's other additional
             // files cost a path comparison), and each model is resolved on its own.
@@ -51,6 +52,9 @@ namespace DeploySpec.Generators
             var clusterTable = clusters.Collect()
                 .Select(static (all, _) => all.ToEquatableArray())
                 .WithTrackingName(TrackingNames.ClusterTable);
+            var acceleratorTable = accelerators.Collect()
+                .Select(static (all, _) => all.ToEquatableArray())
+                .WithTrackingName(TrackingNames.AcceleratorTable);
 
             var defaults = context.AnalyzerConfigOptionsProvider
                 .Select(static (options, _) => PlanningDefaults.From(options.GlobalOptions))
@@ -61,13 +65,15 @@ namespace DeploySpec.Generators
             // each be compiled by the JIT again in every build (docs/performance.md).
             var planContext = modelTable
                 .Combine(clusterTable)
-                .Select(static (tables, _) => new PlanContext(tables.Left, tables.Right, PlanningDefaults.None))
+                .Select(static (tables, _) => new PlanContext(tables.Left, tables.Right, EquatableArray<AcceleratorDeclaration>.Empty, PlanningDefaults.None))
+                .Combine(acceleratorTable)
+                .Select(static (input, _) => input.Left with { Accelerators = input.Right })
                 .Combine(defaults)
                 .Select(static (input, _) => input.Left with { Defaults = input.Right })
                 .WithTrackingName(TrackingNames.PlanContext);
 
-            // Every deployment reruns this lookup when any model or cluster changes; its output is equal for the
-            // deployments whose own model and cluster did not, so the planning step below stays cached for them.
+            // Every deployment reruns this lookup when any model, cluster or accelerator changes; its output is equal for
+            // the deployments whose own model, cluster and accelerator did not, so the planning step below stays cached for them.
             var inputs = deployments
                 .Combine(planContext)
                 .Select(static (input, _) => PlanInput.Select(input.Left, input.Right))

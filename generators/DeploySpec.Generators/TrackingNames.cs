@@ -6,6 +6,8 @@ namespace DeploySpec.Generators
         public const string Models = nameof(Models);
         public const string Clusters = nameof(Clusters);
         public const string Deployments = nameof(Deployments);
+        public const string Accelerators = nameof(Accelerators);
+        public const string AcceleratorTable = nameof(AcceleratorTable);
         public const string ModelTable = nameof(ModelTable);
         public const string ClusterTable = nameof(ClusterTable);
         public const string Defaults = nameof(Defaults);
@@ -16,6 +18,6 @@ namespace DeploySpec.Generators
         public const string PlanInputs = nameof(PlanInputs);
         public const string Plans = nameof(Plans);
 
-        public static readonly string[] All = { Models, Clusters, Deployments, WantedConfigFiles, ConfigFiles, ResolvedModels, ModelTable, ClusterTable, Defaults, PlanContext, PlanInputs, Plans };
+        public static readonly string[] All = { Models, Clusters, Deployments, Accelerators, WantedConfigFiles, ConfigFiles, ResolvedModels, ModelTable, ClusterTable, AcceleratorTable, Defaults, PlanContext, PlanInputs, Plans };
     }
 }

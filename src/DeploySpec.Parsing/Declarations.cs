@@ -85,8 +85,15 @@ namespace DeploySpec.Parsing
         string? ConfigFile = null,
         EquatableArray<string>? SpecifiedProperties = null);
 
-    /// <summary>A [Cluster] class, parsed.</summary>
-    public sealed record ClusterDeclaration(TypeDeclarationSpec Type, ClusterSpec Cluster, bool IsValid);
+    /// <summary>
+    /// A [Cluster] class, parsed. <see cref="AcceleratorType"/>: the fully-qualified name of its [Accelerator] class
+    /// (null when it uses a catalog GPU), resolved against the [Accelerator] declarations later, so edits there flow
+    /// through; until then <see cref="ClusterSpec.Accelerator"/> is null.
+    /// </summary>
+    public sealed record ClusterDeclaration(TypeDeclarationSpec Type, ClusterSpec Cluster, bool IsValid, string? AcceleratorType = null);
+
+    /// <summary>An [Accelerator] class, parsed.</summary>
+    public sealed record AcceleratorDeclaration(TypeDeclarationSpec Type, AcceleratorSpec Accelerator, bool IsValid);
 
     /// <summary>
     /// A [Deployment] class, parsed: its own settings, and the fully-qualified names of the model and cluster types

@@ -30,6 +30,8 @@ namespace DeploySpec.Parsing
         FileLocal,
         /// <summary>A config.json of a model_type DeploySpec does not know, read as a dense transformer: a warning, still planned.</summary>
         UnknownModelType,
+        /// <summary>A value of an [Accelerator] that is out of its bounds (DS1013).</summary>
+        InvalidAccelerator,
     }
 
     /// <summary>A problem found while parsing, with the location of the offending argument.</summary>
@@ -54,6 +56,24 @@ namespace DeploySpec.Parsing
         public const string ModelAttributeName = "DeploySpec.ModelAttribute";
         public const string ClusterAttributeName = "DeploySpec.ClusterAttribute";
         public const string DeploymentAttributeName = "DeploySpec.DeploymentAttribute";
+        public const string AcceleratorAttributeName = "DeploySpec.AcceleratorAttribute";
+
+        public static ParseResult<AcceleratorDeclaration> ParseAccelerator(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var accelerator = Apply(new AcceleratorSpec(), attribute, AcceleratorVocabulary.Terms, null, cancellationToken);
+            if (accelerator.Name.Length == 0)
+            {
+                accelerator = accelerator with { Name = type.Name };
+            }
+
+            var problems = ImmutableArray.CreateBuilder<ParseProblem>();
+            foreach (var problem in SpecValidation.Validate(accelerator))
+            {
+                problems.Add(new ParseProblem(ProblemKind.InvalidAccelerator, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
+            }
+
+            return new ParseResult<AcceleratorDeclaration>(new AcceleratorDeclaration(ClassShape.Describe(type), accelerator, problems.Count == 0), problems.ToImmutable());
+        }
 
         public static ParseResult<ModelDeclaration> ParseModel(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
         {
@@ -125,7 +145,25 @@ namespace DeploySpec.Parsing
                 problems.Add(new ParseProblem(ProblemKind.InvalidCluster, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
             }
 
-            return new ParseResult<ClusterDeclaration>(new ClusterDeclaration(ClassShape.Describe(type), cluster, problems.Count == 0), problems.ToImmutable());
+            // A declared accelerator is found by its type's name, like a deployment's model and cluster; its values are its own declaration's.
+            string? acceleratorType = null;
+            const string Accelerator = nameof(ClusterAttribute.Accelerator);
+            var named = attribute.NamedArguments.FirstOrDefault(a => a.Key == Accelerator);
+            if (named.Key is not null && (named.Value.Kind == TypedConstantKind.Error || named.Value.Value is not null))
+            {
+                var accelerator = named.Value; // Accelerator = null is the same as leaving it out: a catalog GPU
+                var location = new Lazy<Location>(() => ArgumentLocation(attribute, Accelerator, type, cancellationToken));
+                acceleratorType = ReferencedType(accelerator, AcceleratorAttributeName, ProblemKind.InvalidCluster, "accelerator", Accelerator, problems, location);
+                if (Named(attribute, nameof(ClusterAttribute.Gpu)) is { Value: var gpu })
+                {
+                    problems.Add(new ParseProblem(ProblemKind.InvalidCluster, nameof(ClusterAttribute.Gpu),
+                        "set Gpu or Accelerator, not both: Gpu = " + FormatGpu(gpu) + " names a catalog GPU, Accelerator a declared one",
+                        ArgumentLocation(attribute, nameof(ClusterAttribute.Gpu), type, cancellationToken)));
+                }
+            }
+
+            var declaration = new ClusterDeclaration(ClassShape.Describe(type), cluster, problems.Count == 0, acceleratorType);
+            return new ParseResult<ClusterDeclaration>(declaration, problems.ToImmutable());
         }
 
         public static ParseResult<DeploymentDeclaration> ParseDeployment(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
@@ -149,35 +187,51 @@ namespace DeploySpec.Parsing
         private static string ReferencedType(AttributeData attribute, int index, string expectedAttribute, ProblemKind kind, string role,
             INamedTypeSymbol owner, ImmutableArray<ParseProblem>.Builder problems, CancellationToken cancellationToken)
         {
-            string attributeName = expectedAttribute.Substring("DeploySpec.".Length, expectedAttribute.Length - "DeploySpec.".Length - "Attribute".Length);
             var location = new Lazy<Location>(() => ConstructorArgumentLocation(attribute, index, owner, cancellationToken));
-            if (attribute.ConstructorArguments.Length <= index || attribute.ConstructorArguments[index].Kind == TypedConstantKind.Error ||
-                attribute.ConstructorArguments[index].Value is ITypeSymbol { TypeKind: TypeKind.Error })
+            if (attribute.ConstructorArguments.Length <= index)
             {
-                // The compiler already reports a missing or unresolved type; the generator just declines.
+                // The compiler already reports a missing argument; the generator just declines.
                 problems.Add(new ParseProblem(ProblemKind.UnresolvedType, role, "the " + role + " type could not be resolved", location.Value));
                 return "";
             }
 
-            switch (attribute.ConstructorArguments[index].Value)
+            return ReferencedType(attribute.ConstructorArguments[index], expectedAttribute, kind, role, role, problems, location);
+        }
+
+        /// <summary>
+        /// The fully-qualified name of the type an argument names, with a problem (at <paramref name="location"/>, for
+        /// <paramref name="property"/>) when it lacks the expected attribute; "" when there is none.
+        /// </summary>
+        private static string ReferencedType(TypedConstant argument, string expectedAttribute, ProblemKind kind, string role, string property,
+            ImmutableArray<ParseProblem>.Builder problems, Lazy<Location> location)
+        {
+            string attributeName = expectedAttribute.Substring("DeploySpec.".Length, expectedAttribute.Length - "DeploySpec.".Length - "Attribute".Length);
+            if (argument.Kind == TypedConstantKind.Error || argument.Value is ITypeSymbol { TypeKind: TypeKind.Error })
+            {
+                // The compiler already reports an unresolved type; the generator just declines.
+                problems.Add(new ParseProblem(ProblemKind.UnresolvedType, property, "the " + role + " type could not be resolved", location.Value));
+                return "";
+            }
+
+            switch (argument.Value)
             {
                 case null:
-                    problems.Add(new ParseProblem(kind, role, $"the {role} is null; pass typeof() of a class marked [{attributeName}]", location.Value));
+                    problems.Add(new ParseProblem(kind, property, $"the {role} is null; pass typeof() of a class marked [{attributeName}]", location.Value));
                     return "";
                 case INamedTypeSymbol named:
                     // A [Model] nested in a generic class, or a generic one, is the same declaration whatever the type arguments.
                     var declared = named.OriginalDefinition;
                     if (!declared.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == expectedAttribute))
                     {
-                        problems.Add(new ParseProblem(kind, role, $"'{named.ToDisplayString()}' is used as the {role} but is not marked [{attributeName}]", location.Value));
+                        problems.Add(new ParseProblem(kind, property, $"'{named.ToDisplayString()}' is used as the {role} but is not marked [{attributeName}]", location.Value));
                     }
 
                     return declared.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
                 case ITypeSymbol other:
-                    problems.Add(new ParseProblem(kind, role, $"'{other.ToDisplayString()}' is used as the {role}, but only a class marked [{attributeName}] can be", location.Value));
+                    problems.Add(new ParseProblem(kind, property, $"'{other.ToDisplayString()}' is used as the {role}, but only a class marked [{attributeName}] can be", location.Value));
                     return "";
                 default:
-                    problems.Add(new ParseProblem(kind, role, $"the {role} must be typeof() of a class marked [{attributeName}]", location.Value));
+                    problems.Add(new ParseProblem(kind, property, $"the {role} must be typeof() of a class marked [{attributeName}]", location.Value));
                     return "";
             }
         }
@@ -241,6 +295,10 @@ namespace DeploySpec.Parsing
 
             return null;
         }
+
+        /// <summary>A Gpu argument's value by name (Gpu.B200), or its number when it names no member.</summary>
+        private static string FormatGpu(object? value) =>
+            value is int i ? (Enum.IsDefined(typeof(Gpu), i) ? ((Gpu)i).ToString() : "(Gpu)" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)) : "?";
 
         /// <summary>An attribute argument as the term's kind of value (out-of-range integers clamp; bounds report them).</summary>
         private static object Value(TypedConstant value, ValueKind kind) => kind switch

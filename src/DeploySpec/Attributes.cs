@@ -101,12 +101,43 @@ namespace DeploySpec
         public Precision KvCache { get; set; } = Precision.Bf16;
     }
 
-    /// <summary>Declares a GPU cluster: GPU kind, GPUs per node, nodes and (optionally) links.</summary>
+    /// <summary>
+    /// Declares an accelerator the built-in catalog does not have, from its datasheet, for use as
+    /// <c>[Cluster(Accelerator = typeof(...))]</c>. Figures are dense (no 2:4 sparsity); 0 for an optional format means the
+    /// card has no tensor cores for it (weights in that format then run weight-only at the BF16 rate). Its estimates are
+    /// marked extrapolated along GPU generation: the calibration measured no such card (docs/hardware.md).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class AcceleratorAttribute : Attribute
+    {
+        /// <summary>Display name; defaults to the class name.</summary>
+        public string? Name { get; set; }
+        /// <summary>Memory visible to CUDA/ROCm (what nvidia-smi reports, MiB / 1024), in GiB; required.</summary>
+        public double MemoryGiB { get; set; }
+        /// <summary>Memory bandwidth in TB/s (10^12 bytes per second); required.</summary>
+        public double MemoryBandwidthTBps { get; set; }
+        /// <summary>Dense BF16 tensor-core TFLOPS; required.</summary>
+        public double Bf16Tflops { get; set; }
+        /// <summary>Dense FP8 tensor-core TFLOPS; 0 = no FP8 tensor cores.</summary>
+        public double Fp8Tflops { get; set; }
+        /// <summary>Dense FP4 tensor-core TFLOPS; 0 = no FP4 tensor cores.</summary>
+        public double Fp4Tflops { get; set; }
+        /// <summary>The GPU-to-GPU link (<see cref="Link.PcieGen5"/> for a card without NVLink); Default = PCIe Gen5.</summary>
+        public Link Link { get; set; }
+        /// <summary>The link's bandwidth per GPU in GB/s, both directions added as datasheets give it; 0 = the link's catalog figure.</summary>
+        public double LinkGBps { get; set; }
+        /// <summary>How many GPUs the link joins; 0 = the link's usual reach (2 for an NVLink bridge, 4 for a 4-way bridge, else 8).</summary>
+        public int LinkDomainGpus { get; set; }
+    }
+
+    /// <summary>Declares a GPU cluster: GPU kind (or a declared accelerator), GPUs per node, nodes and (optionally) links.</summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class ClusterAttribute : Attribute
     {
         /// <summary>GPU kind from the built-in catalog.</summary>
         public Gpu Gpu { get; set; }
+        /// <summary>A class marked [Accelerator], for a GPU the catalog does not have (instead of <see cref="Gpu"/>; setting both is an error).</summary>
+        public Type? Accelerator { get; set; }
         /// <summary>GPUs in one node (sharing the intra-node link).</summary>
         public int GpusPerNode { get; set; } = 8;
         /// <summary>Number of nodes.</summary>

@@ -14,8 +14,8 @@ namespace DeploySpec
     /// <param name="KeyValueHeads">KV heads (0 for multi-head latent attention).</param>
     /// <param name="Experts">Routed experts per MoE layer (0 for dense models).</param>
     /// <param name="ActiveExperts">Experts each token is routed to.</param>
-    /// <param name="Gpu">The GPU.</param>
-    /// <param name="GpuName">The GPU's catalog name.</param>
+    /// <param name="Gpu">The catalog GPU; null for an accelerator declared with [Accelerator].</param>
+    /// <param name="GpuName">The GPU's catalog name, or the declared accelerator's name.</param>
     /// <param name="GpusPerNode">GPUs per node.</param>
     /// <param name="Nodes">Nodes.</param>
     /// <param name="InputTokens">Prompt tokens per request.</param>
@@ -38,7 +38,7 @@ namespace DeploySpec
         int KeyValueHeads,
         int Experts,
         int ActiveExperts,
-        Gpu Gpu,
+        Gpu? Gpu,
         string GpuName,
         int GpusPerNode,
         int Nodes,
@@ -54,6 +54,12 @@ namespace DeploySpec
     {
         /// <summary>GPUs in the cluster.</summary>
         public int TotalGpus => GpusPerNode * Nodes;
+
+        /// <summary>True when the GPU is an accelerator declared with [Accelerator], not a catalog GPU.</summary>
+        public bool GpuIsUserDeclared => Gpu is null;
+
+        /// <summary>The GPU as reports name it: <see cref="GpuName"/>, with "(user-declared)" after a declared accelerator's.</summary>
+        public string GpuLabel => GpuIsUserDeclared ? GpuName + " (user-declared)" : GpuName;
     }
 
     /// <summary>A candidate split that is not a plan, and why (partitioning, memory, context or concurrency).</summary>

@@ -26,7 +26,7 @@ public class GpuCatalogTests
     [Fact]
     public void Only_the_measured_gpus_say_so()
     {
-        var measured = GpuCatalog.All.Where(g => g.IsMeasured).Select(g => g.Kind).ToList();
+        var measured = GpuCatalog.All.Where(g => g.IsMeasured).Select(g => g.Kind!.Value).ToList();
         Assert.Equal(new[] { Gpu.H100Sxm, Gpu.H200Sxm, Gpu.B200 }, measured);
         Assert.True(GpuCatalog.Get(Gpu.B200).Measured(Precision.Fp4));
         Assert.False(GpuCatalog.Get(Gpu.H100Sxm).Measured(Precision.Fp4));

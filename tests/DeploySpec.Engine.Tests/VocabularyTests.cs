@@ -16,6 +16,8 @@ public class VocabularyTests
     {
         [(typeof(ModelAttribute), nameof(ModelAttribute.ConfigFile))] =
             "names the config.json that ModelResolver merges in; it is not a value of the model",
+        [(typeof(ClusterAttribute), nameof(ClusterAttribute.Accelerator))] =
+            "names the [Accelerator] class, found by its type like a deployment's model and cluster; the codec writes its values as a nested record",
     };
 
     public static TheoryData<Type, string[]> Tables => new()
@@ -23,6 +25,7 @@ public class VocabularyTests
         { typeof(ModelAttribute), ModelVocabulary.Terms.Select(t => t.Name).ToArray() },
         { typeof(ClusterAttribute), ClusterVocabulary.Terms.Select(t => t.Name).ToArray() },
         { typeof(DeploymentAttribute), DeploymentVocabulary.Terms.Select(t => t.Name).ToArray() },
+        { typeof(AcceleratorAttribute), AcceleratorVocabulary.Terms.Select(t => t.Name).ToArray() },
     };
 
     [Theory]
@@ -46,7 +49,8 @@ public class VocabularyTests
     {
         var rows = ModelVocabulary.Terms.Select(t => (t.Kind, t.EnumType))
             .Concat(ClusterVocabulary.Terms.Select(t => (t.Kind, t.EnumType)))
-            .Concat(DeploymentVocabulary.Terms.Select(t => (t.Kind, t.EnumType)));
+            .Concat(DeploymentVocabulary.Terms.Select(t => (t.Kind, t.EnumType)))
+            .Concat(AcceleratorVocabulary.Terms.Select(t => (t.Kind, t.EnumType)));
         Assert.All(rows, r => Assert.Equal(r.Kind == ValueKind.Choice, r.EnumType is { IsEnum: true }));
         Assert.Equal(typeof(Precision), ModelVocabulary.Find(nameof(ModelAttribute.Weights))!.EnumType);
     }

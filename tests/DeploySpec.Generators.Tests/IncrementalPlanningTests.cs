@@ -6,8 +6,9 @@ using Xunit;
 namespace DeploySpec.Generators.Tests;
 
 /// <summary>
-/// A deployment is re-planned only when its own declaration, its model, its cluster or the project defaults change:
-/// counted on the tracked Plans step of a project with 24 deployments over three models and two clusters.
+/// A deployment is re-planned only when its own declaration, its model, its cluster, the accelerator the cluster
+/// declares or the project defaults change: counted on the tracked Plans step of a project with 24 deployments over
+/// three models and two clusters (one of them, in the accelerator tests, built of a declared card).
 /// A Plans output that is Cached was not planned again; Unchanged would mean it was planned and came out equal.
 /// </summary>
 public class IncrementalPlanningTests
@@ -53,10 +54,33 @@ public class IncrementalPlanningTests
         public partial class Service{{i}} { }
         """;
 
-    private static (CSharpCompilation Compilation, GeneratorDriver Driver) Planned()
+    /// <summary>Two declared cards: FourH100 is rebuilt of the first in <see cref="WithAccelerators"/>; no cluster uses the second.</summary>
+    private const string Accelerators = """
+        using DeploySpec;
+        namespace Fleet;
+
+        [Accelerator(Name = "Card", MemoryGiB = 80, MemoryBandwidthTBps = 2.0, Bf16Tflops = 756, Fp8Tflops = 1513, Link = Link.PcieGen5)]
+        public partial class Card { }
+
+        [Accelerator(MemoryGiB = 45, MemoryBandwidthTBps = 0.864, Bf16Tflops = 362, Fp8Tflops = 733, Link = Link.PcieGen4)]
+        public partial class SpareCard { }
+        """;
+
+    private const int AcceleratorFile = 2 + Deployments;
+
+    /// <summary>The project with FourH100 built of the declared Card (deployments 0, 2, 4, ... run on it) and the accelerators last.</summary>
+    private static (CSharpCompilation Compilation, GeneratorDriver Driver) WithAccelerators() =>
+        Planned(Clusters.Replace("Gpu = Gpu.H100Sxm, GpusPerNode = 4", "Accelerator = typeof(Card), GpusPerNode = 4"), Accelerators);
+
+    private static (CSharpCompilation Compilation, GeneratorDriver Driver) Planned(string clusters = Clusters, string? accelerators = null)
     {
-        var sources = new List<string> { Models, Clusters };
+        var sources = new List<string> { Models, clusters };
         sources.AddRange(Enumerable.Range(0, Deployments).Select(i => Deployment(i)));
+        if (accelerators is not null)
+        {
+            sources.Add(accelerators);
+        }
+
         var compilation = TestCompilation.Create(sources.ToArray());
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
         Assert.Equal(Deployments, driver.GetRunResult().Results.Single().GeneratedSources.Length);
@@ -128,5 +152,24 @@ public class IncrementalPlanningTests
         var reasons = PlanReasons(driver, Replace(compilation, 1, Clusters.Replace("Gpu = Gpu.H200Sxm, GpusPerNode = 8", "Gpu = Gpu.H200Sxm, GpusPerNode = 4")));
         Assert.Equal(Deployments / 2, Count(reasons, IncrementalStepRunReason.Modified));
         Assert.Equal(Deployments / 2, Count(reasons, IncrementalStepRunReason.Cached));
+    }
+
+    [Fact]
+    public void A_changed_accelerator_replans_only_the_deployments_on_clusters_built_of_it()
+    {
+        var (compilation, driver) = WithAccelerators();
+        var reasons = PlanReasons(driver, Replace(compilation, AcceleratorFile, Accelerators.Replace("MemoryBandwidthTBps = 2.0", "MemoryBandwidthTBps = 2.5")));
+        Assert.Equal(Deployments / 2, Count(reasons, IncrementalStepRunReason.Modified));
+        Assert.Equal(Deployments / 2, Count(reasons, IncrementalStepRunReason.Cached));
+    }
+
+    [Fact]
+    public void An_accelerator_no_cluster_uses_and_an_unrelated_file_replan_nothing()
+    {
+        var (compilation, driver) = WithAccelerators();
+        var edited = Replace(compilation, AcceleratorFile, Accelerators.Replace("MemoryGiB = 45", "MemoryGiB = 46"))
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other { class Unrelated { } }"));
+        var reasons = PlanReasons(driver, edited);
+        Assert.Equal(Deployments, Count(reasons, IncrementalStepRunReason.Cached));
     }
 }

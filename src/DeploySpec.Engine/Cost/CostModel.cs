@@ -92,7 +92,7 @@ namespace DeploySpec.Engine.Cost
             {
                 var link = Topology.GroupLink(cluster, tp);
                 double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
-                double rate = LinkCatalog.UnidirectionalBytesPerSecond(link) * efficiency.Collective;
+                double rate = Topology.UnidirectionalBytesPerSecond(cluster, link) * efficiency.Collective;
                 double ringBytes = 2.0 * (tp - 1) / tp * model.HiddenSize * ActivationBytes;
                 collectiveLatency += 2 * count * latency;
                 collectivePerSequence += 2 * count * ringBytes / rate;
@@ -102,7 +102,7 @@ namespace DeploySpec.Engine.Cost
             {
                 var link = Topology.GroupLink(cluster, ep);
                 double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
-                double rate = LinkCatalog.UnidirectionalBytesPerSecond(link) * efficiency.Collective;
+                double rate = Topology.UnidirectionalBytesPerSecond(cluster, link) * efficiency.Collective;
                 double dispatchBytes = (double)model.ActiveExperts * model.HiddenSize * ActivationBytes * (ep - 1) / ep;
                 collectiveLatency += 2 * moeLayers * latency;
                 collectivePerSequence += 2 * moeLayers * dispatchBytes / rate;
@@ -115,7 +115,7 @@ namespace DeploySpec.Engine.Cost
                 var link = Topology.GroupLink(cluster, tp * layout.Stages);
                 hopLatency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
                 hopPerSequence = model.HiddenSize * ActivationBytes /
-                    (LinkCatalog.UnidirectionalBytesPerSecond(link) * efficiency.Collective);
+                    (Topology.UnidirectionalBytesPerSecond(cluster, link) * efficiency.Collective);
             }
 
             // ---- prefill of one request on the bottleneck stage (chunked by the engine's token budget) ----

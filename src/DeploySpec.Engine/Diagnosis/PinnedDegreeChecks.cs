@@ -51,8 +51,8 @@ namespace DeploySpec.Engine.Diagnosis
                         : tp > domain
                             ? "exceeds the " + domain + " GPUs that " + LinkCatalog.DisplayName(fast) + " connects"
                             : "does not divide the " + domain + " GPUs that " + LinkCatalog.DisplayName(fast) + " connects, so a group straddles two domains";
-                    c.Add(Rules.TensorParallelCrossesNodes, Tp, tp, where, LinkCatalog.DisplayName(slow), LinkCatalog.BidirectionalBytesPerSecond(slow) / 1e9,
-                        LinkCatalog.DisplayName(fast), LinkCatalog.BidirectionalBytesPerSecond(fast) / 1e9);
+                    c.Add(Rules.TensorParallelCrossesNodes, Tp, tp, where, LinkCatalog.DisplayName(slow), Topology.BidirectionalBytesPerSecond(cluster, slow) / 1e9,
+                        LinkCatalog.DisplayName(fast), Topology.BidirectionalBytesPerSecond(cluster, fast) / 1e9);
                 }
             }
 

@@ -27,6 +27,7 @@ namespace DeploySpec.Engine.Diagnosis
         public static readonly Rule GeneratedMemberConflict = new("DS1010", "Deployment class collides with a generated member", RuleCategory.Specification, RuleSeverity.Error, Deployment, "{1}");
         public static readonly Rule FileLocalDeployment = new("DS1011", "Deployment class is file-local", RuleCategory.Specification, RuleSeverity.Error, Deployment, "{1}");
         public static readonly Rule UnknownModelType = new("DS1012", "Model config file of an unknown model_type", RuleCategory.Specification, RuleSeverity.Warning, "Model", "{1}");
+        public static readonly Rule InvalidAccelerator = new("DS1013", "Invalid accelerator value", RuleCategory.Specification, RuleSeverity.Error, "Accelerator", "{1}");
 
         // ---- DS2xxx: memory ----
         public static readonly Rule FitsNoPlan = new("DS2001", "Model fits no plan on its cluster", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
@@ -86,7 +87,7 @@ namespace DeploySpec.Engine.Diagnosis
         public static IReadOnlyList<Rule> All { get; } = new[]
         {
             InvalidModel, InvalidCluster, InvalidDeployment, ModelTypeWithoutAttribute, ClusterTypeWithoutAttribute, NotPartial, Generic,
-            InvalidMsBuildProperty, InvalidConfigFile, GeneratedMemberConflict, FileLocalDeployment, UnknownModelType,
+            InvalidMsBuildProperty, InvalidConfigFile, GeneratedMemberConflict, FileLocalDeployment, UnknownModelType, InvalidAccelerator,
             FitsNoPlan, WeightsExceedGpu, ConcurrencyBeyondKvCache, NoRoomForOneRequest, ConcurrencyBeyondBatchLimit, ContextBeyondKvCache,
             TensorParallelSplitsNoHeads, KvHeadsReplicated, UnevenStages, ExpertParallelSplitsNoExperts, TensorParallelCrossesNodes,
             PinnedDegreesDoNotTileCluster, PipelineDeeperThanModel, ExpertParallelExceedsRanks, ExpertParallelOnDenseModel,

@@ -68,8 +68,57 @@ namespace DeploySpec.Engine.Hardware
         /// <summary>True when <paramref name="gpu"/> is in the catalog.</summary>
         public static bool Contains(Gpu gpu) => (int)gpu >= 0 && (int)gpu < Specs.Length;
 
-        /// <summary>The facts of the GPU <paramref name="cluster"/> is built of: the one place a cluster's accelerator is resolved.</summary>
-        public static GpuSpec Of(Planning.ClusterSpec cluster) => Get(cluster.Gpu);
+        /// <summary>
+        /// The facts of the GPU <paramref name="cluster"/> is built of: the one place a cluster's accelerator is resolved.
+        /// A declared accelerator (<see cref="Planning.ClusterSpec.Accelerator"/>) wins over <see cref="Planning.ClusterSpec.Gpu"/>.
+        /// </summary>
+        public static GpuSpec Of(Planning.ClusterSpec cluster) =>
+            cluster.Accelerator is { } declared ? DeclaredSpecs.GetValue(declared, Declared) : Get(cluster.Gpu);
+
+        /// <summary>
+        /// What <c>Of</c> answers for a declared accelerator, once per spec instance (planning asks for every candidate):
+        /// the record is immutable, so an entry keyed by the instance never goes stale, and it leaves with the spec.
+        /// </summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Planning.AcceleratorSpec, GpuSpec> DeclaredSpecs = new();
+
+        /// <summary>
+        /// A declared accelerator as the engine plans with it: its own figures; no INT8 rate (INT8 runs weight-only at the
+        /// BF16 rate); <see cref="GpuGeneration.Unknown"/> and no measured formats, so it gets Hopper's efficiencies and
+        /// its estimates are marked extrapolated along GPU generation; its link (PCIe Gen5 when not named) at its declared
+        /// bandwidth, else the link's catalog figure, joining <c>LinkDomainGpus</c> GPUs, else the link's usual reach.
+        /// Its host link is its own link when that is PCIe, else PCIe Gen5.
+        /// </summary>
+        internal static GpuSpec Declared(Planning.AcceleratorSpec accelerator)
+        {
+            if (accelerator is null)
+            {
+                throw new ArgumentNullException(nameof(accelerator));
+            }
+
+            var link = accelerator.Link == Link.Default ? DeclaredDefaultLink : accelerator.Link;
+            int domain = accelerator.LinkDomainGpus > 0 ? accelerator.LinkDomainGpus : UsualReach(link);
+            var host = link is Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6 ? link : Link.PcieGen5;
+            return new GpuSpec(null, accelerator.Name, accelerator.MemoryGiB * GiB, accelerator.MemoryBandwidthTBps * TB,
+                accelerator.Bf16Tflops * T, accelerator.Fp8Tflops * T, 0, accelerator.Fp4Tflops * T,
+                link, domain, host, GpuGeneration.Unknown, None, DeclaredProvenance)
+            {
+                ScaleUpBytesPerSecond = accelerator.LinkGBps > 0 ? accelerator.LinkGBps * Units.BytesPerGB : LinkCatalog.BidirectionalBytesPerSecond(link),
+            };
+        }
+
+        /// <summary>The provenance of every declared accelerator.</summary>
+        internal const string DeclaredProvenance = "user-declared";
+
+        /// <summary>The link of a declared accelerator that names none: a card without NVLink talks over PCIe.</summary>
+        internal const Link DeclaredDefaultLink = Link.PcieGen5;
+
+        /// <summary>How many GPUs a link usually joins: a bridge its pair or quad, anything else an 8-GPU node (NVSwitch, Infinity Fabric, a PCIe host).</summary>
+        internal static int UsualReach(Link link) => link switch
+        {
+            Link.NvLinkBridge => 2,
+            Link.NvLinkBridge4Way => 4,
+            _ => 8,
+        };
 
         /// <summary>The facts of <paramref name="gpu"/>.</summary>
         public static GpuSpec Get(Gpu gpu) =>

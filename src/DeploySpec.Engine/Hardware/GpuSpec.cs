@@ -15,6 +15,8 @@ namespace DeploySpec.Engine.Hardware
         Cdna3,
         /// <summary>AMD CDNA 4 (MI355X).</summary>
         Cdna4,
+        /// <summary>Not known: an accelerator declared with [Accelerator] (calibrated like every unmeasured GPU, with Hopper's efficiencies).</summary>
+        Unknown,
     }
 
     /// <summary>
@@ -22,9 +24,10 @@ namespace DeploySpec.Engine.Hardware
     /// (no 2:4 sparsity). Link bandwidths count both directions, as datasheets do. <see cref="Generation"/> picks
     /// the cost model's fitted efficiencies; <see cref="MeasuredWeightFormats"/> says which weight formats the
     /// calibration data measured on this very GPU (empty: the GPU was not measured, so its estimates are extrapolated).
+    /// <see cref="Kind"/> is the catalog entry, null for an accelerator declared with [Accelerator] (<see cref="IsDeclared"/>).
     /// </summary>
     public sealed record GpuSpec(
-        Gpu Kind,
+        Gpu? Kind,
         string Name,
         double MemoryBytes,
         double MemoryBandwidthBytesPerSecond,
@@ -44,6 +47,18 @@ namespace DeploySpec.Engine.Hardware
         /// one NVLink switch system), so by default it spans nodes; false when it ends at the node (HGX, bridges).
         /// </summary>
         public bool ScaleUpSpansNodes { get; init; }
+
+        /// <summary>
+        /// Bandwidth of one GPU's share of its own scale-up link (<see cref="ScaleUpLink"/>), both directions added, in
+        /// bytes/s: the link's catalog figure, or the figure an [Accelerator] declares.
+        /// </summary>
+        public double ScaleUpBytesPerSecond { get; init; } = LinkCatalog.BidirectionalBytesPerSecond(ScaleUpLink);
+
+        /// <summary>True for an accelerator declared with [Accelerator] rather than taken from the catalog.</summary>
+        public bool IsDeclared => Kind is null;
+
+        /// <summary>The name as reports print it: a declared accelerator's is marked "(user-declared)".</summary>
+        public string Label => IsDeclared ? Name + " (user-declared)" : Name;
 
         /// <summary>True when the calibration data holds measurements on this GPU.</summary>
         public bool IsMeasured => MeasuredWeightFormats.Length > 0;

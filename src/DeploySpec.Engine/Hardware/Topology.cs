@@ -32,6 +32,8 @@ namespace DeploySpec.Engine.Hardware
                 ? cluster.GpusPerNode
                 : link switch
                 {
+                    // The GPU's own link joins the GPUs it says (a declared accelerator's LinkDomainGpus included).
+                    _ when link == gpu.ScaleUpLink => gpu.ScaleUpDomainGpus,
                     Link.NvLinkBridge => 2,
                     Link.NvLinkBridge4Way => 4,
                     _ => gpu.ScaleUpDomainGpus,
@@ -79,6 +81,20 @@ namespace DeploySpec.Engine.Hardware
 
             return domain <= cluster.GpusPerNode || domain % gpus == 0 || cluster.TotalGpus <= domain;
         }
+
+        /// <summary>
+        /// Bandwidth of one GPU's share of <paramref name="link"/> in this cluster, both directions added, in bytes/s:
+        /// the GPU's own figure for its own scale-up link (what an [Accelerator] declares as LinkGBps), else the link's
+        /// catalog figure. The one place the cost model and the diagnostics read a link's bandwidth.
+        /// </summary>
+        public static double BidirectionalBytesPerSecond(ClusterSpec cluster, Link link)
+        {
+            var gpu = GpuCatalog.Of(cluster);
+            return link == gpu.ScaleUpLink ? gpu.ScaleUpBytesPerSecond : LinkCatalog.BidirectionalBytesPerSecond(link);
+        }
+
+        /// <summary>One direction of <paramref name="link"/> in this cluster: what a ring collective's step can push, in bytes/s.</summary>
+        public static double UnidirectionalBytesPerSecond(ClusterSpec cluster, Link link) => BidirectionalBytesPerSecond(cluster, link) / 2.0;
 
         /// <summary>True when a group of <paramref name="gpus"/> consecutive GPUs spans more than one node (one scale-up domain or not).</summary>
         public static bool CrossesNodes(ClusterSpec cluster, int gpus) => gpus > cluster.GpusPerNode;

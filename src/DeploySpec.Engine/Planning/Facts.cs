@@ -22,7 +22,7 @@ namespace DeploySpec.Engine.Planning
                 KeyValueHeads: model.IsMla ? 0 : model.EffectiveKeyValueHeads,
                 Experts: model.Experts,
                 ActiveExperts: model.ActiveExperts,
-                Gpu: cluster.Gpu,
+                Gpu: GpuCatalog.Of(cluster).Kind,
                 GpuName: GpuCatalog.Of(cluster).Name,
                 GpusPerNode: cluster.GpusPerNode,
                 Nodes: cluster.Nodes,

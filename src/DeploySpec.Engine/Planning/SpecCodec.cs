@@ -15,7 +15,7 @@ namespace DeploySpec.Engine.Planning
     /// the compiler almost nothing, where 1000 object initializers of the spec cost it about 2 s (docs/performance.md).
     /// The fields are the attribute vocabulary's rows (<see cref="ModelVocabulary"/>, <see cref="ClusterVocabulary"/>,
     /// <see cref="DeploymentVocabulary"/>: name, kind, getter and setter), in their order, after the few fields no
-    /// attribute property holds (the cluster's and the deployment's names, the nested model and cluster). Delegates,
+    /// attribute property holds (the cluster's and the deployment's names, the nested model, cluster and declared accelerator). Delegates,
     /// not reflection, read and write them (trimming- and AOT-safe); a test checks that every settable property of the
     /// spec records is a field and round-trips.
     /// </summary>
@@ -135,6 +135,19 @@ namespace DeploySpec.Engine.Planning
             where TRecord : class, new() =>
             new(name, (b, r) => { b.Append('{'); Write(b, get(r), fields); b.Append('}'); }, (r, s) => set(r, Read(s, fields)));
 
+        /// <summary>A nested record that may be absent: nothing when null (as in a fresh record), else in braces like <see cref="Record"/>.</summary>
+        private static Field<T> Optional<T, TRecord>(string name, Func<T, TRecord?> get, Func<T, TRecord, T> set, Field<TRecord>[] fields)
+            where TRecord : class, new() =>
+            new(name, (b, r) =>
+            {
+                if (get(r) is { } value)
+                {
+                    b.Append('{');
+                    Write(b, value, fields);
+                    b.Append('}');
+                }
+            }, (r, s) => set(r, Read(s, fields)));
+
         /// <summary>The codec's own fields (what no attribute property holds), then one per vocabulary row, in the rows' order.</summary>
         private static Field<T>[] Fields<T>(IReadOnlyList<Term<T>> rows, params Field<T>[] own)
         {
@@ -151,8 +164,11 @@ namespace DeploySpec.Engine.Planning
         // The order of the fields is the order of the text generated code holds: a new vocabulary row goes last.
         private static readonly Field<ModelArchitecture>[] ModelFields = Fields(ModelVocabulary.Terms);
 
+        private static readonly Field<AcceleratorSpec>[] AcceleratorFields = Fields(AcceleratorVocabulary.Terms);
+
         private static readonly Field<ClusterSpec>[] ClusterFields = Fields(ClusterVocabulary.Terms,
-            Str<ClusterSpec>(nameof(ClusterSpec.Name), c => c.Name, (c, v) => c with { Name = v })); // the class name
+            Str<ClusterSpec>(nameof(ClusterSpec.Name), c => c.Name, (c, v) => c with { Name = v }), // the class name
+            Optional<ClusterSpec, AcceleratorSpec>(nameof(ClusterSpec.Accelerator), c => c.Accelerator, (c, v) => c with { Accelerator = v }, AcceleratorFields));
 
         private static readonly Field<DeploymentSpec>[] DeploymentFields = Fields(DeploymentVocabulary.Terms,
             Str<DeploymentSpec>(nameof(DeploymentSpec.Name), d => d.Name, (d, v) => d with { Name = v }), // the class name
@@ -165,6 +181,7 @@ namespace DeploySpec.Engine.Planning
             [typeof(DeploymentSpec)] = Names(DeploymentFields),
             [typeof(ClusterSpec)] = Names(ClusterFields),
             [typeof(ModelArchitecture)] = Names(ModelFields),
+            [typeof(AcceleratorSpec)] = Names(AcceleratorFields),
         };
 
         /// <summary>The fields of <paramref name="record"/> that differ from a fresh record's, <c>Name=value</c> separated by ';'.</summary>

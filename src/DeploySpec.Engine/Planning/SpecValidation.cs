@@ -58,6 +58,9 @@ namespace DeploySpec.Engine.Planning
             return null;
         }
 
+        /// <summary>Problems of a declared accelerator's values (each against its bounds; no rule relates them).</summary>
+        public static IReadOnlyList<SpecProblem> Validate(AcceleratorSpec accelerator) => Terms.Check(AcceleratorVocabulary.Terms, accelerator);
+
         /// <summary>Problems of the deployment's own settings (its model and cluster are validated separately).</summary>
         public static IReadOnlyList<SpecProblem> ValidateSettings(DeploymentSpec deployment)
         {

@@ -2,11 +2,33 @@ using DeploySpec.Engine.Models;
 
 namespace DeploySpec.Engine.Planning
 {
-    /// <summary>A cluster as declared by [Cluster]. Value-equatable primitives only.</summary>
+    /// <summary>
+    /// An accelerator as declared by [Accelerator], in the attribute's units (GiB, TB/s, dense TFLOPS, GB/s both
+    /// directions; 0 = not supported or "the default"). Value-equatable primitives only; <c>GpuCatalog.Of</c> turns it
+    /// into the <see cref="Hardware.GpuSpec"/> the engine plans with.
+    /// </summary>
+    public sealed record AcceleratorSpec
+    {
+        public string Name { get; init; } = "";
+        public double MemoryGiB { get; init; }
+        public double MemoryBandwidthTBps { get; init; }
+        public double Bf16Tflops { get; init; }
+        public double Fp8Tflops { get; init; }
+        public double Fp4Tflops { get; init; }
+        public Link Link { get; init; }
+        public double LinkGBps { get; init; }
+        public int LinkDomainGpus { get; init; }
+    }
+
+    /// <summary>
+    /// A cluster as declared by [Cluster]. Value-equatable primitives only. <see cref="Accelerator"/> is the declared
+    /// accelerator it is built of (null for a catalog GPU, <see cref="Gpu"/>); when set, <see cref="Gpu"/> is ignored.
+    /// </summary>
     public sealed record ClusterSpec
     {
         public string Name { get; init; } = "";
         public Gpu Gpu { get; init; }
+        public AcceleratorSpec? Accelerator { get; init; }
         public int GpusPerNode { get; init; } = 8;
         public int Nodes { get; init; } = 1;
         public Link IntraNodeLink { get; init; }

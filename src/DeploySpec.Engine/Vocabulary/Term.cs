@@ -119,6 +119,20 @@ namespace DeploySpec.Engine.Vocabulary
                 return ok ? null : Format("{0} must be {1}, but is {2}", name, rule, value);
             });
 
+        /// <summary>
+        /// A physical quantity in <paramref name="unit"/>: finite, above 0 (or, when <paramref name="zeroMeans"/> is given,
+        /// at least 0, with 0 meaning that), at most <paramref name="max"/>.
+        /// </summary>
+        public static Term<T> Quantity<T>(string name, Func<T, double> get, Func<T, double, T> set, double max, string unit, string? zeroMeans = null) =>
+            new(name, ValueKind.Number, s => get(s), (s, v) => set(s, (double)v), s =>
+            {
+                double value = get(s);
+                bool ok = (zeroMeans is null ? value > 0 : value >= 0) && value <= max;
+                return ok ? null
+                    : zeroMeans is null ? Format("{0} must be above 0 and at most {1} {2}, but is {3}", name, max.ToString("#,0.###", CultureInfo.InvariantCulture), unit, value)
+                    : Format("{0} must be between 0 ({1}) and {2} {3}, but is {4}", name, zeroMeans, max.ToString("#,0.###", CultureInfo.InvariantCulture), unit, value);
+            });
+
         /// <summary>A value of an enum: it must be one the catalog knows.</summary>
         public static Term<T> Choice<T, TEnum>(string name, Func<T, TEnum> get, Func<T, TEnum, T> set, string noun, Func<TEnum, bool>? known = null)
             where TEnum : struct, Enum =>

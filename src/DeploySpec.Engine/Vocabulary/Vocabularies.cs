@@ -73,6 +73,32 @@ namespace DeploySpec.Engine.Vocabulary
         };
     }
 
+    /// <summary>
+    /// [Accelerator]: every property, its bounds and its <see cref="AcceleratorSpec"/> field (a new row goes last,
+    /// <see cref="SpecCodec"/>). The bounds only keep the arithmetic meaningful (the largest real figures are far below them).
+    /// </summary>
+    internal static class AcceleratorVocabulary
+    {
+        public const double MaxMemoryGiB = 100_000;
+        public const double MaxBandwidthTBps = 1_000;
+        public const double MaxTflops = 1_000_000;
+        public const double MaxLinkGBps = 1_000_000;
+
+        public static IReadOnlyList<Term<AcceleratorSpec>> Terms { get; } = new[]
+        {
+            Text<AcceleratorSpec>(nameof(AcceleratorAttribute.Name), a => a.Name, (a, v) => a with { Name = v }),
+            Quantity<AcceleratorSpec>(nameof(AcceleratorAttribute.MemoryGiB), a => a.MemoryGiB, (a, v) => a with { MemoryGiB = v }, MaxMemoryGiB, "GiB"),
+            Quantity<AcceleratorSpec>(nameof(AcceleratorAttribute.MemoryBandwidthTBps), a => a.MemoryBandwidthTBps, (a, v) => a with { MemoryBandwidthTBps = v }, MaxBandwidthTBps, "TB/s"),
+            Quantity<AcceleratorSpec>(nameof(AcceleratorAttribute.Bf16Tflops), a => a.Bf16Tflops, (a, v) => a with { Bf16Tflops = v }, MaxTflops, "TFLOPS"),
+            Quantity<AcceleratorSpec>(nameof(AcceleratorAttribute.Fp8Tflops), a => a.Fp8Tflops, (a, v) => a with { Fp8Tflops = v }, MaxTflops, "TFLOPS", "no FP8 tensor cores"),
+            Quantity<AcceleratorSpec>(nameof(AcceleratorAttribute.Fp4Tflops), a => a.Fp4Tflops, (a, v) => a with { Fp4Tflops = v }, MaxTflops, "TFLOPS", "no FP4 tensor cores"),
+            Choice<AcceleratorSpec, Link>(nameof(AcceleratorAttribute.Link), a => a.Link, (a, v) => a with { Link = v },
+                "a GPU-to-GPU link (InfiniBand and Ethernet join nodes: the cluster's InterNodeLink)", l => System.Enum.IsDefined(typeof(Link), l) && !LinkCatalog.IsNetwork(l)),
+            Quantity<AcceleratorSpec>(nameof(AcceleratorAttribute.LinkGBps), a => a.LinkGBps, (a, v) => a with { LinkGBps = v }, MaxLinkGBps, "GB/s", "the link's catalog figure"),
+            Count<AcceleratorSpec>(nameof(AcceleratorAttribute.LinkDomainGpus), a => a.LinkDomainGpus, (a, v) => a with { LinkDomainGpus = v }, 0, ClusterVocabulary.MaxGpusPerNode),
+        };
+    }
+
     /// <summary>[Deployment]: every property, its bounds and its <see cref="DeploymentSpec"/> field (a new row goes last, <see cref="SpecCodec"/>).</summary>
     internal static class DeploymentVocabulary
     {

@@ -79,7 +79,7 @@ namespace DeploySpec.Reporting
 
             Line("# Deployment " + f.Name);
             Line();
-            Line($"{f.ModelName} ({F(f.Weights)} weights, {F(f.KvCache)} KV cache, checkpoint `{f.Checkpoint}`) on {f.TotalGpus} x {f.GpuName} " +
+            Line($"{f.ModelName} ({F(f.Weights)} weights, {F(f.KvCache)} KV cache, checkpoint `{f.Checkpoint}`) on {f.TotalGpus} x {f.GpuLabel} " +
                  $"({f.Nodes} node{(f.Nodes == 1 ? "" : "s")} of {f.GpusPerNode}); {f.InputTokens} input / {f.OutputTokens} output tokens per request, " +
                  $"context up to {f.ContextTokens} tokens; memory sized as {DeploySpec.Serving.ServingEngineProfile.For(f.Engine).DisplayName} does, batches of up to {f.MaxBatchSize} per replica.");
             Line();

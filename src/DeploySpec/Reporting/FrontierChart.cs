@@ -33,7 +33,7 @@ namespace DeploySpec.Reporting
             Line($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{N(Width)}\" height=\"{N(Height)}\" viewBox=\"0 0 {N(Width)} {N(Height)}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">");
             Line("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
             var f = report.Facts;
-            Line($"<text x=\"{N(Left)}\" y=\"26\" font-size=\"16\" font-weight=\"bold\">{Escape(f.Name)}: {Escape(f.ModelName)} on {f.TotalGpus} x {Escape(f.GpuName)}, {f.InputTokens} in / {f.OutputTokens} out</text>");
+            Line($"<text x=\"{N(Left)}\" y=\"26\" font-size=\"16\" font-weight=\"bold\">{Escape(f.Name)}: {Escape(f.ModelName)} on {f.TotalGpus} x {Escape(f.GpuLabel)}, {f.InputTokens} in / {f.OutputTokens} out</text>");
             Line($"<text x=\"{N(Left)}\" y=\"44\" fill=\"#555\">Throughput per GPU against speed per user, every plan from 1 request to capacity. DeploySpec cost-model estimates, not measurements.</text>");
 
             // grid and ticks
