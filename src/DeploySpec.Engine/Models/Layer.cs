@@ -302,33 +302,27 @@ namespace DeploySpec.Engine.Models
         }
 
         /// <summary>Decode attention FLOPs per attended position on one GPU (QK^T and PV; MLA absorbed: scores on latent + rope, values on latent).</summary>
-        public double DecodeFlopsPerPosition(int tensorParallel)
-        {
-            var m = _model;
-            if (Attention is not (AttentionKind.MultiHead or AttentionKind.Latent))
-            {
-                return 0;
-            }
-
-            double headsPerRank = (double)m.AttentionHeads / tensorParallel;
-            return Attention == AttentionKind.Latent
-                ? 2.0 * headsPerRank * (2.0 * m.KvLoraRank + m.QkRopeHeadDim)
-                : 4.0 * headsPerRank * m.EffectiveHeadDim;
-        }
+        public double DecodeFlopsPerPosition(int tensorParallel) =>
+            AttentionFlops(tensorParallel, 2.0 * _model.KvLoraRank + _model.QkRopeHeadDim, _model.EffectiveHeadDim);
 
         /// <summary>Prefill attention FLOPs per (query, key) pair on one GPU.</summary>
-        public double PrefillFlopsPerPair(int tensorParallel)
-        {
-            var m = _model;
-            if (Attention is not (AttentionKind.MultiHead or AttentionKind.Latent))
-            {
-                return 0;
-            }
+        public double PrefillFlopsPerPair(int tensorParallel) =>
+            AttentionFlops(tensorParallel, _model.EffectiveHeadDim + _model.QkRopeHeadDim + _model.EffectiveValueHeadDim, _model.EffectiveHeadDim);
 
-            double headsPerRank = (double)m.AttentionHeads / tensorParallel;
-            return Attention == AttentionKind.Latent
-                ? 2.0 * headsPerRank * (m.EffectiveHeadDim + m.QkRopeHeadDim + m.EffectiveValueHeadDim)
-                : 4.0 * headsPerRank * m.EffectiveHeadDim;
+        /// <summary>
+        /// Attention FLOPs per (query, key) pair on one GPU: 2 x heads per rank x <paramref name="latentWidth"/> for latent
+        /// attention, 4 x heads per rank x <paramref name="headDim"/> (QK^T and PV) for multi-head attention, none for a
+        /// layer without attention.
+        /// </summary>
+        private double AttentionFlops(int tensorParallel, double latentWidth, double headDim)
+        {
+            double headsPerRank = (double)_model.AttentionHeads / tensorParallel;
+            return Attention switch
+            {
+                AttentionKind.Latent => 2.0 * headsPerRank * latentWidth,
+                AttentionKind.MultiHead => 4.0 * headsPerRank * headDim,
+                _ => 0,
+            };
         }
 
         /// <summary>(query, key) pairs causal attention over a <paramref name="prompt"/>-token prompt computes in this layer (windowed layers capped, chunked layers causal within each chunk).</summary>
