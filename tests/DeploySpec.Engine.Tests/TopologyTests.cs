@@ -126,4 +126,23 @@ public class TopologyTests
             $"InfiniBand adds ~10 µs per collective: {rack.CollectiveLatencySeconds:E3} s vs {hgx.CollectiveLatencySeconds:E3} s");
         Assert.True(rack.HopLatencySeconds < hgx.HopLatencySeconds, "pipeline hand-offs stay on NVLink inside the rack");
     }
+
+    /// <summary>
+    /// The issue's own comparison: Llama 3.1 405B on one NVL72 rack against nine 8-GPU HGX B200 nodes, 72 GPUs each.
+    /// 128 heads and 72 GPUs leave TP at most 8, which stays inside an HGX node, so the all-reduces cost the same on
+    /// both; what crosses nodes on HGX is the pipeline, and its hand-offs pay InfiniBand there and NVLink on the rack.
+    /// </summary>
+    [Fact]
+    public void Llama405B_on_an_nvl72_rack_against_nine_hgx_b200_nodes()
+    {
+        var rack = Planner.Plan(On(Nvl72(), 8, 9)).Plans.Single().Coefficients;
+        var hgx = Planner.Plan(On(HgxB200(9), 8, 9)).Plans.Single().Coefficients;
+        Assert.Equal(Link.NvLink5, Topology.GroupLink(HgxB200(9), 8));
+        Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(HgxB200(9), 72));
+        Assert.Equal(Link.NvLink5, Topology.GroupLink(Nvl72(), 72));
+        Assert.Equal(rack.CollectiveSecondsPerSequence, hgx.CollectiveSecondsPerSequence, 12);
+        Assert.True(rack.HopSecondsPerSequence * 5 < hgx.HopSecondsPerSequence,
+            $"a hand-off over NVLink 5 (1.8 TB/s) against InfiniBand NDR (100 GB/s): {rack.HopSecondsPerSequence:E3} s vs {hgx.HopSecondsPerSequence:E3} s per sequence");
+        Assert.True(rack.HopLatencySeconds < hgx.HopLatencySeconds, "InfiniBand adds ~10 µs per hand-off");
+    }
 }
