@@ -14,3 +14,11 @@ public partial class Assistant { }
 /// <summary>DeepSeek-V3 (671 B MoE, MLA) on two HGX H200 nodes, tuned for throughput.</summary>
 [Deployment(typeof(DeepSeekV3), typeof(TwoHgxH200), InputTokens = 4096, OutputTokens = 1024, Objective = Objective.MaxThroughput)]
 public partial class Reasoner { }
+
+/// <summary>The seed's model on one GB200 NVL72 rack, tensor parallelism pinned to 8: each TP group spans two trays, over NVLink.</summary>
+[Deployment(typeof(Llama405B), typeof(Nvl72Rack), InputTokens = 2048, OutputTokens = 128, TensorParallel = 8)]
+public partial class Rack { }
+
+/// <summary>A hybrid linear-attention model from its config.json on one HGX H200: most layers hold a fixed state, not a KV cache.</summary>
+[Deployment(typeof(Qwen3Next), typeof(HgxH200), InputTokens = 8192, OutputTokens = 1024)]
+public partial class Hybrid { }

@@ -17,8 +17,16 @@ public partial class Llama70B { }
 [Model(Name = "DeepSeek-V3", ConfigFile = "models/deepseek-v3/config.json", Checkpoint = "deepseek-ai/DeepSeek-V3", KvCache = Precision.Fp8)]
 public partial class DeepSeekV3 { }
 
+// Qwen3-Next: Gated DeltaNet layers keep a fixed recurrent state per request, every 4th layer full attention (KV cache).
+[Model(Name = "Qwen3-Next-80B-A3B", ConfigFile = "models/qwen3-next-80b-a3b/config.json", Checkpoint = "Qwen/Qwen3-Next-80B-A3B-Instruct")]
+public partial class Qwen3Next { }
+
 [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 1)]
 public partial class HgxH200 { }
+
+// One GB200 NVL72 rack: 18 compute trays of 4 GPUs, all 72 on one NVLink switch system.
+[Cluster(Gpu = Gpu.GB200, GpusPerNode = 4, Nodes = 18, NvLinkDomainGpus = 72)]
+public partial class Nvl72Rack { }
 
 [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 8, Nodes = 1)]
 public partial class HgxH100 { }

@@ -23,8 +23,10 @@ Show("Chat: Llama 3.1 405B FP8 on 8 x H200 SXM, 2048 in / 128 out", Chat.Plans, 
 SeedRatios();
 Show("Assistant: Llama 3.1 70B FP8 on 8 x H100 SXM, 1024 in / 512 out, TTFT <= 1000 ms, TPOT <= 40 ms", Assistant.Plans, Assistant.Estimate, Assistant.MinLatency, Assistant.MaxThroughput, Assistant.Recommended, Assistant.RecommendedMeetsTargets, Assistant.Frontier);
 Show("Reasoner: DeepSeek-V3 FP8 on 2 x 8 H200 SXM, 4096 in / 1024 out", Reasoner.Plans, Reasoner.Estimate, Reasoner.MinLatency, Reasoner.MaxThroughput, Reasoner.Recommended, Reasoner.RecommendedMeetsTargets, Reasoner.Frontier);
+Show("Rack: Llama 3.1 405B FP8 on one GB200 NVL72 rack (18 trays x 4, one NVLink domain), TP8 pinned", Rack.Plans, Rack.Estimate, Rack.MinLatency, Rack.MaxThroughput, Rack.Recommended, Rack.RecommendedMeetsTargets, Rack.Frontier);
+Show("Hybrid: Qwen3-Next-80B-A3B (BF16, from its config.json) on 8 x H200 SXM, 8192 in / 1024 out", Hybrid.Plans, Hybrid.Estimate, Hybrid.MinLatency, Hybrid.MaxThroughput, Hybrid.Recommended, Hybrid.RecommendedMeetsTargets, Hybrid.Frontier);
 ShowRates("Assistant", Assistant.Facts, Assistant.Recommended, Assistant.EstimateAtRate);
-WriteReports(Chat.Report, Assistant.Report, Reasoner.Report);
+WriteReports(Chat.Report, Assistant.Report, Reasoner.Report, Rack.Report, Hybrid.Report);
 ShowLaunch("Chat", Chat.Facts, Chat.Recommended);
 ShowLaunch("Reasoner", Reasoner.Facts, Reasoner.Recommended);
 AnsiConsole.MarkupLine("[bold]Kubernetes LeaderWorkerSet for Reasoner on vLLM[/] (its plan spans nodes):");
