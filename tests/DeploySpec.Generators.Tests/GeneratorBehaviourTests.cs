@@ -333,7 +333,7 @@ public class GeneratorBehaviourTests
         var build = FullBuild.Run(sources, configs);
 
         Assert.Empty(build.Crashes);
-        Assert.Equal(new[] { "Assistant", "Chat", "Reasoner" }, build.Emits.Select(e => e.Type.Name).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Assistant", "Chat", "Hybrid", "Rack", "Reasoner" }, build.Emits.Select(e => e.Type.Name).OrderBy(n => n, StringComparer.Ordinal));
         foreach (var emit in build.Emits)
         {
             Assert.Null(emit.Unplanned);
