@@ -60,6 +60,18 @@ namespace DeploySpec
         /// <summary>The most one correction factor may move an estimate, either way: one odd file cannot move estimates further.</summary>
         public const double MaxFactor = 1.5;
 
+        /// <summary>Equal factors, residual and runs (the runs compared one by one, not as list references).</summary>
+        public bool Equals(MeasurementCalibration? other) =>
+            other is not null && TimeToFirstTokenFactor.Equals(other.TimeToFirstTokenFactor) && TimePerOutputTokenFactor.Equals(other.TimePerOutputTokenFactor) &&
+            ThroughputFactor.Equals(other.ThroughputFactor) && Residual.Equals(other.Residual) && System.Linq.Enumerable.SequenceEqual(Runs, other.Runs);
+
+        /// <inheritdoc />
+        public override int GetHashCode()
+        {
+            int hash = TimeToFirstTokenFactor.GetHashCode() ^ (TimePerOutputTokenFactor.GetHashCode() * 31) ^ (Runs.Count * 997);
+            return hash;
+        }
+
         /// <inheritdoc />
         public override string ToString() => string.Format(CultureInfo.InvariantCulture,
             "TTFT x{0:0.000}, TPOT x{1:0.000} from {2} run(s), residual {3:0.0}%", TimeToFirstTokenFactor, TimePerOutputTokenFactor, Runs.Count, Residual * 100);
