@@ -148,4 +148,35 @@ public class MeasurementCorrectionTests
         var read = run.Result.Results.Single().TrackedSteps[TrackingNames.MeasurementFiles];
         Assert.Equal(new[] { "/project/bench/run.json" }, read.SelectMany(s => s.Outputs).Select(o => ((Parsing.Measurements.MeasurementFile)o.Value).Path));
     }
+
+    private static string[] Reported(params (string Path, string Text)[] files) =>
+        FullBuild.Run(new[] { ("Project.cs", Measured) }, files).Diagnostics
+            .Where(d => d.Id is "DS1014" or "DS4006")
+            .Select(d => d.Id + " " + d.Severity + ": " + d.GetMessage(CultureInfo.InvariantCulture))
+            .OrderBy(s => s, StringComparer.Ordinal).ToArray();
+
+    [Fact]
+    public void Malformed_foreign_mismatched_and_disagreeing_files_each_get_their_diagnostic_at_the_Measurements_argument()
+    {
+        var before = AtLoad(Build(Plain));
+        var malformed = Assert.Single(Reported(("/project/bench/run.json", "{\"completed\": 3,")));
+        Assert.StartsWith("DS1014 Error: Deployment 'Assistant': bench/run.json(1): ", malformed);
+
+        var foreign = Assert.Single(Reported(("/project/bench/run.json", "name,value\nfoo,1\n")));
+        Assert.StartsWith("DS1014 Error: Deployment 'Assistant': bench/run.json(1): ", foreign);
+
+        var missing = Assert.Single(Reported());
+        Assert.Contains("no file among the project's AdditionalFiles matches 'bench/*.json'", missing);
+
+        var mismatched = Assert.Single(Reported(("/project/bench/run.json", VllmResult(before, 1.2, modelId: "Qwen/Qwen2.5-72B-Instruct"))));
+        Assert.Equal("DS1014 Warning: Deployment 'Assistant': bench/run.json(1): 'model': run skipped: the run is of 'Qwen/Qwen2.5-72B-Instruct', " +
+            "the deployment's model is 'Llama 3.1 70B' (nvidia/Llama-3.1-70B-Instruct-FP8)", mismatched);
+
+        var disagreeing = Reported(("/project/bench/run.json", VllmResult(before, 1.4)));
+        Assert.Equal(3, disagreeing.Length); // TTFT, TPOT and throughput, each beyond the model's band of 13.6%
+        Assert.All(disagreeing, d => Assert.StartsWith("DS4006 Warning: Deployment 'Assistant': measured ", d));
+        Assert.Contains(disagreeing, d => d.Contains("measured TPOT 40% above the model's in bench/run.json", StringComparison.Ordinal));
+
+        Assert.Empty(Reported(("/project/bench/run.json", VllmResult(before, 1.1)))); // within the band: nothing to say
+    }
 }
