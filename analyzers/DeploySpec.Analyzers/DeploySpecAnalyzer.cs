@@ -77,8 +77,15 @@ namespace DeploySpec.Analyzers
                     return file is null ? null : new AdditionalFileText(file.Path, file.GetText(start.CancellationToken)?.ToString());
                 }
 
-                // Each model, cluster and accelerator is parsed once per pass, however many deployments use it.
-                var specs = new SpecLookup(model, cluster, accelerator, Find);
+                // Each model, cluster and accelerator is parsed once per pass, however many deployments use it;
+                // each benchmark result file is read once, and only when a deployment's Measurements names it.
+                var read = new System.Collections.Concurrent.ConcurrentDictionary<string, Parsing.Measurements.MeasurementFile>(StringComparer.Ordinal);
+                IEnumerable<Parsing.Measurements.MeasurementFile> Measurements(string patterns, System.Threading.CancellationToken cancel) =>
+                    files.Where(f => Parsing.Measurements.MeasurementFiles.Match(f.Path, patterns) is not null)
+                        .Select(f => read.GetOrAdd(f.Path, _ => Parsing.Measurements.MeasurementFiles.Read(f.Path, f.GetText(cancel)?.ToString())))
+                        .ToList();
+
+                var specs = new SpecLookup(model, cluster, accelerator, Find, Measurements);
                 start.RegisterSymbolAction(c => AnalyzeType(c, specs, deployment, defaults, links), SymbolKind.NamedType);
             });
         }
@@ -129,9 +136,12 @@ namespace DeploySpec.Analyzers
         private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ParseResult<ClusterDeclaration>?> _clusters = new(SymbolEqualityComparer.Default);
         private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, ParseResult<AcceleratorDeclaration>?> _accelerators = new(SymbolEqualityComparer.Default);
         private readonly Func<string, AdditionalFileText?> _findFile;
+        private readonly Func<string, System.Threading.CancellationToken, IEnumerable<Parsing.Measurements.MeasurementFile>> _measurements;
 
-        public SpecLookup(INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute, INamedTypeSymbol? acceleratorAttribute, Func<string, AdditionalFileText?> findFile)
+        public SpecLookup(INamedTypeSymbol? modelAttribute, INamedTypeSymbol? clusterAttribute, INamedTypeSymbol? acceleratorAttribute, Func<string, AdditionalFileText?> findFile,
+            Func<string, System.Threading.CancellationToken, IEnumerable<Parsing.Measurements.MeasurementFile>>? measurements = null)
         {
+            _measurements = measurements ?? ((_, _) => Enumerable.Empty<Parsing.Measurements.MeasurementFile>());
             ModelAttribute = modelAttribute;
             ClusterAttribute = clusterAttribute;
             AcceleratorAttribute = acceleratorAttribute;
@@ -170,6 +180,9 @@ namespace DeploySpec.Analyzers
                 ? cluster.Declaration.Cluster with { Accelerator = accelerator.Declaration.Accelerator }
                 : null;
         }
+
+        /// <summary>The benchmark result files <paramref name="patterns"/> names, read (each file once per pass).</summary>
+        public IEnumerable<Parsing.Measurements.MeasurementFile> MeasurementFiles(string patterns, System.Threading.CancellationToken cancel) => _measurements(patterns, cancel);
 
         /// <summary>The type's [Model], parsed and resolved (config file read), or null when it has none.</summary>
         public ParseResult<ModelDeclaration>? Model(INamedTypeSymbol type, System.Threading.CancellationToken cancel) =>

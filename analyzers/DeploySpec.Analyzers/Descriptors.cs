@@ -40,6 +40,7 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor FileLocalDeployment = For(Rules.FileLocalDeployment);
         public static readonly DiagnosticDescriptor UnknownModelType = For(Rules.UnknownModelType);
         public static readonly DiagnosticDescriptor InvalidAccelerator = For(Rules.InvalidAccelerator);
+        public static readonly DiagnosticDescriptor MeasurementFileProblem = For(Rules.MeasurementFileProblem);
         public static readonly DiagnosticDescriptor FitsNoPlan = For(Rules.FitsNoPlan);
         public static readonly DiagnosticDescriptor WeightsExceedGpu = For(Rules.WeightsExceedGpu);
         public static readonly DiagnosticDescriptor ConcurrencyBeyondKvCache = For(Rules.ConcurrencyBeyondKvCache);
@@ -60,6 +61,7 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor TargetsNotJointlyReachable = For(Rules.TargetsNotJointlyReachable);
         public static readonly DiagnosticDescriptor RateNotServed = For(Rules.RateNotServed);
         public static readonly DiagnosticDescriptor EstimatesExtrapolated = For(Rules.EstimatesExtrapolated);
+        public static readonly DiagnosticDescriptor MeasurementDisagreesWithModel = For(Rules.MeasurementDisagreesWithModel);
         public static readonly DiagnosticDescriptor EngineFailure = For(Rules.EngineFailure);
 
         /// <summary>

@@ -36,6 +36,12 @@ namespace DeploySpec.Analyzers
             IReadOnlyList<Finding> findings;
             try
             {
+                if (spec.Measurements.Length > 0)
+                {
+                    // The project's own measurements: DS1014 and DS4006, and the corrected spec the generator plans.
+                    spec = MeasurementFindings.Report(context, links, type, attribute, spec, specs);
+                }
+
                 findings = FindingsCache.Explain(spec, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException)

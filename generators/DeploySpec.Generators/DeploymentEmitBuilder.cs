@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using DeploySpec.Engine.Hardware;
+using DeploySpec.Engine.Measurements;
 using DeploySpec.Engine.Planning;
 using DeploySpec.Parsing;
 
@@ -52,6 +53,12 @@ namespace DeploySpec.Generators
             PlanningResult result;
             try
             {
+                if (input.Runs.Count > 0)
+                {
+                    // The project's own measurements correct the one cost model; the correction travels in the spec.
+                    spec = spec with { Correction = MeasurementFit.Fit(spec, input.Runs, cancellationToken).Correction };
+                }
+
                 // The shared cache: the analyzer asks for the same spec in the same compiler process.
                 result = PlanCache.Plan(spec, cancellationToken);
             }

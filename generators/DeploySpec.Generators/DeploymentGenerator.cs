@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using DeploySpec.Parsing;
+using DeploySpec.Parsing.Measurements;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -41,6 +42,24 @@ namespace DeploySpec.Generators
                 .Select(static (all, _) => all.ToEquatableArray())
                 .WithTrackingName(TrackingNames.ConfigFiles);
 
+            // Benchmark result files named by [Deployment(Measurements = ...)]: only those are read, each on its own
+            // (an unchanged file is not read again), and only runs and problems, value-equatable, travel on.
+            var wantedMeasurements = deployments
+                .Where(static d => d.Settings.Measurements.Length > 0)
+                .Select(static (d, _) => d.Settings.Measurements)
+                .Collect()
+                .Select(static (all, _) => all.Distinct().OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(TrackingNames.WantedMeasurementFiles);
+
+            var measurementFiles = context.AdditionalTextsProvider
+                .Combine(wantedMeasurements)
+                .Where(static pair => pair.Right.Any(patterns => MeasurementFiles.Match(pair.Left.Path, patterns) is not null))
+                .Select(static (pair, ct) => MeasurementFiles.Read(pair.Left.Path, pair.Left.GetText(ct)?.ToString()))
+                .WithTrackingName(TrackingNames.MeasurementFiles)
+                .Collect()
+                .Select(static (all, _) => all.ToEquatableArray())
+                .WithTrackingName(TrackingNames.MeasurementTable);
+
             var resolvedModels = models
                 .Combine(configFiles)
                 .Select(static (input, _) => ModelResolver.Resolve(input.Left, path => ModelResolver.Find(input.Right, path), new System.Collections.Generic.List<ResolveProblem>()))
@@ -70,6 +89,8 @@ namespace DeploySpec.Generators
                 .Select(static (input, _) => input.Left with { Accelerators = input.Right })
                 .Combine(defaults)
                 .Select(static (input, _) => input.Left with { Defaults = input.Right })
+                .Combine(measurementFiles)
+                .Select(static (input, _) => input.Left with { Measurements = input.Right })
                 .WithTrackingName(TrackingNames.PlanContext);
 
             // Every deployment reruns this lookup when any model, cluster or accelerator changes; its output is equal for

@@ -14,10 +14,13 @@ namespace DeploySpec.Generators
         public const string WantedConfigFiles = nameof(WantedConfigFiles);
         public const string ConfigFiles = nameof(ConfigFiles);
         public const string ResolvedModels = nameof(ResolvedModels);
+        public const string WantedMeasurementFiles = nameof(WantedMeasurementFiles);
+        public const string MeasurementFiles = nameof(MeasurementFiles);
+        public const string MeasurementTable = nameof(MeasurementTable);
         public const string PlanContext = nameof(PlanContext);
         public const string PlanInputs = nameof(PlanInputs);
         public const string Plans = nameof(Plans);
 
-        public static readonly string[] All = { Models, Clusters, Deployments, Accelerators, WantedConfigFiles, ConfigFiles, ResolvedModels, ModelTable, ClusterTable, AcceleratorTable, Defaults, PlanContext, PlanInputs, Plans };
+        public static readonly string[] All = { Models, Clusters, Deployments, Accelerators, WantedConfigFiles, ConfigFiles, WantedMeasurementFiles, MeasurementFiles, MeasurementTable, ResolvedModels, ModelTable, ClusterTable, AcceleratorTable, Defaults, PlanContext, PlanInputs, Plans };
     }
 }

@@ -205,5 +205,11 @@ namespace DeploySpec
         public int MaxBatchSize { get; set; }
         /// <summary>Extra memory kept free on every GPU, in GiB, on top of the engine's own reserve; 0 = the project default (MSBuild DeploySpecSafetyMarginGiB) or none.</summary>
         public double SafetyMarginGiB { get; set; }
+        /// <summary>
+        /// The project's own benchmark result files that correct this deployment's estimates (docs/measurements.md):
+        /// a path or path suffix among the project's AdditionalFiles, <c>*</c> matching within one path segment
+        /// ("bench/*.json"); "" = none. vLLM, trtllm-bench, GenAI-Perf and AIPerf results are read.
+        /// </summary>
+        public string Measurements { get; set; } = "";
     }
 }

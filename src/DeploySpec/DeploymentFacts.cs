@@ -27,6 +27,7 @@ namespace DeploySpec
     /// <param name="MaxTimeToFirstTokenMs">Time-to-first-token target in ms (0 = none).</param>
     /// <param name="MaxTimePerOutputTokenMs">Time-per-output-token target in ms (0 = none).</param>
     /// <param name="RequestsPerSecond">Arrival rate the plans were judged at, requests per second (0 = none).</param>
+    /// <param name="Measurements">How the project's own benchmark results corrected the estimates (null: not corrected).</param>
     public sealed record DeploymentFacts(
         string Name,
         string ModelName,
@@ -50,7 +51,8 @@ namespace DeploySpec
         Objective Objective,
         double MaxTimeToFirstTokenMs,
         double MaxTimePerOutputTokenMs,
-        double RequestsPerSecond = 0)
+        double RequestsPerSecond = 0,
+        MeasurementCalibration? Measurements = null)
     {
         /// <summary>GPUs in the cluster.</summary>
         public int TotalGpus => GpusPerNode * Nodes;

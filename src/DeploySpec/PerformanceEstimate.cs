@@ -22,6 +22,11 @@ namespace DeploySpec
     /// calibration data. A typical error, not a bound.
     /// </param>
     /// <param name="ExtrapolatedAlong">The axes along which this plan lies outside the calibration data (none: calibrated).</param>
+    /// <param name="CalibratedOnMeasurements">
+    /// True when the deployment's estimates were corrected with the project's own benchmark results
+    /// ([Deployment(Measurements = ...)], docs/measurements.md); <see cref="Uncertainty"/> is then never below the
+    /// model's own band for the plan, nor below the corrected estimates' error on those results.
+    /// </param>
     public readonly record struct PerformanceEstimate(
         int Concurrency,
         double TimeToFirstTokenMs,
@@ -30,13 +35,19 @@ namespace DeploySpec
         double OutputTokensPerSecondPerGpu,
         bool Saturated = false,
         double Uncertainty = 0,
-        ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None)
+        ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None,
+        bool CalibratedOnMeasurements = false)
     {
         /// <summary>Output tokens per second one request sees: 1000 / TimePerOutputTokenMs.</summary>
         public double OutputTokensPerSecondPerUser => 1000.0 / TimePerOutputTokenMs;
 
-        /// <summary>Calibrated when the plan lies inside the calibration data on every axis, otherwise extrapolated.</summary>
-        public EstimateProvenance Provenance => ExtrapolatedAlong == ExtrapolationAxes.None ? EstimateProvenance.Calibrated : EstimateProvenance.Extrapolated;
+        /// <summary>
+        /// <see cref="EstimateProvenance.CalibratedOnProjectMeasurements"/> when corrected with the project's own
+        /// benchmark results; otherwise calibrated when the plan lies inside the calibration data on every axis, else extrapolated.
+        /// </summary>
+        public EstimateProvenance Provenance =>
+            CalibratedOnMeasurements ? EstimateProvenance.CalibratedOnProjectMeasurements
+            : ExtrapolatedAlong == ExtrapolationAxes.None ? EstimateProvenance.Calibrated : EstimateProvenance.Extrapolated;
 
         /// <summary>"TTFT 512.3 ms, TPOT 17.86 ms (56.0 tok/s/user), 56.0 tok/s (7.0 tok/s/GPU) at 1 in flight, ±12% (calibrated)".</summary>
         public override string ToString() => string.Format(
@@ -44,7 +55,13 @@ namespace DeploySpec
             "TTFT {0:0.0} ms, TPOT {1:0.00} ms ({2:0.0} tok/s/user), {3:0.0} tok/s ({4:0.0} tok/s/GPU) at {5} in flight{6}, \u00b1{7:0}% ({8})",
             TimeToFirstTokenMs, TimePerOutputTokenMs, OutputTokensPerSecondPerUser, OutputTokensPerSecond,
             OutputTokensPerSecondPerGpu, Concurrency, Saturated ? " (saturated)" : "", Uncertainty * 100,
-            ExtrapolatedAlong == ExtrapolationAxes.None ? "calibrated" : "extrapolated along " + ExtrapolatedAlong.Describe());
+            ProvenanceText);
+
+        /// <summary>"calibrated", "extrapolated along model size", "calibrated on this project's measurements" (and the axes the model extrapolates along, if any).</summary>
+        public string ProvenanceText =>
+            CalibratedOnMeasurements
+                ? "calibrated on this project's measurements" + (ExtrapolatedAlong == ExtrapolationAxes.None ? "" : "; the model extrapolates along " + ExtrapolatedAlong.Describe())
+                : ExtrapolatedAlong == ExtrapolationAxes.None ? "calibrated" : "extrapolated along " + ExtrapolatedAlong.Describe();
     }
 
     /// <summary>Whether an estimate lies inside the data the cost model was calibrated on.</summary>
@@ -54,6 +71,8 @@ namespace DeploySpec
         Calibrated = 0,
         /// <summary>Outside it on at least one axis (<see cref="PerformanceEstimate.ExtrapolatedAlong"/>).</summary>
         Extrapolated = 1,
+        /// <summary>Calibrated on this project's measurements: corrected with the benchmark results its [Deployment(Measurements = ...)] names.</summary>
+        CalibratedOnProjectMeasurements = 2,
     }
 
     /// <summary>The axes along which a plan can lie outside the calibration data (docs/accuracy.md).</summary>

@@ -134,7 +134,7 @@ namespace DeploySpec.Engine.Cost
                 + chunks * runtime.StepOverheadSeconds + runtime.StepSecondsPerSequence;
             var axes = CalibrationDomain.Axes(deployment, degrees);
 
-            return new CostCoefficients(
+            var coefficients = new CostCoefficients(
                 Replicas: degrees.DataParallel,
                 Stages: layout.Stages,
                 GpuCount: degrees.GpuCount,
@@ -157,6 +157,40 @@ namespace DeploySpec.Engine.Cost
                 GemmSaturationSequences: saturation,
                 Uncertainty: calibration.Band.For(axes),
                 ExtrapolatedAlong: axes);
+            return Correct(coefficients, deployment.Correction);
+        }
+
+        /// <summary>
+        /// The coefficients corrected with the project's own measurements (docs/measurements.md): the decode
+        /// iteration's terms (matrix products, weight and KV streaming, collectives, hand-offs, the engine's step)
+        /// scaled by the time-per-output-token factor, the prefill terms by the time-to-first-token factor; the band
+        /// no narrower than the model's own for the plan nor than the corrected residual. Unchanged without a correction.
+        /// </summary>
+        public static CostCoefficients Correct(in CostCoefficients c, MeasuredCorrection? correction)
+        {
+            if (correction is null)
+            {
+                return c;
+            }
+
+            double decode = correction.TimePerOutputTokenFactor, prefill = correction.TimeToFirstTokenFactor;
+            return c with
+            {
+                GemmSecondsPerSequence = c.GemmSecondsPerSequence * decode,
+                DenseWeightSeconds = c.DenseWeightSeconds * decode,
+                ExpertWeightSeconds = c.ExpertWeightSeconds * decode,
+                AttentionSecondsPerSequence = c.AttentionSecondsPerSequence * decode,
+                CollectiveSecondsPerSequence = c.CollectiveSecondsPerSequence * decode,
+                CollectiveLatencySeconds = c.CollectiveLatencySeconds * decode,
+                HopLatencySeconds = c.HopLatencySeconds * decode,
+                HopSecondsPerSequence = c.HopSecondsPerSequence * decode,
+                StepOverheadSeconds = c.StepOverheadSeconds * decode,
+                StepSecondsPerSequence = c.StepSecondsPerSequence * decode,
+                StagePrefillSeconds = c.StagePrefillSeconds * prefill,
+                PrefillLatencySeconds = c.PrefillLatencySeconds * prefill,
+                Uncertainty = Math.Max(c.Uncertainty, correction.Residual),
+                CalibratedOnMeasurements = true,
+            };
         }
 
         /// <summary>The stage that streams the most weight bytes per GPU (ties go to the later stage, which has the LM head).</summary>

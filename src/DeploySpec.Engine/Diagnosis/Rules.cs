@@ -28,6 +28,8 @@ namespace DeploySpec.Engine.Diagnosis
         public static readonly Rule FileLocalDeployment = new("DS1011", "Deployment class is file-local", RuleCategory.Specification, RuleSeverity.Error, Deployment, "{1}");
         public static readonly Rule UnknownModelType = new("DS1012", "Model config file of an unknown model_type", RuleCategory.Specification, RuleSeverity.Warning, "Model", "{1}");
         public static readonly Rule InvalidAccelerator = new("DS1013", "Invalid accelerator value", RuleCategory.Specification, RuleSeverity.Error, "Accelerator", "{1}");
+        /// <summary>A benchmark result file that cannot be read, or a run in it that is skipped; reported as an error or a warning, as the reader or the matching says.</summary>
+        public static readonly Rule MeasurementFileProblem = new("DS1014", "Problem in a measurements file", RuleCategory.Specification, RuleSeverity.Warning, Deployment, "{1}");
 
         // ---- DS2xxx: memory ----
         public static readonly Rule FitsNoPlan = new("DS2001", "Model fits no plan on its cluster", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
@@ -79,6 +81,9 @@ namespace DeploySpec.Engine.Diagnosis
         public static readonly Rule EstimatesExtrapolated = new("DS4005", "Estimates extrapolated beyond the calibration data", RuleCategory.Performance, RuleSeverity.Info, Deployment,
             "the estimates of {1} are extrapolated beyond the calibration data along {2}: read them as plus or minus {3:0}% (docs/accuracy.md)");
 
+        public static readonly Rule MeasurementDisagreesWithModel = new("DS4006", "Measured performance differs from the model beyond its band", RuleCategory.Performance, RuleSeverity.Warning, Deployment,
+            "measured {1} {2:0}% {3} the model's in {4}: {5} measured, {6} predicted at {7}, {8} (the model's band is \u00b1{9:0}%)");
+
         // ---- DS9xxx: internal ----
         public static readonly Rule EngineFailure = new("DS9001", "The planning engine failed", RuleCategory.Specification, RuleSeverity.Warning, "",
             "Deployment '{0}' could not be planned: {1}");
@@ -88,10 +93,11 @@ namespace DeploySpec.Engine.Diagnosis
         {
             InvalidModel, InvalidCluster, InvalidDeployment, ModelTypeWithoutAttribute, ClusterTypeWithoutAttribute, NotPartial, Generic,
             InvalidMsBuildProperty, InvalidConfigFile, GeneratedMemberConflict, FileLocalDeployment, UnknownModelType, InvalidAccelerator,
+            MeasurementFileProblem,
             FitsNoPlan, WeightsExceedGpu, ConcurrencyBeyondKvCache, NoRoomForOneRequest, ConcurrencyBeyondBatchLimit, ContextBeyondKvCache,
             TensorParallelSplitsNoHeads, KvHeadsReplicated, UnevenStages, ExpertParallelSplitsNoExperts, TensorParallelCrossesNodes,
             PinnedDegreesDoNotTileCluster, PipelineDeeperThanModel, ExpertParallelExceedsRanks, ExpertParallelOnDenseModel,
-            TimePerOutputTokenUnreachable, TimeToFirstTokenUnreachable, TargetsNotJointlyReachable, RateNotServed, EstimatesExtrapolated,
+            TimePerOutputTokenUnreachable, TimeToFirstTokenUnreachable, TargetsNotJointlyReachable, RateNotServed, EstimatesExtrapolated, MeasurementDisagreesWithModel,
             EngineFailure,
         };
     }

@@ -98,7 +98,7 @@ namespace DeploySpec.Engine.Measurements
     /// One benchmark run read from an operator's result file: what was run (tool, model, parallel shape and GPU where
     /// the file states them, request lengths, load) and what it measured (counts, duration, throughputs, latencies).
     /// Every figure is in the unit its name says; a figure the file does not state is null, never guessed.
-    /// Matching runs to deployments and correcting estimates with them is the next layer (docs/measurements.md).
+    /// `MeasurementFit` matches runs to deployments and corrects estimates with them (docs/measurements.md).
     /// </summary>
     internal sealed record MeasuredRun
     {

@@ -34,7 +34,8 @@ namespace DeploySpec.Engine.Planning
                 Objective: deployment.Objective,
                 MaxTimeToFirstTokenMs: deployment.MaxTimeToFirstTokenMs,
                 MaxTimePerOutputTokenMs: deployment.MaxTimePerOutputTokenMs,
-                RequestsPerSecond: deployment.RequestsPerSecond);
+                RequestsPerSecond: deployment.RequestsPerSecond,
+                Measurements: deployment.Correction?.ToRuntime());
         }
     }
 }

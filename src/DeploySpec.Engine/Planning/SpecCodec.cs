@@ -131,6 +131,10 @@ namespace DeploySpec.Engine.Planning
         private static Field<T> Str<T>(string name, Func<T, string> get, Func<T, string, T> set) =>
             new(name, (b, r) => Escape(b, get(r)), (r, s) => set(r, s));
 
+        private static Field<T> Num<T>(string name, Func<T, double> get, Func<T, double, T> set) =>
+            new(name, (b, r) => b.Append(Double(get(r))), (r, s) =>
+                set(r, double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw NotA(s, "not a number")));
+
         private static Field<T> Record<T, TRecord>(string name, Func<T, TRecord> get, Func<T, TRecord, T> set, Field<TRecord>[] fields)
             where TRecord : class, new() =>
             new(name, (b, r) => { b.Append('{'); Write(b, get(r), fields); b.Append('}'); }, (r, s) => set(r, Read(s, fields)));
@@ -170,10 +174,21 @@ namespace DeploySpec.Engine.Planning
             Str<ClusterSpec>(nameof(ClusterSpec.Name), c => c.Name, (c, v) => c with { Name = v }), // the class name
             Optional<ClusterSpec, AcceleratorSpec>(nameof(ClusterSpec.Accelerator), c => c.Accelerator, (c, v) => c with { Accelerator = v }, AcceleratorFields));
 
+        // The correction the project's own measurements make (no attribute property holds it: the generator fits it).
+        private static readonly Field<Cost.MeasuredCorrection>[] CorrectionFields =
+        {
+            Num<Cost.MeasuredCorrection>(nameof(Cost.MeasuredCorrection.TimeToFirstTokenFactor), k => k.TimeToFirstTokenFactor, (k, v) => k with { TimeToFirstTokenFactor = v }),
+            Num<Cost.MeasuredCorrection>(nameof(Cost.MeasuredCorrection.TimePerOutputTokenFactor), k => k.TimePerOutputTokenFactor, (k, v) => k with { TimePerOutputTokenFactor = v }),
+            Num<Cost.MeasuredCorrection>(nameof(Cost.MeasuredCorrection.ThroughputFactor), k => k.ThroughputFactor, (k, v) => k with { ThroughputFactor = v }),
+            Num<Cost.MeasuredCorrection>(nameof(Cost.MeasuredCorrection.Residual), k => k.Residual, (k, v) => k with { Residual = v }),
+            Str<Cost.MeasuredCorrection>(nameof(Cost.MeasuredCorrection.Runs), k => k.Runs, (k, v) => k with { Runs = v }),
+        };
+
         private static readonly Field<DeploymentSpec>[] DeploymentFields = Fields(DeploymentVocabulary.Terms,
             Str<DeploymentSpec>(nameof(DeploymentSpec.Name), d => d.Name, (d, v) => d with { Name = v }), // the class name
             Record<DeploymentSpec, ModelArchitecture>(nameof(DeploymentSpec.Model), d => d.Model, (d, v) => d with { Model = v }, ModelFields),
-            Record<DeploymentSpec, ClusterSpec>(nameof(DeploymentSpec.Cluster), d => d.Cluster, (d, v) => d with { Cluster = v }, ClusterFields));
+            Record<DeploymentSpec, ClusterSpec>(nameof(DeploymentSpec.Cluster), d => d.Cluster, (d, v) => d with { Cluster = v }, ClusterFields),
+            Optional<DeploymentSpec, Cost.MeasuredCorrection>(nameof(DeploymentSpec.Correction), d => d.Correction, (d, v) => d with { Correction = v }, CorrectionFields));
 
         /// <summary>The names of the fields of each spec record that the codec writes, for the completeness test.</summary>
         public static IReadOnlyDictionary<Type, IReadOnlyList<string>> FieldNames => new Dictionary<Type, IReadOnlyList<string>>
@@ -182,6 +197,7 @@ namespace DeploySpec.Engine.Planning
             [typeof(ClusterSpec)] = Names(ClusterFields),
             [typeof(ModelArchitecture)] = Names(ModelFields),
             [typeof(AcceleratorSpec)] = Names(AcceleratorFields),
+            [typeof(Cost.MeasuredCorrection)] = Names(CorrectionFields),
         };
 
         /// <summary>The fields of <paramref name="record"/> that differ from a fresh record's, <c>Name=value</c> separated by ';'.</summary>

@@ -66,6 +66,15 @@ namespace DeploySpec.Engine.Planning
         public int MaxBatchSize { get; init; }
         public double SafetyMarginGiB { get; init; }
 
+        /// <summary>The benchmark result files named by [Deployment(Measurements = ...)]: a path suffix with <c>*</c> within a segment ("" = none).</summary>
+        public string Measurements { get; init; } = "";
+
+        /// <summary>
+        /// The correction fitted on the runs of <see cref="Measurements"/> that match this deployment (null: none);
+        /// <see cref="Cost.CostModel.Specialize"/> applies it to every plan (docs/measurements.md).
+        /// </summary>
+        public Cost.MeasuredCorrection? Correction { get; init; }
+
         /// <summary>Tokens one request holds in the KV cache at its end.</summary>
         public int TokensPerRequest => InputTokens + OutputTokens;
 

@@ -145,6 +145,26 @@ namespace DeploySpec.Reporting
                 Line($"| {p.Plan} | {p.Concurrency} | {N(p.OutputTokensPerSecondPerUser, 1)} | {N(p.OutputTokensPerSecondPerGpu, 1)} | {N(p.Estimate.TimeToFirstTokenMs, 1)} | {N(p.Estimate.TimePerOutputTokenMs, 2)} | {Band(p.Estimate)} |");
             }
 
+            if (f.Measurements is { } measured)
+            {
+                Line();
+                Line("## Measured on this project");
+                Line();
+                Line($"The estimates above are calibrated on this project's measurements: {measured.Runs.Count} benchmark run{(measured.Runs.Count == 1 ? "" : "s")} " +
+                     $"of this deployment. Prefill terms x{N(measured.TimeToFirstTokenFactor, 3)} (TTFT), decode terms x{N(measured.TimePerOutputTokenFactor, 3)} (TPOT); " +
+                     $"measured / predicted throughput before correction {N(measured.ThroughputFactor, 3)}; each factor bounded to x{N(1 / MeasurementCalibration.MaxFactor, 3)} - x{N(MeasurementCalibration.MaxFactor, 2)}. " +
+                     $"Corrected error on these runs: {N(measured.Residual * 100, 1)}% RMS (docs/measurements.md).");
+                Line();
+                Line("| file | plan | in / out | load | TTFT ms measured / before / after | TPOT ms measured / before / after | tok/s measured / before / after |");
+                Line("|---|---|---|---|---|---|---|");
+                foreach (var run in measured.Runs)
+                {
+                    string file = (run.Line > 1 ? run.File + ":" + run.Line.ToString(CultureInfo.InvariantCulture) : run.File).Replace("|", "\\|");
+                    Line($"| {file} | {run.Plan} ({run.PlanSource}) | {run.InputTokens} / {run.OutputTokens} | {run.Load} | " +
+                         $"{Compare(run.TimeToFirstTokenMs, 1)} | {Compare(run.TimePerOutputTokenMs, 2)} | {Compare(run.OutputTokensPerSecond, 0)} |");
+                }
+            }
+
             Line();
             Line("Provenance: GPU memory, bandwidth and FLOPS are datasheet values (memory as CUDA reports it); memory per GPU follows the");
             Line("engine's published sizing rules; times and throughputs are estimates of DeploySpec's cost model, calibrated on published");
@@ -155,10 +175,22 @@ namespace DeploySpec.Reporting
         /// <summary>"±14%": the estimate's band.</summary>
         public static string Band(PerformanceEstimate estimate) => "\u00b1" + (estimate.Uncertainty * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
-        /// <summary>"calibrated", or "extrapolated (GPU generation, precision)".</summary>
-        public static string Provenance(PerformanceEstimate estimate) => estimate.Provenance == EstimateProvenance.Calibrated
-            ? "calibrated"
-            : "extrapolated (" + estimate.ExtrapolatedAlong.Describe() + ")";
+        /// <summary>"calibrated", "extrapolated (GPU generation, precision)", or "calibrated on this project's measurements".</summary>
+        public static string Provenance(PerformanceEstimate estimate) => estimate.Provenance switch
+        {
+            EstimateProvenance.Calibrated => "calibrated",
+            EstimateProvenance.CalibratedOnProjectMeasurements => estimate.ExtrapolatedAlong == ExtrapolationAxes.None
+                ? "calibrated on this project's measurements"
+                : "calibrated on this project's measurements (model extrapolated along " + estimate.ExtrapolatedAlong.Describe() + ")",
+            _ => "extrapolated (" + estimate.ExtrapolatedAlong.Describe() + ")",
+        };
+
+        /// <summary>"412.4 / 380.1 (-7.8%) / 405.0 (-1.8%)": measured, then each prediction with its error; "-" when not measured.</summary>
+        private static string Compare(MeasuredFigure? figure, int decimals) => figure is null
+            ? "-"
+            : $"{N(figure.Measured, decimals)} / {N(figure.Before, decimals)} ({Percent(figure.ErrorBefore)}) / {N(figure.After, decimals)} ({Percent(figure.ErrorAfter)})";
+
+        private static string Percent(double error) => (error >= 0 ? "+" : "") + (error * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
         /// <summary>The Pareto frontier as an SVG chart (see <see cref="FrontierChart"/>).</summary>
         public string ToSvg() => FrontierChart.Render(this);
