@@ -22,3 +22,12 @@ public partial class Rack { }
 /// <summary>A hybrid linear-attention model from its config.json on one HGX H200: most layers hold a fixed state, not a KV cache.</summary>
 [Deployment(typeof(Qwen3Next), typeof(HgxH200), InputTokens = 8192, OutputTokens = 1024)]
 public partial class Hybrid { }
+
+/// <summary>
+/// Llama 3.1 70B on 8 x H100 at TP8 with benchmark result files as build inputs: the runs that match correct the cost
+/// model for this deployment. The files in samples/benchmarks are EXAMPLES written for this sample in the tools'
+/// formats, not a real run (samples/benchmarks/README.md).
+/// </summary>
+[Deployment(typeof(Llama70BServed), typeof(HgxH100), InputTokens = 1024, OutputTokens = 512, TensorParallel = 8,
+            Measurements = "benchmarks/vllm-bench-serve-llama-3.1-70b-fp8-8xh100.jsonl;benchmarks/genai-perf-llama-3.1-70b-fp8-8xh100_genai_perf.json")]
+public partial class Measured { }

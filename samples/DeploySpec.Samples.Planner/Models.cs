@@ -17,6 +17,11 @@ public partial class Llama70B { }
 [Model(Name = "DeepSeek-V3", ConfigFile = "models/deepseek-v3/config.json", Checkpoint = "deepseek-ai/DeepSeek-V3", KvCache = Precision.Fp8)]
 public partial class DeepSeekV3 { }
 
+// The same Llama 3.1 70B as served from RedHat's FP8 checkpoint, the model id the example benchmark files name.
+[Model(Name = "Llama 3.1 70B", ConfigFile = "models/llama-3.1-70b/config.json", Checkpoint = "RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8",
+       Weights = Precision.Fp8, KvCache = Precision.Fp8)]
+public partial class Llama70BServed { }
+
 // Qwen3-Next: Gated DeltaNet layers keep a fixed recurrent state per request, every 4th layer full attention (KV cache).
 [Model(Name = "Qwen3-Next-80B-A3B", ConfigFile = "models/qwen3-next-80b-a3b/config.json", Checkpoint = "Qwen/Qwen3-Next-80B-A3B-Instruct")]
 public partial class Qwen3Next { }

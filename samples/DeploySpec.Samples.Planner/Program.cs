@@ -25,8 +25,9 @@ Show("Assistant: Llama 3.1 70B FP8 on 8 x H100 SXM, 1024 in / 512 out, TTFT <= 1
 Show("Reasoner: DeepSeek-V3 FP8 on 2 x 8 H200 SXM, 4096 in / 1024 out", Reasoner.Plans, Reasoner.Estimate, Reasoner.MinLatency, Reasoner.MaxThroughput, Reasoner.Recommended, Reasoner.RecommendedMeetsTargets, Reasoner.Frontier);
 Show("Rack: Llama 3.1 405B FP8 on one GB200 NVL72 rack (18 trays x 4, one NVLink domain), TP8 pinned", Rack.Plans, Rack.Estimate, Rack.MinLatency, Rack.MaxThroughput, Rack.Recommended, Rack.RecommendedMeetsTargets, Rack.Frontier);
 Show("Hybrid: Qwen3-Next-80B-A3B (BF16, from its config.json) on 8 x H200 SXM, 8192 in / 1024 out", Hybrid.Plans, Hybrid.Estimate, Hybrid.MinLatency, Hybrid.MaxThroughput, Hybrid.Recommended, Hybrid.RecommendedMeetsTargets, Hybrid.Frontier);
+ShowMeasured("Measured: Llama 3.1 70B FP8 on 8 x H100 at TP8, corrected by the project's benchmark files", Measured.Facts, Measured.Recommended, Measured.Estimate);
 ShowRates("Assistant", Assistant.Facts, Assistant.Recommended, Assistant.EstimateAtRate);
-WriteReports(Chat.Report, Assistant.Report, Reasoner.Report, Rack.Report, Hybrid.Report);
+WriteReports(Chat.Report, Assistant.Report, Reasoner.Report, Rack.Report, Hybrid.Report, Measured.Report);
 ShowLaunch("Chat", Chat.Facts, Chat.Recommended);
 ShowLaunch("Reasoner", Reasoner.Facts, Reasoner.Recommended);
 AnsiConsole.MarkupLine("[bold]Kubernetes LeaderWorkerSet for Reasoner on vLLM[/] (its plan spans nodes):");
@@ -71,6 +72,39 @@ static void Show(string title, IReadOnlyList<PartitionPlan> plans, System.Func<P
     var first = estimate(recommended, 1);
     AnsiConsole.MarkupLine($"Band: [yellow]{Markup.Escape(DeploySpec.Reporting.DeploymentReport.Band(first))}[/] on every figure of the recommended plan ({Markup.Escape(DeploySpec.Reporting.DeploymentReport.Provenance(first))}).");
     AnsiConsole.WriteLine();
+}
+
+// A deployment whose [Deployment(Measurements = ...)] names benchmark result files: the matched runs, measured against
+// the model before and after the bounded correction (the files in samples/benchmarks are examples written in the tools'
+// formats, not a real run).
+static void ShowMeasured(string title, DeploymentFacts facts, PartitionPlan plan, System.Func<PartitionPlan, int, PerformanceEstimate> estimate)
+{
+    AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
+    if (facts.Measurements is not { } measured)
+    {
+        AnsiConsole.MarkupLine("[red]no benchmark run matched[/]");
+        return;
+    }
+
+    AnsiConsole.MarkupLine(Markup.Escape($"{measured} (each factor bounded to x{F(1 / MeasurementCalibration.MaxFactor, 2)}-x{F(MeasurementCalibration.MaxFactor, 2)})"));
+    var table = new Table().Border(TableBorder.Rounded);
+    foreach (var column in new[] { "run", "load", "TTFT ms measured / before / after", "TPOT ms measured / before / after", "tok/s measured / before / after" })
+    {
+        table.AddColumn(new TableColumn(column).NoWrap());
+    }
+
+    foreach (var run in measured.Runs)
+    {
+        table.AddRow(Markup.Escape(run.Line > 1 ? run.File + ":" + run.Line.ToString(CultureInfo.InvariantCulture) : run.File), run.Load,
+            Figure(run.TimeToFirstTokenMs, 1), Figure(run.TimePerOutputTokenMs, 2), Figure(run.OutputTokensPerSecond, 0));
+    }
+
+    AnsiConsole.Write(table);
+    var one = estimate(plan, 1);
+    AnsiConsole.MarkupLine($"{plan} at one request: TTFT {F(one.TimeToFirstTokenMs, 0)} ms, TPOT {F(one.TimePerOutputTokenMs, 2)} ms, {Markup.Escape(DeploySpec.Reporting.DeploymentReport.Band(one))} ({Markup.Escape(DeploySpec.Reporting.DeploymentReport.Provenance(one))})");
+    AnsiConsole.WriteLine();
+
+    static string Figure(MeasuredFigure? f, int decimals) => f is null ? "-" : $"{F(f.Measured, decimals)} / {F(f.Before, decimals)} / {F(f.After, decimals)}";
 }
 
 // Operators size by arrival rate: the recommended plan at shares of its capacity (queueing included; saturated past it).
