@@ -318,8 +318,9 @@ public class GeneratorBehaviourTests
         Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Abs(expected), $"engine {expected:R}, emitted {actual:R}");
 
     /// <summary>
-    /// Every deployment of the planner sample, built from its own files: what generated code restores at run time is
-    /// what the planner decided at compile time (plans, order, winners, frontier, rejections with their reasons).
+    /// Every deployment of the planner sample, built from its own files (config.json and benchmark results included, so
+    /// the deployment corrected by its measurements is checked too): what generated code restores at run time is what
+    /// the planner decided at compile time (plans, order, winners, frontier, rejections with their reasons).
     /// The fuzz campaign checks the same on its random specs.
     /// </summary>
     [Fact]
@@ -328,17 +329,20 @@ public class GeneratorBehaviourTests
         string samples = Path.Combine(Snapshot.ProjectDirectory(), "..", "..", "samples");
         string project = Path.Combine(samples, "DeploySpec.Samples.Planner");
         var sources = Directory.GetFiles(project, "*.cs").OrderBy(p => p, StringComparer.Ordinal).Select(p => (p, File.ReadAllText(p))).ToList();
-        var configs = Directory.GetFiles(Path.Combine(samples, "models"), "config.json", SearchOption.AllDirectories)
+        var files = Directory.GetFiles(Path.Combine(samples, "models"), "config.json", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(Path.Combine(samples, "benchmarks")).Where(p => !p.EndsWith(".md", StringComparison.Ordinal)))
             .OrderBy(p => p, StringComparer.Ordinal).Select(p => (p, File.ReadAllText(p))).ToList();
-        var build = FullBuild.Run(sources, configs);
+        var build = FullBuild.Run(sources, files);
 
         Assert.Empty(build.Crashes);
-        Assert.Equal(new[] { "Assistant", "Chat", "Hybrid", "Rack", "Reasoner" }, build.Emits.Select(e => e.Type.Name).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Assistant", "Chat", "Hybrid", "Measured", "Rack", "Reasoner" }, build.Emits.Select(e => e.Type.Name).OrderBy(n => n, StringComparer.Ordinal));
         foreach (var emit in build.Emits)
         {
             Assert.Null(emit.Unplanned);
             Assert.Null(TableAgreement.Disagreement(emit.Spec, emit.Table));
         }
+
+        Assert.Contains("Correction={", build.Emits.Single(e => e.Type.Name == "Measured").Spec, StringComparison.Ordinal);
     }
 
     /// <summary>
