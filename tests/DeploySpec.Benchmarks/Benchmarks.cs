@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
@@ -26,6 +28,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "keystroke")
         {
             KeystrokeBenchmarks.RunPaired(Console.Out);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "measurements")
+        {
+            MeasurementCost.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
             return;
         }
 
@@ -344,5 +352,103 @@ public class AnalyzerBenchmarks
                 context.RegisterSymbolAction(_ => { }, SymbolKind.NamedType);
             }
         }
+    }
+}
+
+/// <summary>
+/// What benchmark result files cost a build: one deployment naming N result files (copies of the sample vLLM JSONL,
+/// three runs each) against the same project with the same files present but not named, generator and analyzer,
+/// interleaved runs, medians; then the rerun after an unrelated edit, files unchanged (the generator's pipeline should
+/// keep every step cached).
+/// </summary>
+public static class MeasurementCost
+{
+    private sealed class Text(string path, string text) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) =>
+            Microsoft.CodeAnalysis.Text.SourceText.From(text);
+    }
+
+    public static void Run(System.IO.TextWriter output, int files)
+    {
+        string root = System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        string sample = System.IO.File.ReadAllText(System.IO.Path.Combine(root, "samples", "benchmarks", "vllm-bench-serve-llama-3.1-70b-fp8-8xh100.jsonl"));
+        // Each build gets texts of its own (a trailing space more) and a spec of its own (one more input token), so no
+        // build finds the previous one's readings or fit in the process-wide caches: what a fresh compiler process pays.
+        AdditionalText[] Texts(int build) => Enumerable.Range(0, files)
+            .Select(i => (AdditionalText)new Text("/project/bench/run" + i.ToString("000", System.Globalization.CultureInfo.InvariantCulture) + ".jsonl", sample + new string(' ', build + 1)))
+            .ToArray();
+        const string Declarations = "using DeploySpec;\n" +
+            "[Model(Name = \"Llama 3.1 70B\", Checkpoint = \"RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8\", Layers = 80, HiddenSize = 8192, AttentionHeads = 64, KeyValueHeads = 8, IntermediateSize = 28672, VocabSize = 128256, Weights = Precision.Fp8, KvCache = Precision.Fp8)] public partial class M { }\n" +
+            "[Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 8)] public partial class C { }\n";
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator)
+            .Where(p => !System.IO.Path.GetFileName(p).StartsWith("DeploySpec", StringComparison.Ordinal))
+            .Select(p => MetadataReference.CreateFromFile(p)).Cast<MetadataReference>()
+            .Append(MetadataReference.CreateFromFile(typeof(DeploySpec.PartitionPlan).Assembly.Location)).ToList();
+        CSharpCompilation Project(int build, string measurements) => CSharpCompilation.Create("Bench", new[]
+        {
+            CSharpSyntaxTree.ParseText(Declarations + "[Deployment(typeof(M), typeof(C), InputTokens = " + (1024 + build).ToString(System.Globalization.CultureInfo.InvariantCulture) +
+                ", OutputTokens = 512, TensorParallel = 8" + measurements + ")] public partial class D { }"),
+        }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        const string Named = ", Measurements = \"bench/*.jsonl\"";
+
+        double Build(CSharpCompilation compilation, AdditionalText[] texts)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            CSharpGeneratorDriver.Create(new ISourceGenerator[] { new DeploymentGenerator().AsSourceGenerator() }, texts)
+                .RunGeneratorsAndUpdateCompilation(compilation, out var generated, out _);
+            var options = new AnalyzerOptions(texts.ToImmutableArray());
+            _ = generated.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create<DiagnosticAnalyzer>(new DeploySpec.Analyzers.DeploySpecAnalyzer()), options)
+                .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            return clock.Elapsed.TotalMilliseconds;
+        }
+
+        Build(Project(1000, Named), Texts(1000));
+        Build(Project(1001, ""), Texts(1001));
+        var a = new List<double>();
+        var b = new List<double>();
+        for (int i = 0; i < 15; i++)
+        {
+            a.Add(Build(Project(2 * i, Named), Texts(2 * i)));
+            b.Add(Build(Project(2 * i + 1, ""), Texts(2 * i + 1)));
+        }
+
+        var texts = Texts(5000);
+        var with = Project(5000, Named);
+        var parse = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            foreach (var t in Texts(6000 + i))
+            {
+                _ = DeploySpec.Parsing.Measurements.BenchmarkFiles.Read(t.Path, t.GetText()!.ToString());
+            }
+
+            parse.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        output.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, "reading the {0} files alone: {1:0.0} ms (median of 5)", files, parse.OrderBy(x => x).ElementAt(2)));
+        var driver = CSharpGeneratorDriver.Create(new ISourceGenerator[] { new DeploymentGenerator().AsSourceGenerator() }, texts,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true)).RunGenerators(with);
+        var edited = with.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Unrelated { int X => 1; }"));
+        var rerun = new List<double>();
+        for (int i = 0; i < 15; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            driver = driver.RunGenerators(i % 2 == 0 ? edited : with);
+            rerun.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        var steps = driver.GetRunResult().Results.Single().TrackedSteps.SelectMany(kv => kv.Value).SelectMany(step => step.Outputs)
+            .Count(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        double Median(List<double> xs) => xs.OrderBy(x => x).ElementAt(xs.Count / 2);
+        output.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "{0} result files ({1} runs) named by one deployment: generator + analyzer {2:0.0} ms against {3:0.0} ms with the files present but not named (medians of 15 interleaved runs): +{4:0.0} ms",
+            files, 3 * files, Median(a), Median(b), Median(a) - Median(b)));
+        output.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "generator rerun after an unrelated edit, files unchanged: {0:0.00} ms (median of 15); outputs not cached or unchanged in the last rerun: {1}",
+            Median(rerun), steps));
     }
 }

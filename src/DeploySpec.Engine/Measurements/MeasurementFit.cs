@@ -40,17 +40,57 @@ namespace DeploySpec.Engine.Measurements
         public const string InterTokenLatency = "ITL";
         public const string Throughput = "output throughput";
 
-        public static MeasurementFitResult Fit(DeploymentSpec deployment, IReadOnlyList<MeasuredRun> runs, CancellationToken cancellationToken = default)
+        /// <summary>
+        /// Fits by spec and runs, shared by the generator and the analyzer in one compiler process (each reports from the
+        /// same fit) and kept across passes whose spec and files did not change. Bounded; a cancelled fit is not kept.
+        /// </summary>
+        private static readonly BoundedCache<FitKey, MeasurementFitResult> Fits = new(256);
+
+        /// <summary>A spec and its runs, compared by value (the runs one by one).</summary>
+        private sealed class FitKey : IEquatable<FitKey>
+        {
+            private readonly MeasuredRun[] _runs;
+            private readonly int _hash;
+
+            public FitKey(DeploymentSpec spec, IReadOnlyList<MeasuredRun> runs)
+            {
+                Spec = spec;
+                _runs = runs.ToArray();
+                int hash = spec.GetHashCode();
+                foreach (var run in _runs)
+                {
+                    hash = unchecked(hash * 31 + run.GetHashCode());
+                }
+
+                _hash = hash;
+            }
+
+            public DeploymentSpec Spec { get; }
+
+            public IReadOnlyList<MeasuredRun> Runs => _runs;
+
+            public bool Equals(FitKey? other) => other is not null && _hash == other._hash && Spec.Equals(other.Spec) && _runs.SequenceEqual(other._runs);
+
+            public override bool Equals(object? obj) => Equals(obj as FitKey);
+
+            public override int GetHashCode() => _hash;
+        }
+
+        public static MeasurementFitResult Fit(DeploymentSpec deployment, IReadOnlyList<MeasuredRun> runs, CancellationToken cancellationToken = default) =>
+            Fits.GetOrAdd(new FitKey(deployment with { Correction = null }, runs), key => FitUncached(key.Spec, key.Runs, cancellationToken));
+
+        private static MeasurementFitResult FitUncached(DeploymentSpec deployment, IReadOnlyList<MeasuredRun> runs, CancellationToken cancellationToken)
         {
             var spec = deployment with { Correction = null };
             var skipped = new List<RunMismatch>();
             var matched = new List<Matched>();
             Degrees? recommended = null;
             bool planned = false;
+            var folded = new Dictionary<(Degrees, int, int), (MemoryBreakdown, CostCoefficients)>(); // runs of one shape and lengths share their fold
             foreach (var run in runs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Match(spec, run, ref recommended, ref planned, cancellationToken, out var m) is { } mismatch)
+                if (Match(spec, run, ref recommended, ref planned, folded, cancellationToken, out var m) is { } mismatch)
                 {
                     skipped.Add(mismatch);
                 }
@@ -183,7 +223,8 @@ namespace DeploySpec.Engine.Measurements
                 Rate is { } rate ? CostEvaluator.EvaluateAtRate(c, rate) : CostEvaluator.Evaluate(c, Concurrency ?? c.MaxConcurrency);
         }
 
-        private static RunMismatch? Match(DeploymentSpec spec, MeasuredRun run, ref Degrees? recommended, ref bool planned, CancellationToken cancellationToken, out Matched? matched)
+        private static RunMismatch? Match(DeploymentSpec spec, MeasuredRun run, ref Degrees? recommended, ref bool planned,
+            Dictionary<(Degrees, int, int), (MemoryBreakdown Memory, CostCoefficients Coefficients)> folded, CancellationToken cancellationToken, out Matched? matched)
         {
             matched = null;
             var model = spec.Model;
@@ -247,14 +288,20 @@ namespace DeploySpec.Engine.Measurements
             }
 
             int inputTokens = (int)Math.Round(input), outputTokens = Math.Max(1, (int)Math.Round(output));
-            var runSpec = spec with { InputTokens = inputTokens, OutputTokens = outputTokens, MaxContext = 0, Concurrency = 0, RequestsPerSecond = 0 };
-            var memory = MemoryModel.PerGpu(runSpec, degrees);
+            if (!folded.TryGetValue((degrees, inputTokens, outputTokens), out var fold))
+            {
+                var runSpec = spec with { InputTokens = inputTokens, OutputTokens = outputTokens, MaxContext = 0, Concurrency = 0, RequestsPerSecond = 0 };
+                var sized = MemoryModel.PerGpu(runSpec, degrees);
+                fold = (sized, sized.Fits ? CostModel.Specialize(runSpec, degrees, sized, CostCalibration.Default) : default);
+                folded[(degrees, inputTokens, outputTokens)] = fold;
+            }
+
+            var (memory, coefficients) = fold;
             if (!memory.Fits)
             {
                 return new RunMismatch(run, "parallel shape", Format("{0} does not fit one request of {1} + {2} tokens on {3} in the model", degrees, inputTokens, outputTokens, gpu.Label));
             }
 
-            var coefficients = CostModel.Specialize(runSpec, degrees, memory, CostCalibration.Default);
             if (!coefficients.IsFinite)
             {
                 return new RunMismatch(run, "parallel shape", Format("the model has no finite estimate for {0}", degrees));

@@ -92,6 +92,14 @@ namespace DeploySpec.Parsing.Measurements
             string body = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
             if (body.StartsWith("{", StringComparison.Ordinal) || body.StartsWith("[", StringComparison.Ordinal))
             {
+                // Several JSON objects, one a line (vLLM's --append-result): a first line that is a whole vLLM result with
+                // more text after it. Checked first, so such a file is not parsed whole only to fail at its second line.
+                if (FirstLine(body) is { } head && head.Length < body.TrimEnd().Length &&
+                    BoundedJson.Parse(head, nonFiniteLiterals: true, Subject, out _)?.AsObject is { } firstObject && VllmBenchResult.Recognises(firstObject))
+                {
+                    return BenchmarkFileKind.VllmJsonLines;
+                }
+
                 json = BoundedJson.Parse(body, nonFiniteLiterals: true, Subject, out _);
                 if (json?.AsObject is { } o)
                 {

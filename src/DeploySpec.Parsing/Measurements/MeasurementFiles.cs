@@ -61,9 +61,22 @@ namespace DeploySpec.Parsing.Measurements
                 return new MeasurementFile(path, EquatableArray<MeasuredRun>.Empty, new[] { new MeasurementProblem(MeasurementSeverity.Error, path, 1, "", "the file could not be read") }.ToEquatableArray());
             }
 
-            var reading = BenchmarkFiles.Read(path, text);
-            return new MeasurementFile(path, reading.Runs.ToEquatableArray(), reading.Problems.ToEquatableArray());
+            return Read(path, text, Readings);
         }
+
+        /// <summary>
+        /// Files read in this process, by path and text: the generator and the analyzer load this one parser in a
+        /// compiler process, so a file the generator read is not parsed again for the diagnostics, nor on a later pass
+        /// whose text did not change. Bounded; a changed text is a new key.
+        /// </summary>
+        private static readonly Engine.BoundedCache<(string Path, string Text), MeasurementFile> Readings = new(1024);
+
+        private static MeasurementFile Read(string path, string text, Engine.BoundedCache<(string Path, string Text), MeasurementFile> cache) =>
+            cache.GetOrAdd((path, text), key =>
+            {
+                var reading = BenchmarkFiles.Read(key.Path, key.Text);
+                return new MeasurementFile(key.Path, reading.Runs.ToEquatableArray(), reading.Problems.ToEquatableArray());
+            });
 
         /// <summary>
         /// The runs and problems of the files <paramref name="patterns"/> names, each under the name the pattern
