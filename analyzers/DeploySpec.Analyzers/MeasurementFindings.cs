@@ -41,9 +41,13 @@ namespace DeploySpec.Analyzers
                     Where(skipped.Run.File, skipped.Run.Line, skipped.Field) + "run skipped: " + skipped.Message));
             }
 
+            // One diagnostic per quantity, naming the run furthest from the model: a project with hundreds of result files
+            // gets a readable list (and the build does not pay for thousands of diagnostics), with the count of the others.
             var disagreement = links.For(Rules.MeasurementDisagreesWithModel);
-            foreach (var d in fit.Disagreements)
+            foreach (var quantity in fit.Disagreements.GroupBy(d => d.Quantity))
             {
+                var d = quantity.OrderByDescending(x => System.Math.Abs(x.Difference)).First();
+                int others = quantity.Count() - 1;
                 bool time = d.Quantity != MeasurementFit.Throughput;
                 string unit = time ? " ms" : " tok/s";
                 string format = time ? "0.0" : "0";
@@ -53,6 +57,7 @@ namespace DeploySpec.Analyzers
                     d.Run.File + (d.Run.Line > 1 ? " line " + d.Run.Line.ToString(CultureInfo.InvariantCulture) : ""),
                     d.Measured.ToString(format, CultureInfo.InvariantCulture) + unit, d.Predicted.ToString(format, CultureInfo.InvariantCulture) + unit,
                     d.Load, d.Plan, d.Band * 100,
+                    others == 0 ? "" : "; " + others.ToString(CultureInfo.InvariantCulture) + (others == 1 ? " more run differs" : " more runs differ") + " beyond the band in " + d.Quantity,
                 };
                 context.ReportDiagnostic(Diagnostic.Create(disagreement, location, Rules.MeasurementDisagreesWithModel.FormatArguments(arguments)));
             }

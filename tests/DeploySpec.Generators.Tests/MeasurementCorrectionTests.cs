@@ -178,5 +178,13 @@ public class MeasurementCorrectionTests
         Assert.Contains(disagreeing, d => d.Contains("measured TPOT 40% above the model's in bench/run.json", StringComparison.Ordinal));
 
         Assert.Empty(Reported(("/project/bench/run.json", VllmResult(before, 1.1)))); // within the band: nothing to say
+
+        // Many disagreeing runs: one diagnostic per quantity, naming the run furthest from the model and counting the rest.
+        var many = Reported(("/project/bench/a.json", VllmResult(before, 1.4)), ("/project/bench/b.json", VllmResult(before, 1.6)),
+            ("/project/bench/c.json", VllmResult(before, 1.5)));
+        Assert.Equal(3, many.Length);
+        var tpot = Assert.Single(many, d => d.Contains("measured TPOT", StringComparison.Ordinal));
+        Assert.Contains("measured TPOT 60% above the model's in bench/b.json", tpot);
+        Assert.EndsWith("; 2 more runs differ beyond the band in TPOT", tpot);
     }
 }

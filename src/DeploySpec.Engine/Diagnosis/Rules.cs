@@ -82,7 +82,7 @@ namespace DeploySpec.Engine.Diagnosis
             "the estimates of {1} are extrapolated beyond the calibration data along {2}: read them as plus or minus {3:0}% (docs/accuracy.md)");
 
         public static readonly Rule MeasurementDisagreesWithModel = new("DS4006", "Measured performance differs from the model beyond its band", RuleCategory.Performance, RuleSeverity.Warning, Deployment,
-            "measured {1} {2:0}% {3} the model's in {4}: {5} measured, {6} predicted at {7}, {8} (the model's band is \u00b1{9:0}%)");
+            "measured {1} {2:0}% {3} the model's in {4}: {5} measured, {6} predicted at {7}, {8} (the model's band is \u00b1{9:0}%){10}");
 
         // ---- DS9xxx: internal ----
         public static readonly Rule EngineFailure = new("DS9001", "The planning engine failed", RuleCategory.Specification, RuleSeverity.Warning, "",
