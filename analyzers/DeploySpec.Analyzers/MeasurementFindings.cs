@@ -65,7 +65,8 @@ namespace DeploySpec.Analyzers
             return spec with { Correction = fit.Correction };
         }
 
-        private static string Where(string file, int line, string field) =>
+        /// <summary>"bench/run.json(2): 'field': ", or nothing for a problem of the pattern itself (line 0: no file to point into).</summary>
+        private static string Where(string file, int line, string field) => line < 1 ? "" :
             file + "(" + line.ToString(CultureInfo.InvariantCulture) + "): " + (field.Length > 0 ? "'" + field + "': " : "");
     }
 }
