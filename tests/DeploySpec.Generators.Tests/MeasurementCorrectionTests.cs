@@ -149,6 +149,25 @@ public class MeasurementCorrectionTests
         Assert.Equal(new[] { "/project/bench/run.json" }, read.SelectMany(s => s.Outputs).Select(o => ((Parsing.Measurements.MeasurementFile)o.Value).Path));
     }
 
+    [Fact]
+    public void Editing_one_result_file_among_several_rereads_that_file_alone_and_replans_its_deployment()
+    {
+        var before = AtLoad(Build(Plain));
+        var a = new InMemoryAdditionalText("/project/bench/a.json", VllmResult(before, 1.2));
+        var b = new InMemoryAdditionalText("/project/bench/b.json", VllmResult(before, 1.2));
+        var c = new InMemoryAdditionalText("/project/bench/c.json", VllmResult(before, 1.2));
+        var first = GeneratorHarness.RunWithFiles(new AdditionalText[] { a, b, c }, Measured);
+
+        var edited = new InMemoryAdditionalText("/project/bench/b.json", VllmResult(before, 1.3));
+        var rerun = first.Driver.ReplaceAdditionalText(b, edited).RunGenerators(TestCompilation.Create(Measured)).GetRunResult().Results.Single();
+        var reads = rerun.TrackedSteps[TrackingNames.MeasurementFiles].SelectMany(s => s.Outputs)
+            .Select(o => (((Parsing.Measurements.MeasurementFile)o.Value).Path, o.Reason)).OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+        Assert.Equal(3, reads.Count);
+        Assert.All(reads.Where(r => r.Path != "/project/bench/b.json"), r => Assert.True(r.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.Contains(reads, r => r.Path == "/project/bench/b.json" && r.Reason is IncrementalStepRunReason.Modified or IncrementalStepRunReason.New);
+        Assert.Contains(rerun.TrackedSteps[TrackingNames.Plans].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+    }
+
     private static string[] Reported(params (string Path, string Text)[] files) =>
         FullBuild.Run(new[] { ("Project.cs", Measured) }, files).Diagnostics
             .Where(d => d.Id is "DS1014" or "DS4006")
