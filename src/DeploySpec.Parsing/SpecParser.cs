@@ -162,6 +162,12 @@ namespace DeploySpec.Parsing
                 }
             }
 
+            if (acceleratorType is null && SpecValidation.DomainWithoutNvLink(cluster) is { } noNvLink)
+            {
+                problems.Add(new ParseProblem(ProblemKind.InvalidCluster, noNvLink.Property, noNvLink.Message,
+                    ArgumentLocation(attribute, noNvLink.Property, type, cancellationToken)));
+            }
+
             var declaration = new ClusterDeclaration(ClassShape.Describe(type), cluster, problems.Count == 0, acceleratorType);
             return new ParseResult<ClusterDeclaration>(declaration, problems.ToImmutable());
         }

@@ -209,6 +209,18 @@ public class PartitionTests
     }
 
     [Fact]
+    public async Task An_nvlink_domain_on_a_gpu_without_nvlink_is_an_invalid_cluster()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Cluster(Gpu = Gpu.L4, GpusPerNode = 8, {|#0:NvLinkDomainGpus = 8|})] public partial class L4Box { }
+            [Cluster(Gpu = Gpu.L4, GpusPerNode = 8, IntraNodeLink = Link.NvLink4, NvLinkDomainGpus = 8)] public partial class CustomBox { }
+            """,
+            Diagnostic(Descriptors.InvalidCluster).WithLocation(0).WithArguments("L4Box",
+                "NvLinkDomainGpus 8 is set, but the L4 24GB has no NVLink: its GPUs talk over PCIe Gen4 (leave NvLinkDomainGpus out, or set IntraNodeLink if this cluster has another link)"));
+    }
+
+    [Fact]
     public async Task Tensor_parallelism_beyond_an_nvlink_bridge_pair_runs_over_pcie()
     {
         await AnalyzerAsync("""

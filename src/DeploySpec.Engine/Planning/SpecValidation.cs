@@ -24,6 +24,27 @@ namespace DeploySpec.Engine.Planning
         }
 
         /// <summary>
+        /// An NVLink domain on a catalog GPU that has no NVLink (its GPUs talk over PCIe, as the L4, L40S or RTX PRO 6000
+        /// do): the declaration would cost collectives over a link the cluster does not have. Null when the GPU has a
+        /// scale-up link, when the cluster names its own IntraNodeLink, or when no domain is declared. (A declared
+        /// accelerator says its own link; its cluster is not checked here.)
+        /// </summary>
+        public static SpecProblem? DomainWithoutNvLink(ClusterSpec cluster)
+        {
+            if (cluster.NvLinkDomainGpus <= 0 || cluster.IntraNodeLink != Link.Default || cluster.Accelerator is not null || !Hardware.GpuCatalog.Contains(cluster.Gpu))
+            {
+                return null;
+            }
+
+            var gpu = Hardware.GpuCatalog.Get(cluster.Gpu);
+            return gpu.ScaleUpLink is Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6
+                ? new SpecProblem(nameof(ClusterSpec.NvLinkDomainGpus), string.Format(CultureInfo.InvariantCulture,
+                    "NvLinkDomainGpus {0} is set, but the {1} has no NVLink: its GPUs talk over {2} (leave NvLinkDomainGpus out, or set IntraNodeLink if this cluster has another link)",
+                    cluster.NvLinkDomainGpus, gpu.Name, Hardware.LinkCatalog.DisplayName(gpu.ScaleUpLink)))
+                : null;
+        }
+
+        /// <summary>
         /// A declared NVLink domain must tile the cluster: whole nodes when it spans nodes, a whole share of a node when
         /// smaller, and no more GPUs than the cluster has. Null when it does (or is 0, the GPU's default).
         /// </summary>
