@@ -145,4 +145,19 @@ public class TopologyTests
             $"a hand-off over NVLink 5 (1.8 TB/s) against InfiniBand NDR (100 GB/s): {rack.HopSecondsPerSequence:E3} s vs {hgx.HopSecondsPerSequence:E3} s per sequence");
         Assert.True(rack.HopLatencySeconds < hgx.HopLatencySeconds, "InfiniBand adds ~10 µs per hand-off");
     }
+
+    /// <summary>
+    /// The "scale the cluster" fix changes only GpusPerNode and Nodes, so the cluster it suggests must keep a declared
+    /// NVLink domain valid: 405B FP8 fits three B200s (PP3), but a declared domain of 4 does not divide 3.
+    /// </summary>
+    [Fact]
+    public void The_smallest_fitting_cluster_keeps_a_declared_domain_valid()
+    {
+        var islands = new ClusterSpec { Name = "Islands", Gpu = Gpu.B200, GpusPerNode = 8, Nodes = 1, NvLinkDomainGpus = 4 };
+        var free = islands with { NvLinkDomainGpus = 0 };
+        Assert.Equal(3, FitAdvisor.SmallestFittingCluster(On(free, 0, 0))!.GpusPerNode);
+        var suggested = FitAdvisor.SmallestFittingCluster(On(islands, 0, 0))!;
+        Assert.Equal(4, suggested.GpusPerNode);
+        Assert.Empty(SpecValidation.Validate(suggested));
+    }
 }

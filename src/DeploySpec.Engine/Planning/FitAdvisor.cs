@@ -64,7 +64,7 @@ namespace DeploySpec.Engine.Planning
                 for (int g = 1; g <= domain; g++)
                 {
                     var candidate = cluster with { GpusPerNode = g, Nodes = 1 };
-                    if (Planner.Plan(unpinned with { Cluster = candidate }, cancellationToken: cancellationToken).HasPlans)
+                    if (IsValid(candidate) && Planner.Plan(unpinned with { Cluster = candidate }, cancellationToken: cancellationToken).HasPlans)
                     {
                         return candidate;
                     }
@@ -88,7 +88,7 @@ namespace DeploySpec.Engine.Planning
             for (int nodes = start; nodes <= MaxNodesSearched; nodes++)
             {
                 var candidate = cluster with { Nodes = nodes };
-                if (Planner.Plan(unpinned with { Cluster = candidate }, cancellationToken: cancellationToken).HasPlans)
+                if (IsValid(candidate) && Planner.Plan(unpinned with { Cluster = candidate }, cancellationToken: cancellationToken).HasPlans)
                 {
                     return candidate;
                 }
@@ -96,6 +96,12 @@ namespace DeploySpec.Engine.Planning
 
             return null;
         }
+
+        /// <summary>
+        /// A cluster the "scale the cluster" fix may suggest: one that is itself valid. The fix changes only GpusPerNode
+        /// and Nodes, so a declared NvLinkDomainGpus must still tile the suggested cluster.
+        /// </summary>
+        private static bool IsValid(ClusterSpec candidate) => SpecValidation.Validate(candidate).Count == 0;
 
         /// <summary>The deployment with its pinned degrees cleared (the planner searches them).</summary>
         public static DeploymentSpec Unpinned(DeploymentSpec deployment) =>
