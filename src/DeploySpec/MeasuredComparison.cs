@@ -20,7 +20,7 @@ namespace DeploySpec
     /// <param name="File">The result file, as the project names it.</param>
     /// <param name="Line">The 1-based line the run starts on.</param>
     /// <param name="Plan">The plan it was compared at, e.g. "TP8 x PP1 x DP1".</param>
-    /// <param name="PlanSource">Where the plan came from: "the file", "the pinned degrees", "the recommended plan (the file does not state one)".</param>
+    /// <param name="PlanSource">Where the plan came from: "the file", "the deployment's pinned degrees; the file states none", "the recommended plan; the file states none".</param>
     /// <param name="InputTokens">Mean prompt tokens per request in the run (rounded).</param>
     /// <param name="OutputTokens">Mean output tokens per request in the run (rounded).</param>
     /// <param name="Load">The load, as compared: "64 in flight", "2.5 req/s", "offline (capacity)".</param>

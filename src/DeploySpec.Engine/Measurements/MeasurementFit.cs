@@ -283,8 +283,8 @@ namespace DeploySpec.Engine.Measurements
 
                 degrees = plan;
                 source = spec.TensorParallel > 0 || spec.PipelineParallel > 0
-                    ? "the deployment's pinned degrees (the file states none)"
-                    : "the recommended plan (the file states none)";
+                    ? "the deployment's pinned degrees; the file states none"
+                    : "the recommended plan; the file states none";
             }
 
             int inputTokens = (int)Math.Round(input), outputTokens = Math.Max(1, (int)Math.Round(output));
