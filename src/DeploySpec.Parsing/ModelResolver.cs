@@ -83,7 +83,8 @@ namespace DeploySpec.Parsing
                 .FirstOrDefault();
         }
 
-        private static string Normalize(string path)
+        /// <summary>A project path as the matchers compare it: forward slashes, no leading "./" (config files and measurement files alike).</summary>
+        internal static string Normalize(string path)
         {
             string p = path.Replace('\\', '/');
             while (p.StartsWith("./", StringComparison.Ordinal))

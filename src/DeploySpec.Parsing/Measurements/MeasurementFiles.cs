@@ -21,10 +21,10 @@ namespace DeploySpec.Parsing.Measurements
         /// </summary>
         public static string? Match(string path, string patterns)
         {
-            string[] segments = Normalize(path).Split('/');
+            string[] segments = ModelResolver.Normalize(path).Split('/');
             foreach (string raw in patterns.Split(';'))
             {
-                string pattern = Normalize(raw.Trim());
+                string pattern = ModelResolver.Normalize(raw.Trim());
                 if (pattern.Length == 0)
                 {
                     continue;
@@ -142,15 +142,5 @@ namespace DeploySpec.Parsing.Measurements
             return p == pattern.Length;
         }
 
-        private static string Normalize(string path)
-        {
-            string p = path.Replace('\\', '/');
-            while (p.StartsWith("./", StringComparison.Ordinal))
-            {
-                p = p.Substring(2);
-            }
-
-            return p;
-        }
     }
 }
