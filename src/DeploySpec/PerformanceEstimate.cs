@@ -27,6 +27,10 @@ namespace DeploySpec
     /// ([Deployment(Measurements = ...)], docs/measurements.md); <see cref="Uncertainty"/> is then never below the
     /// model's own band for the plan, nor below the corrected estimates' error on those results.
     /// </param>
+    /// <param name="NotMeasured">
+    /// The axes of <see cref="ExtrapolatedAlong"/> that no calibration measurement exercises: <see cref="Uncertainty"/>
+    /// holds no error for them (the model's error along them is unknown, not small).
+    /// </param>
     public readonly record struct PerformanceEstimate(
         int Concurrency,
         double TimeToFirstTokenMs,
@@ -36,7 +40,8 @@ namespace DeploySpec
         bool Saturated = false,
         double Uncertainty = 0,
         ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None,
-        bool CalibratedOnMeasurements = false)
+        bool CalibratedOnMeasurements = false,
+        ExtrapolationAxes NotMeasured = ExtrapolationAxes.None)
     {
         /// <summary>Output tokens per second one request sees: 1000 / TimePerOutputTokenMs.</summary>
         public double OutputTokensPerSecondPerUser => 1000.0 / TimePerOutputTokenMs;
@@ -59,9 +64,10 @@ namespace DeploySpec
 
         /// <summary>"calibrated", "extrapolated along model size", "calibrated on this project's measurements" (and the axes the model extrapolates along, if any).</summary>
         public string ProvenanceText =>
-            CalibratedOnMeasurements
+            (CalibratedOnMeasurements
                 ? "calibrated on this project's measurements" + (ExtrapolatedAlong == ExtrapolationAxes.None ? "" : "; the model extrapolates along " + ExtrapolatedAlong.Describe())
-                : ExtrapolatedAlong == ExtrapolationAxes.None ? "calibrated" : "extrapolated along " + ExtrapolatedAlong.Describe();
+                : ExtrapolatedAlong == ExtrapolationAxes.None ? "calibrated" : "extrapolated along " + ExtrapolatedAlong.Describe())
+            + (NotMeasured == ExtrapolationAxes.None ? "" : "; not measured: " + NotMeasured.Describe());
     }
 
     /// <summary>Whether an estimate lies inside the data the cost model was calibrated on.</summary>
@@ -81,18 +87,20 @@ namespace DeploySpec
     {
         /// <summary>Inside the data on every axis.</summary>
         None = 0,
-        /// <summary>A GPU that was not measured (calibrated: H100 SXM, H200 SXM, B200).</summary>
+        /// <summary>A GPU that was not measured (calibrated: H100 SXM, H200 SXM, B200, GB200, RTX PRO 6000 Blackwell).</summary>
         GpuGeneration = 1,
-        /// <summary>Weights or KV cache in a format not measured (calibrated: FP8 weights and KV; FP4 weights on B200).</summary>
+        /// <summary>Weights in a format not measured on that GPU (calibrated: FP8 and BF16 on H100 and H200; FP4 on B200, GB200, RTX PRO 6000), or a KV cache neither FP8 nor BF16.</summary>
         Precision = 2,
-        /// <summary>A model outside the measured sizes (8B to 70B dense; 405B only through the seed's ratios).</summary>
+        /// <summary>A model outside the measured sizes (8 B to 671 B parameters).</summary>
         ModelSize = 4,
-        /// <summary>Input or output lengths outside the measured ranges (128 to 20,000 in, 1 to 4,096 out).</summary>
+        /// <summary>Input or output lengths outside the measured ranges (32 to 32,768 in, 1 to 32,768 out).</summary>
         Lengths = 8,
-        /// <summary>Tensor parallelism above 8, pipeline parallelism (only the seed's PP8 ratio), or more than one node.</summary>
+        /// <summary>Tensor, pipeline or expert parallelism above 8, or a model replica (or expert group) beyond one NVLink domain.</summary>
         Parallelism = 16,
-        /// <summary>Mixture-of-experts, latent (MLA) or sliding-window attention: no such model was measured.</summary>
+        /// <summary>Mixture-of-experts, latent (MLA), windowed, chunked or recurrent layers (the band is the held-out error of the MoE rows).</summary>
         Architecture = 32,
+        /// <summary>A serving engine whose own runs were not in the fit (it runs with TensorRT-LLM's fitted step overheads).</summary>
+        Engine = 64,
     }
 
     /// <summary>The one way the axes of extrapolation are written, in estimates, reports and diagnostics.</summary>
@@ -106,6 +114,7 @@ namespace DeploySpec
             (ExtrapolationAxes.Lengths, "lengths"),
             (ExtrapolationAxes.Parallelism, "parallelism"),
             (ExtrapolationAxes.Architecture, "architecture"),
+            (ExtrapolationAxes.Engine, "serving engine"),
         };
 
         /// <summary>"GPU generation, model size": the axes in <paramref name="axes"/>, in declaration order ("" for none).</summary>

@@ -127,9 +127,9 @@ public class DeclaredAcceleratorTests
     public void Its_estimates_are_marked_extrapolated_along_gpu_generation()
     {
         var model = ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
-        var axes = CalibrationDomain.Axes(On(RtxPro6000, model, 1), new Degrees(1, 1, 1, 1));
+        var axes = CalibrationDomain.Axes(On(RtxPro6000, model, 1), new Degrees(1, 1, 1, 1), CostCalibration.Default);
         Assert.True(axes.HasFlag(ExtrapolationAxes.GpuGeneration));
-        Assert.False(CalibrationDomain.Axes(MemoryModelTests.On(model, Gpu.H200Sxm, 1), new Degrees(1, 1, 1, 1)).HasFlag(ExtrapolationAxes.GpuGeneration));
+        Assert.False(CalibrationDomain.Axes(MemoryModelTests.On(model, Gpu.H200Sxm, 1), new Degrees(1, 1, 1, 1), CostCalibration.Default).HasFlag(ExtrapolationAxes.GpuGeneration));
     }
 
     [Fact]

@@ -91,10 +91,30 @@ public class LatencyUnderLoadTests
     [Fact]
     public void A_deployment_inside_the_calibration_data_is_calibrated_with_the_cross_validated_band()
     {
+        // Llama 3.1 70B FP8, TP2 on H100, TensorRT-LLM: of no kind with its own error; the calibrated corner's band.
         var e = Plan(Llama70BOnTwoH100()).SingleRequest;
         Assert.Equal(EstimateProvenance.Calibrated, e.Provenance);
         Assert.Equal(ExtrapolationAxes.None, e.ExtrapolatedAlong);
         Assert.Equal(CostCalibration.Default.Band.Calibrated, e.Uncertainty);
+    }
+
+    [Fact]
+    public void A_plan_inside_the_data_of_a_kind_with_its_own_held_out_error_carries_that_error()
+    {
+        var band = CostCalibration.Default.Band;
+
+        // Pipeline parallelism inside the measured degrees: the held-out error of the PP configurations, not an extrapolation.
+        var pipeline = Plan(Llama70BOnTwoH100() with { Cluster = Llama70BOnTwoH100().Cluster with { GpusPerNode = 8 }, TensorParallel = 2, PipelineParallel = 4 });
+        Assert.Equal(ExtrapolationAxes.None, pipeline.SingleRequest.ExtrapolatedAlong);
+        Assert.Equal(Math.Max(band.Calibrated, band.Parallelism.InData!.Value), pipeline.SingleRequest.Uncertainty, 12);
+
+        // DeepSeek-V3 on one HGX H200 under vLLM: MoE and latent attention, a model above 100 B, vLLM: all measured;
+        // the band is the largest held-out error of those kinds.
+        var deepSeek = MemoryModelTests.On(ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8 }, Gpu.H200Sxm, 8) with { TensorParallel = 8 };
+        var moe = Plan(deepSeek).SingleRequest;
+        Assert.Equal(ExtrapolationAxes.None, moe.ExtrapolatedAlong);
+        double expected = new[] { band.Calibrated, band.Architecture.InData!.Value, band.ModelSize.InData!.Value, band.Engine.InData!.Value }.Max();
+        Assert.Equal(expected, moe.Uncertainty, 12);
     }
 
     [Fact]
@@ -106,13 +126,23 @@ public class LatencyUnderLoadTests
         Assert.Equal(ExtrapolationAxes.GpuGeneration | ExtrapolationAxes.Precision, e.ExtrapolatedAlong);
         Assert.True(e.Uncertainty > CostCalibration.Default.Band.Calibrated);
 
-        var deepSeek = MemoryModelTests.On(ModelCatalog.DeepSeekV3, Gpu.H200Sxm, 8, nodes: 2);
-        var moe = Planner.Plan(deepSeek).Plans[0].SingleRequest;
-        Assert.True(moe.ExtrapolatedAlong.HasFlag(ExtrapolationAxes.Architecture));
-        Assert.True(moe.ExtrapolatedAlong.HasFlag(ExtrapolationAxes.ModelSize));
+        // Sixteen-way tensor parallelism over two HGX nodes lies beyond every measured split.
+        var wide = Plan(MemoryModelTests.On(ModelCatalog.Llama31_405B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H200Sxm, 8, nodes: 2) with { TensorParallel = 16 });
+        Assert.True(wide.SingleRequest.ExtrapolatedAlong.HasFlag(ExtrapolationAxes.Parallelism));
 
-        var pipeline = Plan(MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H200Sxm, 8) with { TensorParallel = 2, PipelineParallel = 4 });
-        Assert.Equal(ExtrapolationAxes.Parallelism, pipeline.SingleRequest.ExtrapolatedAlong);
+        // A recurrent hybrid (no such model measured) lies beyond the data along architecture.
+        var hybrid = CalibrationDomain.Axes(MemoryModelTests.On(ModelCatalog.Llama31_8B with { HybridPattern = "M-M-*-" , Layers = 6 }, Gpu.H200Sxm, 1), new Degrees(1, 1, 1, 1), CostCalibration.Default);
+        Assert.True(hybrid.HasFlag(ExtrapolationAxes.Architecture));
+    }
+
+    [Fact]
+    public void An_axis_no_calibration_group_measures_is_reported_not_measured_and_adds_nothing_to_the_band()
+    {
+        var band = new UncertaintyBand(0.1, new(null, 0.2), new(null, null), new(null, null), new(null, null), new(null, null), new(null, null), new(null, null));
+        Assert.Equal(Math.Sqrt(0.1 * 0.1 + 0.2 * 0.2), band.For(ExtrapolationAxes.None, ExtrapolationAxes.GpuGeneration | ExtrapolationAxes.Engine), 12);
+        Assert.Equal(ExtrapolationAxes.Engine, band.Unmeasured(ExtrapolationAxes.GpuGeneration | ExtrapolationAxes.Engine));
+        var estimate = new PerformanceEstimate(1, 1, 1, 1, 1, false, 0.22, ExtrapolationAxes.GpuGeneration | ExtrapolationAxes.Engine, false, ExtrapolationAxes.Engine);
+        Assert.Equal("extrapolated along GPU generation, serving engine; not measured: serving engine", estimate.ProvenanceText);
     }
 
     [Fact]

@@ -187,8 +187,10 @@ public class ModelFamilyTests
 
     public static TheoryData<string, Precision, bool> Families => new()
     {
-        { "kimi-k2", Precision.Fp8, true },
-        { "glm-4.5-air", Precision.Bf16, true },
+        // Routed experts, latent and chunked attention are measured (the MoE rows of the calibration data); windowed,
+        // recurrent and hybrid layers are not.
+        { "kimi-k2", Precision.Fp8, false },
+        { "glm-4.5-air", Precision.Bf16, false },
         { "phi-4", Precision.Bf16, false },
         { "granite-3.3-8b", Precision.Bf16, false },
         { "gemma-2-27b", Precision.Bf16, true },
@@ -196,8 +198,8 @@ public class ModelFamilyTests
         { "mistral-small-3.1-24b", Precision.Bf16, false },
         { "qwen3-next-80b-a3b", Precision.Bf16, true },
         { "nemotron-h-8b", Precision.Bf16, true },
-        { "llama-4-scout", Precision.Bf16, true },
-        { "llama-4-maverick", Precision.Bf16, true },
+        { "llama-4-scout", Precision.Bf16, false },
+        { "llama-4-maverick", Precision.Bf16, false },
     };
 
     [Theory]

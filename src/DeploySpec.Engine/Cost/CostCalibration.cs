@@ -20,78 +20,223 @@ namespace DeploySpec.Engine.Cost
     public sealed record EngineRuntime(double StepOverheadSeconds, double StepSecondsPerSequence);
 
     /// <summary>
-    /// The relative half-width of an estimate's band: the cross-validated error of the calibrated corner, and what
-    /// each axis of extrapolation adds, combined in quadrature. Set from the leave-one-group-out errors that
-    /// <c>dotnet run --project tools/DeploySpec.Calibration -- crossvalidate</c> prints (docs/accuracy.md).
+    /// What mixture-of-experts layers reach beside the dense model's efficiencies, fitted on the MoE rows of the
+    /// calibration data: routed tokens do not spread evenly (the busiest expert of a layer sets its time) and grouped
+    /// expert GEMMs run on few tokens per expert.
     /// </summary>
-    /// <param name="Calibrated">Median leave-one-group-out error over every calibration measurement.</param>
-    /// <param name="GpuGeneration">Median error on a GPU left out of the fit (the worst of H100, H200, B200).</param>
-    /// <param name="Precision">Median error on the FP4 (B200) rows left out of the fit.</param>
-    /// <param name="ModelSize">Median error on a model size left out of the fit (the worst of 8B, 70B).</param>
-    /// <param name="Lengths">Median error on the latency rows left out of the fit (lengths and loads the throughput rows lack).</param>
-    /// <param name="Parallelism">No group tests it: the largest of the errors above.</param>
-    /// <param name="Architecture">No group tests it: the largest of the errors above.</param>
-    public sealed record UncertaintyBand(double Calibrated, double GpuGeneration, double Precision, double ModelSize, double Lengths,
-        double Parallelism, double Architecture)
+    /// <param name="ComputeFactor">Expert matrix-product time over its even-load, dense-rate time (at least 1): load imbalance and grouped-GEMM efficiency together.</param>
+    /// <param name="WeightStream">Share of the HBM bandwidth at which routed-expert weights stream (scattered, per-expert tiles).</param>
+    public sealed record ExpertEfficiency(double ComputeFactor, double WeightStream);
+
+    /// <summary>
+    /// What the cross-validation says of one axis (docs/accuracy.md): the median held-out error of calibration
+    /// configurations of this axis's kind when other configurations of the kind were in the fit (a plan of the kind
+    /// inside the data), and the median held-out error of the axis's whole group left out of the fit (a plan beyond
+    /// the data along the axis). Null where no calibration row can say: "not measured".
+    /// </summary>
+    /// <param name="InData">Held-out error of configurations of this kind, others of the kind fitted (ten folds by configuration).</param>
+    /// <param name="Beyond">Held-out error of the axis's group left out whole (leave one group out; the worst group of the axis).</param>
+    public sealed record AxisError(double? InData, double? Beyond);
+
+    /// <summary>
+    /// The relative half-width of an estimate's band, from held-out errors only (docs/accuracy.md). A plan inside the
+    /// data gets the held-out error of configurations like it: the calibrated corner's, or the larger error of the kinds
+    /// it belongs to (pipeline-parallel, mixture-of-experts, a serving engine other than TensorRT-LLM, ...). Each axis
+    /// along which it lies beyond the data adds that axis's leave-the-group-out error in quadrature. An axis no row can
+    /// measure adds nothing and is reported as not measured (<see cref="Unmeasured"/>), never another axis's error.
+    /// </summary>
+    /// <param name="Calibrated">Median held-out error over every configuration, ten folds by configuration.</param>
+    /// <param name="GpuGeneration">A GPU other than Hopper; beyond: a GPU left out of the fit (the worst GPU).</param>
+    /// <param name="Precision">Weights other than FP8; beyond: a weight format left out of the fit (the worst format).</param>
+    /// <param name="ModelSize">A model above 100 B parameters; beyond: a size group left out of the fit (the worst).</param>
+    /// <param name="Lengths">Beyond: the latency rows left out (lengths and loads the throughput rows lack).</param>
+    /// <param name="Parallelism">Pipeline parallelism; beyond: the worse of the PP &gt; 1 rows and the TP8 rows left out.</param>
+    /// <param name="Architecture">Mixture-of-experts (latent, chunked attention); beyond: the MoE rows left out.</param>
+    /// <param name="Engine">vLLM or SGLang; beyond: an engine's rows left out (the worst engine other than TensorRT-LLM).</param>
+    public sealed record UncertaintyBand(double Calibrated, AxisError GpuGeneration, AxisError Precision, AxisError ModelSize, AxisError Lengths,
+        AxisError Parallelism, AxisError Architecture, AxisError Engine)
     {
-        /// <summary>The band of a plan extrapolated along <paramref name="axes"/>.</summary>
-        public double For(ExtrapolationAxes axes)
+        /// <summary>The band of a plan of the kinds <paramref name="kinds"/> lying beyond the data along <paramref name="beyond"/>.</summary>
+        public double For(ExtrapolationAxes kinds, ExtrapolationAxes beyond)
         {
-            double sum = Calibrated * Calibrated;
-            if ((axes & ExtrapolationAxes.GpuGeneration) != 0) sum += GpuGeneration * GpuGeneration;
-            if ((axes & ExtrapolationAxes.Precision) != 0) sum += Precision * Precision;
-            if ((axes & ExtrapolationAxes.ModelSize) != 0) sum += ModelSize * ModelSize;
-            if ((axes & ExtrapolationAxes.Lengths) != 0) sum += Lengths * Lengths;
-            if ((axes & ExtrapolationAxes.Parallelism) != 0) sum += Parallelism * Parallelism;
-            if ((axes & ExtrapolationAxes.Architecture) != 0) sum += Architecture * Architecture;
-            return Math.Sqrt(sum);
+            double inside = Calibrated, sum = 0;
+            foreach (var (axis, error) in Axes)
+            {
+                if ((beyond & axis) != 0)
+                {
+                    if (error.Beyond is double e)
+                    {
+                        sum += e * e;
+                    }
+                }
+                else if ((kinds & axis) != 0 && error.InData is double d)
+                {
+                    inside = Math.Max(inside, d);
+                }
+            }
+
+            return Math.Sqrt(inside * inside + sum);
         }
+
+        /// <summary>The axes of <paramref name="beyond"/> that no calibration group measures: the band cannot say how far off the model is along them.</summary>
+        public ExtrapolationAxes Unmeasured(ExtrapolationAxes beyond)
+        {
+            var unmeasured = ExtrapolationAxes.None;
+            foreach (var (axis, error) in Axes)
+            {
+                if ((beyond & axis) != 0 && error.Beyond is null)
+                {
+                    unmeasured |= axis;
+                }
+            }
+
+            return unmeasured;
+        }
+
+        private (ExtrapolationAxes Axis, AxisError Error)[] Axes => new[]
+        {
+            (ExtrapolationAxes.GpuGeneration, GpuGeneration),
+            (ExtrapolationAxes.Precision, Precision),
+            (ExtrapolationAxes.ModelSize, ModelSize),
+            (ExtrapolationAxes.Lengths, Lengths),
+            (ExtrapolationAxes.Parallelism, Parallelism),
+            (ExtrapolationAxes.Architecture, Architecture),
+            (ExtrapolationAxes.Engine, Engine),
+        };
     }
 
     /// <summary>
     /// The fitted factors of the cost model: per GPU generation, the fractions of datasheet peaks that real kernels
-    /// reach (hardware), the GEMM half-saturation size and the collectives' efficiency and latency (shared), and the
-    /// serving engine's own work per iteration (runtime; measured on TensorRT-LLM, the only engine in the data, and
-    /// used for every engine). <see cref="Default"/> holds what the calibration tool (tools/DeploySpec.Calibration)
-    /// fits on ../shared/calibration (and ONLY that); a test refits and checks they have not drifted.
+    /// reach (hardware), the GEMM half-saturation size and the collectives' efficiency and latency (shared), what
+    /// expert layers reach (<see cref="Experts"/>), and each serving engine's own work per iteration (runtime), fitted
+    /// on that engine's rows. <see cref="Default"/> holds what the calibration tool (tools/DeploySpec.Calibration)
+    /// fits; a test refits and checks they have not drifted.
     /// </summary>
+    /// <param name="Hopper">Hopper's efficiencies (H100, H200; also every GPU outside Blackwell).</param>
+    /// <param name="Blackwell">Data-centre Blackwell's efficiencies (B200, B300, GB200, GB300).</param>
+    /// <param name="BlackwellRtx">Workstation Blackwell's efficiencies (RTX PRO 6000); null when no such row was in the fit (data-centre Blackwell's apply).</param>
+    /// <param name="MatmulHalfSaturationTokens">Tokens at which a matrix product reaches half its large-matrix rate.</param>
+    /// <param name="CollectiveLatencySeconds">Fixed latency of each collective and hand-off, s.</param>
+    /// <param name="TensorRtLlm">TensorRT-LLM's runtime (most calibration rows ran on it).</param>
+    /// <param name="Band">The band estimates carry, from the cross-validation.</param>
+    /// <param name="Experts">What expert layers reach; null when no mixture-of-experts row was in the fit (dense efficiencies apply).</param>
+    /// <param name="Vllm">vLLM's runtime; null when no vLLM row was in the fit (TensorRT-LLM's applies, and the estimate says the engine was not measured).</param>
+    /// <param name="Sglang">SGLang's runtime; null when no SGLang row was in the fit.</param>
     public sealed record CostCalibration(
         GenerationEfficiency Hopper,
         GenerationEfficiency Blackwell,
+        GenerationEfficiency? BlackwellRtx,
         double MatmulHalfSaturationTokens,
         double CollectiveLatencySeconds,
+        ExpertEfficiency? Experts,
         EngineRuntime TensorRtLlm,
+        EngineRuntime? Vllm,
+        EngineRuntime? Sglang,
         UncertaintyBand Band)
     {
-        /// <summary>
-        /// The runtime overheads of <paramref name="engine"/>. Every calibration measurement ran on TensorRT-LLM, so
-        /// its figures are the only ones fitted, and vLLM and SGLang use them too (docs/accuracy.md says so).
-        /// </summary>
-        public EngineRuntime Runtime(ServingEngine engine) => TensorRtLlm;
+        /// <summary>The runtime overheads of <paramref name="engine"/>: its own where its rows were in the fit, else TensorRT-LLM's.</summary>
+        public EngineRuntime Runtime(ServingEngine engine) => engine switch
+        {
+            ServingEngine.Vllm => Vllm ?? TensorRtLlm,
+            ServingEngine.Sglang => Sglang ?? TensorRtLlm,
+            _ => TensorRtLlm,
+        };
 
-        /// <summary>The efficiencies of <paramref name="gpu"/>'s generation: Blackwell's for Blackwell GPUs, Hopper's for every other (flagged as extrapolated where not measured).</summary>
-        public GenerationEfficiency For(GpuSpec gpu) => gpu.Generation == GpuGeneration.Blackwell ? Blackwell : Hopper;
+        /// <summary>True when <paramref name="engine"/>'s own rows were in the fit.</summary>
+        public bool Measured(ServingEngine engine) => engine switch
+        {
+            ServingEngine.Vllm => Vllm is not null,
+            ServingEngine.Sglang => Sglang is not null,
+            _ => true,
+        };
+
+        /// <summary>The efficiencies of <paramref name="gpu"/>'s generation: Blackwell's for data-centre Blackwell, the RTX parts' own where fitted (else Blackwell's), Hopper's for every other GPU (flagged as extrapolated where not measured).</summary>
+        public GenerationEfficiency For(GpuSpec gpu) => gpu.Generation switch
+        {
+            GpuGeneration.Blackwell => Blackwell,
+            GpuGeneration.BlackwellRtx => BlackwellRtx ?? Blackwell,
+            _ => Hopper,
+        };
 
         /// <summary>
-        /// Fitted by <c>dotnet run --project tools/DeploySpec.Calibration -- fit</c> on all three files of
-        /// ../shared/calibration and the seed's ratios (docs/accuracy.md shows the fit, its residuals and the
-        /// cross-validation that sets the band).
+        /// Fitted by <c>dotnet run -c Release --project tools/DeploySpec.Calibration -- fit</c> on ../shared/calibration, the
+        /// published rows in tools/DeploySpec.Calibration/published (each with its source) and the seed's ratios
+        /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.5645833639269359, WeightStream: 0.8999999999995656, KvStream: 0.8999999999995361, Collective: 0.6210899296283414),
-            Blackwell: new GenerationEfficiency(Matmul: 0.5752684720535428, WeightStream: 0.8999999999999999, KvStream: 0.3371871517539595, Collective: 0.4041017085737153),
-            MatmulHalfSaturationTokens: 1.100030866733332E-26,
-            CollectiveLatencySeconds: 1.000000000562092E-06,
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.006156799465587321, StepSecondsPerSequence: 1.0000000549715314E-08),
-            Band: new UncertaintyBand(Calibrated: 0.136, GpuGeneration: 0.548, Precision: 0.548,
-                ModelSize: 0.206, Lengths: 0.043, Parallelism: 0.548, Architecture: 0.548));
+            Hopper: new GenerationEfficiency(Matmul: 0.5566813635719607, WeightStream: 0.8999999999999999, KvStream: 0.6959170816821717, Collective: 0.8999999999999999),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4533932058908032, WeightStream: 0.8999999999999999, KvStream: 0.49968476126218064, Collective: 0.5358107079296681),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.81, WeightStream: 0.5801417945563933, KvStream: 0.6056384430283135, Collective: 0.8999999999999999),
+            MatmulHalfSaturationTokens: 53.168427709518,
+            CollectiveLatencySeconds: 1.000000000006685E-06,
+            Experts: new ExpertEfficiency(ComputeFactor: 4, WeightStream: 0.8999999999999999),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00730085464962072, StepSecondsPerSequence: 1E-08),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.01, StepSecondsPerSequence: 1E-08),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1E-05, StepSecondsPerSequence: 1E-05),
+            Band: new UncertaintyBand(Calibrated: 0.144,
+                GpuGeneration: new(InData: 0.149, Beyond: 0.25),
+                Precision: new(InData: 0.152, Beyond: 0.322),
+                ModelSize: new(InData: 0.172, Beyond: 0.394),
+                Lengths: new(InData: null, Beyond: 0.24),
+                Parallelism: new(InData: 0.135, Beyond: 0.206),
+                Architecture: new(InData: 0.193, Beyond: 0.295),
+                Engine: new(InData: 0.235, Beyond: 0.251)));
     }
 
-    /// <summary>Where a plan lies against the calibration data (docs/accuracy.md lists what was measured).</summary>
+    /// <summary>
+    /// Where a plan lies against the calibration data (docs/accuracy.md lists what was measured): the kinds it belongs
+    /// to, and the axes along which it lies beyond every measurement.
+    /// </summary>
     public static class CalibrationDomain
     {
-        /// <summary>The axes along which <paramref name="degrees"/> of <paramref name="deployment"/> lie outside the measurements.</summary>
-        public static ExtrapolationAxes Axes(DeploymentSpec deployment, Degrees degrees)
+        /// <summary>Largest measured tensor- and pipeline-parallel degrees (TP8, PP8; expert parallelism up to 8 with attention data parallelism).</summary>
+        public const int MeasuredDegree = 8;
+
+        /// <summary>
+        /// The kinds <paramref name="degrees"/> of <paramref name="deployment"/> belong to, each an axis whose band has
+        /// its own held-out error: a GPU other than Hopper, weights other than FP8, a model above 100 B parameters,
+        /// pipeline parallelism, any layer other than dense grouped-query attention, a serving engine other than
+        /// TensorRT-LLM.
+        /// </summary>
+        public static ExtrapolationAxes Kinds(DeploymentSpec deployment, Degrees degrees)
+        {
+            var kinds = ExtrapolationAxes.None;
+            var model = deployment.Model;
+            if (GpuCatalog.Of(deployment.Cluster).Generation != GpuGeneration.Hopper)
+            {
+                kinds |= ExtrapolationAxes.GpuGeneration;
+            }
+
+            if (model.Weights != Precision.Fp8)
+            {
+                kinds |= ExtrapolationAxes.Precision;
+            }
+
+            if (ModelMath.TotalParameters(model) > 100e9)
+            {
+                kinds |= ExtrapolationAxes.ModelSize;
+            }
+
+            if (degrees.PipelineParallel > 1)
+            {
+                kinds |= ExtrapolationAxes.Parallelism;
+            }
+
+            if (!IsDenseAttention(model))
+            {
+                kinds |= ExtrapolationAxes.Architecture;
+            }
+
+            if (deployment.Engine != ServingEngine.TensorRtLlm)
+            {
+                kinds |= ExtrapolationAxes.Engine;
+            }
+
+            return kinds;
+        }
+
+        /// <summary>The axes along which <paramref name="degrees"/> of <paramref name="deployment"/> lie beyond every measurement.</summary>
+        public static ExtrapolationAxes Axes(DeploymentSpec deployment, Degrees degrees, CostCalibration calibration)
         {
             var axes = ExtrapolationAxes.None;
             var model = deployment.Model;
@@ -101,35 +246,46 @@ namespace DeploySpec.Engine.Cost
                 axes |= ExtrapolationAxes.GpuGeneration;
             }
 
-            bool fp8 = model.Weights == Precision.Fp8 && model.KvCache == Precision.Fp8;
-            bool measuredHere = gpu.Measured(model.Weights) && model.KvCache == Precision.Fp8;
-            if (!fp8 && !measuredHere)
+            // A measured GPU with a measured weight format; the KV cache in FP8 (every TensorRT-LLM row) or BF16 (the vLLM and SGLang rows).
+            if (!gpu.Measured(model.Weights) || (model.KvCache != Precision.Fp8 && model.KvCache != Precision.Bf16))
             {
                 axes |= ExtrapolationAxes.Precision;
             }
 
             double parameters = ModelMath.TotalParameters(model);
-            if (parameters < 7e9 || parameters > 75e9)
+            if (parameters < 7e9 || parameters > 700e9)
             {
                 axes |= ExtrapolationAxes.ModelSize;
             }
 
-            if (model.IsMoe || model.IsMla || model.SlidingWindow > 0 || model.AttentionChunkSize > 0 || model.HasRecurrentLayers || model.HybridPattern.Length > 0)
+            if (!calibration.Measured(deployment.Engine))
+            {
+                axes |= ExtrapolationAxes.Engine;
+            }
+
+            // Measured: dense grouped-query attention; with MoE rows in the fit also routed experts, latent attention
+            // (DeepSeek) and chunked local attention (Llama 4). Never measured: windows, recurrent and hybrid layers.
+            bool measuredKind = IsDenseAttention(model) || (calibration.Experts is not null && model.IsMoe);
+            if (!measuredKind || model.SlidingWindow > 0 || model.HasRecurrentLayers || model.HybridPattern.Length > 0)
             {
                 axes |= ExtrapolationAxes.Architecture;
             }
 
-            if (deployment.InputTokens < 128 || deployment.InputTokens > 20_000 || deployment.OutputTokens > 4_096)
+            if (deployment.InputTokens < 32 || deployment.InputTokens > 32_768 || deployment.OutputTokens > 32_768)
             {
                 axes |= ExtrapolationAxes.Lengths;
             }
 
-            if (degrees.TensorParallel > 8 || degrees.PipelineParallel > 1 || degrees.TensorParallel * degrees.PipelineParallel > deployment.Cluster.GpusPerNode)
+            if (degrees.TensorParallel > MeasuredDegree || degrees.PipelineParallel > MeasuredDegree || degrees.ExpertParallel > MeasuredDegree
+                || !Hardware.Topology.InScaleUpDomain(deployment.Cluster, Math.Max(degrees.GpuCount / degrees.DataParallel, degrees.ExpertParallel)))
             {
                 axes |= ExtrapolationAxes.Parallelism;
             }
 
             return axes;
         }
+
+        private static bool IsDenseAttention(Models.ModelArchitecture model) =>
+            !model.IsMoe && !model.IsMla && model.SlidingWindow == 0 && model.AttentionChunkSize == 0 && !model.HasRecurrentLayers && model.HybridPattern.Length == 0;
     }
 }

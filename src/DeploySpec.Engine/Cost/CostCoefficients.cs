@@ -38,6 +38,7 @@ namespace DeploySpec.Engine.Cost
     /// </param>
     /// <param name="Uncertainty">Relative half-width of the estimate's band (0.15 = plus or minus 15%).</param>
     /// <param name="ExtrapolatedAlong">The axes along which the plan lies outside the calibration data.</param>
+    /// <param name="NotMeasured">The axes of <paramref name="ExtrapolatedAlong"/> no calibration row exercises (the band holds no error for them).</param>
     /// <param name="CalibratedOnMeasurements">True when corrected with the project's own benchmark results (<see cref="CostModel.Correct"/>).</param>
     public readonly record struct CostCoefficients(
         int Replicas,
@@ -62,7 +63,8 @@ namespace DeploySpec.Engine.Cost
         double GemmSaturationSequences = 0,
         double Uncertainty = 0,
         ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None,
-        bool CalibratedOnMeasurements = false)
+        bool CalibratedOnMeasurements = false,
+        ExtrapolationAxes NotMeasured = ExtrapolationAxes.None)
     {
         /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
         public bool HasExperts => ExpertWeightSeconds > 0;
@@ -169,7 +171,7 @@ namespace DeploySpec.Engine.Cost
             }
 
             return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount,
-                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements);
+                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured);
         }
 
         /// <summary>
@@ -197,7 +199,7 @@ namespace DeploySpec.Engine.Cost
             {
                 double throughput = c.Replicas * capacity * c.OutputTokens;
                 return new PerformanceEstimate(c.MaxConcurrency, double.PositiveInfinity, fullTpot * 1e3, throughput, throughput / c.GpuCount,
-                    true, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements);
+                    true, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured);
             }
 
             // b - rate x R(b) rises from below zero (b -> 0) to above it (b = slots): bisect on it.
@@ -226,7 +228,7 @@ namespace DeploySpec.Engine.Cost
             double served = requestsPerSecond * c.OutputTokens;
             int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * c.Replicas - 1e-6)));
             return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, served, served / c.GpuCount,
-                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements);
+                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured);
         }
     }
 }

@@ -65,14 +65,16 @@ namespace DeploySpec.Engine.Cost
 
             bool lastStage = stage == layout.Stages - 1;
             double lmHeadParams = lastStage ? (double)model.VocabSize * model.HiddenSize / tp : 0;
-            double decodeFlops = 2.0 * (denseParams + activeExpertParams + auxParams + lmHeadParams);
-            double promptTokenFlops = 2.0 * (denseParams + activeExpertParams + auxParams);
+            // Routed experts: the busiest expert and few tokens per grouped GEMM (fitted on the MoE rows; 1 without them).
+            double expertCompute = calibration.Experts?.ComputeFactor ?? 1.0;
+            double expertRate = gpu.MemoryBandwidthBytesPerSecond * (calibration.Experts?.WeightStream ?? efficiency.WeightStream);
+            double promptTokenSeconds = 2.0 * (denseParams + activeExpertParams * expertCompute + auxParams) / matmulRate;
             double denseStreamBytes = denseParams * linear + auxParams * aux + lmHeadParams * aux;
             double routedStreamBytes = routedParams * linear;
 
-            double gemmSecondsPerSequence = decodeFlops / matmulRate;
+            double gemmSecondsPerSequence = promptTokenSeconds + 2.0 * lmHeadParams / matmulRate;
             double denseWeightSeconds = denseStreamBytes / weightRate;
-            double expertWeightSeconds = routedStreamBytes / weightRate;
+            double expertWeightSeconds = routedStreamBytes / expertRate;
             int expertGroupReplicas = Math.Max(1, ep / tp);
             double missProbability = model.IsMoe
                 ? Math.Pow(1.0 - model.ActiveExperts / (double)model.Experts, expertGroupReplicas)
@@ -98,7 +100,10 @@ namespace DeploySpec.Engine.Cost
                 collectivePerSequence += 2 * count * ringBytes / rate;
             }
 
-            if (ep > 1 && moeLayers > 0)
+            // Experts spread over more GPUs than the tensor-parallel group (expert parallelism across data-parallel
+            // attention) send each token to its experts' GPUs and back: two all-to-alls per MoE layer. Experts split
+            // within the TP group see every token already and ride on its all-reduce.
+            if (ep > tp && moeLayers > 0)
             {
                 var link = Topology.GroupLink(cluster, ep);
                 double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
@@ -125,14 +130,14 @@ namespace DeploySpec.Engine.Cost
             double chunkExpertBytes = model.IsMoe
                 ? routedStreamBytes * (1.0 - Math.Pow(missProbability, chunkTokens))
                 : 0;
-            double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenFlops / matmulRate, (denseStreamBytes - lmHeadParams * aux + chunkExpertBytes) / weightRate);
+            double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenSeconds, (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
             double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
             double prefillAttention = AttentionPrefillFlops(model, layout, stage, tp, prompt) / attentionRate;
             double stagePrefill = chunks * (chunkGemm + collectiveLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
             double prefillLatency = layout.Stages * stagePrefill
                 + (layout.Stages - 1) * (hopLatency + prompt * hopPerSequence)
                 + chunks * runtime.StepOverheadSeconds + runtime.StepSecondsPerSequence;
-            var axes = CalibrationDomain.Axes(deployment, degrees);
+            var axes = CalibrationDomain.Axes(deployment, degrees, calibration);
 
             var coefficients = new CostCoefficients(
                 Replicas: degrees.DataParallel,
@@ -155,8 +160,9 @@ namespace DeploySpec.Engine.Cost
                 PrefillLatencySeconds: prefillLatency,
                 PrefillChunks: chunks,
                 GemmSaturationSequences: saturation,
-                Uncertainty: calibration.Band.For(axes),
-                ExtrapolatedAlong: axes);
+                Uncertainty: calibration.Band.For(CalibrationDomain.Kinds(deployment, degrees), axes),
+                ExtrapolatedAlong: axes,
+                NotMeasured: calibration.Band.Unmeasured(axes));
             return Correct(coefficients, deployment.Correction);
         }
 

@@ -13,21 +13,22 @@ namespace DeploySpec.Engine.Hardware
         private const double TB = 1e12;
         private const double T = Units.FlopsPerTflops;
 
-        // What ../shared/calibration measured on each GPU (docs/calibration.md): FP8 on H100 and H200, NVFP4 on B200.
+        // What the calibration data measured on each GPU (docs/calibration.md; a test holds this to the data): FP8 and
+        // BF16 on H100 and H200, NVFP4 on B200, GB200 and RTX PRO 6000.
         private static readonly Precision[] None = System.Array.Empty<Precision>();
-        private static readonly Precision[] Fp8 = { Precision.Fp8 };
+        private static readonly Precision[] Fp8Bf16 = { Precision.Fp8, Precision.Bf16 };
         private static readonly Precision[] Fp4 = { Precision.Fp4 };
 
         private static readonly GpuSpec[] Specs =
         {
             new(Gpu.H100Sxm, "H100 SXM5 80GB", 81_559 * MiB, 3.35 * TB, 989.4 * T, 1_978.9 * T, 1_978.9 * T, 0,
-                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8, "datasheet; memory from nvidia-smi (81,559 MiB)"),
+                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8Bf16, "datasheet; memory from nvidia-smi (81,559 MiB)"),
             new(Gpu.H100Pcie, "H100 PCIe 80GB", 80 * GiB, 2.0 * TB, 756 * T, 1_513 * T, 1_513 * T, 0,
                 Link.NvLinkBridge, 2, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; memory approximate (~80 GiB)"),
             new(Gpu.H100Nvl, "H100 NVL 94GB", 94e9, 3.9 * TB, 835.5 * T, 1_670.5 * T, 1_670.5 * T, 0,
                 Link.NvLinkBridge, 2, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; visible memory unverified (~94 GB)"),
             new(Gpu.H200Sxm, "H200 SXM 141GB", 143_771 * MiB, 4.8 * TB, 989.4 * T, 1_978.9 * T, 1_978.9 * T, 0,
-                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8, "datasheet; memory from nvidia-smi (143,771 MiB = 140.40 GiB)"),
+                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8Bf16, "datasheet; memory from nvidia-smi (143,771 MiB = 140.40 GiB)"),
             new(Gpu.H200Nvl, "H200 NVL 141GB", 140 * GiB, 4.8 * TB, 835.5 * T, 1_670.5 * T, 1_670.5 * T, 0,
                 Link.NvLinkBridge4Way, 4, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; memory approximate (~140 GiB)"),
             new(Gpu.B200, "B200 180GB", 183_359 * MiB, 8.0 * TB, 2_250 * T, 4_500 * T, 4_500 * T, 9_000 * T,
@@ -40,7 +41,7 @@ namespace DeploySpec.Engine.Hardware
                 Link.InfinityFabric, 8, Link.PcieGen5, GpuGeneration.Cdna3, None, "datasheet; memory approximate (~192 GB)"),
             // Rack-scale: 4 GPUs per compute tray, 72 on one NVLink switch system (docs/hardware.md, the domain rule).
             new(Gpu.GB200, "GB200 186GB", 185 * GiB, 8.0 * TB, 2_500 * T, 5_000 * T, 5_000 * T, 10_000 * T,
-                Link.NvLink5, 72, Link.PcieGen6, GpuGeneration.Blackwell, None,
+                Link.NvLink5, 72, Link.PcieGen6, GpuGeneration.Blackwell, Fp4,
                 "GB200 NVL72 datasheet / 72, dense; memory approximate (~185 GiB: 13.4 TB / 72 = 186 GB marketed)") { ScaleUpSpansNodes = true },
             new(Gpu.GB300, "GB300 279GB", 279e9, 8.0 * TB, 2_500 * T, 5_000 * T, 0, 15_000 * T,
                 Link.NvLink5, 72, Link.PcieGen6, GpuGeneration.Blackwell, None,
@@ -54,7 +55,7 @@ namespace DeploySpec.Engine.Hardware
             new(Gpu.L4, "L4 24GB", 22.5 * GiB, 0.3 * TB, 121 * T, 242.5 * T, 242.5 * T, 0,
                 Link.PcieGen4, 8, Link.PcieGen4, GpuGeneration.Ada, None, "datasheet; memory approximate (~22.5 GiB); no NVLink"),
             new(Gpu.RtxPro6000, "RTX PRO 6000 Blackwell Server 96GB", 95 * GiB, 1.792 * TB, 500 * T, 1_000 * T, 1_000 * T, 2_000 * T,
-                Link.PcieGen5, 8, Link.PcieGen5, GpuGeneration.Blackwell, None,
+                Link.PcieGen5, 8, Link.PcieGen5, GpuGeneration.BlackwellRtx, Fp4,
                 "datasheet FP4 4 PFLOPS sparse; BF16/FP8/INT8 approximate (Blackwell's 2:1 steps); bandwidth 1,792 GB/s from press (one memory configuration on all variants), not the datasheet; memory approximate (~95 GiB); no NVLink"),
             new(Gpu.MI325X, "MI325X 256GB", 256e9, 6.0 * TB, 1_307.4 * T, 2_614.9 * T, 2_614.9 * T, 0,
                 Link.InfinityFabric, 8, Link.PcieGen5, GpuGeneration.Cdna3, None, "datasheet; memory approximate (~256 GB)"),

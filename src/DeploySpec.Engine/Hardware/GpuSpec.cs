@@ -9,8 +9,13 @@ namespace DeploySpec.Engine.Hardware
         Ada,
         /// <summary>NVIDIA Hopper (H100, H200, H20).</summary>
         Hopper,
-        /// <summary>NVIDIA Blackwell and Blackwell Ultra (B200, GB200, B300, GB300, RTX PRO 6000 Blackwell).</summary>
+        /// <summary>NVIDIA Blackwell and Blackwell Ultra for the data centre (compute capability 10.x: B200, GB200, B300, GB300).</summary>
         Blackwell,
+        /// <summary>
+        /// NVIDIA Blackwell for workstations and PCIe servers (compute capability 12.0: RTX PRO 6000 Blackwell): GDDR7,
+        /// no NVLink, other tensor cores than the data-centre parts, so its own fitted efficiencies.
+        /// </summary>
+        BlackwellRtx,
         /// <summary>AMD CDNA 3 (MI300X, MI325X).</summary>
         Cdna3,
         /// <summary>AMD CDNA 4 (MI355X).</summary>

@@ -59,9 +59,38 @@ namespace DeploySpec.Engine.Models
             AttentionBias = true, SlidingWindow = 128, SlidingWindowLayers = 18,
         };
 
+        public static ModelArchitecture Qwen3_30B_A3B { get; } = new()
+        {
+            Name = "Qwen3-30B-A3B", Layers = 48, HiddenSize = 2048, AttentionHeads = 32, KeyValueHeads = 4, HeadDim = 128,
+            IntermediateSize = 6144, VocabSize = 151936, Experts = 128, ActiveExperts = 8, ExpertIntermediateSize = 768,
+        };
+
+        public static ModelArchitecture Qwen3_235B_A22B { get; } = new()
+        {
+            Name = "Qwen3-235B-A22B", Layers = 94, HiddenSize = 4096, AttentionHeads = 64, KeyValueHeads = 4, HeadDim = 128,
+            IntermediateSize = 12288, VocabSize = 151936, Experts = 128, ActiveExperts = 8, ExpertIntermediateSize = 1536,
+        };
+
+        /// <summary>Llama 4 Scout (text): 16 routed experts and one shared in every layer, chunked local attention on three layers of four.</summary>
+        public static ModelArchitecture Llama4Scout { get; } = new()
+        {
+            Name = "Llama 4 Scout", Layers = 48, HiddenSize = 5120, AttentionHeads = 40, KeyValueHeads = 8, HeadDim = 128,
+            IntermediateSize = 16384, VocabSize = 202048, Experts = 16, ActiveExperts = 1, SharedExperts = 1, ExpertIntermediateSize = 8192,
+            AttentionChunkSize = 8192, SlidingWindowPattern = 4,
+        };
+
+        /// <summary>Llama 4 Maverick (text): 128 routed experts and one shared on every second layer, dense FFNs between, chunked local attention on three layers of four.</summary>
+        public static ModelArchitecture Llama4Maverick { get; } = new()
+        {
+            Name = "Llama 4 Maverick", Layers = 48, HiddenSize = 5120, AttentionHeads = 40, KeyValueHeads = 8, HeadDim = 128,
+            IntermediateSize = 16384, VocabSize = 202048, Experts = 128, ActiveExperts = 1, SharedExperts = 1, ExpertIntermediateSize = 8192,
+            MoeLayerInterval = 2, AttentionChunkSize = 8192, SlidingWindowPattern = 4,
+        };
+
         public static IReadOnlyList<ModelArchitecture> All { get; } = new[]
         {
             Llama31_8B, Llama31_70B, Llama31_405B, Llama2_70B, Mixtral8x7B, Qwen25_72B, DeepSeekV3, GptOss120B,
+            Qwen3_30B_A3B, Qwen3_235B_A22B, Llama4Scout, Llama4Maverick,
         };
     }
 }
