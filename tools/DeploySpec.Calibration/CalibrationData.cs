@@ -17,6 +17,8 @@ namespace DeploySpec.Calibration
         TimeToFirstToken,
         /// <summary>Mean inter-token latency, ms.</summary>
         InterTokenLatency,
+        /// <summary>Mean end-to-end latency of a request (first token plus the rest), ms.</summary>
+        RequestLatency,
     }
 
     /// <summary>
@@ -29,8 +31,27 @@ namespace DeploySpec.Calibration
         /// <summary>The GPU as the file names it (H100, H200, B200).</summary>
         public string GpuGroup { get; init; } = "";
 
-        /// <summary>The model size group (8B, 70B).</summary>
-        public string SizeGroup { get; init; } = "";
+        /// <summary>Where the figure was published (a published row's source column; the shared files' own README otherwise).</summary>
+        public string Source { get; init; } = "";
+
+        /// <summary>The model size group by total parameters: "up to 10B", "10B-100B", "over 100B".</summary>
+        public string SizeGroup
+        {
+            get
+            {
+                double parameters = ModelMath.TotalParameters(Deployment.Model);
+                return parameters <= 10e9 ? "up to 10B" : parameters <= 100e9 ? "10B-100B" : "over 100B";
+            }
+        }
+
+        /// <summary>True for a mixture-of-experts model.</summary>
+        public bool IsMoe => Deployment.Model.IsMoe;
+
+        /// <summary>The serving engine that ran it.</summary>
+        public ServingEngine Engine => Deployment.Engine;
+
+        /// <summary>The weights' format.</summary>
+        public Precision Weights => Deployment.Model.Weights;
     }
 
     /// <summary>
@@ -71,9 +92,18 @@ namespace DeploySpec.Calibration
             PipelineParallel = pipelineParallel,
         };
 
-        /// <summary>Every measurement of the three files.</summary>
+        /// <summary>Every measurement: the three shared files, then each published-rows file (published/*.csv, by name).</summary>
         public static IReadOnlyList<CalibrationPoint> All() =>
-            TrtLlmOfflineMaxThroughput().Concat(BlackwellFp4Throughput()).Concat(Latency()).ToList();
+            TrtLlmOfflineMaxThroughput().Concat(BlackwellFp4Throughput()).Concat(Latency())
+                .Concat(PublishedFiles.SelectMany(file => ParsePublished(Read(PublishedPrefix + file), file))).ToList();
+
+        private const string PublishedPrefix = "published.";
+
+        /// <summary>The published-rows files (tools/DeploySpec.Calibration/published/*.csv), in ordinal name order.</summary>
+        public static IReadOnlyList<string> PublishedFiles { get; } = typeof(CalibrationData).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("DeploySpec.Calibration." + PublishedPrefix, StringComparison.Ordinal))
+            .Select(n => n.Substring(("DeploySpec.Calibration." + PublishedPrefix).Length))
+            .OrderBy(n => n, StringComparer.Ordinal).ToList();
 
         /// <summary>The rows of trtllm-offline-max-throughput.csv.</summary>
         public static IReadOnlyList<CalibrationPoint> TrtLlmOfflineMaxThroughput() => Parse(Read(HopperFile), HopperFile);
@@ -101,7 +131,7 @@ namespace DeploySpec.Calibration
                 var weights = Precisions(f[5], line);
                 var deployment = Deployment(f[0], f[1], Int(f[2]), Int(f[3]), Int(f[4]), weights, Precision.Fp8, Int(f[6]), Int(f[7]), 0.95, line);
                 points.Add(new CalibrationPoint(file, deployment.Name, deployment, 0, Metric.Throughput, Number(f[8]))
-                    { GpuGroup = f[1], SizeGroup = Size(f[0]) });
+                    { GpuGroup = f[1] });
             }
 
             return points;
@@ -122,13 +152,62 @@ namespace DeploySpec.Calibration
                     if (text.Trim().Length > 0)
                     {
                         points.Add(new CalibrationPoint(LatencyFile, label, deployment, concurrency, metric, Number(text))
-                            { GpuGroup = f[2], SizeGroup = Size(f[1]) });
+                            { GpuGroup = f[2] });
                     }
                 }
 
                 Add(Metric.TimeToFirstToken, f[11]);
                 Add(Metric.InterTokenLatency, f[12]);
                 Add(Metric.Throughput, f[13]);
+            }
+
+            return points;
+        }
+
+        /// <summary>
+        /// Parses a published-rows file (header: source,engine,model,gpu,gpus,tp,pp,ep,weights,kv_cache,isl,osl,
+        /// concurrency,output_tokens_per_s,ttft_ms,itl_ms,e2e_ms). An empty concurrency is an offline run at maximum load
+        /// (only throughput is meaningful); an empty figure was not published. Every row names its source.
+        /// </summary>
+        public static IReadOnlyList<CalibrationPoint> ParsePublished(string csv, string file)
+        {
+            var points = new List<CalibrationPoint>();
+            foreach (var (f, line) in Rows(csv, 17))
+            {
+                if (f[0].Trim().Length == 0)
+                {
+                    throw new FormatException($"{file} line {line}: every published row names its source.");
+                }
+
+                var engine = f[1] switch
+                {
+                    "TensorRT-LLM" => ServingEngine.TensorRtLlm,
+                    "vLLM" => ServingEngine.Vllm,
+                    "SGLang" => ServingEngine.Sglang,
+                    _ => throw new FormatException($"{file} line {line}: unknown engine {f[1]}."),
+                };
+                // Each engine at its default memory setting: TensorRT-LLM's benchmarks 0.95 of free memory (trtllm-bench), vLLM 0.90 of total, SGLang its derived static fraction.
+                double fraction = engine == ServingEngine.TensorRtLlm ? 0.95 : 0;
+                var deployment = Deployment(f[2], f[3], Int(f[4]), Int(f[5]), Int(f[6]), Precisions(f[8], line), Precisions(f[9], line),
+                    Int(f[10]), Int(f[11]), fraction, line) with { Engine = engine, ExpertParallel = Int(f[7]) };
+                deployment = deployment with { Name = $"{f[1]} {deployment.Name}" + (deployment.ExpertParallel > 1 ? $" EP{deployment.ExpertParallel}" : "") };
+                int concurrency = f[12].Trim().Length == 0 ? 0 : Int(f[12]);
+                string label = deployment.Name + (concurrency > 0 ? " @" + concurrency : "");
+                void Add(Metric metric, string text)
+                {
+                    if (text.Trim().Length > 0)
+                    {
+                        points.Add(new CalibrationPoint(file, label, deployment, concurrency, metric, Number(text)) { GpuGroup = f[3], Source = f[0] });
+                    }
+                }
+
+                Add(Metric.Throughput, f[13]);
+                if (concurrency > 0)
+                {
+                    Add(Metric.TimeToFirstToken, f[14]);
+                    Add(Metric.InterTokenLatency, f[15]);
+                    Add(Metric.RequestLatency, f[16]);
+                }
             }
 
             return points;
@@ -162,6 +241,8 @@ namespace DeploySpec.Calibration
                 "H200" => Gpu.H200Sxm,
                 "H100" => Gpu.H100Sxm,
                 "B200" => Gpu.B200,
+                "GB200" => Gpu.GB200,
+                "RTXPRO6000" => Gpu.RtxPro6000,
                 _ => throw new FormatException($"Line {line}: unknown GPU {gpuName}."),
             };
             return new DeploymentSpec
@@ -182,6 +263,7 @@ namespace DeploySpec.Calibration
         {
             "FP8" => Precision.Fp8,
             "FP4" => Precision.Fp4,
+            "BF16" => Precision.Bf16,
             _ => throw new FormatException($"Line {line}: unknown precision {text}."),
         };
 
@@ -203,8 +285,6 @@ namespace DeploySpec.Calibration
 
             throw new FormatException($"Unknown model '{name}'.");
         }
-
-        private static string Size(string model) => model.EndsWith("8B", StringComparison.Ordinal) ? "8B" : model.EndsWith("70B", StringComparison.Ordinal) ? "70B" : model;
 
         private static int Int(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
 

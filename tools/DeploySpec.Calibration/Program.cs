@@ -21,8 +21,9 @@ switch (args.Length == 1 ? args[0] : "")
     case "crossvalidate":
         // Refit with each group left out and predict it; prints the section docs/accuracy.md ends with and the band.
         var folds = Calibrator.CrossValidate(data);
-        var band = Calibrator.Band(folds);
-        Console.Out.Write(AccuracyMarkdown.WriteCrossValidation(folds, band));
+        var kfold = Calibrator.KFold(data);
+        var band = Calibrator.Band(folds, kfold);
+        Console.Out.Write(AccuracyMarkdown.WriteCrossValidation(folds, kfold, band));
         Console.Error.WriteLine(band);
         return 0;
     default:
