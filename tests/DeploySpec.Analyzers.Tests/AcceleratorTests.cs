@@ -68,7 +68,7 @@ public class AcceleratorTests
             """,
             Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithMessage("Deployment 'Chat': Llama70B fits no plan on OneCard: " +
                 "141.1 GB (131.4 GiB) of BF16 weights, 132.1 GiB with the KV cache of one 2176-token request, against 1 x RTX PRO 6000 Blackwell Server Edition " +
-                "offering 80.8 GiB usable (80.78 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
+                "offering 83.0 GiB usable (83.00 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
                 "has 2 GPUs (1 node of 2); FP8 weights and KV cache would fit this cluster"));
         // 80.78 GiB = 0.90 x 94.97 GiB less the same 4.70 GiB of reserve and activations as on an H200 (CapacityTests: 0.90 x 140.40 - 121.66).
     }

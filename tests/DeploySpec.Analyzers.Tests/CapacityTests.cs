@@ -21,7 +21,7 @@ public class CapacityTests
             """,
             Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithMessage("Deployment 'Chat': Llama70B fits no plan on OneH200: " +
                 "141.1 GB (131.4 GiB) of BF16 weights, 132.1 GiB with the KV cache of one 2176-token request, against 1 x H200 SXM 141GB " +
-                "offering 121.7 GiB usable (121.66 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
+                "offering 123.9 GiB usable (123.89 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
                 "has 2 GPUs (1 node of 2); FP8 weights and KV cache would fit this cluster"));
     }
 
@@ -36,7 +36,7 @@ public class CapacityTests
             """,
             Diagnostic(Descriptors.FitsNoPlan).WithLocation(0).WithMessage("Deployment 'Chat': Llama405B fits no plan on FourH200: " +
                 "811.7 GB (756.0 GiB) of BF16 weights, 757.0 GiB with the KV cache of one 2176-token request, against 4 x H200 SXM 141GB " +
-                "offering 479.7 GiB usable (119.91 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
+                "offering 488.6 GiB usable (122.14 GiB each after the vLLM reserve and activations); the smallest cluster of this GPU that fits " +
                 "has 7 GPUs (1 node of 7); FP8 weights and KV cache would fit this cluster"));
     }
 
@@ -50,7 +50,7 @@ public class CapacityTests
             [Deployment(typeof(Llama405B), typeof(HgxH200), {|#0:TensorParallel = 2|}, PipelineParallel = 1)] public partial class Chat { }
             """,
             Diagnostic(Descriptors.WeightsExceedGpu).WithLocation(0).WithMessage("Deployment 'Chat': TP2 x PP1 x DP4 does not fit one H200 SXM 141GB: " +
-                "per GPU weights 191.0 GiB + activations 3.3 GiB + reserve 16.2 GiB = 210.5 GiB exceed its 140.40 GiB; the best plan that fits is TP1 x PP8 x DP1"));
+                "per GPU weights 191.0 GiB + activations 2.4 GiB + reserve 16.3 GiB = 209.6 GiB exceed its 140.40 GiB; the best plan that fits is TP1 x PP8 x DP1"));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class CapacityTests
             [Deployment(typeof(Llama70B), typeof(TwoH200), {|#0:Concurrency = 2000|})] public partial class Chat { }
             """,
             Diagnostic(Descriptors.ConcurrencyBeyondKvCache).WithLocation(0).WithMessage("Deployment 'Chat': " +
-                "no plan holds Concurrency = 2000 requests of 2176 tokens at once: the most any plan holds is 169 (TP2 x PP1 x DP1, 56.3 GiB of KV cache per GPU at 160.0 KiB per token); " +
+                "no plan holds Concurrency = 2000 requests of 2176 tokens at once: the most any plan holds is 175 (TP1 x PP2 x DP1, 58.2 GiB of KV cache per GPU at 160.0 KiB per token); " +
                 "the smallest cluster of this GPU that fits has 16 GPUs (2 nodes of 8)"));
     }
 
@@ -77,7 +77,7 @@ public class CapacityTests
             [Deployment(typeof(Llama70B), typeof(TwoH200), {|#0:MaxContext = 1000000|})] public partial class Chat { }
             """,
             Diagnostic(Descriptors.ContextBeyondKvCache).WithLocation(0).WithMessage("Deployment 'Chat': " +
-                "one request of MaxContext = 1000000 tokens needs 152.59 GiB of KV cache per GPU, but the roomiest plan (TP2 x PP1 x DP1) has 56.29 GiB; " +
+                "one request of MaxContext = 1000000 tokens needs 152.59 GiB of KV cache per GPU, but the roomiest plan (TP1 x PP2 x DP1) has 58.18 GiB; " +
                 "the smallest cluster of this GPU that fits has 4 GPUs (1 node of 4)"));
     }
 }

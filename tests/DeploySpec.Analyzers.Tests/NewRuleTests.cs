@@ -16,8 +16,8 @@ public class NewRuleTests
             [Deployment(typeof(Llama405B), typeof(HgxH200), {|#0:TensorParallel = 2|}, PipelineParallel = 2, MaxContext = 1000000)] public partial class Chat { }
             """,
             Diagnostic(Descriptors.NoRoomForOneRequest).WithLocation(0).WithMessage(
-                "Deployment 'Chat': TP2 x PP2 x DP2 does not fit one H200 SXM 141GB: per GPU weights 95.5 GiB + activations 3.3 GiB + reserve 16.2 GiB " +
-                "leave 25.40 GiB of its 140.40 GiB for the KV cache, and one request of 1000000 tokens needs 60.08 GiB; the best plan that fits is TP1 x PP8 x DP1"));
+                "Deployment 'Chat': TP2 x PP2 x DP2 does not fit one H200 SXM 141GB: per GPU weights 95.5 GiB + activations 2.4 GiB + reserve 16.3 GiB " +
+                "leave 26.28 GiB of its 140.40 GiB for the KV cache, and one request of 1000000 tokens needs 60.08 GiB; the best plan that fits is TP1 x PP8 x DP1"));
     }
 
     [Fact]

@@ -107,10 +107,14 @@ public class MemoryModelTests
         Assert.InRange(trt.KvCacheBytes / GiB, 3, 10);
         Assert.InRange(trt.RequestsPerReplica, 10, 40);
 
-        // vLLM at its default 0.90 of total memory: under 1 GiB is left, not enough for one 2176-token request.
+        // vLLM at its default 0.90 of total memory: about 1 GiB is left, a handful of 2176-token requests. By vLLM v0.19's
+        // own logs (llm-d-planner's fp8dyn-llama-3-3-70b TP2 run: 33.88 GiB of weights per GPU, a torch peak of 1.96 GiB,
+        // 0.25 GiB of non-torch memory at TP1): 0.90 x 79.19 - 67.76 - 1.96 - 0.25 = 1.30 GiB. CUDA graphs come out of
+        // the other 10%, as v0.19 captures them after sizing the KV cache (docs/memory.md).
         var vllm = MemoryModel.PerGpu(On(model, Gpu.H100Sxm, 1), one);
-        Assert.False(vllm.Fits);
-        Assert.InRange(vllm.KvCacheBytes / GiB, -1, vllm.KvBytesPerRequestPerGpu / GiB);
+        Assert.True(vllm.Fits);
+        Assert.InRange(vllm.KvCacheBytes / GiB, 0.5, 1.3);
+        Assert.InRange(vllm.RequestsPerReplica, 1, 4);
     }
 
     [Fact]

@@ -17,9 +17,11 @@ public class PlannerTests
         Assert.All(result.Plans, p => Assert.Equal(8, p.Plan.GpuCount));
         Assert.All(result.Plans, p => Assert.Equal(0, 64 % p.Degrees.TensorParallel));
         Assert.Contains(result.Plans, p => p.Degrees == new Degrees(2, 1, 4, 1));
-        // 67.7 GiB of FP8 weights on one 79.65 GiB H100 at vLLM's 0.90 leaves no room for a request.
-        var dp8 = Assert.Single(result.Rejected, r => r.Degrees == new Degrees(1, 1, 8, 1));
-        Assert.Contains("weights 67.7 GiB", dp8.Reason);
+        // 67.7 GiB of FP8 weights on one 79.19 GiB H100 at vLLM's 0.90 leave about 1 GiB of KV: three requests per
+        // replica, 24 in all, where every other split holds hundreds (MemoryModelTests: the memory cliff).
+        var dp8 = Assert.Single(result.Plans, p => p.Degrees == new Degrees(1, 1, 8, 1));
+        Assert.InRange(dp8.Plan.MaxConcurrency, 8, 32);
+        Assert.All(result.Plans.Where(p => p.Degrees != dp8.Degrees), p => Assert.True(p.Plan.MaxConcurrency > 500));
     }
 
     [Fact]

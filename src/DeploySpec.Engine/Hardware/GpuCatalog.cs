@@ -3,8 +3,8 @@ using System;
 namespace DeploySpec.Engine.Hardware
 {
     /// <summary>
-    /// The built-in accelerator catalog. Figures are datasheet values, and for memory the capacity CUDA reports
-    /// (nvidia-smi MiB / 1024), as collected in docs/hardware.md.
+    /// The built-in accelerator catalog. Figures are datasheet values, and for memory the capacity CUDA reports to an
+    /// engine where an engine's log shows it (H100 SXM), else nvidia-smi's MiB / 1024, as collected in docs/hardware.md.
     /// </summary>
     public static class GpuCatalog
     {
@@ -21,8 +21,8 @@ namespace DeploySpec.Engine.Hardware
 
         private static readonly GpuSpec[] Specs =
         {
-            new(Gpu.H100Sxm, "H100 SXM5 80GB", 81_559 * MiB, 3.35 * TB, 989.4 * T, 1_978.9 * T, 1_978.9 * T, 0,
-                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8Bf16, "datasheet; memory from nvidia-smi (81,559 MiB)"),
+            new(Gpu.H100Sxm, "H100 SXM5 80GB", 79.19 * GiB, 3.35 * TB, 989.4 * T, 1_978.9 * T, 1_978.9 * T, 0,
+                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8Bf16, "datasheet; memory as CUDA reports it to engines (vLLM v0.19 logs total_memory=79.19GiB; nvidia-smi's 81,559 MiB includes what the driver keeps)"),
             new(Gpu.H100Pcie, "H100 PCIe 80GB", 80 * GiB, 2.0 * TB, 756 * T, 1_513 * T, 1_513 * T, 0,
                 Link.NvLinkBridge, 2, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; memory approximate (~80 GiB)"),
             new(Gpu.H100Nvl, "H100 NVL 94GB", 94e9, 3.9 * TB, 835.5 * T, 1_670.5 * T, 1_670.5 * T, 0,

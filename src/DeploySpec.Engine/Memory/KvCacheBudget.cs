@@ -11,46 +11,57 @@ namespace DeploySpec.Engine.Memory
     {
         /// <summary>
         /// The KV pool of one GPU holding <paramref name="weightsBytes"/> with an activation peak of
-        /// <paramref name="activationsBytes"/> and <paramref name="nonTorchBytes"/> outside the framework's allocator,
-        /// under <paramref name="engine"/>'s policy at <paramref name="memoryFraction"/> (0 = its default), with
-        /// <paramref name="marginBytes"/> more kept free (it moves from the KV pool to the reserve).
+        /// <paramref name="activationsBytes"/>, <paramref name="startupNonTorchBytes"/> outside the framework's
+        /// allocator before anything is loaded (CUDA context, communicators) and <paramref name="forwardNonTorchBytes"/>
+        /// more once a forward pass has run (workspaces, all-reduce buffers), under <paramref name="engine"/>'s policy at
+        /// <paramref name="memoryFraction"/> (0 = its default), with <paramref name="marginBytes"/> more kept free (it
+        /// moves from the KV pool to the reserve).
         /// </summary>
         public static KvCacheBudget Of(ServingEngineProfile engine, double capacityBytes, double weightsBytes, double activationsBytes,
-            double nonTorchBytes, double memoryFraction, double marginBytes)
+            double startupNonTorchBytes, double forwardNonTorchBytes, double memoryFraction, double marginBytes)
         {
             double graphs = engine.CudaGraphBytes;
+            double nonTorch = startupNonTorchBytes + forwardNonTorchBytes;
             switch (engine.MemoryPolicy)
             {
                 case MemoryPolicy.FractionOfFree:
                 {
+                    // TensorRT-LLM measures free memory after the weights, its runtime buffers and a dry run.
                     double fraction = memoryFraction > 0 ? memoryFraction : engine.DefaultMemoryFraction;
-                    double free = capacityBytes - weightsBytes - activationsBytes - nonTorchBytes - graphs;
+                    double free = capacityBytes - weightsBytes - activationsBytes - nonTorch - graphs;
                     return new KvCacheBudget(
                         fraction * free - marginBytes,
-                        (1 - fraction) * Math.Max(0, free) + nonTorchBytes + graphs + marginBytes,
+                        (1 - fraction) * Math.Max(0, free) + nonTorch + graphs + marginBytes,
                         free > 0 ? fraction - marginBytes / free : fraction);
                 }
 
                 case MemoryPolicy.StaticFraction:
                 {
-                    double keepFree = Math.Max(engine.MinimumFreeBytes, Units.BytesPerGiB + activationsBytes) + nonTorchBytes + graphs;
+                    // SGLang applies the fraction to the memory free when it starts loading (the device less what the
+                    // CUDA context and the communicators took); what the weights take comes out of it.
+                    double measured = capacityBytes - startupNonTorchBytes;
+                    double keepFree = Math.Max(engine.MinimumFreeBytes, Units.BytesPerGiB + activationsBytes) + nonTorch + graphs;
                     double fraction = memoryFraction > 0 ? memoryFraction : (capacityBytes - keepFree) / capacityBytes;
 
                     // A static fraction set so high that the activations, CUDA graphs and non-torch memory no longer fit
                     // in what it leaves free: the engine would run out of memory; size the KV cache smaller by the shortfall.
-                    double shortfall = Math.Max(0, activationsBytes + nonTorchBytes + graphs - capacityBytes * (1 - fraction));
+                    double outsidePool = capacityBytes - fraction * measured;
+                    double shortfall = Math.Max(0, activationsBytes + nonTorch + graphs - outsidePool);
+                    double kv = fraction * measured - weightsBytes - shortfall - marginBytes;
                     return new KvCacheBudget(
-                        capacityBytes * fraction - weightsBytes - shortfall - marginBytes,
-                        capacityBytes * (1 - fraction) - activationsBytes + shortfall + marginBytes,
-                        fraction - (marginBytes + shortfall) / capacityBytes);
+                        kv,
+                        capacityBytes - weightsBytes - kv - activationsBytes,
+                        fraction - (marginBytes + shortfall) / measured);
                 }
 
                 default:
                 {
+                    // vLLM: the fraction caps what its own process allocates after start-up, of TOTAL memory; the
+                    // start-up non-torch memory is outside that cap (its profiler measures from a snapshot taken after it).
                     double fraction = memoryFraction > 0 ? memoryFraction : engine.DefaultMemoryFraction;
                     return new KvCacheBudget(
-                        capacityBytes * fraction - weightsBytes - activationsBytes - nonTorchBytes - graphs - marginBytes,
-                        capacityBytes * (1 - fraction) + nonTorchBytes + graphs + marginBytes,
+                        capacityBytes * fraction - weightsBytes - activationsBytes - forwardNonTorchBytes - graphs - marginBytes,
+                        capacityBytes * (1 - fraction) + forwardNonTorchBytes + graphs + marginBytes,
                         fraction - marginBytes / capacityBytes);
                 }
             }

@@ -35,16 +35,36 @@ namespace DeploySpec.Engine.Memory
     /// Per-GPU memory of a plan: weights and KV per stage from the model math, the activation peak and the
     /// memory outside the framework's allocator here, and how the serving engine divides the rest from its profile
     /// (<see cref="KvCacheBudget.Of"/>; docs/memory.md). A deployment's SafetyMarginGiB is kept free on
-    /// top (it moves from the KV cache to the reserve). Non-torch memory is the CUDA context (0.5 GiB), cuBLAS
-    /// workspaces (0.25 GiB) and, with more than one GPU per replica, NCCL buffers (0.4 GiB). The activation peak
-    /// is that of a forward pass over the engine's batched-token budget, plus float32 logits for a full batch of
-    /// sequences.
+    /// top (it moves from the KV cache to the reserve). Memory outside the framework's allocator ("non-torch") comes in
+    /// two parts, both as vLLM v0.19 logs them on H100: what a process holds before it loads anything (the CUDA context,
+    /// and with more than one GPU per replica the NCCL communicators), and what the first forward pass adds (cuBLAS
+    /// workspaces; with TP, NCCL and custom all-reduce buffers). The activation peak is that of vLLM's profile run.
     /// </summary>
     public static class MemoryModel
     {
-        public const double CudaContextBytes = 0.5 * Units.BytesPerGiB;
-        public const double CublasWorkspaceBytes = 0.25 * Units.BytesPerGiB;
-        public const double NcclBufferBytes = 0.4 * Units.BytesPerGiB;
+        /// <summary>Non-torch memory before loading, one GPU: vLLM v0.19's "worker init memory snapshot" on H100 logs non_torch_memory=0.51GiB (docs/memory.md).</summary>
+        public const double StartupNonTorchBytes = 0.51 * Units.BytesPerGiB;
+
+        /// <summary>Non-torch memory before loading with more than one GPU per replica (NCCL communicators): 1.43-1.53 GiB in the same logs at PP2, TP2 and TP4, taken as 1.55 GiB.</summary>
+        public const double StartupNonTorchBytesMultiGpu = 1.55 * Units.BytesPerGiB;
+
+        /// <summary>
+        /// Non-torch memory the profile run adds without TP (cuBLAS workspaces): vLLM v0.19 logs "non-torch forward
+        /// increase memory" of 0.24-0.27 GiB on H100 for most models and 0.46 GiB for Granite 3.x, for a reason the logs do
+        /// not show; the largest, rounded up to 0.05 GiB, so that no model's is under-counted (docs/memory.md).
+        /// </summary>
+        public const double ForwardNonTorchBytes = 0.5 * Units.BytesPerGiB;
+
+        /// <summary>Non-torch memory the profile run adds with TP (NCCL and custom all-reduce buffers): 2.06-2.11 GiB at TP2 and 2.13-2.21 GiB at TP4 in the same logs; the largest, rounded up to 0.05 GiB. TP8 is not in the logs.</summary>
+        public const double ForwardNonTorchBytesTensorParallel = 2.25 * Units.BytesPerGiB;
+
+        /// <summary>
+        /// Bytes per (sequence x vocabulary entry) vLLM's sampler holds in float32 on top of the model-dtype logits when
+        /// it samples a full batch with top-k and top-p, as its profile run does: the float32 copy of the logits, the
+        /// probabilities, the exponential noise it divides them by (<c>random_sample</c>), 4 bytes each, and 1 byte more
+        /// that the logs show (the top-k/top-p mask). Checked against the v0.19 logs' torch peak (docs/memory.md).
+        /// </summary>
+        public const double SamplerFloat32BytesPerLogit = 13.0;
 
         /// <summary>Memory of the most loaded GPU of <paramref name="degrees"/>.</summary>
         public static MemoryBreakdown PerGpu(DeploymentSpec deployment, Degrees degrees)
@@ -56,17 +76,18 @@ namespace DeploySpec.Engine.Memory
             int tp = degrees.TensorParallel;
 
             double capacity = gpu.MemoryBytes;
-            double nonTorch = CudaContextBytes + CublasWorkspaceBytes + (tp * degrees.PipelineParallel > 1 ? NcclBufferBytes : 0);
+            double startupNonTorch = tp * degrees.PipelineParallel > 1 ? StartupNonTorchBytesMultiGpu : StartupNonTorchBytes;
+            double forwardNonTorch = tp > 1 ? ForwardNonTorchBytesTensorParallel : ForwardNonTorchBytes;
             double margin = deployment.SafetyMarginGiB * Units.BytesPerGiB;
             int maxBatch = MaxBatchSize(deployment);
-            double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch);
+            double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch, degrees.ExpertParallel);
 
             // The most loaded GPU is the stage with the most KV per sequence, then the most weights: check each.
             MemoryBreakdown? worst = null;
             for (int stage = 0; stage < layout.Stages; stage++)
             {
                 double weights = ModelMath.WeightBytesPerGpu(model, layout, stage, tp, degrees.ExpertParallel);
-                var budget = KvCacheBudget.Of(engine, capacity, weights, activations, nonTorch, deployment.MemoryFraction, margin);
+                var budget = KvCacheBudget.Of(engine, capacity, weights, activations, startupNonTorch, forwardNonTorch, deployment.MemoryFraction, margin);
                 double perToken = ModelMath.KvBytesPerTokenPerGpu(model, layout, stage, tp);
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
                 double perContext = KvBytesPerRequest(model, layout, stage, tp, deployment.ContextTokens, engine.TokensPerKvBlock);
@@ -108,24 +129,52 @@ namespace DeploySpec.Engine.Memory
         }
 
         /// <summary>
-        /// Activation peak of one forward pass over <paramref name="tokens"/> batched tokens on one GPU (BF16):
-        /// the residual stream and norm output, the Q/K/V projection, the gated FFN's two halves and its product,
-        /// plus float32 logits and probabilities for <paramref name="sequences"/> sampled sequences over the
-        /// whole vocabulary. For mixture-of-experts models the fused-MoE kernels' caches as vLLM and SGLang allocate
-        /// them: gate/up outputs and the activated product per routed expert (counted in the FFN width) and the
-        /// down projection's output per routed expert before the weighted sum, active experts x hidden per token.
+        /// The torch allocator's peak in vLLM V1's profile run (v0.17 to v0.19), on one GPU: a forward pass over
+        /// <paramref name="tokens"/> batched tokens, then the sampler over min(<paramref name="sequences"/>, tokens)
+        /// sequences, each sampling with top-k and top-p over the whole vocabulary (the logits are gathered on every TP
+        /// rank). The peak is the larger of
+        /// <list type="bullet">
+        /// <item>the forward pass: the residual stream and norm output, the Q/K/V projection, the gated FFN's two halves
+        /// and its product (for mixture-of-experts models the dense and shared-expert FFN), plus the fused-MoE workspace;</item>
+        /// <item>after it: the forward's output hidden states, the fused-MoE workspace (vLLM's workspace manager keeps it),
+        /// the model-dtype logits and <see cref="SamplerFloat32BytesPerLogit"/> bytes of float32 sampler tensors per logit.</item>
+        /// </list>
+        /// Activations are in the model's dtype (16 bits for quantised checkpoints, 32 for FP32). docs/memory.md checks
+        /// this against the logged "torch peak memory increase".
         /// </summary>
-        public static double ActivationPeakBytes(ModelArchitecture model, int tp, int tokens, int sequences)
+        public static double ActivationPeakBytes(ModelArchitecture model, int tp, int tokens, int sequences, int expertParallel = 1)
         {
-            const double activationBytes = 2.0;
-            double ffnWidth = model.IsMoe
-                ? Math.Max(model.IntermediateSize, (model.ActiveExperts + model.SharedExperts) * model.EffectiveExpertIntermediateSize)
+            double dtype = ModelMath.AuxiliaryBytesPerParameter(model);
+            double moeWorkspace = FusedMoeWorkspaceBytes(model, expertParallel > 1 ? 1 : tp, tokens, dtype);
+            double denseFfn = model.IsMoe
+                ? Math.Max(model.DenseLayers > 0 ? model.IntermediateSize : 0, model.SharedExperts * (double)model.EffectiveExpertIntermediateSize)
                 : model.IntermediateSize;
             double qkv = (model.AttentionHeads + 2.0 * model.EffectiveKeyValueHeads) * model.EffectiveHeadDim / tp;
-            double moeDownOutputs = model.IsMoe ? (double)model.ActiveExperts * model.HiddenSize : 0;
-            double perToken = (4.0 * model.HiddenSize + qkv + 3.0 * ffnWidth / tp + moeDownOutputs) * activationBytes;
-            double logits = 2.0 * sequences * (double)model.VocabSize * 4.0;
-            return tokens * perToken + logits;
+            double forward = tokens * (4.0 * model.HiddenSize + qkv + 3.0 * denseFfn / tp) * dtype + moeWorkspace;
+
+            double sampled = Math.Min(sequences, tokens);
+            double sampler = sampled * (double)model.VocabSize * (dtype + SamplerFloat32BytesPerLogit);
+            double afterForward = tokens * (double)model.HiddenSize * dtype + moeWorkspace + sampler;
+            return Math.Max(forward, afterForward);
+        }
+
+        /// <summary>
+        /// vLLM's fused-MoE workspace for <paramref name="tokens"/> tokens (its Triton experts' <c>workspace_shapes</c>):
+        /// (tokens, top-k, max(N/2, hidden)), (tokens, top-k, max(N, hidden)) and the (tokens, hidden) output, N the
+        /// width of the gate and up projections on one rank (2 x the expert width / TP; the expert width alone for an
+        /// ungated FFN). Zero for a dense model.
+        /// </summary>
+        private static double FusedMoeWorkspaceBytes(ModelArchitecture model, int expertTp, int tokens, double bytesPerElement)
+        {
+            if (!model.IsMoe)
+            {
+                return 0;
+            }
+
+            double width = model.EffectiveExpertIntermediateSize / (double)expertTp;
+            double n = model.UngatedFfn ? width : 2 * width;
+            double h = model.HiddenSize;
+            return tokens * (model.ActiveExperts * (Math.Max(n / 2, h) + Math.Max(n, h)) + h) * bytesPerElement;
         }
     }
 }

@@ -8,11 +8,11 @@ namespace DeploySpec.Serving
     /// <summary>How a serving engine's memory setting divides a GPU (docs/memory.md); the planning engine sizes the KV cache by it.</summary>
     public enum MemoryPolicy
     {
-        /// <summary>The fraction caps everything the engine allocates, of TOTAL memory; the KV cache gets what weights, activations, non-torch memory and CUDA graphs leave (vLLM's gpu_memory_utilization).</summary>
+        /// <summary>The fraction caps what the engine allocates after start-up, of TOTAL memory; the KV cache gets what weights, the profile run's peak, the non-torch memory it adds and the CUDA graphs the engine counts leave (vLLM's gpu_memory_utilization).</summary>
         FractionOfTotal,
         /// <summary>The fraction is of the memory still FREE after weights, activations, non-torch memory and CUDA graphs (TensorRT-LLM's free_gpu_memory_fraction).</summary>
         FractionOfFree,
-        /// <summary>The fraction of total memory holds weights and the KV cache; the rest stays free for activations, CUDA graphs and non-torch memory, and by default at least <see cref="ServingEngineProfile.MinimumFreeBytes"/> (SGLang's mem_fraction_static).</summary>
+        /// <summary>The fraction of the memory free at start-up (total less the CUDA context and communicators) holds weights and the KV cache; the rest stays free for activations, CUDA graphs and non-torch memory, and by default at least <see cref="ServingEngineProfile.MinimumFreeBytes"/> (SGLang's mem_fraction_static).</summary>
         StaticFraction,
     }
 
@@ -97,7 +97,7 @@ namespace DeploySpec.Serving
         /// <summary>Tokens per KV-cache block (page); a request's KV is rounded up to whole blocks.</summary>
         public int TokensPerKvBlock { get; }
 
-        /// <summary>Memory the engine's captured CUDA graphs take, in bytes.</summary>
+        /// <summary>Memory of the engine's captured CUDA graphs that its KV sizing subtracts, in bytes (0 when the engine sizes the KV cache before capturing them, as vLLM v0.19 does).</summary>
         public double CudaGraphBytes { get; }
 
         /// <summary>The server flags, in this engine's spelling.</summary>

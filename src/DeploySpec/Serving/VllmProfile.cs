@@ -6,16 +6,18 @@ using static DeploySpec.Launch.LaunchText;
 namespace DeploySpec.Serving
 {
     /// <summary>
-    /// vLLM: KV = total x gpu_memory_utilization - weights - activation peak - non-torch memory - CUDA graphs;
-    /// gpu_memory_utilization 0.90 of TOTAL memory; max_num_seqs 1024 and max_num_batched_tokens 8192 for the
-    /// OpenAI server on 70 GB+ GPUs (V1 engine); 16-token blocks (docs/memory.md). Launched with <c>vllm serve</c>;
+    /// vLLM: KV = total x gpu_memory_utilization - (weights + the torch peak of its profile run + the non-torch memory the
+    /// profile run adds), as its V1 profiler computes it (v0.19, checked against its startup logs); CUDA graphs are
+    /// captured after the KV cache is sized and are not subtracted (from v0.21 their estimate is, by default).
+    /// gpu_memory_utilization 0.90 of TOTAL memory; max_num_seqs 1024 and max_num_batched_tokens 8192 for the OpenAI
+    /// server on 70 GB+ GPUs (V1 engine); 16-token blocks (docs/memory.md). Launched with <c>vllm serve</c>;
     /// EP is enabled, not sized (vLLM's EP size is TP x DP).
     /// </summary>
     internal sealed class VllmProfile : ServingEngineProfile
     {
         internal VllmProfile()
             : base(ServingEngine.Vllm, "vLLM", "vllm", MemoryPolicy.FractionOfTotal, defaultMemoryFraction: 0.90, defaultMaxBatchSize: 1024, maxBatchedTokens: 8192,
-                tokensPerKvBlock: 16, cudaGraphBytes: 1.0 * GiB, flags: new EngineFlags(ContextLength: "--max-model-len", MaxBatchSize: "--max-num-seqs",
+                tokensPerKvBlock: 16, cudaGraphBytes: 0 /* v0.19 logs the estimate but does not subtract it (docs/memory.md) */, flags: new EngineFlags(ContextLength: "--max-model-len", MaxBatchSize: "--max-num-seqs",
                     Memory: "--gpu-memory-utilization", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8", Quantization: "--quantization fp8"),
                 containerImage: "vllm/vllm-openai:latest")
         {

@@ -12,7 +12,7 @@ namespace Acme.Serving
         public readonly struct __DeploySpec : global::DeploySpec.Engine.Planning.IDeploymentData
         {
             public string Spec => "Name=Chat;Model={Name=Llama405B;Checkpoint=Llama405B;Layers=126;HiddenSize=16384;AttentionHeads=128;KeyValueHeads=8;IntermediateSize=53248;VocabSize=128256;Weights=Fp8;KvCache=Fp8};Cluster={Name=HgxH200;Gpu=H200Sxm}";
-            public string Table => "13625879|6 0 0 1|6:1 6:2 6:4 6:8 6:16 5:32 5:64 4:64 1:128 1:256 2:366 0:512 0:1024";
+            public string Table => "13625879|6 0 0 1|6:1 6:2 6:4 6:8 6:16 5:32 5:64 4:64 1:128 1:256 2:406 0:512 0:1024";
         }
     }
 }
