@@ -11,10 +11,11 @@ namespace DeploySpec.Engine.Tests;
 public class CalibrationTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Every_calibration_file_is_read_whole_and_fitted_to_a_median_error_under_20_percent()
+    public void Every_calibration_file_is_read_whole_and_fitted_to_a_median_error_under_25_percent()
     {
-        // A guard that the fit means something on every file, not the accuracy figure: that is the cross-validated
-        // error in docs/accuracy.md (the in-sample medians are there too).
+        // A guard that the fit means something on every file (a model that lost a term, or a file read wrong, is off by
+        // far more), not the accuracy figure: that is the cross-validated error in docs/accuracy.md, where the in-sample
+        // medians are too.
         var report = Calibrator.Report(CalibrationData.All(), CostCalibration.Default);
         foreach (var p in report.Points)
         {
@@ -29,7 +30,7 @@ public class CalibrationTests(ITestOutputHelper output)
         foreach (string file in CalibrationData.Files.Concat(CalibrationData.PublishedFiles))
         {
             output.WriteLine($"{file}: median |error| {report.Median(file):P1}");
-            Assert.True(report.Median(file) <= 0.20, $"{file}: median |error| {report.Median(file):P1}");
+            Assert.True(report.Median(file) <= 0.25, $"{file}: median |error| {report.Median(file):P1}");
         }
     }
 

@@ -191,10 +191,10 @@ public class MeasurementCorrectionTests
         Assert.Equal("DS1014 Warning: Deployment 'Assistant': bench/run.json(1): 'model': run skipped: the run is of 'Qwen/Qwen2.5-72B-Instruct', " +
             "the deployment's model is 'Llama 3.1 70B' (nvidia/Llama-3.1-70B-Instruct-FP8)", mismatched);
 
-        var disagreeing = Reported(("/project/bench/run.json", VllmResult(before, 1.4)));
-        Assert.Equal(3, disagreeing.Length); // TTFT, TPOT and throughput, each beyond the model's band of 13.6%
+        var disagreeing = Reported(("/project/bench/run.json", VllmResult(before, 1.6)));
+        Assert.Equal(3, disagreeing.Length); // TTFT, TPOT and throughput, each beyond the model's band for this vLLM plan (about 32%)
         Assert.All(disagreeing, d => Assert.StartsWith("DS4006 Warning: Deployment 'Assistant': measured ", d));
-        Assert.Contains(disagreeing, d => d.Contains("measured TPOT 40% above the model's in bench/run.json", StringComparison.Ordinal));
+        Assert.Contains(disagreeing, d => d.Contains("measured TPOT 60% above the model's in bench/run.json", StringComparison.Ordinal));
 
         Assert.Empty(Reported(("/project/bench/run.json", VllmResult(before, 1.1)))); // within the band: nothing to say
 

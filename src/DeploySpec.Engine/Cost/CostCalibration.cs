@@ -164,23 +164,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.5566813635719607, WeightStream: 0.8999999999999999, KvStream: 0.6959170816821717, Collective: 0.8999999999999999),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4533932058908032, WeightStream: 0.8999999999999999, KvStream: 0.49968476126218064, Collective: 0.5358107079296681),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.81, WeightStream: 0.5801417945563933, KvStream: 0.6056384430283135, Collective: 0.8999999999999999),
-            MatmulHalfSaturationTokens: 53.168427709518,
-            CollectiveLatencySeconds: 1.000000000006685E-06,
-            Experts: new ExpertEfficiency(ComputeFactor: 4, WeightStream: 0.8999999999999999),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00730085464962072, StepSecondsPerSequence: 1E-08),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.01, StepSecondsPerSequence: 1E-08),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1E-05, StepSecondsPerSequence: 1E-05),
-            Band: new UncertaintyBand(Calibrated: 0.144,
-                GpuGeneration: new(InData: 0.149, Beyond: 0.25),
-                Precision: new(InData: 0.152, Beyond: 0.322),
-                ModelSize: new(InData: 0.172, Beyond: 0.394),
-                Lengths: new(InData: null, Beyond: 0.24),
-                Parallelism: new(InData: 0.135, Beyond: 0.206),
-                Architecture: new(InData: 0.193, Beyond: 0.295),
-                Engine: new(InData: 0.235, Beyond: 0.251)));
+            Hopper: new GenerationEfficiency(Matmul: 0.6043499984096061, WeightStream: 0.899999982270385, KvStream: 0.7485716370647955, Collective: 0.6081041930720035),
+            Blackwell: new GenerationEfficiency(Matmul: 0.45213084449182817, WeightStream: 0.899999639786087, KvStream: 0.49400564641468003, Collective: 0.5592530076298678),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.7772484150762107, WeightStream: 0.5775554006724583, KvStream: 0.6211123196886417, Collective: 0.899999996104933),
+            MatmulHalfSaturationTokens: 68.5283945203891,
+            CollectiveLatencySeconds: 1.000000157035114E-06,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.8070847028724875, WeightStream: 0.8999999976526414),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.006145847319118744, StepSecondsPerSequence: 1.2481463319917015E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.008156720954551947, StepSecondsPerSequence: 9.999986492399274E-06),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.000000000000008E-05, StepSecondsPerSequence: 1.0000000068940227E-08),
+            Band: new UncertaintyBand(Calibrated: 0.151,
+                GpuGeneration: new(InData: 0.15, Beyond: 0.248),
+                Precision: new(InData: 0.151, Beyond: 0.376),
+                ModelSize: new(InData: 0.178, Beyond: 0.386),
+                Lengths: new(InData: null, Beyond: 0.139),
+                Parallelism: new(InData: 0.136, Beyond: 0.183),
+                Architecture: new(InData: 0.201, Beyond: 0.231),
+                Engine: new(InData: 0.317, Beyond: 0.246)));
     }
 
     /// <summary>
