@@ -57,6 +57,7 @@ public class CalibrationTests(ITestOutputHelper output)
             Assert.True(stored.Measured(engine), $"{engine} has rows in the fit");
             AssertClose(fitted.Runtime(engine).StepOverheadSeconds, stored.Runtime(engine).StepOverheadSeconds);
             AssertClose(fitted.Runtime(engine).StepSecondsPerSequence, stored.Runtime(engine).StepSecondsPerSequence);
+            AssertClose(fitted.Runtime(engine).ExpertTimeFactor, stored.Runtime(engine).ExpertTimeFactor);
         }
 
         Assert.True(Math.Abs(fitted.MatmulHalfSaturationTokens - stored.MatmulHalfSaturationTokens) <= 1e-6, $"{fitted.MatmulHalfSaturationTokens} vs {stored.MatmulHalfSaturationTokens}");

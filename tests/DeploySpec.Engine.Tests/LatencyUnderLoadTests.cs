@@ -49,21 +49,43 @@ public class LatencyUnderLoadTests
     }
 
     [Theory]
-    [InlineData(1, 0.01)]
-    [InlineData(8, 0.01)]
-    [InlineData(40, 1.0)]
-    public void At_the_rate_a_concurrency_sustains_the_rate_estimate_matches_the_concurrency_estimate(int concurrency, double queueShare)
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(40)]
+    public void At_the_rate_a_concurrency_sustains_the_rate_estimate_matches_the_concurrency_estimate(int concurrency)
     {
         var c = Plan(Llama70BOnTwoH100()).Coefficients;
-        var closed = CostEvaluator.Evaluate(c, concurrency);
-        double rate = closed.OutputTokensPerSecond / c.OutputTokens;
-        var open = CostEvaluator.EvaluateAtRate(c, rate);
+        var (closed, open) = ClosedAndOpen(c, concurrency);
         Assert.False(open.Saturated);
         Assert.Equal(concurrency, open.Concurrency);
         Assert.Equal(closed.TimePerOutputTokenMs, open.TimePerOutputTokenMs, 6);
         Assert.Equal(closed.OutputTokensPerSecond, open.OutputTokensPerSecond, 6);
-        // The same latencies, plus the wait for a free slot: negligible far from capacity, growing towards it.
-        Assert.InRange(open.TimeToFirstTokenMs, closed.TimeToFirstTokenMs, closed.TimeToFirstTokenMs * (1 + queueShare));
+        // The same latencies, plus the wait for a free slot: never negative, negligible far from capacity.
+        Assert.True(open.TimeToFirstTokenMs >= closed.TimeToFirstTokenMs);
+        if (concurrency <= 8)
+        {
+            Assert.InRange(open.TimeToFirstTokenMs, closed.TimeToFirstTokenMs, closed.TimeToFirstTokenMs * 1.01);
+        }
+    }
+
+    [Fact]
+    public void The_wait_for_a_free_slot_grows_towards_capacity()
+    {
+        var c = Plan(Llama70BOnTwoH100()).Coefficients;
+        double Wait(int concurrency)
+        {
+            var (closed, open) = ClosedAndOpen(c, concurrency);
+            return open.TimeToFirstTokenMs - closed.TimeToFirstTokenMs;
+        }
+
+        Assert.True(Wait(8) < Wait(c.MaxConcurrency / 2), $"{Wait(8)} ms at 8 in flight, {Wait(c.MaxConcurrency / 2)} ms at half of {c.MaxConcurrency}");
+        Assert.True(Wait(c.MaxConcurrency / 2) < Wait(c.MaxConcurrency * 9 / 10));
+    }
+
+    private static (PerformanceEstimate Closed, PerformanceEstimate Open) ClosedAndOpen(in CostCoefficients c, int concurrency)
+    {
+        var closed = CostEvaluator.Evaluate(c, concurrency);
+        return (closed, CostEvaluator.EvaluateAtRate(c, closed.OutputTokensPerSecond / c.OutputTokens));
     }
 
     [Fact]

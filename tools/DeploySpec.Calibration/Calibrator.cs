@@ -74,10 +74,13 @@ namespace DeploySpec.Calibration
         public const double MaxHalfSaturationTokens = 2048;
         public const double MaxExpertComputeFactor = 4.0;
 
-        /// <summary>The parameters, in vector order; a block is fitted only when some point exercises it.</summary>
-        private enum Block { Hopper = 0, Blackwell = 4, BlackwellRtx = 8, Shared = 12, TensorRtLlm = 14, Experts = 16, Vllm = 18, Sglang = 20 }
+        /// <summary>An engine's expert kernels may take from a third to three times TensorRT-LLM's time (fitted on its MoE rows).</summary>
+        public const double MaxEngineExpertFactor = 3.0;
 
-        private const int Parameters = 22;
+        /// <summary>The parameters, in vector order; a block is fitted only when some point exercises it.</summary>
+        private enum Block { Hopper = 0, Blackwell = 4, BlackwellRtx = 8, Shared = 12, TensorRtLlm = 14, Experts = 16, Vllm = 18, Sglang = 21 }
+
+        private const int Parameters = 24;
 
         public static CostCalibration Fit(IReadOnlyList<CalibrationPoint> points, UncertaintyBand? band = null)
         {
@@ -115,7 +118,9 @@ namespace DeploySpec.Calibration
         {
             public bool Fits(int index) => index switch
             {
+                (int)Block.Sglang + 2 => Sglang && Experts,
                 >= (int)Block.Sglang => Sglang,
+                (int)Block.Vllm + 2 => Vllm && Experts,
                 >= (int)Block.Vllm => Vllm,
                 >= (int)Block.Experts => Experts,
                 >= (int)Block.Shared => true,
@@ -303,9 +308,10 @@ namespace DeploySpec.Calibration
             KvStream: Squash(x[at + 2], 0.2, MaxBandwidthEfficiency),
             Collective: Squash(x[at + 3], 0.2, MaxBandwidthEfficiency));
 
-        private static EngineRuntime Runtime(double[] x, int at) => new(
+        private static EngineRuntime Runtime(double[] x, int at, bool expertFactor) => new(
             StepOverheadSeconds: 1e-5 * Math.Pow(1000.0, Squash(x[at], 0, 1)),
-            StepSecondsPerSequence: 1e-8 * Math.Pow(1000.0, Squash(x[at + 1], 0, 1)));
+            StepSecondsPerSequence: 1e-8 * Math.Pow(1000.0, Squash(x[at + 1], 0, 1)),
+            ExpertTimeFactor: expertFactor ? Math.Pow(MaxEngineExpertFactor, Squash(x[at + 2], -1, 1)) : 1.0);
 
         private static CostCalibration FromVector(double[] x, Used used, UncertaintyBand band)
         {
@@ -321,9 +327,9 @@ namespace DeploySpec.Calibration
                         ComputeFactor: Squash(x[(int)Block.Experts], 1.0, MaxExpertComputeFactor),
                         WeightStream: Squash(x[(int)Block.Experts + 1], 0.2, MaxBandwidthEfficiency))
                     : null,
-                TensorRtLlm: Runtime(x, (int)Block.TensorRtLlm),
-                Vllm: used.Vllm ? Runtime(x, (int)Block.Vllm) : null,
-                Sglang: used.Sglang ? Runtime(x, (int)Block.Sglang) : null,
+                TensorRtLlm: Runtime(x, (int)Block.TensorRtLlm, expertFactor: false),
+                Vllm: used.Vllm ? Runtime(x, (int)Block.Vllm, used.Experts) : null,
+                Sglang: used.Sglang ? Runtime(x, (int)Block.Sglang, used.Experts) : null,
                 Band: band);
         }
     }

@@ -13,11 +13,13 @@ namespace DeploySpec.Engine.Cost
     public sealed record GenerationEfficiency(double Matmul, double WeightStream, double KvStream, double Collective);
 
     /// <summary>
-    /// A serving engine's own work per iteration: its runtime (scheduling, launches, sampling), not the hardware's.
+    /// A serving engine's own work per iteration (its runtime: scheduling, launches, sampling), and how its expert
+    /// kernels compare with TensorRT-LLM's, on which the expert efficiencies are fitted.
     /// </summary>
     /// <param name="StepOverheadSeconds">Fixed work per engine iteration, s.</param>
     /// <param name="StepSecondsPerSequence">Work per sequence in each iteration, s.</param>
-    public sealed record EngineRuntime(double StepOverheadSeconds, double StepSecondsPerSequence);
+    /// <param name="ExpertTimeFactor">The engine's routed-expert time (compute and weight streaming) over TensorRT-LLM's: its fused-MoE kernels; 1 for TensorRT-LLM.</param>
+    public sealed record EngineRuntime(double StepOverheadSeconds, double StepSecondsPerSequence, double ExpertTimeFactor = 1.0);
 
     /// <summary>
     /// What mixture-of-experts layers reach beside the dense model's efficiencies, fitted on the MoE rows of the
@@ -164,23 +166,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6043499984096061, WeightStream: 0.899999982270385, KvStream: 0.7485716370647955, Collective: 0.6081041930720035),
-            Blackwell: new GenerationEfficiency(Matmul: 0.45213084449182817, WeightStream: 0.899999639786087, KvStream: 0.49400564641468003, Collective: 0.5592530076298678),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.7772484150762107, WeightStream: 0.5775554006724583, KvStream: 0.6211123196886417, Collective: 0.899999996104933),
-            MatmulHalfSaturationTokens: 68.5283945203891,
-            CollectiveLatencySeconds: 1.000000157035114E-06,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.8070847028724875, WeightStream: 0.8999999976526414),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.006145847319118744, StepSecondsPerSequence: 1.2481463319917015E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.008156720954551947, StepSecondsPerSequence: 9.999986492399274E-06),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.000000000000008E-05, StepSecondsPerSequence: 1.0000000068940227E-08),
-            Band: new UncertaintyBand(Calibrated: 0.151,
-                GpuGeneration: new(InData: 0.15, Beyond: 0.248),
-                Precision: new(InData: 0.151, Beyond: 0.376),
-                ModelSize: new(InData: 0.178, Beyond: 0.386),
+            Hopper: new GenerationEfficiency(Matmul: 0.611851431436516, WeightStream: 0.8999681207626047, KvStream: 0.5939964848308537, Collective: 0.640027693872607),
+            Blackwell: new GenerationEfficiency(Matmul: 0.44077036916296886, WeightStream: 0.8995142116222732, KvStream: 0.40304622121246186, Collective: 0.726716366946508),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.8099999945100276, WeightStream: 0.5620558303579225, KvStream: 0.5586656851414334, Collective: 0.8999088693910433),
+            MatmulHalfSaturationTokens: 67.88489104778805,
+            CollectiveLatencySeconds: 1.6398491693151456E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.426320099353448, WeightStream: 0.8999999996032264),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.0000000515659409E-05, StepSecondsPerSequence: 2.0920320671741106E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 1E-05, StepSecondsPerSequence: 9.948299345602295E-06, ExpertTimeFactor: 1.7930558179328415),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 0.009981590037726766, StepSecondsPerSequence: 9.541383670625087E-06, ExpertTimeFactor: 1.0608675309899063),
+            Band: new UncertaintyBand(Calibrated: 0.143,
+                GpuGeneration: new(InData: 0.148, Beyond: 0.267),
+                Precision: new(InData: 0.151, Beyond: 0.343),
+                ModelSize: new(InData: 0.167, Beyond: 0.367),
                 Lengths: new(InData: null, Beyond: 0.139),
-                Parallelism: new(InData: 0.136, Beyond: 0.183),
-                Architecture: new(InData: 0.201, Beyond: 0.231),
-                Engine: new(InData: 0.317, Beyond: 0.246)));
+                Parallelism: new(InData: 0.128, Beyond: 0.209),
+                Architecture: new(InData: 0.186, Beyond: 0.231),
+                Engine: new(InData: 0.172, Beyond: 0.31)));
     }
 
     /// <summary>

@@ -66,8 +66,9 @@ namespace DeploySpec.Engine.Cost
             bool lastStage = stage == layout.Stages - 1;
             double lmHeadParams = lastStage ? (double)model.VocabSize * model.HiddenSize / tp : 0;
             // Routed experts: the busiest expert and few tokens per grouped GEMM (fitted on the MoE rows; 1 without them).
-            double expertCompute = calibration.Experts?.ComputeFactor ?? 1.0;
-            double expertRate = gpu.MemoryBandwidthBytesPerSecond * (calibration.Experts?.WeightStream ?? efficiency.WeightStream);
+            // The engine's own fused-MoE kernels scale both (TensorRT-LLM's are the reference the expert efficiencies are fitted on).
+            double expertCompute = (calibration.Experts?.ComputeFactor ?? 1.0) * runtime.ExpertTimeFactor;
+            double expertRate = gpu.MemoryBandwidthBytesPerSecond * (calibration.Experts?.WeightStream ?? efficiency.WeightStream) / runtime.ExpertTimeFactor;
             double promptTokenSeconds = 2.0 * (denseParams + activeExpertParams * expertCompute + auxParams) / matmulRate;
             double denseStreamBytes = denseParams * linear + auxParams * aux + lmHeadParams * aux;
             double routedStreamBytes = routedParams * linear;
