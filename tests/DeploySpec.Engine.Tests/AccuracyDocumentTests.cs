@@ -20,4 +20,14 @@ public class AccuracyDocumentTests
             "docs/accuracy.md is stale: regenerate it with `dotnet run --project tools/DeploySpec.Calibration -- accuracy > docs/accuracy.md` " +
             "and append `dotnet run -c Release --project tools/DeploySpec.Calibration -- crossvalidate >> docs/accuracy.md`.");
     }
+
+    [Fact]
+    public void The_band_estimates_carry_is_the_one_the_cross_validation_on_the_page_set()
+    {
+        string path = Path.Combine(CalibrationTests.RepositoryRoot(), "docs", "accuracy.md");
+        string page = File.ReadAllText(path).Replace("\r\n", "\n");
+        Assert.True(page.EndsWith(AccuracyMarkdown.BandTable(CostCalibration.Default.Band), StringComparison.Ordinal),
+            "CostCalibration.Default.Band and the band table docs/accuracy.md ends with differ: store the band `-- crossvalidate` printed, " +
+            "or regenerate the page's cross-validation section.");
+    }
 }

@@ -117,4 +117,35 @@ public class CostModelTests
         Assert.True(one < c.DenseWeightSeconds + c.ExpertWeightSeconds);
         Assert.True(many > one);
     }
+
+    [Fact]
+    public void A_measured_correction_scales_every_time_coefficient_and_nothing_else()
+    {
+        // Every coefficient that is a time (its name ends in Seconds or SecondsPerSequence) is scaled: the prefill terms
+        // by the TTFT factor, every other one by the TPOT factor. Found by reflection, so a time coefficient added later
+        // without a line in CostModel.Correct fails here.
+        var properties = typeof(CostCoefficients).GetProperties().Where(p => p.PropertyType == typeof(double) && p.CanWrite).ToList();
+        object boxed = new CostCoefficients(Replicas: 1, Stages: 1, GpuCount: 1, MaxConcurrency: 1, OutputTokens: 1, GemmSecondsPerSequence: 1,
+            DenseWeightSeconds: 1, ExpertWeightSeconds: 1, ExpertIdleDecayPerToken: 1, AttentionSecondsPerSequence: 1, CollectiveSecondsPerSequence: 1,
+            CollectiveLatencySeconds: 1, HopLatencySeconds: 1, HopSecondsPerSequence: 1, StepOverheadSeconds: 1, StepSecondsPerSequence: 1,
+            StagePrefillSeconds: 1, PrefillLatencySeconds: 1, PrefillChunks: 1, GemmSaturationSequences: 1, Uncertainty: 0.1);
+        foreach (var p in properties)
+        {
+            p.SetValue(boxed, 1.0);
+        }
+
+        var ones = (CostCoefficients)boxed;
+        var corrected = CostModel.Correct(ones, new MeasuredCorrection { TimeToFirstTokenFactor = 3, TimePerOutputTokenFactor = 2, Residual = 0.5 });
+        foreach (var p in properties)
+        {
+            double value = (double)p.GetValue(corrected)!;
+            bool time = p.Name.EndsWith("Seconds", StringComparison.Ordinal) || p.Name.EndsWith("SecondsPerSequence", StringComparison.Ordinal);
+            bool prefill = p.Name is nameof(CostCoefficients.StagePrefillSeconds) or nameof(CostCoefficients.PrefillLatencySeconds);
+            double expected = p.Name == nameof(CostCoefficients.Uncertainty) ? 1.0 // max(the model's band, the residual): 1 here
+                : !time ? 1.0 : prefill ? 3.0 : 2.0;
+            Assert.True(value == expected, $"{p.Name}: {value}, expected {expected}");
+        }
+
+        Assert.True(corrected.CalibratedOnMeasurements);
+    }
 }

@@ -250,12 +250,18 @@ namespace DeploySpec.Calibration
             Line("in quadrature. An axis no group exercises is *not measured*: it adds nothing to the figure, and the estimate says so");
             Line("(`PerformanceEstimate.NotMeasured`) instead of borrowing another axis's error.");
             Line();
-            Line("| | calibrated | GPU generation | precision | model size | lengths | parallelism | architecture | serving engine |");
-            Line("|---|---|---|---|---|---|---|---|---|");
-            static string Axis(double? error) => error is double e ? "±" + F(e, "0.0%") : "not measured";
-            Line($"| inside the data (kind) | ±{F(band.Calibrated, "0.0%")} | {Axis(band.GpuGeneration.InData)} | {Axis(band.Precision.InData)} | {Axis(band.ModelSize.InData)} | {Axis(band.Lengths.InData)} | {Axis(band.Parallelism.InData)} | {Axis(band.Architecture.InData)} | {Axis(band.Engine.InData)} |");
-            Line($"| beyond the data | | {Axis(band.GpuGeneration.Beyond)} | {Axis(band.Precision.Beyond)} | {Axis(band.ModelSize.Beyond)} | {Axis(band.Lengths.Beyond)} | {Axis(band.Parallelism.Beyond)} | {Axis(band.Architecture.Beyond)} | {Axis(band.Engine.Beyond)} |");
+            md.Append(BandTable(band));
             return md.ToString();
+        }
+
+        /// <summary>The band as the page's last table (a test holds the page's table to <c>CostCalibration.Default.Band</c>).</summary>
+        public static string BandTable(UncertaintyBand band)
+        {
+            static string Axis(double? error) => error is double e ? "±" + F(e, "0.0%") : "not measured";
+            return "| | calibrated | GPU generation | precision | model size | lengths | parallelism | architecture | serving engine |\n" +
+                "|---|---|---|---|---|---|---|---|---|\n" +
+                $"| inside the data (kind) | ±{F(band.Calibrated, "0.0%")} | {Axis(band.GpuGeneration.InData)} | {Axis(band.Precision.InData)} | {Axis(band.ModelSize.InData)} | {Axis(band.Lengths.InData)} | {Axis(band.Parallelism.InData)} | {Axis(band.Architecture.InData)} | {Axis(band.Engine.InData)} |\n" +
+                $"| beyond the data | | {Axis(band.GpuGeneration.Beyond)} | {Axis(band.Precision.Beyond)} | {Axis(band.ModelSize.Beyond)} | {Axis(band.Lengths.Beyond)} | {Axis(band.Parallelism.Beyond)} | {Axis(band.Architecture.Beyond)} | {Axis(band.Engine.Beyond)} |\n";
         }
     }
 }
