@@ -27,6 +27,8 @@ public class ConfigFileTests
         { "qwen2.5-72b", "Qwen2.5 72B", Precision.Bf16, Precision.Bf16 },
         { "deepseek-v3", "DeepSeek-V3", Precision.Fp8, Precision.Bf16 },
         { "gpt-oss-120b", "GPT-OSS 120B", Precision.Fp4, Precision.Bf16 },
+        { "llama-4-scout", "Llama 4 Scout", Precision.Bf16, Precision.Bf16 },
+        { "llama-4-maverick", "Llama 4 Maverick", Precision.Bf16, Precision.Bf16 },
     };
 
     [Theory]
