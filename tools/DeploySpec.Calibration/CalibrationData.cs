@@ -55,10 +55,11 @@ namespace DeploySpec.Calibration
     }
 
     /// <summary>
-    /// The measurements the cost model may be fitted to, and nothing else (../shared/calibration, copied here and
-    /// checked identical by a test): TensorRT-LLM 0.17 offline maximum-throughput runs on Hopper (FP8), TensorRT-LLM
-    /// 0.19 runs on B200 (FP4 weights, FP8 KV), latency against concurrency (NIM 1.8.0 on 2 x H100, and single-request
-    /// TTFT from TensorRT-LLM 0.9 on 4 x H200), and the seed scenario's published ratios.
+    /// The measurements the cost model is fitted to, and nothing else: ../shared/calibration (copied here and checked
+    /// identical by a test: TensorRT-LLM 0.17 offline maximum-throughput runs on Hopper (FP8), TensorRT-LLM 0.19 runs on
+    /// B200 (FP4 weights, FP8 KV), latency against concurrency (NIM 1.8.0 on 2 x H100, and single-request TTFT from
+    /// TensorRT-LLM 0.9 on 4 x H200), the seed scenario's published ratios), and the cited rows of published/*.csv
+    /// (published/README.md).
     /// </summary>
     public static class CalibrationData
     {

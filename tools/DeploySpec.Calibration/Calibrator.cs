@@ -48,10 +48,13 @@ namespace DeploySpec.Calibration
     }
 
     /// <summary>
-    /// Fits <see cref="CostCalibration"/> by least squares on log errors over every measured figure of the three
-    /// calibration files (throughput, TTFT, inter-token latency alike, one weight each) and the seed's two ratios
-    /// (weight 4 each: they are the published claim) and its TP8 throughput. One fit, no per-row or per-file case:
-    /// the GPU generation picks its efficiencies, and Blackwell's equal Hopper's when no Blackwell row is in the fit.
+    /// Fits <see cref="CostCalibration"/> by least squares on log errors over every measured figure of every
+    /// calibration file, shared and published (throughput, TTFT, inter-token and request latency alike, one weight
+    /// each), and the seed's two ratios (weight 4 each, and a constraint beyond <see cref="SeedTolerance"/>: they are
+    /// the published claim) and its TP8 throughput. One fit, no per-row or per-file case: the GPU generation picks its
+    /// efficiencies, and a block no row exercises is not fitted (Blackwell takes Hopper's values, the RTX parts
+    /// Blackwell's, experts the dense efficiencies, an engine TensorRT-LLM's runtime). Expert compute factor 1-4,
+    /// an engine's expert time 1/3-3 times TensorRT-LLM's.
     /// Bounds keep the fit physical: matmul efficiency at most 0.81 of dense peak (an 8192^3 BF16 matmul measured
     /// 790-800 TFLOP/s of 989.4), bandwidth efficiencies at most 0.90 (device copies measured ~4.3 of 4.8 TB/s on
     /// H200 and ~3.0 of 3.35 TB/s on H100; docs/hardware.md), all at least 0.2; GEMM half-saturation 0-2048 tokens;
