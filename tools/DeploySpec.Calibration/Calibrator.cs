@@ -231,9 +231,7 @@ namespace DeploySpec.Calibration
         /// <summary>The kinds a calibration point belongs to (the same rule plans are judged by).</summary>
         public static ExtrapolationAxes Kinds(CalibrationPoint p)
         {
-            var d = p.Deployment;
-            int replicas = d.Cluster.TotalGpus / (d.TensorParallel * d.PipelineParallel);
-            return CalibrationDomain.Kinds(d, new Degrees(d.TensorParallel, d.PipelineParallel, replicas, Math.Max(1, d.ExpertParallel)));
+            return CalibrationDomain.Kinds(p.Deployment, Split(p.Deployment));
         }
 
         /// <summary>
@@ -296,12 +294,16 @@ namespace DeploySpec.Calibration
         {
             var (degrees, memory) = Sized.GetOrAdd(deployment, d =>
             {
-                var g = new Degrees(d.TensorParallel, d.PipelineParallel, d.Cluster.TotalGpus / (d.TensorParallel * d.PipelineParallel), Math.Max(1, d.ExpertParallel));
+                var g = Split(d);
                 var m = MemoryModel.PerGpu(d, g);
                 return m.Fits ? (g, m) : throw new InvalidOperationException($"Calibration point {d.Name} does not fit memory in our model.");
             });
             return Planner.Evaluate(deployment, degrees, memory, calibration);
         }
+
+        /// <summary>The one split a calibration deployment pins: its TP and PP, the rest of its GPUs as replicas, its EP.</summary>
+        private static Degrees Split(DeploymentSpec d) =>
+            new(d.TensorParallel, d.PipelineParallel, d.Cluster.TotalGpus / (d.TensorParallel * d.PipelineParallel), Math.Max(1, d.ExpertParallel));
 
         private static double Squash(double x, double low, double high) => low + (high - low) / (1.0 + Math.Exp(-x));
 
