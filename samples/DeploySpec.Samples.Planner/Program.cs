@@ -53,7 +53,7 @@ static void Show(string title, IReadOnlyList<PartitionPlan> plans, System.Func<P
     {
         var one = estimate(plan, 1);
         var peak = estimate(plan, plan.MaxConcurrency);
-        var m = plan.MemoryPerGpu;
+        var m = plan.Pool.MemoryPerGpu;
         var tags = new List<string>();
         if (plan.Equals(minLatency)) tags.Add("min latency");
         if (plan.Equals(maxThroughput)) tags.Add("max throughput");
@@ -125,8 +125,8 @@ static void ShowRates(string name, DeploymentFacts facts, PartitionPlan plan, Sy
 
 static void SeedRatios()
 {
-    var tp8 = Chat.Plans.Single(p => p.TensorParallel == 8 && p.PipelineParallel == 1);
-    var pp8 = Chat.Plans.Single(p => p.TensorParallel == 1 && p.PipelineParallel == 8);
+    var tp8 = Chat.Plans.Single(p => p.Pool.TensorParallel == 8 && p.Pool.PipelineParallel == 1);
+    var pp8 = Chat.Plans.Single(p => p.Pool.TensorParallel == 1 && p.Pool.PipelineParallel == 8);
     double latency = Chat.Estimate(tp8, 1).OutputTokensPerSecondPerUser / Chat.Estimate(pp8, 1).OutputTokensPerSecondPerUser;
     double throughput = Chat.Estimate(pp8, pp8.MaxConcurrency).OutputTokensPerSecond / Chat.Estimate(tp8, tp8.MaxConcurrency).OutputTokensPerSecond;
     AnsiConsole.MarkupLine($"[bold]Seed check[/]: TP8 / PP8 per-user speed at one request = [yellow]{F(latency, 2)}x[/] (NVIDIA published 5.6x); " +

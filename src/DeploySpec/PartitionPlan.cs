@@ -3,36 +3,53 @@ using System.Text;
 namespace DeploySpec
 {
     /// <summary>
-    /// One way to split a model over a cluster: TensorParallel x PipelineParallel GPUs per replica, DataParallel
-    /// replicas, experts spread over ExpertParallel GPUs. Immutable; equality is by value.
+    /// One pool of a plan: <see cref="DataParallel"/> identical workers (replicas), each TensorParallel x
+    /// PipelineParallel GPUs, experts spread over ExpertParallel GPUs, with the memory of its most loaded GPU and the
+    /// requests it holds. Immutable; equality is by value.
     /// </summary>
     /// <param name="TensorParallel">GPUs that split every layer's matrices.</param>
-    /// <param name="PipelineParallel">Pipeline stages (consecutive layer ranges) per replica.</param>
-    /// <param name="DataParallel">Independent replicas.</param>
+    /// <param name="PipelineParallel">Pipeline stages (consecutive layer ranges) per worker.</param>
+    /// <param name="DataParallel">Independent workers (replicas) of the pool.</param>
     /// <param name="ExpertParallel">GPUs the routed experts are spread over (1 for dense models or tensor-split experts).</param>
-    /// <param name="MemoryPerGpu">Memory breakdown of the most loaded GPU.</param>
-    /// <param name="MaxConcurrency">Requests of InputTokens + OutputTokens the whole deployment can hold at once (KV cache and batch limit).</param>
+    /// <param name="MemoryPerGpu">Memory breakdown of the pool's most loaded GPU.</param>
+    /// <param name="MaxConcurrency">Requests of InputTokens + OutputTokens the whole pool can hold at once (KV cache and batch limit).</param>
     /// <param name="EngineMemoryFraction">
     /// The memory setting to give the serving engine (vLLM gpu_memory_utilization, TensorRT-LLM
-    /// free_gpu_memory_fraction, SGLang mem_fraction_static) so that it sizes the KV cache as this plan does, any
+    /// free_gpu_memory_fraction, SGLang mem_fraction_static) so that it sizes the KV cache as this pool does, any
     /// safety margin included; 0 when unknown.
     /// </param>
-    /// <param name="Index">Position of this plan in its deployment's <c>Plans</c>; the generated evaluator indexes by it.</param>
-    public sealed record PartitionPlan(
+    public sealed record ServingPool(
         int TensorParallel,
         int PipelineParallel,
         int DataParallel,
         int ExpertParallel,
         MemoryPerGpu MemoryPerGpu,
         int MaxConcurrency,
-        double EngineMemoryFraction = 0,
-        int Index = 0)
+        double EngineMemoryFraction = 0)
     {
-        /// <summary>GPUs the plan uses: TP x PP x DP.</summary>
+        /// <summary>GPUs the pool uses: TP x PP x DP.</summary>
         public int GpuCount => TensorParallel * PipelineParallel * DataParallel;
 
+        /// <summary>"TP8 x PP1 x DP1", with " x EP8" for expert-parallel pools.</summary>
+        public override string ToString() => PartitionPlan.Label(TensorParallel, PipelineParallel, DataParallel, ExpertParallel);
+    }
+
+    /// <summary>
+    /// One way to serve a model on a cluster: the pool that serves it (every GPU of the plan runs both prefill and
+    /// decode). Immutable; equality is by value.
+    /// </summary>
+    /// <param name="Pool">The pool: its split, memory per GPU and capacity.</param>
+    /// <param name="Index">Position of this plan in its deployment's <c>Plans</c>; the generated evaluator indexes by it.</param>
+    public sealed record PartitionPlan(ServingPool Pool, int Index = 0)
+    {
+        /// <summary>GPUs the plan uses.</summary>
+        public int GpuCount => Pool.GpuCount;
+
+        /// <summary>Requests of InputTokens + OutputTokens the whole plan can hold at once.</summary>
+        public int MaxConcurrency => Pool.MaxConcurrency;
+
         /// <summary>"TP8 x PP1 x DP1", with " x EP8" for expert-parallel plans.</summary>
-        public override string ToString() => Label(TensorParallel, PipelineParallel, DataParallel, ExpertParallel);
+        public override string ToString() => Pool.ToString();
 
         /// <summary>The one way a split is written: "TP8 x PP1 x DP1", with " x EP8" when experts are spread wider.</summary>
         public static string Label(int tensorParallel, int pipelineParallel, int dataParallel, int expertParallel)

@@ -43,18 +43,18 @@ public class CostModelTests
         {
             var single = plan.SingleRequest;
             // One token of one request must stream the bottleneck stage's non-expert weights on every stage in turn.
-            var layout = StageLayout.Create(deployment.Model.Layers, plan.Degrees.PipelineParallel);
-            double minStream = plan.Coefficients.DenseWeightSeconds * CostCalibration.Default.For(gpu).WeightStream;
-            Assert.True(single.TimePerOutputTokenMs / 1e3 >= plan.Degrees.PipelineParallel * minStream * 0.999,
+            var layout = StageLayout.Create(deployment.Model.Layers, plan.Pool.Degrees.PipelineParallel);
+            double minStream = plan.Pool.Coefficients.DenseWeightSeconds * CostCalibration.Default.For(gpu).WeightStream;
+            Assert.True(single.TimePerOutputTokenMs / 1e3 >= plan.Pool.Degrees.PipelineParallel * minStream * 0.999,
                 $"{plan}: TPOT {single.TimePerOutputTokenMs} ms under the bandwidth bound");
 
             // The whole deployment cannot do more matrix FLOPs per second than its GPUs' dense peak.
             double flopsPerOutputToken = 2.0 * (ModelMath.ActiveParameters(deployment.Model) - ModelMath.EmbeddingParameters(deployment.Model))
                 * (1.0 + (double)deployment.InputTokens / deployment.OutputTokens) * 0.5;
-            double peak = plan.Degrees.GpuCount * gpu.MatmulFlopsPerSecond(deployment.Model.Weights);
+            double peak = plan.Pool.Degrees.GpuCount * gpu.MatmulFlopsPerSecond(deployment.Model.Weights);
             Assert.True(plan.Peak.OutputTokensPerSecond * flopsPerOutputToken <= peak,
                 $"{plan}: {plan.Peak.OutputTokensPerSecond} tok/s needs more than the dense peak");
-            Assert.True(layout.Stages == plan.Degrees.PipelineParallel);
+            Assert.True(layout.Stages == plan.Pool.Degrees.PipelineParallel);
         }
     }
 
@@ -64,7 +64,7 @@ public class CostModelTests
     {
         foreach (var plan in Planner.Plan(deployment).Plans.Take(4))
         {
-            var c = plan.Coefficients;
+            var c = plan.Pool.Coefficients;
             PerformanceEstimate? previous = null;
             for (int n = 1; n <= c.MaxConcurrency * 2; n = n * 2)
             {
@@ -90,7 +90,7 @@ public class CostModelTests
     public void Concurrency_below_one_is_rejected()
     {
         var plan = Planner.Plan(MemoryModelTests.On(ModelCatalog.Llama31_8B, Gpu.H200Sxm, 1)).Plans[0];
-        Assert.Throws<ArgumentOutOfRangeException>(() => CostEvaluator.Evaluate(plan.Coefficients, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CostEvaluator.Evaluate(plan.Pool.Coefficients, 0));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class CostModelTests
     {
         var d = MemoryModelTests.On(ModelCatalog.Mixtral8x7B, Gpu.H100Sxm, 2) with { TensorParallel = 2, PipelineParallel = 1 };
         var plan = Planner.Plan(d).Plans.Single();
-        var c = plan.Coefficients;
+        var c = plan.Pool.Coefficients;
         Assert.Equal(0.75, Math.Exp(-c.ExpertIdleDecayPerToken), 12); // top-2 of 8
         double one = CostEvaluator.StageSeconds(c, 1), many = CostEvaluator.StageSeconds(c, 64);
         Assert.True(one < c.DenseWeightSeconds + c.ExpertWeightSeconds);

@@ -41,7 +41,7 @@ public class DeclaredAcceleratorTests
         var mine = Planner.Plan(On(declared, model, 8));
 
         Assert.True(catalog.HasPlans);
-        Assert.Equal(catalog.Plans.Select(p => (p.Degrees, p.Memory, p.Coefficients)), mine.Plans.Select(p => (p.Degrees, p.Memory, p.Coefficients)));
+        Assert.Equal(catalog.Plans.Select(p => (p.Pool.Degrees, p.Pool.Memory, p.Pool.Coefficients)), mine.Plans.Select(p => (p.Pool.Degrees, p.Pool.Memory, p.Pool.Coefficients)));
         Assert.Equal(catalog.Rejected.Select(r => r.Degrees), mine.Rejected.Select(r => r.Degrees));
     }
 

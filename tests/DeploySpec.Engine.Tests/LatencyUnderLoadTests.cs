@@ -17,7 +17,7 @@ public class LatencyUnderLoadTests
     [Fact]
     public void Time_to_first_token_rises_with_load_below_capacity()
     {
-        var c = Plan(Llama70BOnTwoH100()).Coefficients;
+        var c = Plan(Llama70BOnTwoH100()).Pool.Coefficients;
         double previous = 0;
         for (int concurrency = 1; concurrency <= c.MaxConcurrency; concurrency = concurrency < c.MaxConcurrency / 2 ? concurrency * 2 : c.MaxConcurrency)
         {
@@ -54,7 +54,7 @@ public class LatencyUnderLoadTests
     [InlineData(40)]
     public void At_the_rate_a_concurrency_sustains_the_rate_estimate_matches_the_concurrency_estimate(int concurrency)
     {
-        var c = Plan(Llama70BOnTwoH100()).Coefficients;
+        var c = Plan(Llama70BOnTwoH100()).Pool.Coefficients;
         var (closed, open) = ClosedAndOpen(c, concurrency);
         Assert.False(open.Saturated);
         Assert.Equal(concurrency, open.Concurrency);
@@ -71,7 +71,7 @@ public class LatencyUnderLoadTests
     [Fact]
     public void The_wait_for_a_free_slot_grows_towards_capacity()
     {
-        var c = Plan(Llama70BOnTwoH100()).Coefficients;
+        var c = Plan(Llama70BOnTwoH100()).Pool.Coefficients;
         double Wait(int concurrency)
         {
             var (closed, open) = ClosedAndOpen(c, concurrency);
@@ -91,7 +91,7 @@ public class LatencyUnderLoadTests
     [Fact]
     public void The_rate_estimate_diverges_at_capacity_and_is_saturated_past_it()
     {
-        var c = Plan(Llama70BOnTwoH100()).Coefficients;
+        var c = Plan(Llama70BOnTwoH100()).Pool.Coefficients;
         double capacity = CostEvaluator.EvaluateAtRate(c, 1e9).OutputTokensPerSecond / c.OutputTokens;
         Assert.True(CostEvaluator.EvaluateAtRate(c, 1e9).Saturated);
         Assert.True(double.IsPositiveInfinity(CostEvaluator.EvaluateAtRate(c, capacity).TimeToFirstTokenMs));

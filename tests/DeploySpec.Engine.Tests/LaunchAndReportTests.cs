@@ -18,7 +18,7 @@ public class LaunchAndReportTests
     {
         var result = Planner.Plan(spec);
         var facts = Facts.Of(spec) with { Checkpoint = checkpoint };
-        PerformanceEstimate Estimate(PartitionPlan plan, int n) => CostEvaluator.Evaluate(result.Plans.Single(p => p.Plan.Equals(plan)).Coefficients, n);
+        PerformanceEstimate Estimate(PartitionPlan plan, int n) => CostEvaluator.Evaluate(result.Plans.Single(p => p.Plan.Equals(plan)).Pool.Coefficients, n);
         var frontier = result.Frontier.ToList();
         var report = new DeploymentReport(facts, result.Plans.Select(p => p.Plan).ToList(), Estimate, result.MinLatency!.Plan,
             result.MaxThroughput!.Plan, result.Recommended!.Plan, result.RecommendedMeetsTargets, frontier,
@@ -29,7 +29,7 @@ public class LaunchAndReportTests
     private static DeploymentSpec Seed(ServingEngine engine) => Calibration.CalibrationData.Seed(0, 0) with { Engine = engine, MemoryFraction = 0 };
 
     private static PartitionPlan PlanOf(PlanningResult result, int tp, int pp, int dp = 1, int ep = 1) =>
-        result.Plans.Single(p => p.Degrees == new Degrees(tp, pp, dp, ep)).Plan;
+        result.Plans.Single(p => p.Pool.Degrees == new Degrees(tp, pp, dp, ep)).Plan;
 
     [Fact]
     public void Vllm_command_uses_vllms_flags_and_the_plans_memory_setting()
@@ -41,7 +41,7 @@ public class LaunchAndReportTests
             "vllm serve meta-llama/Llama-3.1-405B-Instruct-FP8 --tensor-parallel-size 8 --pipeline-parallel-size 1 --max-model-len 2176 " +
             "--gpu-memory-utilization 0.9 --kv-cache-dtype fp8 --max-num-seqs 1024 --host 0.0.0.0 --port 8000",
             Assert.Single(launch.Commands));
-        Assert.Equal(0.9, plan.EngineMemoryFraction);
+        Assert.Equal(0.9, plan.Pool.EngineMemoryFraction);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class LaunchAndReportTests
     {
         var (result, _, _) = Plan(Seed(ServingEngine.Vllm) with { SafetyMarginGiB = 2 }, "x");
         double capacity = GpuCatalog.Get(Gpu.H200Sxm).MemoryBytes;
-        Assert.Equal(Math.Round(0.9 - 2 * Units.BytesPerGiB / capacity, 4), PlanOf(result, 8, 1).EngineMemoryFraction);
+        Assert.Equal(Math.Round(0.9 - 2 * Units.BytesPerGiB / capacity, 4), PlanOf(result, 8, 1).Pool.EngineMemoryFraction);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class LaunchAndReportTests
         var plan = PlanOf(result, 8, 1);
         var launch = EngineLaunch.TensorRtLlm(facts, plan);
         string command = Assert.Single(launch.Commands);
-        string fraction = plan.EngineMemoryFraction.ToString("0.####", CultureInfo.InvariantCulture);
+        string fraction = plan.Pool.EngineMemoryFraction.ToString("0.####", CultureInfo.InvariantCulture);
         Assert.Equal(
             "trtllm-serve nvidia/Llama-3.1-405B-Instruct-FP8 --backend pytorch --tp_size 8 --pp_size 1 --max_batch_size 2048 --max_num_tokens 8192 " +
             $"--max_seq_len 2176 --kv_cache_free_gpu_memory_fraction {fraction} --host 0.0.0.0 --port 8000 --extra_llm_api_options extra-llm-api-options.yaml",

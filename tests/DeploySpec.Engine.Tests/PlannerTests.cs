@@ -15,13 +15,13 @@ public class PlannerTests
         var result = Planner.Plan(Llama70BOnH100x8());
         Assert.NotEmpty(result.Plans);
         Assert.All(result.Plans, p => Assert.Equal(8, p.Plan.GpuCount));
-        Assert.All(result.Plans, p => Assert.Equal(0, 64 % p.Degrees.TensorParallel));
-        Assert.Contains(result.Plans, p => p.Degrees == new Degrees(2, 1, 4, 1));
+        Assert.All(result.Plans, p => Assert.Equal(0, 64 % p.Pool.Degrees.TensorParallel));
+        Assert.Contains(result.Plans, p => p.Pool.Degrees == new Degrees(2, 1, 4, 1));
         // 67.7 GiB of FP8 weights on one 79.19 GiB H100 at vLLM's 0.90 leave about 1 GiB of KV: three requests per
         // replica, 24 in all, where every other split holds hundreds (MemoryModelTests: the memory cliff).
-        var dp8 = Assert.Single(result.Plans, p => p.Degrees == new Degrees(1, 1, 8, 1));
+        var dp8 = Assert.Single(result.Plans, p => p.Pool.Degrees == new Degrees(1, 1, 8, 1));
         Assert.InRange(dp8.Plan.MaxConcurrency, 8, 32);
-        Assert.All(result.Plans.Where(p => p.Degrees != dp8.Degrees), p => Assert.True(p.Plan.MaxConcurrency > 500));
+        Assert.All(result.Plans.Where(p => p.Pool.Degrees != dp8.Pool.Degrees), p => Assert.True(p.Plan.MaxConcurrency > 500));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public class PlannerTests
     public void Pinned_degrees_restrict_the_search()
     {
         var result = Planner.Plan(Llama70BOnH100x8() with { TensorParallel = 4, PipelineParallel = 2 });
-        Assert.Equal(new Degrees(4, 2, 1, 1), Assert.Single(result.Plans).Degrees);
+        Assert.Equal(new Degrees(4, 2, 1, 1), Assert.Single(result.Plans).Pool.Degrees);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class PlannerTests
     {
         var a = Planner.Plan(Llama70BOnH100x8());
         var b = Planner.Plan(Llama70BOnH100x8());
-        Assert.Equal(a.Plans.Select(p => p.Coefficients), b.Plans.Select(p => p.Coefficients));
+        Assert.Equal(a.Plans.Select(p => p.Pool.Coefficients), b.Plans.Select(p => p.Pool.Coefficients));
         Assert.Equal(a.Frontier, b.Frontier);
     }
 
@@ -113,9 +113,9 @@ public class PlannerTests
     {
         var model = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
         var result = Planner.Plan(MemoryModelTests.On(model, Gpu.H200Sxm, 8, nodes: 2));
-        Assert.Contains(result.Plans, p => p.Degrees.ExpertParallel == 16);
-        Assert.All(result.Plans.Where(p => p.Degrees.ExpertParallel > 1),
-            p => Assert.Equal(0, p.Degrees.ExpertParallel % p.Degrees.TensorParallel));
+        Assert.Contains(result.Plans, p => p.Pool.Degrees.ExpertParallel == 16);
+        Assert.All(result.Plans.Where(p => p.Pool.Degrees.ExpertParallel > 1),
+            p => Assert.Equal(0, p.Pool.Degrees.ExpertParallel % p.Pool.Degrees.TensorParallel));
     }
 }
 

@@ -68,8 +68,8 @@ public class PropertyTests
         {
             var all = Planner.Plan(d);
             var required = Planner.Plan(d with { Concurrency = concurrency });
-            var expected = all.Plans.Where(p => p.Plan.MaxConcurrency >= concurrency).Select(p => p.Degrees).OrderBy(x => x.ToString()).ToList();
-            Assert.Equal(expected, required.Plans.Select(p => p.Degrees).OrderBy(x => x.ToString()).ToList());
+            var expected = all.Plans.Where(p => p.Plan.MaxConcurrency >= concurrency).Select(p => p.Pool.Degrees).OrderBy(x => x.ToString()).ToList();
+            Assert.Equal(expected, required.Plans.Select(p => p.Pool.Degrees).OrderBy(x => x.ToString()).ToList());
         }, iter: Iterations);
     }
 
@@ -92,12 +92,12 @@ public class PropertyTests
         {
             foreach (var plan in Planner.Plan(d).Plans)
             {
-                var m = plan.Memory;
+                var m = plan.Pool.Memory;
                 Assert.Equal(m.CapacityBytes, m.WeightsBytes + m.KvCacheBytes + m.ActivationsBytes + m.ReserveBytes, 3);
                 Assert.True(m.ReserveBytes >= 0 && m.ActivationsBytes >= 0 && m.WeightsBytes > 0);
                 int byKv = (int)Math.Floor(m.KvCacheBytes / m.KvBytesPerRequestPerGpu);
                 Assert.Equal(Math.Min(byKv, MemoryModel.MaxBatchSize(d)), m.RequestsPerReplica);
-                Assert.Equal(Units.Requests(m.RequestsPerReplica, plan.Degrees.DataParallel), plan.Plan.MaxConcurrency);
+                Assert.Equal(Units.Requests(m.RequestsPerReplica, plan.Pool.Degrees.DataParallel), plan.Plan.MaxConcurrency);
                 Assert.True(m.RequestsPerReplica * m.KvBytesPerRequestPerGpu <= m.KvCacheBytes);
             }
         }, iter: Iterations);
@@ -112,8 +112,8 @@ public class PropertyTests
             double activeFlopsPerToken = 2 * ModelMath.ActiveParameters(d.Model);
             foreach (var plan in Planner.Plan(d).Plans)
             {
-                Assert.True(plan.Coefficients.IsFinite);
-                var e = CostEvaluator.Evaluate(plan.Coefficients, concurrency);
+                Assert.True(plan.Pool.Coefficients.IsFinite);
+                var e = CostEvaluator.Evaluate(plan.Pool.Coefficients, concurrency);
                 foreach (double v in new[] { e.TimeToFirstTokenMs, e.TimePerOutputTokenMs, e.OutputTokensPerSecond, e.OutputTokensPerSecondPerGpu })
                 {
                     Assert.True(v > 0 && !double.IsInfinity(v) && !double.IsNaN(v), e.ToString());
@@ -121,13 +121,13 @@ public class PropertyTests
 
                 // No plan outruns every GPU computing at its datasheet peak, nor a single request streaming the
                 // weights of a dense model's GPU at its datasheet bandwidth.
-                double computeBound = plan.Degrees.GpuCount * gpu.MatmulFlopsPerSecond(d.Model.Weights) / activeFlopsPerToken;
+                double computeBound = plan.Pool.Degrees.GpuCount * gpu.MatmulFlopsPerSecond(d.Model.Weights) / activeFlopsPerToken;
                 Assert.True(e.OutputTokensPerSecond <= computeBound, $"{e.OutputTokensPerSecond} tok/s above the {computeBound} compute bound");
-                if (!d.Model.IsMoe && plan.Degrees.PipelineParallel == 1)
+                if (!d.Model.IsMoe && plan.Pool.Degrees.PipelineParallel == 1)
                 {
                     // Every weight but the input embedding (one row is read per token) is streamed for each token.
-                    double embedding = d.Model.TiedEmbeddings ? 0 : ModelMath.EmbeddingParameters(d.Model) * ModelMath.AuxiliaryBytesPerParameter(d.Model) / plan.Degrees.TensorParallel;
-                    double streamBound = (plan.Memory.WeightsBytes - embedding) / gpu.MemoryBandwidthBytesPerSecond * 1e3;
+                    double embedding = d.Model.TiedEmbeddings ? 0 : ModelMath.EmbeddingParameters(d.Model) * ModelMath.AuxiliaryBytesPerParameter(d.Model) / plan.Pool.Degrees.TensorParallel;
+                    double streamBound = (plan.Pool.Memory.WeightsBytes - embedding) / gpu.MemoryBandwidthBytesPerSecond * 1e3;
                     Assert.True(plan.SingleRequest.TimePerOutputTokenMs >= streamBound, $"TPOT {plan.SingleRequest.TimePerOutputTokenMs} ms below the {streamBound} ms bandwidth bound");
                 }
             }

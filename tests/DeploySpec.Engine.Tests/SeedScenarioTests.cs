@@ -45,13 +45,13 @@ public class SeedScenarioTests(ITestOutputHelper output)
         var result = Planner.Plan(deployment);
         foreach (var plan in result.Plans)
         {
-            output.WriteLine($"{plan.Plan,-18} {plan.Memory.ToRuntime()}  1 req: {plan.SingleRequest.OutputTokensPerSecondPerUser:F1} tok/s/user  peak: {plan.Peak.OutputTokensPerSecond:F0} tok/s");
+            output.WriteLine($"{plan.Plan,-18} {plan.Pool.Memory.ToRuntime()}  1 req: {plan.SingleRequest.OutputTokensPerSecondPerUser:F1} tok/s/user  peak: {plan.Peak.OutputTokensPerSecond:F0} tok/s");
         }
 
-        Assert.Equal(new Degrees(8, 1, 1, 1), result.MinLatency!.Degrees);
-        Assert.True(result.MaxThroughput!.Degrees.PipelineParallel > 1);
-        Assert.Contains(result.Plans, p => p.Degrees == new Degrees(1, 8, 1, 1));
+        Assert.Equal(new Degrees(8, 1, 1, 1), result.MinLatency!.Pool.Degrees);
+        Assert.True(result.MaxThroughput!.Pool.Degrees.PipelineParallel > 1);
+        Assert.Contains(result.Plans, p => p.Pool.Degrees == new Degrees(1, 8, 1, 1));
         // 405 GB of FP8 weights need at least four H200s' worth of memory per replica: no plan has DP > 2.
-        Assert.All(result.Plans, p => Assert.True(p.Degrees.DataParallel <= 2));
+        Assert.All(result.Plans, p => Assert.True(p.Pool.Degrees.DataParallel <= 2));
     }
 }

@@ -99,13 +99,13 @@ public class TopologyTests
         var result = Planner.Plan(On(Nvl72(), 0, 0));
         Assert.True(result.HasPlans);
         // Plans whose TP groups span trays (TP8 on trays of 4) are there, and their all-reduces are costed over NVLink.
-        var acrossTrays = result.Plans.Where(p => p.Degrees.TensorParallel > 4).ToList();
+        var acrossTrays = result.Plans.Where(p => p.Pool.Degrees.TensorParallel > 4).ToList();
         Assert.NotEmpty(acrossTrays);
-        Assert.All(acrossTrays, p => Assert.Equal(Link.NvLink5, Topology.GroupLink(Nvl72(), p.Degrees.TensorParallel)));
+        Assert.All(acrossTrays, p => Assert.Equal(Link.NvLink5, Topology.GroupLink(Nvl72(), p.Pool.Degrees.TensorParallel)));
 
         // The same TP8 x PP9 with and without the NVLink switch system: only the links differ.
-        var nvlink = Planner.Plan(On(Nvl72(), 8, 9)).Plans.Single().Coefficients;
-        var infiniBand = Planner.Plan(On(Nvl72(domain: 4), 8, 9)).Plans.Single().Coefficients;
+        var nvlink = Planner.Plan(On(Nvl72(), 8, 9)).Plans.Single().Pool.Coefficients;
+        var infiniBand = Planner.Plan(On(Nvl72(domain: 4), 8, 9)).Plans.Single().Pool.Coefficients;
         Assert.True(nvlink.CollectiveSecondsPerSequence * 5 < infiniBand.CollectiveSecondsPerSequence,
             $"TP8 over NVLink 5 (1.8 TB/s) should move its all-reduces several times faster than over InfiniBand NDR (100 GB/s): {nvlink.CollectiveSecondsPerSequence:E3} s vs {infiniBand.CollectiveSecondsPerSequence:E3} s per sequence");
         // Two all-reduces per layer of the stage (126 layers / PP9 = 14), each with InfiniBand's own latency on top.
@@ -118,8 +118,8 @@ public class TopologyTests
     public void Tensor_parallelism_over_16_gpus_is_nvlink_on_gb200_trays_and_infiniband_on_hgx_b200()
     {
         // TP16 must divide the cluster, so 64 GPUs: 16 of a rack's 18 trays, against eight HGX B200 nodes.
-        var rack = Planner.Plan(On(Nvl72(trays: 16, domain: 64), 16, 4)).Plans.Single().Coefficients;
-        var hgx = Planner.Plan(On(HgxB200(8), 16, 4)).Plans.Single().Coefficients;
+        var rack = Planner.Plan(On(Nvl72(trays: 16, domain: 64), 16, 4)).Plans.Single().Pool.Coefficients;
+        var hgx = Planner.Plan(On(HgxB200(8), 16, 4)).Plans.Single().Pool.Coefficients;
         Assert.Equal(Link.NvLink5, Topology.GroupLink(Nvl72(trays: 16, domain: 64), 16));
         Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(HgxB200(8), 16));
         Assert.True(rack.CollectiveSecondsPerSequence * 5 < hgx.CollectiveSecondsPerSequence,
@@ -137,8 +137,8 @@ public class TopologyTests
     [Fact]
     public void Llama405B_on_an_nvl72_rack_against_nine_hgx_b200_nodes()
     {
-        var rack = Planner.Plan(On(Nvl72(), 8, 9)).Plans.Single().Coefficients;
-        var hgx = Planner.Plan(On(HgxB200(9), 8, 9)).Plans.Single().Coefficients;
+        var rack = Planner.Plan(On(Nvl72(), 8, 9)).Plans.Single().Pool.Coefficients;
+        var hgx = Planner.Plan(On(HgxB200(9), 8, 9)).Plans.Single().Pool.Coefficients;
         Assert.Equal(Link.NvLink5, Topology.GroupLink(HgxB200(9), 8));
         Assert.Equal(Link.InfiniBandNdr, Topology.GroupLink(HgxB200(9), 72));
         Assert.Equal(Link.NvLink5, Topology.GroupLink(Nvl72(), 72));

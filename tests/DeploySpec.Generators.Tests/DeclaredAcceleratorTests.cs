@@ -78,10 +78,10 @@ public class DeclaredAcceleratorTests
         var plans = Member<IReadOnlyList<PartitionPlan>>("Plans");
         Assert.Equal(planned.Plans.Select(p => p.Plan), plans);
         var plan = Assert.Single(plans);
-        Assert.Equal((1, 4, 1, 4), (plan.TensorParallel, plan.PipelineParallel, plan.DataParallel, plan.GpuCount));
+        Assert.Equal((1, 4, 1, 4), (plan.Pool.TensorParallel, plan.Pool.PipelineParallel, plan.Pool.DataParallel, plan.GpuCount));
         // The busiest stage: 20 of the 80 layers in FP4 (~8.5 GiB) and the BF16 embedding or LM head (~2 GiB).
-        Assert.True(plan.MemoryPerGpu.WeightsGiB is > 10 and < 11, plan.MemoryPerGpu.ToString());
-        Assert.Equal(94.97, plan.MemoryPerGpu.CapacityGiB, 9);
+        Assert.True(plan.Pool.MemoryPerGpu.WeightsGiB is > 10 and < 11, plan.Pool.MemoryPerGpu.ToString());
+        Assert.Equal(94.97, plan.Pool.MemoryPerGpu.CapacityGiB, 9);
 
         var facts = Member<DeploymentFacts>("Facts");
         Assert.Equal(Facts.Of(Expected), facts);

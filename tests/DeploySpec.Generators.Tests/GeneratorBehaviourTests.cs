@@ -179,7 +179,7 @@ public class GeneratorBehaviourTests
         int points = 0;
         foreach (var evaluated in result.Plans)
         {
-            int capacity = evaluated.Coefficients.MaxConcurrency;
+            int capacity = evaluated.Pool.Coefficients.MaxConcurrency;
             var concurrencies = new List<int> { 1, 2, 3, capacity - 1, capacity, capacity + 1, capacity * 3 };
             for (int i = 0; i < 40; i++)
             {
@@ -188,7 +188,7 @@ public class GeneratorBehaviourTests
 
             foreach (int c in concurrencies.Where(c => c >= 1))
             {
-                var engine = CostEvaluator.Evaluate(evaluated.Coefficients, c);
+                var engine = CostEvaluator.Evaluate(evaluated.Pool.Coefficients, c);
                 var emitted = estimate(evaluated.Plan, c);
                 AssertClose(engine.TimeToFirstTokenMs, emitted.TimeToFirstTokenMs);
                 AssertClose(engine.TimePerOutputTokenMs, emitted.TimePerOutputTokenMs);
@@ -205,10 +205,10 @@ public class GeneratorBehaviourTests
         var atRate = type.GetMethod("EstimateAtRate", Generated)!.CreateDelegate<Func<PartitionPlan, double, PerformanceEstimate>>();
         foreach (var evaluated in result.Plans)
         {
-            double capacity = CostEvaluator.EvaluateAtRate(evaluated.Coefficients, 1e12).OutputTokensPerSecond / evaluated.Coefficients.OutputTokens;
+            double capacity = CostEvaluator.EvaluateAtRate(evaluated.Pool.Coefficients, 1e12).OutputTokensPerSecond / evaluated.Pool.Coefficients.OutputTokens;
             foreach (double rate in new[] { 0.01 * capacity, 0.5 * capacity, 0.95 * capacity, 2 * capacity })
             {
-                var engine = CostEvaluator.EvaluateAtRate(evaluated.Coefficients, rate);
+                var engine = CostEvaluator.EvaluateAtRate(evaluated.Pool.Coefficients, rate);
                 var emitted = atRate(evaluated.Plan, rate);
                 Assert.Equal(engine.Saturated, emitted.Saturated);
                 Assert.Equal(rate >= capacity, emitted.Saturated);
@@ -287,7 +287,7 @@ public class GeneratorBehaviourTests
         Assert.Equal(0, allocated);
         Assert.True(sink > 0);
 
-        var foreign = new PartitionPlan(3, 1, 1, 1, default, 1);
+        var foreign = new PartitionPlan(new ServingPool(3, 1, 1, 1, default, 1));
         Assert.Throws<ArgumentException>(() => estimate(foreign, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => estimate(plans[0], 0));
         Assert.Throws<ArgumentNullException>(() => estimate(null!, 1));

@@ -239,10 +239,10 @@ public class ModelFamilyTests
         Assert.True(result.HasPlans, directory + " has no plan on 8 x H200");
         foreach (var plan in result.Plans)
         {
-            Assert.True(plan.Memory.Fits);
-            Assert.True(plan.Memory.RequestsPerReplica >= 1);
+            Assert.True(plan.Pool.Memory.Fits);
+            Assert.True(plan.Pool.Memory.RequestsPerReplica >= 1);
             Assert.True(plan.SingleRequest.TimePerOutputTokenMs > 0 && double.IsFinite(plan.SingleRequest.TimePerOutputTokenMs));
-            Assert.Equal(extrapolatedArchitecture, (plan.Coefficients.ExtrapolatedAlong & ExtrapolationAxes.Architecture) != 0);
+            Assert.Equal(extrapolatedArchitecture, (plan.Pool.Coefficients.ExtrapolatedAlong & ExtrapolationAxes.Architecture) != 0);
         }
     }
 

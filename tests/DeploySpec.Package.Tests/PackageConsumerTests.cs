@@ -59,13 +59,13 @@ public sealed class PackageConsumerTests : IDisposable
         using System.Linq;
         using Consumer;
 
-        var tp8 = Chat.Plans.Single(p => p.TensorParallel == 8 && p.PipelineParallel == 1);
-        var pp8 = Chat.Plans.Single(p => p.TensorParallel == 1 && p.PipelineParallel == 8);
+        var tp8 = Chat.Plans.Single(p => p.Pool.TensorParallel == 8 && p.Pool.PipelineParallel == 1);
+        var pp8 = Chat.Plans.Single(p => p.Pool.TensorParallel == 1 && p.Pool.PipelineParallel == 8);
         double ratio = Chat.Estimate(tp8, 1).OutputTokensPerSecondPerUser / Chat.Estimate(pp8, 1).OutputTokensPerSecondPerUser;
         Console.WriteLine("MinLatency=" + Chat.MinLatency);
         Console.WriteLine("Plans=" + Chat.Plans.Count);
         Console.WriteLine("Ratio=" + ratio.ToString("F2", CultureInfo.InvariantCulture));
-        Console.WriteLine("Tp8KvGiB=" + tp8.MemoryPerGpu.KvCacheGiB.ToString("F3", CultureInfo.InvariantCulture));
+        Console.WriteLine("Tp8KvGiB=" + tp8.Pool.MemoryPerGpu.KvCacheGiB.ToString("F3", CultureInfo.InvariantCulture));
         var engine = DeploySpec.Engine.Models.ModelCatalog.Llama31_405B; // the engine is in lib/ for run-time use
         Console.WriteLine("EngineLayers=" + engine.Layers);
         Console.WriteLine("Report=" + Chat.ToMarkdown().Split('\n')[0]);

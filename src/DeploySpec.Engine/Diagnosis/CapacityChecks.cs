@@ -37,7 +37,7 @@ namespace DeploySpec.Engine.Diagnosis
                 var relaxed = Planner.Plan(spec with { Concurrency = 0 }, cancellationToken: c.Cancel);
                 var best = relaxed.Plans.OrderByDescending(p => p.Plan.MaxConcurrency).First();
                 int batchLimit = MemoryModel.MaxBatchSize(spec);
-                if (best.Memory.RequestsPerReplica >= batchLimit)
+                if (best.Pool.Memory.RequestsPerReplica >= batchLimit)
                 {
                     c.Add(Rules.ConcurrencyBeyondBatchLimit, concurrency, spec.Concurrency, batchLimit, best.Plan.ToString(), best.Plan.MaxConcurrency);
                     return;
@@ -45,18 +45,18 @@ namespace DeploySpec.Engine.Diagnosis
 
                 var fit = FitAdvisor.Analyze(spec, c.Cancel);
                 c.Findings.Add(Finding.Of(Rules.ConcurrencyBeyondKvCache, concurrency, spec.Name,
-                    spec.Concurrency, spec.TokensPerRequest, best.Plan.MaxConcurrency, best.Plan.ToString(), best.Memory.KvCacheBytes / GiB,
-                    best.Memory.KvBytesPerTokenPerGpu / 1024).WithRemedy(Remedies(fit, kvOnly: true), ClusterFixes(fit, spec, kvOnly: true)));
+                    spec.Concurrency, spec.TokensPerRequest, best.Plan.MaxConcurrency, best.Plan.ToString(), best.Pool.Memory.KvCacheBytes / GiB,
+                    best.Pool.Memory.KvBytesPerTokenPerGpu / 1024).WithRemedy(Remedies(fit, kvOnly: true), ClusterFixes(fit, spec, kvOnly: true)));
                 return;
             }
 
             if (spec.MaxContext > 0 && Planner.Plan(spec with { MaxContext = 0 }, cancellationToken: c.Cancel) is { HasPlans: true } shorter)
             {
-                var roomiest = shorter.Plans.OrderByDescending(p => p.Memory.KvCacheBytes).First();
-                var needed = MemoryModel.PerGpu(spec, roomiest.Degrees);
+                var roomiest = shorter.Plans.OrderByDescending(p => p.Pool.Memory.KvCacheBytes).First();
+                var needed = MemoryModel.PerGpu(spec, roomiest.Pool.Degrees);
                 var fit = FitAdvisor.Analyze(spec, c.Cancel);
                 c.Findings.Add(Finding.Of(Rules.ContextBeyondKvCache, maxContext, spec.Name,
-                    spec.MaxContext, needed.KvBytesPerContextPerGpu / GiB, roomiest.Plan.ToString(), roomiest.Memory.KvCacheBytes / GiB)
+                    spec.MaxContext, needed.KvBytesPerContextPerGpu / GiB, roomiest.Plan.ToString(), roomiest.Pool.Memory.KvCacheBytes / GiB)
                     .WithRemedy(Remedies(fit, kvOnly: true), ClusterFixes(fit, spec, kvOnly: true)));
                 return;
             }

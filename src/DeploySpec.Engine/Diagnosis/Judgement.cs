@@ -40,8 +40,8 @@ namespace DeploySpec.Engine.Diagnosis
         {
             var best = Best;
             Findings.Add((finding with { Target = target ?? finding.Target }).WithRemedy(
-                best is null ? "" : "; the best plan that fits is " + best.Degrees,
-                best is null ? Array.Empty<Fix>() : new Fix[] { new PinPlan(best.Degrees) }));
+                best is null ? "" : "; the best plan that fits is " + best.Pool.Degrees,
+                best is null ? Array.Empty<Fix>() : new Fix[] { new PinPlan(best.Pool.Degrees) }));
         }
 
         public void Add(Rule rule, FindingTarget target, params object[] arguments) =>

@@ -273,7 +273,7 @@ namespace DeploySpec.Engine.Measurements
                 if (!planned)
                 {
                     planned = true;
-                    recommended = PlanCache.Plan(spec, cancellationToken).Recommended?.Degrees;
+                    recommended = PlanCache.Plan(spec, cancellationToken).Recommended?.Pool.Degrees;
                 }
 
                 if (recommended is not { } plan)

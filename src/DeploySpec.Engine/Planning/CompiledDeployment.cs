@@ -147,7 +147,7 @@ namespace DeploySpec.Engine.Planning
             foreach (var plan in result.Plans)
             {
                 var digits = new char[width];
-                for (int k = width - 1, position = positions[plan.Degrees]; k >= 0; k--, position /= Digits.Length)
+                for (int k = width - 1, position = positions[plan.Pool.Degrees]; k >= 0; k--, position /= Digits.Length)
                 {
                     digits[k] = Digits[position % Digits.Length];
                 }
@@ -245,9 +245,9 @@ namespace DeploySpec.Engine.Planning
                     throw new FormatException("A DeploySpec plan table lists candidate " + position + ", which is not a plan of this spec: " + table);
                 }
 
-                var (plan, coefficients) = Planner.Fold(spec, candidate.Degrees, candidate.Memory, calibration);
+                var (plan, pool) = Planner.Fold(spec, candidate.Degrees, candidate.Memory, calibration);
                 plans[i] = plan with { Index = i };
-                costs[i] = coefficients;
+                costs[i] = pool.Coefficients;
             }
 
             int[] winners = Numbers(parts[1], ' ', 4);

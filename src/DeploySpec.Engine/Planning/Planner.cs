@@ -82,19 +82,23 @@ namespace DeploySpec.Engine.Planning
             return new Screening(fitting, rejected, position);
         }
 
-        /// <summary>One plan's runtime record and folded cost coefficients, without its estimates (what generated code restores).</summary>
-        public static (PartitionPlan Plan, CostCoefficients Coefficients) Fold(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
+        /// <summary>One plan's pool and runtime record, without its estimates (what generated code restores).</summary>
+        public static (PartitionPlan Plan, PlanPool Pool) Fold(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
         {
-            var coefficients = CostModel.Specialize(deployment, degrees, memory, calibration);
-            var plan = new PartitionPlan(degrees.TensorParallel, degrees.PipelineParallel, degrees.DataParallel,
-                degrees.ExpertParallel, memory.ToRuntime(), coefficients.MaxConcurrency, Math.Round(memory.EngineMemoryFraction, 4));
-            return (plan, coefficients);
+            var pool = new PlanPool(degrees, memory, CostModel.Specialize(deployment, degrees, memory, calibration));
+            return (new PartitionPlan(ToRuntime(pool)), pool);
         }
+
+        /// <summary>The runtime view of a pool: its split, memory per GPU, capacity and the engine's memory setting.</summary>
+        public static ServingPool ToRuntime(PlanPool pool) =>
+            new ServingPool(pool.Degrees.TensorParallel, pool.Degrees.PipelineParallel, pool.Degrees.DataParallel, pool.Degrees.ExpertParallel,
+                pool.Memory.ToRuntime(), pool.Coefficients.MaxConcurrency, Math.Round(pool.Memory.EngineMemoryFraction, 4));
 
         /// <summary>Folds one plan and works out its key estimates.</summary>
         public static EvaluatedPlan Evaluate(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
         {
-            var (plan, coefficients) = Fold(deployment, degrees, memory, calibration);
+            var (plan, pool) = Fold(deployment, degrees, memory, calibration);
+            var coefficients = pool.Coefficients;
             var single = CostEvaluator.Evaluate(coefficients, 1);
             var peak = CostEvaluator.Evaluate(coefficients, coefficients.MaxConcurrency);
             bool meets;
@@ -111,7 +115,7 @@ namespace DeploySpec.Engine.Planning
                 best = meets ? CostEvaluator.Evaluate(coefficients, MaxConcurrencyWithinTargets(deployment, coefficients)) : single;
             }
 
-            return new EvaluatedPlan(degrees, plan, memory, coefficients, single, peak, best, meets);
+            return new EvaluatedPlan(pool, plan, single, peak, best, meets);
         }
 
         public static bool MeetsTargets(DeploymentSpec deployment, PerformanceEstimate estimate) =>
@@ -267,7 +271,7 @@ namespace DeploySpec.Engine.Planning
             }
 
             int ttft = a.SingleRequest.TimeToFirstTokenMs.CompareTo(b.SingleRequest.TimeToFirstTokenMs);
-            return ttft != 0 ? ttft : CompareDegrees(a.Degrees, b.Degrees);
+            return ttft != 0 ? ttft : CompareDegrees(a.Pool.Degrees, b.Pool.Degrees);
         }
 
         private static int CompareThroughput(EvaluatedPlan a, EvaluatedPlan b)

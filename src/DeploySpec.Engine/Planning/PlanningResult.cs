@@ -5,18 +5,25 @@ using DeploySpec.Engine.Memory;
 
 namespace DeploySpec.Engine.Planning
 {
-    /// <summary>A plan that fits, with its memory, folded cost coefficients and key estimates.</summary>
+    /// <summary>
+    /// One pool of a plan as the engine sizes it: its split (<see cref="Degrees"/>, DataParallel = workers), the
+    /// memory of its most loaded GPU and its folded cost coefficients. The runtime view is <see cref="ServingPool"/>.
+    /// </summary>
+    public sealed record PlanPool(Degrees Degrees, MemoryBreakdown Memory, CostCoefficients Coefficients)
+    {
+        public override string ToString() => Degrees.ToString();
+    }
+
+    /// <summary>A plan that fits: its pool (split, memory, folded cost coefficients), its runtime record and key estimates.</summary>
     public sealed record EvaluatedPlan(
-        Degrees Degrees,
+        PlanPool Pool,
         PartitionPlan Plan,
-        MemoryBreakdown Memory,
-        CostCoefficients Coefficients,
         PerformanceEstimate SingleRequest,
         PerformanceEstimate Peak,
         PerformanceEstimate BestWithinTargets,
         bool MeetsTargets)
     {
-        public override string ToString() => Degrees.ToString();
+        public override string ToString() => Pool.ToString();
     }
 
     /// <summary>Why a candidate is not a plan.</summary>

@@ -67,14 +67,14 @@ namespace DeploySpec.Launch
     /// Launch commands for a plan on vLLM (<c>vllm serve</c>), TensorRT-LLM (<c>trtllm-serve</c>) and SGLang
     /// (<c>sglang.launch_server</c>), and a Kubernetes LeaderWorkerSet for plans that span nodes. Each engine's
     /// flags live in its profile (<see cref="Serving.ServingEngineProfile"/>); docs/launch.md lists each with the
-    /// source it was checked against. The memory setting is the plan's <see cref="PartitionPlan.EngineMemoryFraction"/>,
+    /// source it was checked against. The memory setting is the plan's <see cref="ServingPool.EngineMemoryFraction"/>,
     /// given only to the engine the plan was sized for.
     /// </summary>
     public static class EngineLaunch
     {
         /// <summary>The launch configuration of <paramref name="plan"/> on <paramref name="engine"/>.</summary>
         public static LaunchConfig For(ServingEngine engine, DeploymentFacts facts, PartitionPlan plan, LaunchOptions? options = null) =>
-            Serving.ServingEngineProfile.For(engine).Launch(facts, plan, options ?? new LaunchOptions());
+            Serving.ServingEngineProfile.For(engine).Launch(facts, plan.Pool, options ?? new LaunchOptions());
 
         /// <summary><c>vllm serve</c>.</summary>
         public static LaunchConfig Vllm(DeploymentFacts facts, PartitionPlan plan, LaunchOptions? options = null) => For(ServingEngine.Vllm, facts, plan, options);
@@ -121,7 +121,7 @@ namespace DeploySpec.Launch
             {
                 // Node ranks come from LWS at run time, so the per-node command of rank 1 stands for every worker.
                 string cmd = command.Replace("--node-rank 1", "--node-rank $(LWS_WORKER_INDEX)");
-                int local = Math.Max(1, facts.GpusPerNode / Math.Max(1, plan.TensorParallel * plan.PipelineParallel));
+                int local = Math.Max(1, facts.GpusPerNode / Math.Max(1, plan.Pool.TensorParallel * plan.Pool.PipelineParallel));
                 cmd = cmd.Replace("--data-parallel-start-rank " + Int(local), "--data-parallel-start-rank $((LWS_WORKER_INDEX * " + Int(local) + "))");
                 Line("    " + template + ":");
                 Line("      metadata:");
@@ -159,12 +159,12 @@ namespace DeploySpec.Launch
     /// <summary>Where a plan's GPUs sit: nodes per replica, replicas per node, nodes used.</summary>
     internal sealed class Layout
     {
-        public Layout(DeploymentFacts facts, PartitionPlan plan)
+        public Layout(DeploymentFacts facts, ServingPool pool)
         {
-            int replicaGpus = plan.TensorParallel * plan.PipelineParallel;
+            int replicaGpus = pool.TensorParallel * pool.PipelineParallel;
             ReplicaNodes = Math.Max(1, (replicaGpus + facts.GpusPerNode - 1) / facts.GpusPerNode);
             ReplicasPerNode = Math.Max(1, facts.GpusPerNode / replicaGpus);
-            NodesUsed = Math.Max(1, (plan.GpuCount + facts.GpusPerNode - 1) / facts.GpusPerNode);
+            NodesUsed = Math.Max(1, (pool.GpuCount + facts.GpusPerNode - 1) / facts.GpusPerNode);
         }
 
         public int ReplicaNodes { get; }

@@ -104,12 +104,12 @@ namespace DeploySpec.Reporting
             Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var plan in Plans)
             {
-                var m = plan.MemoryPerGpu;
+                var m = plan.Pool.MemoryPerGpu;
                 var one = Estimate(plan, 1);
                 var peak = Estimate(plan, plan.MaxConcurrency);
                 string tags = (plan.Equals(MinLatency) ? " (min latency)" : "") + (plan.Equals(MaxThroughput) ? " (max throughput)" : "") + (plan.Equals(Recommended) ? " (recommended)" : "");
                 Line($"| {plan}{tags} | {N(m.WeightsGiB, 1)} | {N(m.KvCacheGiB, 1)} | {N(m.ActivationsGiB, 1)} | {N(m.ReserveGiB, 1)} | {N(m.CapacityGiB, 2)} | " +
-                     $"{N(plan.EngineMemoryFraction, 4)} | {plan.MaxConcurrency} | {N(one.TimeToFirstTokenMs, 1)} | {N(one.TimePerOutputTokenMs, 2)} | " +
+                     $"{N(plan.Pool.EngineMemoryFraction, 4)} | {plan.MaxConcurrency} | {N(one.TimeToFirstTokenMs, 1)} | {N(one.TimePerOutputTokenMs, 2)} | " +
                      $"{N(one.OutputTokensPerSecondPerUser, 1)} | {N(peak.OutputTokensPerSecond, 0)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} | " +
                      $"{Band(one)} | {Provenance(one)} |");
             }

@@ -106,8 +106,8 @@ namespace DeploySpec.Serving
         /// <summary>The container image for a Kubernetes LeaderWorkerSet; null when the engine has no LWS pattern.</summary>
         public string? ContainerImage { get; }
 
-        /// <summary>The commands that start <paramref name="plan"/> on this engine.</summary>
-        public abstract LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options);
+        /// <summary>The commands that start <paramref name="pool"/> on this engine.</summary>
+        public abstract LaunchConfig Launch(DeploymentFacts facts, ServingPool pool, LaunchOptions options);
 
         /// <inheritdoc />
         public override string ToString() => DisplayName;
@@ -116,10 +116,10 @@ namespace DeploySpec.Serving
         /// The limits every server takes: the longest context, the plan's memory setting (when the plan was sized for
         /// this engine), an FP8 KV cache, the batch limit; and a note when the weights must come quantized.
         /// </summary>
-        private protected void AddLimits(List<string> args, DeploymentFacts facts, PartitionPlan plan, List<string> notes)
+        private protected void AddLimits(List<string> args, DeploymentFacts facts, ServingPool pool, List<string> notes)
         {
             Add(args, Flags.ContextLength, Int(facts.ContextTokens));
-            if (MemoryValue(facts, plan, notes) is { } memory)
+            if (MemoryValue(facts, pool, notes) is { } memory)
             {
                 Add(args, Flags.Memory, memory);
             }
@@ -134,15 +134,15 @@ namespace DeploySpec.Serving
         }
 
         /// <summary>The plan's memory setting for this engine, or null (with a note) when it was sized for another.</summary>
-        private protected string? MemoryValue(DeploymentFacts facts, PartitionPlan plan, List<string> notes)
+        private protected string? MemoryValue(DeploymentFacts facts, ServingPool pool, List<string> notes)
         {
-            if (facts.Engine != Engine || plan.EngineMemoryFraction <= 0)
+            if (facts.Engine != Engine || pool.EngineMemoryFraction <= 0)
             {
                 notes.Add(Format("the plan was sized for {0}'s memory policy; the memory setting is left at this engine's default, so its KV cache will differ", For(facts.Engine).DisplayName));
                 return null;
             }
 
-            return plan.EngineMemoryFraction.ToString("0.####", CultureInfo.InvariantCulture);
+            return pool.EngineMemoryFraction.ToString("0.####", CultureInfo.InvariantCulture);
         }
 
         /// <summary>A note when the plan assumes quantized weights the engine must be given.</summary>

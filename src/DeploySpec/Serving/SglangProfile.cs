@@ -22,22 +22,22 @@ namespace DeploySpec.Serving
         }
 
         /// <inheritdoc />
-        public override LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options)
+        public override LaunchConfig Launch(DeploymentFacts facts, ServingPool pool, LaunchOptions options)
         {
-            var layout = new Layout(facts, plan);
+            var layout = new Layout(facts, pool);
             var notes = new List<string>();
-            bool dpAttention = plan.ExpertParallel > plan.TensorParallel;
+            bool dpAttention = pool.ExpertParallel > pool.TensorParallel;
             var args = new List<string> { "python3", "-m", "sglang.launch_server", "--model-path", Quote(facts.Checkpoint) };
-            Add(args, "--tp-size", Int(dpAttention ? plan.ExpertParallel : plan.TensorParallel));
-            Add(args, "--pp-size", Int(plan.PipelineParallel));
-            if (plan.DataParallel > 1)
+            Add(args, "--tp-size", Int(dpAttention ? pool.ExpertParallel : pool.TensorParallel));
+            Add(args, "--pp-size", Int(pool.PipelineParallel));
+            if (pool.DataParallel > 1)
             {
-                Add(args, "--dp-size", Int(dpAttention ? plan.ExpertParallel / plan.TensorParallel : plan.DataParallel));
+                Add(args, "--dp-size", Int(dpAttention ? pool.ExpertParallel / pool.TensorParallel : pool.DataParallel));
             }
 
-            if (plan.ExpertParallel > 1)
+            if (pool.ExpertParallel > 1)
             {
-                Add(args, "--ep-size", Int(plan.ExpertParallel));
+                Add(args, "--ep-size", Int(pool.ExpertParallel));
             }
 
             if (dpAttention)
@@ -45,9 +45,9 @@ namespace DeploySpec.Serving
                 args.Add("--enable-dp-attention");
             }
 
-            AddLimits(args, facts, plan, notes);
+            AddLimits(args, facts, pool, notes);
             var commands = new List<string>();
-            int groupGpus = dpAttention ? plan.ExpertParallel * plan.PipelineParallel : plan.GpuCount;
+            int groupGpus = dpAttention ? pool.ExpertParallel * pool.PipelineParallel : pool.GpuCount;
             int nodes = Math.Max(1, (groupGpus + facts.GpusPerNode - 1) / facts.GpusPerNode);
             for (int rank = 0; rank < nodes; rank++)
             {

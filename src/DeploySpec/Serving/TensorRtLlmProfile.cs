@@ -24,29 +24,29 @@ namespace DeploySpec.Serving
         }
 
         /// <inheritdoc />
-        public override LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options)
+        public override LaunchConfig Launch(DeploymentFacts facts, ServingPool pool, LaunchOptions options)
         {
-            var layout = new Layout(facts, plan);
+            var layout = new Layout(facts, pool);
             var notes = new List<string>();
-            bool attentionDp = plan.ExpertParallel > plan.TensorParallel;
-            int tpSize = attentionDp ? plan.ExpertParallel : plan.TensorParallel;
-            if (attentionDp && plan.TensorParallel > 1)
+            bool attentionDp = pool.ExpertParallel > pool.TensorParallel;
+            int tpSize = attentionDp ? pool.ExpertParallel : pool.TensorParallel;
+            if (attentionDp && pool.TensorParallel > 1)
             {
-                notes.Add(Format("TensorRT-LLM's attention data parallelism runs attention unsplit on each rank; this plan's attention TP{0} inside EP{1} has no exact equivalent", plan.TensorParallel, plan.ExpertParallel));
+                notes.Add(Format("TensorRT-LLM's attention data parallelism runs attention unsplit on each rank; this plan's attention TP{0} inside EP{1} has no exact equivalent", pool.TensorParallel, pool.ExpertParallel));
             }
 
             var args = new List<string> { "trtllm-serve", Quote(facts.Checkpoint), "--backend", "pytorch" };
             Add(args, "--tp_size", Int(tpSize));
-            Add(args, "--pp_size", Int(plan.PipelineParallel));
-            if (plan.ExpertParallel > 1)
+            Add(args, "--pp_size", Int(pool.PipelineParallel));
+            if (pool.ExpertParallel > 1)
             {
-                Add(args, "--ep_size", Int(plan.ExpertParallel));
+                Add(args, "--ep_size", Int(pool.ExpertParallel));
             }
 
             Add(args, Flags.MaxBatchSize, Int(facts.MaxBatchSize));
             Add(args, "--max_num_tokens", Int(MaxBatchedTokens));
             Add(args, Flags.ContextLength, Int(facts.ContextTokens));
-            string? fraction = MemoryValue(facts, plan, notes);
+            string? fraction = MemoryValue(facts, pool, notes);
             if (fraction is not null)
             {
                 Add(args, Flags.Memory, fraction);
@@ -71,7 +71,7 @@ namespace DeploySpec.Serving
                 yaml.Append("enable_attention_dp: true\n");
             }
 
-            int ranks = tpSize * plan.PipelineParallel;
+            int ranks = tpSize * pool.PipelineParallel;
             var commands = new List<string>();
             int groups;
             if (ranks > facts.GpusPerNode)

@@ -24,23 +24,23 @@ namespace DeploySpec.Serving
         }
 
         /// <inheritdoc />
-        public override LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options)
+        public override LaunchConfig Launch(DeploymentFacts facts, ServingPool pool, LaunchOptions options)
         {
-            var layout = new Layout(facts, plan);
+            var layout = new Layout(facts, pool);
             var notes = new List<string>();
             var common = new List<string>();
-            AddLimits(common, facts, plan, notes);
-            bool wideEp = plan.ExpertParallel > plan.TensorParallel;
+            AddLimits(common, facts, pool, notes);
+            bool wideEp = pool.ExpertParallel > pool.TensorParallel;
             var commands = new List<string>();
             int groups, nodesPerGroup;
             if (layout.ReplicaNodes > 1)
             {
                 // One replica spans nodes: vLLM's own multi-node launch, one group per replica.
-                groups = plan.DataParallel;
+                groups = pool.DataParallel;
                 nodesPerGroup = layout.ReplicaNodes;
                 for (int rank = 0; rank < layout.ReplicaNodes; rank++)
                 {
-                    var args = Serve(facts.Checkpoint, plan.TensorParallel, plan.PipelineParallel, 1, plan.ExpertParallel > 1);
+                    var args = Serve(facts.Checkpoint, pool.TensorParallel, pool.PipelineParallel, 1, pool.ExpertParallel > 1);
                     Add(args, "--nnodes", Int(layout.ReplicaNodes));
                     Add(args, "--node-rank", Int(rank));
                     Add(args, "--master-addr", options.LeaderAddress);
@@ -54,10 +54,10 @@ namespace DeploySpec.Serving
                 // Experts shared across replicas on several nodes: one data-parallel group over all nodes.
                 groups = 1;
                 nodesPerGroup = facts.Nodes;
-                int local = facts.GpusPerNode / (plan.TensorParallel * plan.PipelineParallel);
+                int local = facts.GpusPerNode / (pool.TensorParallel * pool.PipelineParallel);
                 for (int rank = 0; rank < facts.Nodes; rank++)
                 {
-                    var args = Serve(facts.Checkpoint, plan.TensorParallel, plan.PipelineParallel, plan.DataParallel, true);
+                    var args = Serve(facts.Checkpoint, pool.TensorParallel, pool.PipelineParallel, pool.DataParallel, true);
                     Add(args, "--data-parallel-size-local", Int(local));
                     Add(args, "--data-parallel-address", options.LeaderAddress);
                     Add(args, "--data-parallel-rpc-port", "13345");
@@ -76,7 +76,7 @@ namespace DeploySpec.Serving
                 // Replicas fit a node: one independent server per node, its replicas as vLLM data parallelism.
                 groups = layout.NodesUsed;
                 nodesPerGroup = 1;
-                var args = Serve(facts.Checkpoint, plan.TensorParallel, plan.PipelineParallel, layout.ReplicasPerNode, plan.ExpertParallel > 1);
+                var args = Serve(facts.Checkpoint, pool.TensorParallel, pool.PipelineParallel, layout.ReplicasPerNode, pool.ExpertParallel > 1);
                 args.AddRange(common);
                 Tail(args, 0, options.Port);
                 commands.Add(Join(args));

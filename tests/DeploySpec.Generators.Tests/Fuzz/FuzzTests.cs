@@ -78,7 +78,7 @@ public class FuzzTests(ITestOutputHelper output)
             var one = table.Estimate(plan, 1);
             var full = table.Estimate(plan, plan.MaxConcurrency);
             double[] numbers = { one.TimeToFirstTokenMs, one.TimePerOutputTokenMs, one.OutputTokensPerSecond, full.TimeToFirstTokenMs, full.TimePerOutputTokenMs, full.OutputTokensPerSecond };
-            if (!costs.IsFinite || numbers.Any(x => double.IsNaN(x) || double.IsInfinity(x) || x < 0) || plan.MemoryPerGpu.KvCacheBytes < 0 || plan.MaxConcurrency < 1)
+            if (!costs.IsFinite || numbers.Any(x => double.IsNaN(x) || double.IsInfinity(x) || x < 0) || plan.Pool.MemoryPerGpu.KvCacheBytes < 0 || plan.MaxConcurrency < 1)
             {
                 return plan + ": " + costs + "; one request " + one + "; at capacity " + full;
             }
