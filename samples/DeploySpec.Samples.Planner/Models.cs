@@ -29,8 +29,10 @@ public partial class Qwen3Next { }
 [Cluster(Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 1)]
 public partial class HgxH200 { }
 
-// One GB200 NVL72 rack: 18 compute trays of 4 GPUs, all 72 on one NVLink switch system.
-[Cluster(Gpu = Gpu.GB200, GpusPerNode = 4, Nodes = 18, NvLinkDomainGpus = 72)]
+// One GB200 NVL72 rack: 18 compute trays of 4 GPUs, all 72 on one NVLink switch system. The catalog cites no GB200
+// price, so this one is declared: $9.08 per GB200 superchip (2 GPUs) on demand, Spheron's blog, 2026-03-17 (a
+// secondary source: set the price you pay).
+[Cluster(Gpu = Gpu.GB200, GpusPerNode = 4, Nodes = 18, NvLinkDomainGpus = 72, PricePerGpuHour = 4.54)]
 public partial class Nvl72Rack { }
 
 [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 8, Nodes = 1)]

@@ -14,9 +14,9 @@ if (args.Length > 0)
     return 2;
 }
 
-if (AnsiConsole.Profile.Width < 180)
+if (AnsiConsole.Profile.Width < 200)
 {
-    AnsiConsole.Profile.Width = 180; // redirected output defaults to 80 columns, too narrow for the plan table
+    AnsiConsole.Profile.Width = 200; // redirected output defaults to 80 columns, too narrow for the plan table
 }
 
 Show("Chat: Llama 3.1 405B FP8 on 8 x H200 SXM, 2048 in / 128 out", Chat.Plans, Chat.Estimate, Chat.MinLatency, Chat.MaxThroughput, Chat.Recommended, Chat.RecommendedMeetsTargets, Chat.Frontier);
@@ -42,7 +42,7 @@ static void Show(string title, IReadOnlyList<PartitionPlan> plans, System.Func<P
     AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
     var table = new Table().Border(TableBorder.Rounded);
     table.AddColumn(new TableColumn("plan").NoWrap());
-    foreach (var column in new[] { "weights GiB", "KV GiB", "act. GiB", "reserve GiB", "max in flight", "TTFT ms @1", "tok/s/user @1", "tok/s @max", "tok/s/GPU @max", "band" })
+    foreach (var column in new[] { "weights GiB", "KV GiB", "act. GiB", "reserve GiB", "max in flight", "TTFT ms @1", "tok/s/user @1", "tok/s @max", "tok/s/GPU @max", "$/Mtok @max", "band" })
     {
         table.AddColumn(new TableColumn(column).RightAligned().NoWrap());
     }
@@ -60,7 +60,8 @@ static void Show(string title, IReadOnlyList<PartitionPlan> plans, System.Func<P
         if (plan.Equals(recommended)) tags.Add(meetsTargets ? "recommended" : "recommended (misses targets)");
         table.AddRow(plan.ToString(), F(m.WeightsGiB, 1), F(m.KvCacheGiB, 1), F(m.ActivationsGiB, 1), F(m.ReserveGiB, 1),
             plan.MaxConcurrency.ToString(CultureInfo.InvariantCulture), F(one.TimeToFirstTokenMs, 0), F(one.OutputTokensPerSecondPerUser, 1),
-            F(peak.OutputTokensPerSecond, 0), F(peak.OutputTokensPerSecondPerGpu, 1), DeploySpec.Reporting.DeploymentReport.Band(one), string.Join(", ", tags));
+            F(peak.OutputTokensPerSecond, 0), F(peak.OutputTokensPerSecondPerGpu, 1), Markup.Escape(DeploySpec.Reporting.DeploymentReport.Dollars(peak)),
+            DeploySpec.Reporting.DeploymentReport.Band(one), string.Join(", ", tags));
     }
 
     AnsiConsole.Write(table);

@@ -7,16 +7,18 @@ namespace DeploySpec.Parsing
 {
     /// <summary>
     /// Project-wide defaults set in MSBuild (made visible to the compiler by the package's build props):
-    /// DeploySpecMemoryFraction, DeploySpecMaxBatchSize, DeploySpecSafetyMarginGiB. A deployment's own value wins.
+    /// DeploySpecMemoryFraction, DeploySpecMaxBatchSize, DeploySpecSafetyMarginGiB, DeploySpecPricePerGpuHour. A
+    /// deployment's (or its cluster's) own value wins.
     /// Value-equatable so the generator can cache it; problems are kept for the analyzer to report.
     /// </summary>
-    public sealed record PlanningDefaults(double MemoryFraction, int MaxBatchSize, double SafetyMarginGiB, EquatableArray<string> Problems)
+    public sealed record PlanningDefaults(double MemoryFraction, int MaxBatchSize, double SafetyMarginGiB, double PricePerGpuHour, EquatableArray<string> Problems)
     {
         public const string MemoryFractionProperty = "DeploySpecMemoryFraction";
         public const string MaxBatchSizeProperty = "DeploySpecMaxBatchSize";
         public const string SafetyMarginProperty = "DeploySpecSafetyMarginGiB";
+        public const string PricePerGpuHourProperty = "DeploySpecPricePerGpuHour";
 
-        public static PlanningDefaults None { get; } = new(0, 0, 0, EquatableArray<string>.Empty);
+        public static PlanningDefaults None { get; } = new(0, 0, 0, 0, EquatableArray<string>.Empty);
 
         public static PlanningDefaults From(AnalyzerConfigOptions options)
         {
@@ -30,7 +32,8 @@ namespace DeploySpec.Parsing
             }
 
             double margin = Number(options, SafetyMarginProperty, 0, 1024, problems);
-            return new PlanningDefaults(fraction, (int)batch, margin, problems.ToEquatableArray());
+            double price = Number(options, PricePerGpuHourProperty, 0, Engine.Vocabulary.ClusterVocabulary.MaxPricePerGpuHour, problems);
+            return new PlanningDefaults(fraction, (int)batch, margin, price, problems.ToEquatableArray());
         }
 
         /// <summary>The deployment with every setting it leaves at 0 taken from these defaults.</summary>
@@ -39,6 +42,7 @@ namespace DeploySpec.Parsing
             MemoryFraction = deployment.MemoryFraction > 0 ? deployment.MemoryFraction : MemoryFraction,
             MaxBatchSize = deployment.MaxBatchSize > 0 ? deployment.MaxBatchSize : MaxBatchSize,
             SafetyMarginGiB = deployment.SafetyMarginGiB > 0 ? deployment.SafetyMarginGiB : SafetyMarginGiB,
+            Cluster = deployment.Cluster.PricePerGpuHour > 0 || PricePerGpuHour <= 0 ? deployment.Cluster : deployment.Cluster with { PricePerGpuHour = PricePerGpuHour },
         };
 
         private static double Number(AnalyzerConfigOptions options, string property, double min, double max, List<string> problems)

@@ -152,6 +152,12 @@ namespace DeploySpec
         /// 0 = the GPU's default (72 for GB200/GB300, the node for HGX parts, 2 or 4 for bridges).
         /// </summary>
         public int NvLinkDomainGpus { get; set; }
+        /// <summary>
+        /// What one GPU of this cluster costs per hour, in US dollars; every plan's cost per million output tokens
+        /// follows from it. 0 = the MSBuild property <c>DeploySpecPricePerGpuHour</c>, else the catalog's reference
+        /// price for the GPU (docs/hardware.md; H100 SXM and H200 SXM only), else no price.
+        /// </summary>
+        public double PricePerGpuHour { get; set; }
     }
 
     /// <summary>Declares a deployment: a model on a cluster, a workload, targets and an objective.</summary>

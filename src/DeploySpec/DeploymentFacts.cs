@@ -28,6 +28,8 @@ namespace DeploySpec
     /// <param name="MaxTimePerOutputTokenMs">Time-per-output-token target in ms (0 = none).</param>
     /// <param name="RequestsPerSecond">Arrival rate the plans were judged at, requests per second (0 = none).</param>
     /// <param name="Measurements">How the project's own benchmark results corrected the estimates (null: not corrected).</param>
+    /// <param name="PricePerGpuHour">US dollars per GPU-hour the costs per million tokens use (0 = no price).</param>
+    /// <param name="PriceSource">Where <paramref name="PricePerGpuHour"/> comes from (declared, the MSBuild default, or a cited reference price).</param>
     public sealed record DeploymentFacts(
         string Name,
         string ModelName,
@@ -52,7 +54,9 @@ namespace DeploySpec
         double MaxTimeToFirstTokenMs,
         double MaxTimePerOutputTokenMs,
         double RequestsPerSecond = 0,
-        MeasurementCalibration? Measurements = null)
+        MeasurementCalibration? Measurements = null,
+        double PricePerGpuHour = 0,
+        string PriceSource = "")
     {
         /// <summary>GPUs in the cluster.</summary>
         public int TotalGpus => GpusPerNode * Nodes;

@@ -40,7 +40,11 @@ namespace DeploySpec
     /// </summary>
     /// <param name="Pool">The pool: its split, memory per GPU and capacity.</param>
     /// <param name="Index">Position of this plan in its deployment's <c>Plans</c>; the generated evaluator indexes by it.</param>
-    public sealed record PartitionPlan(ServingPool Pool, int Index = 0)
+    /// <param name="CostPerMillionOutputTokens">
+    /// US dollars per million output tokens at capacity (<see cref="MaxConcurrency"/> in flight), every GPU of the plan
+    /// paid for at the cluster's price per GPU-hour; 0 when no price is known.
+    /// </param>
+    public sealed record PartitionPlan(ServingPool Pool, int Index = 0, double CostPerMillionOutputTokens = 0)
     {
         /// <summary>GPUs the plan uses.</summary>
         public int GpuCount => Pool.GpuCount;

@@ -31,6 +31,10 @@ namespace DeploySpec
     /// The axes of <see cref="ExtrapolatedAlong"/> that no calibration measurement exercises: <see cref="Uncertainty"/>
     /// holds no error for them (the model's error along them is unknown, not small).
     /// </param>
+    /// <param name="CostPerMillionOutputTokens">
+    /// US dollars per million output tokens at this throughput, the plan's GPUs paid for whether busy or not (the
+    /// cluster's price per GPU-hour; 0 when no price is known).
+    /// </param>
     public readonly record struct PerformanceEstimate(
         int Concurrency,
         double TimeToFirstTokenMs,
@@ -41,7 +45,8 @@ namespace DeploySpec
         double Uncertainty = 0,
         ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None,
         bool CalibratedOnMeasurements = false,
-        ExtrapolationAxes NotMeasured = ExtrapolationAxes.None)
+        ExtrapolationAxes NotMeasured = ExtrapolationAxes.None,
+        double CostPerMillionOutputTokens = 0)
     {
         /// <summary>Output tokens per second one request sees: 1000 / TimePerOutputTokenMs.</summary>
         public double OutputTokensPerSecondPerUser => 1000.0 / TimePerOutputTokenMs;

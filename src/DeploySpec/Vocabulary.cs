@@ -98,6 +98,8 @@ namespace DeploySpec
         MaxThroughput = 0,
         /// <summary>Lowest time per output token for one request (then lowest time to first token).</summary>
         MinLatency = 1,
+        /// <summary>Lowest cost per million output tokens while meeting the latency targets (the price per GPU-hour of the cluster).</summary>
+        MinCost = 2,
     }
 
     /// <summary>The serving engine whose memory policy sizes the KV cache.</summary>

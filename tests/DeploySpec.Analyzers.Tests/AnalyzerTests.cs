@@ -77,6 +77,22 @@ public class SpecificationTests
     }
 
     [Fact]
+    public async Task A_price_below_zero_is_DS1002_at_the_price()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256)]
+            public partial class Llama8B { }
+            [Cluster(Gpu = Gpu.H100Sxm, {|#0:PricePerGpuHour = -2.5|})]
+            public partial class Rented { }
+            [Deployment(typeof(Llama8B), typeof(Rented), Objective = Objective.MinCost)]
+            public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.InvalidCluster).WithLocation(0).WithArguments("Rented",
+                "PricePerGpuHour must be between 0 and 1,000,000 US dollars per GPU-hour (0 = the MSBuild default, else the catalog's reference price), but is -2.5"));
+    }
+
+    [Fact]
     public async Task Deployment_whose_model_type_lacks_the_attribute()
     {
         await AnalyzerAsync($$"""

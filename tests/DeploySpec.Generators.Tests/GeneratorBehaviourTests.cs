@@ -154,6 +154,9 @@ public class GeneratorBehaviourTests
         { Sources.DeepSeek, "Acme.Reasoning.Reasoner" },
         { Sources.Llama70BWithTargets, "Assistant" },
         { Sources.Llama70BWithTargets.Replace("Engine = ServingEngine.TensorRtLlm", "Engine = ServingEngine.TensorRtLlm, RequestsPerSecond = 7.5"), "Assistant" },
+        // The cheapest plan within the targets, at a declared price per GPU-hour (MinCost end to end).
+        { Sources.Llama70BWithTargets.Replace("Engine = ServingEngine.TensorRtLlm", "Engine = ServingEngine.TensorRtLlm, Objective = Objective.MinCost")
+            .Replace("[Cluster(Gpu = Gpu.H100Sxm)]", "[Cluster(Gpu = Gpu.H100Sxm, PricePerGpuHour = 2.5)]"), "Assistant" },
         // Classes that cannot take the generated base class get the members written in: one with a base class of its own, a static one.
         { Sources.Llama70BWithTargets.Replace("public partial class Assistant { }", "public partial class Assistant : ServiceBase { }\npublic abstract class ServiceBase { }"), "Assistant" },
         { Sources.Llama70BWithTargets.Replace("public partial class Assistant { }", "public static partial class Assistant { }"), "Assistant" },
@@ -195,6 +198,7 @@ public class GeneratorBehaviourTests
                 AssertClose(engine.OutputTokensPerSecond, emitted.OutputTokensPerSecond);
                 AssertClose(engine.OutputTokensPerSecondPerUser, emitted.OutputTokensPerSecondPerUser);
                 AssertClose(engine.OutputTokensPerSecondPerGpu, emitted.OutputTokensPerSecondPerGpu);
+                AssertClose(engine.CostPerMillionOutputTokens, emitted.CostPerMillionOutputTokens);
                 Assert.Equal(c, emitted.Concurrency);
                 points++;
             }

@@ -40,6 +40,7 @@ namespace DeploySpec.Engine.Cost
     /// <param name="ExtrapolatedAlong">The axes along which the plan lies outside the calibration data.</param>
     /// <param name="NotMeasured">The axes of <paramref name="ExtrapolatedAlong"/> no calibration row exercises (the band holds no error for them).</param>
     /// <param name="CalibratedOnMeasurements">True when corrected with the project's own benchmark results (<see cref="CostModel.Correct"/>).</param>
+    /// <param name="PricePerHour">US dollars per hour for the plan's GPUs (<see cref="Pricing"/>; 0 = no price).</param>
     public readonly record struct CostCoefficients(
         int Replicas,
         int Stages,
@@ -64,7 +65,8 @@ namespace DeploySpec.Engine.Cost
         double Uncertainty = 0,
         ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None,
         bool CalibratedOnMeasurements = false,
-        ExtrapolationAxes NotMeasured = ExtrapolationAxes.None)
+        ExtrapolationAxes NotMeasured = ExtrapolationAxes.None,
+        double PricePerHour = 0)
     {
         /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
         public bool HasExperts => ExpertWeightSeconds > 0;
@@ -74,7 +76,7 @@ namespace DeploySpec.Engine.Cost
             Valid(GemmSecondsPerSequence) && Valid(DenseWeightSeconds) && Valid(ExpertWeightSeconds) && Valid(ExpertIdleDecayPerToken) &&
             Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(CollectiveLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
-            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) &&
+            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
             PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1;
 
         private static bool Valid(double value) => value >= 0 && !double.IsInfinity(value);
@@ -171,7 +173,7 @@ namespace DeploySpec.Engine.Cost
             }
 
             return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount,
-                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured);
+                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, throughput));
         }
 
         /// <summary>
@@ -199,7 +201,7 @@ namespace DeploySpec.Engine.Cost
             {
                 double throughput = c.Replicas * capacity * c.OutputTokens;
                 return new PerformanceEstimate(c.MaxConcurrency, double.PositiveInfinity, fullTpot * 1e3, throughput, throughput / c.GpuCount,
-                    true, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured);
+                    true, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, throughput));
             }
 
             // b - rate x R(b) rises from below zero (b -> 0) to above it (b = slots): bisect on it.
@@ -228,7 +230,11 @@ namespace DeploySpec.Engine.Cost
             double served = requestsPerSecond * c.OutputTokens;
             int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * c.Replicas - 1e-6)));
             return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, served, served / c.GpuCount,
-                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured);
+                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, served));
         }
+
+        /// <summary>US dollars per million output tokens at <paramref name="outputTokensPerSecond"/> (0 without a price): the GPUs are paid for whether busy or not.</summary>
+        private static double CostPerMillion(in CostCoefficients c, double outputTokensPerSecond) =>
+            c.PricePerHour > 0 ? c.PricePerHour / 3600.0 / outputTokensPerSecond * 1e6 : 0;
     }
 }

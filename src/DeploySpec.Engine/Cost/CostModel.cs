@@ -163,7 +163,8 @@ namespace DeploySpec.Engine.Cost
                 GemmSaturationSequences: saturation,
                 Uncertainty: calibration.Band.For(CalibrationDomain.Kinds(deployment, degrees), axes),
                 ExtrapolatedAlong: axes,
-                NotMeasured: calibration.Band.Unmeasured(axes));
+                NotMeasured: calibration.Band.Unmeasured(axes),
+                PricePerHour: Pricing.PerGpuHour(deployment.Cluster) * degrees.GpuCount);
             return Correct(coefficients, deployment.Correction);
         }
 

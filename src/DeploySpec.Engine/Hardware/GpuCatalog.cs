@@ -22,13 +22,15 @@ namespace DeploySpec.Engine.Hardware
         private static readonly GpuSpec[] Specs =
         {
             new(Gpu.H100Sxm, "H100 SXM5 80GB", 79.19 * GiB, 3.35 * TB, 989.4 * T, 1_978.9 * T, 1_978.9 * T, 0,
-                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8Bf16, "datasheet; memory as CUDA reports it to engines (vLLM v0.19 logs total_memory=79.19GiB; nvidia-smi's 81,559 MiB includes what the driver keeps)"),
+                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8Bf16, "datasheet; memory as CUDA reports it to engines (vLLM v0.19 logs total_memory=79.19GiB; nvidia-smi's 81,559 MiB includes what the driver keeps)")
+                { ReferencePrice = new(4.916, "AWS EC2 Capacity Blocks, p5.48xlarge (8 x H100), US East, $39.33/h / 8, price list valid to 2025-01-01") },
             new(Gpu.H100Pcie, "H100 PCIe 80GB", 80 * GiB, 2.0 * TB, 756 * T, 1_513 * T, 1_513 * T, 0,
                 Link.NvLinkBridge, 2, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; memory approximate (~80 GiB)"),
             new(Gpu.H100Nvl, "H100 NVL 94GB", 94e9, 3.9 * TB, 835.5 * T, 1_670.5 * T, 1_670.5 * T, 0,
                 Link.NvLinkBridge, 2, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; visible memory unverified (~94 GB)"),
             new(Gpu.H200Sxm, "H200 SXM 141GB", 143_771 * MiB, 4.8 * TB, 989.4 * T, 1_978.9 * T, 1_978.9 * T, 0,
-                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8Bf16, "datasheet; memory from nvidia-smi (143,771 MiB = 140.40 GiB)"),
+                Link.NvLink4, 8, Link.PcieGen5, GpuGeneration.Hopper, Fp8Bf16, "datasheet; memory from nvidia-smi (143,771 MiB = 140.40 GiB)")
+                { ReferencePrice = new(5.408, "AWS EC2 Capacity Blocks, p5e.48xlarge (8 x H200), US East (Ohio), $43.26/h / 8, price list valid to 2025-01-01") },
             new(Gpu.H200Nvl, "H200 NVL 141GB", 140 * GiB, 4.8 * TB, 835.5 * T, 1_670.5 * T, 1_670.5 * T, 0,
                 Link.NvLinkBridge4Way, 4, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; memory approximate (~140 GiB)"),
             new(Gpu.B200, "B200 180GB", 183_359 * MiB, 8.0 * TB, 2_250 * T, 4_500 * T, 4_500 * T, 9_000 * T,

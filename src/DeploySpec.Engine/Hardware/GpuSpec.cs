@@ -53,6 +53,9 @@ namespace DeploySpec.Engine.Hardware
         /// </summary>
         public bool ScaleUpSpansNodes { get; init; }
 
+        /// <summary>A published price per GPU-hour for this GPU, with its source (null: none the catalog can cite).</summary>
+        public Cost.GpuPrice? ReferencePrice { get; init; }
+
         /// <summary>
         /// Bandwidth of one GPU's share of its own scale-up link (<see cref="ScaleUpLink"/>), both directions added, in
         /// bytes/s: the link's catalog figure, or the figure an [Accelerator] declares.

@@ -35,7 +35,9 @@ namespace DeploySpec.Engine.Planning
                 MaxTimeToFirstTokenMs: deployment.MaxTimeToFirstTokenMs,
                 MaxTimePerOutputTokenMs: deployment.MaxTimePerOutputTokenMs,
                 RequestsPerSecond: deployment.RequestsPerSecond,
-                Measurements: deployment.Correction?.ToRuntime());
+                Measurements: deployment.Correction?.ToRuntime(),
+                PricePerGpuHour: Cost.Pricing.PerGpuHour(cluster),
+                PriceSource: Cost.Pricing.Source(cluster));
         }
     }
 }

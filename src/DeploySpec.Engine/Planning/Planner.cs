@@ -86,7 +86,8 @@ namespace DeploySpec.Engine.Planning
         public static (PartitionPlan Plan, PlanPool Pool) Fold(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
         {
             var pool = new PlanPool(degrees, memory, CostModel.Specialize(deployment, degrees, memory, calibration));
-            return (new PartitionPlan(ToRuntime(pool)), pool);
+            var capacity = CostEvaluator.Evaluate(pool.Coefficients, pool.Coefficients.MaxConcurrency);
+            return (new PartitionPlan(ToRuntime(pool), CostPerMillionOutputTokens: Math.Round(capacity.CostPerMillionOutputTokens, 6)), pool);
         }
 
         /// <summary>The runtime view of a pool: its split, memory per GPU, capacity and the engine's memory setting.</summary>
@@ -249,6 +250,18 @@ namespace DeploySpec.Engine.Planning
             if (objective == Objective.MinLatency || !a.MeetsTargets)
             {
                 return CompareLatency(a, b);
+            }
+
+            if (objective == Objective.MinCost)
+            {
+                // Cheapest per token within the targets; with no price every GPU costs the same, so output per GPU decides.
+                double costA = a.BestWithinTargets.CostPerMillionOutputTokens, costB = b.BestWithinTargets.CostPerMillionOutputTokens;
+                int cost = costA > 0 && costB > 0 ? costA.CompareTo(costB)
+                    : b.BestWithinTargets.OutputTokensPerSecondPerGpu.CompareTo(a.BestWithinTargets.OutputTokensPerSecondPerGpu);
+                if (cost != 0)
+                {
+                    return cost;
+                }
             }
 
             int throughput = b.BestWithinTargets.OutputTokensPerSecond.CompareTo(a.BestWithinTargets.OutputTokensPerSecond);

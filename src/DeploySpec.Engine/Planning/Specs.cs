@@ -35,6 +35,8 @@ namespace DeploySpec.Engine.Planning
         public Link InterNodeLink { get; init; }
         /// <summary>GPUs on one NVLink domain (may span nodes); 0 = the GPU's default (<see cref="Hardware.Topology.ScaleUpDomainGpus"/>).</summary>
         public int NvLinkDomainGpus { get; init; }
+        /// <summary>US dollars per GPU-hour as declared (or the MSBuild default); 0 = the catalog's reference price, if any (<see cref="Cost.Pricing"/>).</summary>
+        public double PricePerGpuHour { get; init; }
 
         public int TotalGpus => GpusPerNode * Nodes;
     }

@@ -61,6 +61,7 @@ namespace DeploySpec.Engine.Vocabulary
     {
         public const int MaxGpusPerNode = 1024;
         public const int MaxNodes = 16_384;
+        public const double MaxPricePerGpuHour = 1_000_000;
 
         public static IReadOnlyList<Term<ClusterSpec>> Terms { get; } = new[]
         {
@@ -70,6 +71,8 @@ namespace DeploySpec.Engine.Vocabulary
             Choice<ClusterSpec, Link>(nameof(ClusterAttribute.IntraNodeLink), c => c.IntraNodeLink, (c, v) => c with { IntraNodeLink = v }, "a known link"),
             Choice<ClusterSpec, Link>(nameof(ClusterAttribute.InterNodeLink), c => c.InterNodeLink, (c, v) => c with { InterNodeLink = v }, "a known link"),
             Count<ClusterSpec>(nameof(ClusterAttribute.NvLinkDomainGpus), c => c.NvLinkDomainGpus, (c, v) => c with { NvLinkDomainGpus = v }, 0, MaxGpusPerNode * MaxNodes),
+            Number<ClusterSpec>(nameof(ClusterAttribute.PricePerGpuHour), c => c.PricePerGpuHour, (c, v) => c with { PricePerGpuHour = v }, 0, MaxPricePerGpuHour, false,
+                "between 0 and 1,000,000 US dollars per GPU-hour (0 = the MSBuild default, else the catalog's reference price)"),
         };
     }
 

@@ -86,6 +86,10 @@ namespace DeploySpec.Reporting
             Line($"Objective: {f.Objective}. Targets: {Target("TTFT", f.MaxTimeToFirstTokenMs)}, {Target("TPOT", f.MaxTimePerOutputTokenMs)}" +
                  (f.RequestsPerSecond > 0 ? $", judged at {N(f.RequestsPerSecond, 2)} requests/s (queueing included)." : "."));
             Line();
+            Line(f.PricePerGpuHour > 0
+                ? $"Price: ${N(f.PricePerGpuHour, 3)} per GPU-hour ({f.PriceSource}); $/Mtok is US dollars per million output tokens, every GPU of the plan paid for."
+                : $"Price: {f.PriceSource}.");
+            Line();
             Line("## Winners");
             Line();
             var fastest = Estimate(MinLatency, 1);
@@ -100,8 +104,8 @@ namespace DeploySpec.Reporting
             Line();
             Line("Memory is per GPU on the most loaded GPU, in GiB (2^30 bytes); capacity is what CUDA reports for the GPU (catalog).");
             Line();
-            Line("| plan | weights | KV cache | activations | reserve | capacity | engine memory setting | max in flight | TTFT ms @1 | TPOT ms @1 | tok/s/user @1 | tok/s @max | tok/s/GPU @max | band | provenance |");
-            Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            Line("| plan | weights | KV cache | activations | reserve | capacity | engine memory setting | max in flight | TTFT ms @1 | TPOT ms @1 | tok/s/user @1 | tok/s @max | tok/s/GPU @max | $/Mtok @max | band | provenance |");
+            Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var plan in Plans)
             {
                 var m = plan.Pool.MemoryPerGpu;
@@ -110,7 +114,7 @@ namespace DeploySpec.Reporting
                 string tags = (plan.Equals(MinLatency) ? " (min latency)" : "") + (plan.Equals(MaxThroughput) ? " (max throughput)" : "") + (plan.Equals(Recommended) ? " (recommended)" : "");
                 Line($"| {plan}{tags} | {N(m.WeightsGiB, 1)} | {N(m.KvCacheGiB, 1)} | {N(m.ActivationsGiB, 1)} | {N(m.ReserveGiB, 1)} | {N(m.CapacityGiB, 2)} | " +
                      $"{N(plan.Pool.EngineMemoryFraction, 4)} | {plan.MaxConcurrency} | {N(one.TimeToFirstTokenMs, 1)} | {N(one.TimePerOutputTokenMs, 2)} | " +
-                     $"{N(one.OutputTokensPerSecondPerUser, 1)} | {N(peak.OutputTokensPerSecond, 0)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} | " +
+                     $"{N(one.OutputTokensPerSecondPerUser, 1)} | {N(peak.OutputTokensPerSecond, 0)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} | {Dollars(peak)} | " +
                      $"{Band(one)} | {Provenance(one)} |");
             }
 
@@ -138,11 +142,11 @@ namespace DeploySpec.Reporting
             Line();
             Line("Each figure carries the band shown: the median error the cost model showed on measurements left out of its fit, wider where it extrapolates (a typical error, not a bound).");
             Line();
-            Line("| plan | requests in flight | tok/s per user | tok/s per GPU | TTFT ms | TPOT ms | band |");
-            Line("|---|---|---|---|---|---|---|");
+            Line("| plan | requests in flight | tok/s per user | tok/s per GPU | TTFT ms | TPOT ms | $/Mtok | band |");
+            Line("|---|---|---|---|---|---|---|---|");
             foreach (var p in Frontier)
             {
-                Line($"| {p.Plan} | {p.Concurrency} | {N(p.OutputTokensPerSecondPerUser, 1)} | {N(p.OutputTokensPerSecondPerGpu, 1)} | {N(p.Estimate.TimeToFirstTokenMs, 1)} | {N(p.Estimate.TimePerOutputTokenMs, 2)} | {Band(p.Estimate)} |");
+                Line($"| {p.Plan} | {p.Concurrency} | {N(p.OutputTokensPerSecondPerUser, 1)} | {N(p.OutputTokensPerSecondPerGpu, 1)} | {N(p.Estimate.TimeToFirstTokenMs, 1)} | {N(p.Estimate.TimePerOutputTokenMs, 2)} | {Dollars(p.Estimate)} | {Band(p.Estimate)} |");
             }
 
             if (f.Measurements is { } measured)
@@ -171,6 +175,10 @@ namespace DeploySpec.Reporting
             Line("TensorRT-LLM measurements (docs/accuracy.md). They are not measurements of this deployment.");
             return md.ToString();
         }
+
+        /// <summary>"0.412": US dollars per million output tokens, or "-" without a price.</summary>
+        public static string Dollars(PerformanceEstimate estimate) =>
+            estimate.CostPerMillionOutputTokens > 0 ? N(estimate.CostPerMillionOutputTokens, estimate.CostPerMillionOutputTokens < 10 ? 3 : 2) : "-";
 
         /// <summary>"±14%": the estimate's band.</summary>
         public static string Band(PerformanceEstimate estimate) => "\u00b1" + (estimate.Uncertainty * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
