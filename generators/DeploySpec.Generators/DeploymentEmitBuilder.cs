@@ -68,7 +68,7 @@ namespace DeploySpec.Generators
                 return null;
             }
 
-            if (result.Plans.Any(p => !p.Pool.Coefficients.IsFinite))
+            if (result.Plans.Any(p => !p.Costs.IsFinite))
             {
                 return null; // reported as DS9001, a warning: no throwing members
             }

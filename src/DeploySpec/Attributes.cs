@@ -217,5 +217,12 @@ namespace DeploySpec
         /// ("bench/*.json"); "" = none. vLLM, trtllm-bench, GenAI-Perf and AIPerf results are read.
         /// </summary>
         public string Measurements { get; set; } = "";
+        /// <summary>
+        /// How requests are served: <see cref="ServingMode.Any"/> (the default) searches both aggregated plans (every GPU
+        /// prefills and decodes) and disaggregated ones (a prefill pool and a decode pool, the KV cache sent between
+        /// them); <see cref="ServingMode.Aggregated"/> or <see cref="ServingMode.Disaggregated"/> pins one. Pinned
+        /// TensorParallel, PipelineParallel and ExpertParallel apply to aggregated plans only.
+        /// </summary>
+        public ServingMode Mode { get; set; }
     }
 }

@@ -35,25 +35,34 @@ namespace DeploySpec
     }
 
     /// <summary>
-    /// One way to serve a model on a cluster: the pool that serves it (every GPU of the plan runs both prefill and
-    /// decode). Immutable; equality is by value.
+    /// One way to serve a model on a cluster: aggregated, one pool whose GPUs run both prefill and decode; or
+    /// disaggregated, a prefill pool and a decode pool (<see cref="Pool"/>), each request's KV cache sent from the
+    /// first to the second. Immutable; equality is by value.
     /// </summary>
-    /// <param name="Pool">The pool: its split, memory per GPU and capacity.</param>
+    /// <param name="Pool">The pool that decodes (an aggregated plan's only pool): its split, memory per GPU and capacity.</param>
     /// <param name="Index">Position of this plan in its deployment's <c>Plans</c>; the generated evaluator indexes by it.</param>
     /// <param name="CostPerMillionOutputTokens">
     /// US dollars per million output tokens at capacity (<see cref="MaxConcurrency"/> in flight), every GPU of the plan
     /// paid for at the cluster's price per GPU-hour; 0 when no price is known.
     /// </param>
-    public sealed record PartitionPlan(ServingPool Pool, int Index = 0, double CostPerMillionOutputTokens = 0)
+    /// <param name="Prefill">A disaggregated plan's prefill pool (its workers prefill only); null when aggregated.</param>
+    /// <param name="KvTransferMs">Time to send one request's KV cache from a prefill worker to a decode worker, in ms (our model; 0 when aggregated).</param>
+    public sealed record PartitionPlan(ServingPool Pool, int Index = 0, double CostPerMillionOutputTokens = 0, ServingPool? Prefill = null, double KvTransferMs = 0)
     {
-        /// <summary>GPUs the plan uses.</summary>
-        public int GpuCount => Pool.GpuCount;
+        /// <summary>Aggregated or disaggregated.</summary>
+        public ServingMode Mode => Prefill is null ? ServingMode.Aggregated : ServingMode.Disaggregated;
+
+        /// <summary>GPUs the plan uses (both pools).</summary>
+        public int GpuCount => Pool.GpuCount + (Prefill?.GpuCount ?? 0);
+
+        /// <summary>"1:2": prefill workers to decode workers of a disaggregated plan ("" when aggregated).</summary>
+        public string Ratio => Prefill is null ? "" : Prefill.DataParallel.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + Pool.DataParallel.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>Requests of InputTokens + OutputTokens the whole plan can hold at once.</summary>
         public int MaxConcurrency => Pool.MaxConcurrency;
 
-        /// <summary>"TP8 x PP1 x DP1", with " x EP8" for expert-parallel plans.</summary>
-        public override string ToString() => Pool.ToString();
+        /// <summary>"TP8 x PP1 x DP1" (" x EP8" for expert-parallel plans); disaggregated: "prefill TP4 x PP1 x DP2 + decode TP8 x PP1 x DP1" (DP = workers).</summary>
+        public override string ToString() => Prefill is null ? Pool.ToString() : "prefill " + Prefill + " + decode " + Pool;
 
         /// <summary>The one way a split is written: "TP8 x PP1 x DP1", with " x EP8" when experts are spread wider.</summary>
         public static string Label(int tensorParallel, int pipelineParallel, int dataParallel, int expertParallel)

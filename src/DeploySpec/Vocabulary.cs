@@ -102,6 +102,17 @@ namespace DeploySpec
         MinCost = 2,
     }
 
+    /// <summary>How a plan serves requests (docs/disaggregated.md).</summary>
+    public enum ServingMode
+    {
+        /// <summary>For a deployment: search both modes. A plan's mode is never Any.</summary>
+        Any = 0,
+        /// <summary>Every GPU of the plan runs both prefill and decode (continuous batching with chunked prefill).</summary>
+        Aggregated = 1,
+        /// <summary>A prefill pool and a decode pool, each of its own workers and split; each request's KV cache is sent from one to the other.</summary>
+        Disaggregated = 2,
+    }
+
     /// <summary>The serving engine whose memory policy sizes the KV cache.</summary>
     public enum ServingEngine
     {

@@ -51,7 +51,7 @@ public class CostModelTests
             // The whole deployment cannot do more matrix FLOPs per second than its GPUs' dense peak.
             double flopsPerOutputToken = 2.0 * (ModelMath.ActiveParameters(deployment.Model) - ModelMath.EmbeddingParameters(deployment.Model))
                 * (1.0 + (double)deployment.InputTokens / deployment.OutputTokens) * 0.5;
-            double peak = plan.Pool.Degrees.GpuCount * gpu.MatmulFlopsPerSecond(deployment.Model.Weights);
+            double peak = plan.Plan.GpuCount * gpu.MatmulFlopsPerSecond(deployment.Model.Weights); // both pools of a disaggregated plan
             Assert.True(plan.Peak.OutputTokensPerSecond * flopsPerOutputToken <= peak,
                 $"{plan}: {plan.Peak.OutputTokensPerSecond} tok/s needs more than the dense peak");
             Assert.True(layout.Stages == plan.Pool.Degrees.PipelineParallel);
@@ -62,9 +62,10 @@ public class CostModelTests
     [MemberData(nameof(RandomDeployments))]
     public void Latency_grows_and_throughput_saturates_with_load(DeploymentSpec deployment)
     {
-        foreach (var plan in Planner.Plan(deployment).Plans.Take(4))
+        var plans = Planner.Plan(deployment).Plans;
+        foreach (var plan in plans.Take(4).Concat(plans.Where(p => p.Mode == ServingMode.Disaggregated).Take(2)))
         {
-            var c = plan.Pool.Coefficients;
+            var c = plan.Costs;
             PerformanceEstimate? previous = null;
             for (int n = 1; n <= c.MaxConcurrency * 2; n = n * 2)
             {

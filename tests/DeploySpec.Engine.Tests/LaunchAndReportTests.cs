@@ -133,7 +133,8 @@ public class LaunchAndReportTests
         }
 
         Assert.Contains("- **Min latency: TP8 x PP1 x DP1**", md);
-        Assert.Equal(result.Frontier.Count, md.Split('\n').Count(l => l.StartsWith("| TP", StringComparison.Ordinal)) - result.Plans.Count - result.Rejected.Count);
+        Assert.Equal(result.Frontier.Count, md.Split('\n').Count(l => l.StartsWith("| TP", StringComparison.Ordinal) || l.StartsWith("| prefill TP", StringComparison.Ordinal))
+            - result.Plans.Count - result.Rejected.Count);
     }
 
     [Fact]

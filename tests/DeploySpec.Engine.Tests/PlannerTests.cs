@@ -14,14 +14,16 @@ public class PlannerTests
     {
         var result = Planner.Plan(Llama70BOnH100x8());
         Assert.NotEmpty(result.Plans);
-        Assert.All(result.Plans, p => Assert.Equal(8, p.Plan.GpuCount));
+        Assert.All(result.Plans.Where(p => p.Mode == ServingMode.Aggregated), p => Assert.Equal(8, p.Plan.GpuCount));
+        Assert.All(result.Plans.Where(p => p.Mode == ServingMode.Disaggregated), p => Assert.InRange(p.Plan.GpuCount, 2, 8));
         Assert.All(result.Plans, p => Assert.Equal(0, 64 % p.Pool.Degrees.TensorParallel));
         Assert.Contains(result.Plans, p => p.Pool.Degrees == new Degrees(2, 1, 4, 1));
         // 67.7 GiB of FP8 weights on one 79.19 GiB H100 at vLLM's 0.90 leave about 1 GiB of KV: three requests per
         // replica, 24 in all, where every other split holds hundreds (MemoryModelTests: the memory cliff).
-        var dp8 = Assert.Single(result.Plans, p => p.Pool.Degrees == new Degrees(1, 1, 8, 1));
+        var aggregated = result.Plans.Where(p => p.Mode == ServingMode.Aggregated).ToList();
+        var dp8 = Assert.Single(aggregated, p => p.Pool.Degrees == new Degrees(1, 1, 8, 1));
         Assert.InRange(dp8.Plan.MaxConcurrency, 8, 32);
-        Assert.All(result.Plans.Where(p => p.Pool.Degrees != dp8.Pool.Degrees), p => Assert.True(p.Plan.MaxConcurrency > 500));
+        Assert.All(aggregated.Where(p => p.Pool.Degrees != dp8.Pool.Degrees), p => Assert.True(p.Plan.MaxConcurrency > 500));
     }
 
     [Fact]

@@ -73,8 +73,8 @@ public class PricingTests
     public void An_estimate_at_a_rate_pays_for_idle_gpus()
     {
         var plan = Planner.Plan(Llama70B(Gpu.H100Sxm, 8, price: 2.5)).Plans[0];
-        var light = CostEvaluator.EvaluateAtRate(plan.Pool.Coefficients, 0.1);
-        var busy = CostEvaluator.EvaluateAtRate(plan.Pool.Coefficients, 2.0);
+        var light = CostEvaluator.EvaluateAtRate(plan.Costs, 0.1);
+        var busy = CostEvaluator.EvaluateAtRate(plan.Costs, 2.0);
         Assert.Equal(2.5 * plan.Plan.GpuCount / 3600 / light.OutputTokensPerSecond * 1e6, light.CostPerMillionOutputTokens, 6);
         Assert.Equal(20, light.CostPerMillionOutputTokens / busy.CostPerMillionOutputTokens, 6);
     }

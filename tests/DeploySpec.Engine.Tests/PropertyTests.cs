@@ -66,10 +66,14 @@ public class PropertyTests
     {
         Gen.Select(Deployments, Gen.Int[1, 4096]).Sample((d, concurrency) =>
         {
-            var all = Planner.Plan(d);
-            var required = Planner.Plan(d with { Concurrency = concurrency });
+            // Aggregated plans: a disaggregated plan's ratio of workers is chosen among the candidates that hold the
+            // requirement, so the requirement may change which ratio a pair of worker shapes gets.
+            var aggregated = d with { Mode = ServingMode.Aggregated };
+            var all = Planner.Plan(aggregated);
+            var required = Planner.Plan(aggregated with { Concurrency = concurrency });
             var expected = all.Plans.Where(p => p.Plan.MaxConcurrency >= concurrency).Select(p => p.Pool.Degrees).OrderBy(x => x.ToString()).ToList();
             Assert.Equal(expected, required.Plans.Select(p => p.Pool.Degrees).OrderBy(x => x.ToString()).ToList());
+            Assert.All(Planner.Plan(d with { Concurrency = concurrency }).Plans, p => Assert.True(p.Plan.MaxConcurrency >= concurrency));
         }, iter: Iterations);
     }
 

@@ -42,7 +42,7 @@ public class GeneratorBehaviourTests
         // 810 GB of BF16 weights no longer fit one H200 per pipeline stage pair: PP8 stays, DP2 plans go.
         Assert.Contains("Weights=Fp8", before);
         Assert.DoesNotContain("Weights=Fp8", replanned);
-        Assert.Contains("7 plans fit", before);
+        Assert.Contains("8 plans fit", before);
         Assert.Contains("4 plans fit", replanned);
         Assert.Contains(after.Results.Single().TrackedSteps[TrackingNames.Plans].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
     }
@@ -182,7 +182,7 @@ public class GeneratorBehaviourTests
         int points = 0;
         foreach (var evaluated in result.Plans)
         {
-            int capacity = evaluated.Pool.Coefficients.MaxConcurrency;
+            int capacity = evaluated.Costs.MaxConcurrency;
             var concurrencies = new List<int> { 1, 2, 3, capacity - 1, capacity, capacity + 1, capacity * 3 };
             for (int i = 0; i < 40; i++)
             {
@@ -191,7 +191,7 @@ public class GeneratorBehaviourTests
 
             foreach (int c in concurrencies.Where(c => c >= 1))
             {
-                var engine = CostEvaluator.Evaluate(evaluated.Pool.Coefficients, c);
+                var engine = CostEvaluator.Evaluate(evaluated.Costs, c);
                 var emitted = estimate(evaluated.Plan, c);
                 AssertClose(engine.TimeToFirstTokenMs, emitted.TimeToFirstTokenMs);
                 AssertClose(engine.TimePerOutputTokenMs, emitted.TimePerOutputTokenMs);
@@ -209,10 +209,10 @@ public class GeneratorBehaviourTests
         var atRate = type.GetMethod("EstimateAtRate", Generated)!.CreateDelegate<Func<PartitionPlan, double, PerformanceEstimate>>();
         foreach (var evaluated in result.Plans)
         {
-            double capacity = CostEvaluator.EvaluateAtRate(evaluated.Pool.Coefficients, 1e12).OutputTokensPerSecond / evaluated.Pool.Coefficients.OutputTokens;
+            double capacity = CostEvaluator.EvaluateAtRate(evaluated.Costs, 1e12).OutputTokensPerSecond / evaluated.Costs.Pool.OutputTokens;
             foreach (double rate in new[] { 0.01 * capacity, 0.5 * capacity, 0.95 * capacity, 2 * capacity })
             {
-                var engine = CostEvaluator.EvaluateAtRate(evaluated.Pool.Coefficients, rate);
+                var engine = CostEvaluator.EvaluateAtRate(evaluated.Costs, rate);
                 var emitted = atRate(evaluated.Plan, rate);
                 Assert.Equal(engine.Saturated, emitted.Saturated);
                 Assert.Equal(rate >= capacity, emitted.Saturated);

@@ -27,7 +27,7 @@ public static class TableAgreement
 
         var restored = CompiledDeployment.Restore(spec, table);
         return Differ("plans", planned.Plans.Select(p => p.Plan), restored.Plans)
-            ?? Differ("cost coefficients", planned.Plans.Select(p => p.Pool.Coefficients), restored.Plans.Select(p => restored.Costs(p.Index)))
+            ?? Differ("cost coefficients", planned.Plans.Select(p => p.Costs), restored.Plans.Select(p => restored.Costs(p.Index)))
             ?? Differ("winners", new object[] { planned.MinLatency!.Plan, planned.MaxThroughput!.Plan, planned.Recommended!.Plan, planned.RecommendedMeetsTargets },
                 new object[] { restored.MinLatency, restored.MaxThroughput, restored.Recommended, restored.RecommendedMeetsTargets })
             ?? Differ("frontier", planned.Frontier, restored.Frontier)

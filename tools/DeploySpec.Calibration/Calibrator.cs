@@ -260,7 +260,7 @@ namespace DeploySpec.Calibration
         public static double Predict(CalibrationPoint point, CostCalibration calibration)
         {
             var plan = Evaluate(point.Deployment, calibration);
-            var estimate = point.Concurrency == 0 ? plan.Peak : CostEvaluator.Evaluate(plan.Pool.Coefficients, point.Concurrency);
+            var estimate = point.Concurrency == 0 ? plan.Peak : CostEvaluator.Evaluate(plan.Costs, point.Concurrency);
             return point.Metric switch
             {
                 Metric.TimeToFirstToken => estimate.TimeToFirstTokenMs,

@@ -83,6 +83,25 @@ namespace DeploySpec.Engine.Cost
     }
 
     /// <summary>
+    /// What the evaluator needs about one plan: the coefficients of its pool, and for a disaggregated plan those of its
+    /// prefill pool and the time to move one request's KV cache from a prefill worker to a decode worker.
+    /// </summary>
+    /// <param name="Pool">The pool that decodes (an aggregated plan's only pool, which also prefills).</param>
+    /// <param name="Prefill">A disaggregated plan's prefill pool (default, with no replicas, for an aggregated plan).</param>
+    /// <param name="KvTransferSeconds">Time to send one request's KV cache from its prefill worker to its decode worker, s (0 when aggregated).</param>
+    public readonly record struct PlanCosts(CostCoefficients Pool, CostCoefficients Prefill = default, double KvTransferSeconds = 0)
+    {
+        /// <summary>True when prefill and decode run on separate pools.</summary>
+        public bool IsDisaggregated => Prefill.Replicas > 0;
+
+        /// <summary>Requests the plan holds at once (its decode pool's).</summary>
+        public int MaxConcurrency => Pool.MaxConcurrency;
+
+        /// <summary>True when every coefficient of every pool is finite and non-negative.</summary>
+        public bool IsFinite => Pool.IsFinite && (!IsDisaggregated || (Prefill.IsFinite && KvTransferSeconds >= 0 && !double.IsInfinity(KvTransferSeconds)));
+    }
+
+    /// <summary>
     /// The closed-form evaluator, the one copy of it: a steady state of continuous batching (docs/cost-model.md).
     /// The engine plans with it and generated code calls it with each plan's <see cref="CostCoefficients"/>.
     /// With b requests in flight on a replica of PP stages, n = min(b, PP) micro-batches of m = b/n sequences:
@@ -231,6 +250,139 @@ namespace DeploySpec.Engine.Cost
             int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * c.Replicas - 1e-6)));
             return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, served, served / c.GpuCount,
                 false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, served));
+        }
+
+        /// <summary>The plan's estimate with <paramref name="concurrency"/> requests in flight (closed loop), aggregated or disaggregated.</summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="concurrency"/> is below 1.</exception>
+        public static PerformanceEstimate Evaluate(in PlanCosts c, int concurrency) =>
+            c.IsDisaggregated ? EvaluateDisaggregated(c, concurrency) : Evaluate(c.Pool, concurrency);
+
+        /// <summary>The plan's estimate when requests arrive at <paramref name="requestsPerSecond"/> (open loop), aggregated or disaggregated.</summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="requestsPerSecond"/> is not a positive finite number.</exception>
+        public static PerformanceEstimate EvaluateAtRate(in PlanCosts c, double requestsPerSecond) =>
+            c.IsDisaggregated ? EvaluateDisaggregatedAtRate(c, requestsPerSecond) : EvaluateAtRate(c.Pool, requestsPerSecond);
+
+        /// <summary>
+        /// A disaggregated plan with <paramref name="concurrency"/> requests in flight: the decode pool runs the
+        /// admitted requests' decodes alone (its coefficients hold no prefill), TPOT from it; a request's TTFT is the
+        /// M/D/c wait for a prefill worker (Sakasegawa's M/M/c wait, halved for a fixed service time), its prefill on an
+        /// idle worker, the KV transfer, and half a decode iteration (it joins the next one). The request rate solves
+        /// Little's law rate x (TTFT(rate) + (OSL-1) TPOT) = admitted, so a prefill pool too small for the decode pool
+        /// shows as a long TTFT and a throughput capped at the prefill pool's rate. Allocation-free.
+        /// </summary>
+        private static PerformanceEstimate EvaluateDisaggregated(in PlanCosts c, int concurrency)
+        {
+            if (concurrency < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(concurrency), concurrency, "Concurrency must be at least 1.");
+            }
+
+            var d = c.Pool;
+            double admitted = Math.Min(concurrency, d.MaxConcurrency);
+            double replicas = Math.Min(d.Replicas, admitted);
+            double tpot = Tpot(d, admitted / replicas);
+            double decodeTime = (d.OutputTokens - 1) * tpot;
+            double prefillCapacity = c.Prefill.Replicas / c.Prefill.StagePrefillSeconds;
+
+            // admitted - rate x R(rate) falls from admitted (rate -> 0) to minus infinity (rate -> prefill capacity): bisect.
+            double low = 0, high = prefillCapacity;
+            for (int i = 0; i < 64 && high - low > 1e-12 * prefillCapacity; i++)
+            {
+                double mid = 0.5 * (low + high);
+                if (admitted - mid * (DisaggregatedTtft(c, mid, tpot) + decodeTime) > 0)
+                {
+                    low = mid;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            double rate = low;
+            double ttft = DisaggregatedTtft(c, rate, tpot);
+            double throughput = rate * d.OutputTokens;
+            if (concurrency > d.MaxConcurrency)
+            {
+                ttft += (concurrency - (double)d.MaxConcurrency) * d.OutputTokens / throughput;
+            }
+
+            return Disaggregated(c, concurrency, ttft, tpot, throughput, false);
+        }
+
+        /// <summary>
+        /// A disaggregated plan when requests arrive at <paramref name="requestsPerSecond"/>: saturated at or past the
+        /// smaller of the prefill pool's rate and the decode pool's (its slots over a request's full decode time);
+        /// below, the decode pool's mean number in flight solves Little's law on its decode time, TTFT adds the prefill
+        /// queue and, as in aggregated plans, Sakasegawa's wait for a free decode slot. Allocation-free.
+        /// </summary>
+        private static PerformanceEstimate EvaluateDisaggregatedAtRate(in PlanCosts c, double requestsPerSecond)
+        {
+            if (!(requestsPerSecond > 0) || double.IsInfinity(requestsPerSecond))
+            {
+                throw new ArgumentOutOfRangeException(nameof(requestsPerSecond), requestsPerSecond, "The arrival rate must be a positive number of requests per second.");
+            }
+
+            var d = c.Pool;
+            double slots = (double)d.MaxConcurrency / d.Replicas;
+            double rate = requestsPerSecond / d.Replicas;
+            double fullTpot = Tpot(d, slots);
+            double decodeCapacity = slots / ((d.OutputTokens - 1) * fullTpot + 0.5 * fullTpot);
+            double prefillCapacity = c.Prefill.Replicas / c.Prefill.StagePrefillSeconds;
+            if (rate >= decodeCapacity || requestsPerSecond >= prefillCapacity)
+            {
+                double throughput = Math.Min(d.Replicas * decodeCapacity, prefillCapacity) * d.OutputTokens;
+                return Disaggregated(c, d.MaxConcurrency, double.PositiveInfinity, fullTpot, throughput, true);
+            }
+
+            // b - rate x (OSL - 1/2) TPOT(b) rises from below zero to above it over (0, slots]: bisect on it.
+            double low = 0, high = slots;
+            for (int i = 0; i < 64 && high - low > 1e-9 * slots; i++)
+            {
+                double mid = 0.5 * (low + high);
+                if (mid - rate * (d.OutputTokens - 0.5) * Tpot(d, Math.Max(mid, 1.0)) < 0)
+                {
+                    low = mid;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            double b = 0.5 * (low + high);
+            double tpot = Tpot(d, Math.Max(b, 1.0));
+            double rho = rate / decodeCapacity;
+            double slotWait = Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho) / rate;
+            double ttft = DisaggregatedTtft(c, requestsPerSecond, tpot) + slotWait;
+            double served = requestsPerSecond * d.OutputTokens;
+            int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * d.Replicas + requestsPerSecond * (ttft - 0.5 * tpot) - 1e-6)));
+            return Disaggregated(c, concurrency, ttft, tpot, served, false);
+        }
+
+        /// <summary>
+        /// Arrival to first token on a disaggregated plan at <paramref name="rate"/> requests/s: the M/D/c wait for one
+        /// of the prefill pool's workers (Sakasegawa's M/M/c queue length, halved for a fixed service time), the prefill,
+        /// the KV transfer, and half a decode iteration, s.
+        /// </summary>
+        private static double DisaggregatedTtft(in PlanCosts c, double rate, double tpot)
+        {
+            var p = c.Prefill;
+            double service = p.StagePrefillSeconds;
+            double rho = Math.Min(rate * service / p.Replicas, 1.0 - 1e-12);
+            double wait = rate > 0 ? 0.5 * Math.Pow(rho, Math.Sqrt(2.0 * (p.Replicas + 1.0))) / (1.0 - rho) / rate : 0;
+            return wait + p.PrefillLatencySeconds + c.KvTransferSeconds + 0.5 * tpot;
+        }
+
+        private static PerformanceEstimate Disaggregated(in PlanCosts c, int concurrency, double ttft, double tpot, double throughput, bool saturated)
+        {
+            var d = c.Pool;
+            int gpus = d.GpuCount + c.Prefill.GpuCount;
+            double pricePerHour = d.PricePerHour + c.Prefill.PricePerHour;
+            return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / gpus, saturated,
+                Math.Max(d.Uncertainty, c.Prefill.Uncertainty), d.ExtrapolatedAlong | c.Prefill.ExtrapolatedAlong,
+                d.CalibratedOnMeasurements && c.Prefill.CalibratedOnMeasurements, d.NotMeasured | c.Prefill.NotMeasured,
+                pricePerHour > 0 ? pricePerHour / 3600.0 / throughput * 1e6 : 0);
         }
 
         /// <summary>US dollars per million output tokens at <paramref name="outputTokensPerSecond"/> (0 without a price): the GPUs are paid for whether busy or not.</summary>

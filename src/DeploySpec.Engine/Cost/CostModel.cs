@@ -169,6 +169,31 @@ namespace DeploySpec.Engine.Cost
         }
 
         /// <summary>
+        /// A disaggregated plan's decode pool: the same coefficients without prefill work (its workers receive each
+        /// request's KV cache instead of computing it), so no other request's prompt interleaves with its decodes.
+        /// </summary>
+        public static CostCoefficients DecodeOnly(in CostCoefficients c) =>
+            c with { StagePrefillSeconds = 0, PrefillLatencySeconds = 0, PrefillChunks = 1 };
+
+        /// <summary>
+        /// Time to move one request's KV cache (its prompt's tokens, recurrent state included) from a prefill worker to a
+        /// decode worker: each decode GPU receives its own shard over its own link, in parallel (RDMA into the decode
+        /// worker's pages, as NIXL and Mooncake do), over NVLink when both pools sit in one NVLink domain, else over the
+        /// network between nodes, at the fitted collective efficiency, after the prefill (not overlapped layer by layer).
+        /// </summary>
+        public static double KvTransferSeconds(DeploymentSpec deployment, Degrees prefill, Degrees decode, CostCalibration calibration)
+        {
+            var model = deployment.Model;
+            var cluster = deployment.Cluster;
+            var whole = StageLayout.Create(model.Layers, 1);
+            double bytesPerDecodeGpu = ModelMath.KvBytesPerSequencePerGpu(model, whole, 0, decode.TensorParallel, deployment.InputTokens)
+                + ModelMath.StateBytesPerSequencePerGpu(model, whole, 0, decode.TensorParallel);
+            var link = Topology.GroupLink(cluster, prefill.GpuCount + decode.GpuCount);
+            double rate = Topology.UnidirectionalBytesPerSecond(cluster, link) * calibration.For(GpuCatalog.Of(cluster)).Collective;
+            return calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link) + bytesPerDecodeGpu / rate;
+        }
+
+        /// <summary>
         /// The coefficients corrected with the project's own measurements (docs/measurements.md): the decode
         /// iteration's terms (matrix products, weight and KV streaming, collectives, hand-offs, the engine's step)
         /// scaled by the time-per-output-token factor, the prefill terms by the time-to-first-token factor; the band

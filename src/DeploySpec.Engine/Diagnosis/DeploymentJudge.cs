@@ -21,7 +21,7 @@ namespace DeploySpec.Engine.Diagnosis
             var judgement = new Judgement(spec, cancellationToken);
             bool pinnedError = PinnedDegreeChecks.Judge(judgement);
             var result = PlanCache.Plan(spec, cancellationToken);
-            if (result.Plans.FirstOrDefault(p => !p.Pool.Coefficients.IsFinite) is { } broken)
+            if (result.Plans.FirstOrDefault(p => !p.Costs.IsFinite) is { } broken)
             {
                 judgement.Findings.Add(Finding.Of(Rules.EngineFailure, FindingTarget.ClusterArgument, spec.Name,
                     "the cost model produced a non-finite estimate for " + broken.Plan));

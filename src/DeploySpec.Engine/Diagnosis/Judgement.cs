@@ -27,7 +27,8 @@ namespace DeploySpec.Engine.Diagnosis
             {
                 if (!_bestKnown)
                 {
-                    _best = Planner.Plan(FitAdvisor.Unpinned(Spec), cancellationToken: Cancel).Recommended;
+                    // Pins are degrees of an aggregated plan, so the plan a fix pins is the best aggregated one.
+                    _best = Planner.Plan(FitAdvisor.Unpinned(Spec) with { Mode = ServingMode.Aggregated }, cancellationToken: Cancel).Recommended;
                     _bestKnown = true;
                 }
 

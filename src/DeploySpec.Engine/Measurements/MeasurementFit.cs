@@ -273,7 +273,8 @@ namespace DeploySpec.Engine.Measurements
                 if (!planned)
                 {
                     planned = true;
-                    recommended = PlanCache.Plan(spec, cancellationToken).Recommended?.Pool.Degrees;
+                    // A benchmark run is of one aggregated server: the first aggregated plan in the deployment's order.
+                    recommended = PlanCache.Plan(spec, cancellationToken).Plans.FirstOrDefault(p => p.Mode == ServingMode.Aggregated)?.Pool.Degrees;
                 }
 
                 if (recommended is not { } plan)

@@ -19,10 +19,10 @@ namespace DeploySpec.Engine.Planning
     public sealed class CompiledDeployment
     {
         private readonly PartitionPlan[] _plans;
-        private readonly CostCoefficients[] _costs;
+        private readonly PlanCosts[] _costs;
         private readonly Lazy<DeploymentReport> _report;
 
-        private CompiledDeployment(DeploymentSpec spec, PartitionPlan[] plans, CostCoefficients[] costs, int minLatency, int maxThroughput,
+        private CompiledDeployment(DeploymentSpec spec, PartitionPlan[] plans, PlanCosts[] costs, int minLatency, int maxThroughput,
             int recommended, bool recommendedMeetsTargets, (int Plan, int Concurrency)[] frontier, PlanRejection[] rejected)
         {
             Spec = spec;
@@ -70,8 +70,8 @@ namespace DeploySpec.Engine.Planning
         /// <summary>Everything above, for reports.</summary>
         public DeploymentReport Report => _report.Value;
 
-        /// <summary>The cost coefficients of the plan at <paramref name="index"/>, as <see cref="CostEvaluator"/> takes them.</summary>
-        public ref readonly CostCoefficients Costs(int index) => ref _costs[index];
+        /// <summary>The cost coefficients of the plan at <paramref name="index"/> (both pools of a disaggregated one), as <see cref="CostEvaluator"/> takes them.</summary>
+        public ref readonly PlanCosts Costs(int index) => ref _costs[index];
 
         /// <summary>
         /// Time to first token, time per output token and throughput of <paramref name="plan"/> with
@@ -131,10 +131,18 @@ namespace DeploySpec.Engine.Planning
                 throw new ArgumentException("A deployment without plans has no table.", nameof(result));
             }
 
-            var positions = new Dictionary<Degrees, int>();
-            foreach (var degrees in Planner.Candidates(result.Deployment))
+            var positions = new Dictionary<(Degrees, Degrees?), int>();
+            if (result.Deployment.Mode != ServingMode.Disaggregated)
             {
-                positions[degrees] = positions.Count;
+                foreach (var degrees in Planner.Candidates(result.Deployment))
+                {
+                    positions[(degrees, null)] = positions.Count;
+                }
+            }
+
+            foreach (var (prefill, decode) in Planner.DisaggregatedCandidates(result.Deployment))
+            {
+                positions[(decode, prefill)] = positions.Count;
             }
 
             int width = 1;
@@ -147,7 +155,7 @@ namespace DeploySpec.Engine.Planning
             foreach (var plan in result.Plans)
             {
                 var digits = new char[width];
-                for (int k = width - 1, position = positions[plan.Pool.Degrees]; k >= 0; k--, position /= Digits.Length)
+                for (int k = width - 1, position = positions[(plan.Pool.Degrees, plan.Prefill?.Degrees)]; k >= 0; k--, position /= Digits.Length)
                 {
                     digits[k] = Digits[position % Digits.Length];
                 }
@@ -224,7 +232,7 @@ namespace DeploySpec.Engine.Planning
             var fitting = screening.Fitting.ToDictionary(c => c.Position);
             int width = parts[0][0] - '0', count = (parts[0].Length - 1) / width;
             var plans = new PartitionPlan[count];
-            var costs = new CostCoefficients[count];
+            var costs = new PlanCosts[count];
             var calibration = Cost.CostCalibration.Default;
             for (int i = 0; i < count; i++)
             {
@@ -245,9 +253,9 @@ namespace DeploySpec.Engine.Planning
                     throw new FormatException("A DeploySpec plan table lists candidate " + position + ", which is not a plan of this spec: " + table);
                 }
 
-                var (plan, pool) = Planner.Fold(spec, candidate.Degrees, candidate.Memory, calibration);
-                plans[i] = plan with { Index = i };
-                costs[i] = pool.Coefficients;
+                var folded = Planner.Fold(spec, candidate, calibration);
+                plans[i] = folded.Plan with { Index = i };
+                costs[i] = folded.Costs;
             }
 
             int[] winners = Numbers(parts[1], ' ', 4);

@@ -15,7 +15,7 @@ namespace DeploySpec.Engine.Planning
             var points = new List<FrontierPoint>();
             for (int i = 0; i < plans.Count; i++)
             {
-                var c = plans[i].Pool.Coefficients;
+                var c = plans[i].Costs;
                 for (int concurrency = 1; ; concurrency = concurrency >= c.MaxConcurrency / 2 ? c.MaxConcurrency : concurrency * 2)
                 {
                     points.Add(new FrontierPoint(plans[i].Plan, CostEvaluator.Evaluate(c, concurrency)));

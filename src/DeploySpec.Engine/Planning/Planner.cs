@@ -19,10 +19,29 @@ namespace DeploySpec.Engine.Planning
             calibration ??= CostCalibration.Default;
             var screening = Screen(deployment, cancellationToken);
             var plans = new List<EvaluatedPlan>(screening.Fitting.Count);
+            var ratios = new Dictionary<(Degrees Prefill, Degrees Decode), int>();
             foreach (var candidate in screening.Fitting)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                plans.Add(Evaluate(deployment, candidate.Degrees, candidate.Memory, calibration));
+                var plan = Evaluate(deployment, candidate, calibration);
+                if (plan.Prefill is null)
+                {
+                    plans.Add(plan);
+                    continue;
+                }
+
+                // One disaggregated plan per pair of worker shapes: the ratio of prefill to decode workers whose rates
+                // match best, i.e. the most output at capacity (then the fewer GPUs).
+                var key = (WorkerShape(plan.Prefill.Degrees), WorkerShape(plan.Pool.Degrees));
+                if (!ratios.TryGetValue(key, out int at))
+                {
+                    ratios[key] = plans.Count;
+                    plans.Add(plan);
+                }
+                else if (BetterRatio(plan, plans[at]))
+                {
+                    plans[at] = plan;
+                }
             }
 
             plans.Sort((a, b) => CompareForObjective(deployment.Objective, a, b));
@@ -58,22 +77,42 @@ namespace DeploySpec.Engine.Planning
             var fitting = new List<SizedCandidate>();
             var rejected = new List<RejectedPlan>();
             int position = 0;
-            foreach (var degrees in Candidates(deployment, rejected))
+            if (deployment.Mode != ServingMode.Disaggregated)
+            {
+                foreach (var degrees in Candidates(deployment, rejected))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var memory = MemoryModel.PerGpu(deployment, degrees);
+                    if (!memory.Fits)
+                    {
+                        var kind = memory.KvCacheBytes <= 0 ? RejectionKind.Memory : RejectionKind.Context;
+                        rejected.Add(new RejectedPlan(degrees, kind, CandidateRules.Misfit(deployment, degrees, memory), memory));
+                    }
+                    else if (CandidateRules.TooFewRequests(deployment, memory, Units.Requests(memory.RequestsPerReplica, degrees.DataParallel)) is { } tooFew)
+                    {
+                        rejected.Add(new RejectedPlan(degrees, RejectionKind.Concurrency, tooFew, memory));
+                    }
+                    else
+                    {
+                        fitting.Add(new SizedCandidate(degrees, memory, position));
+                    }
+
+                    position++;
+                }
+            }
+
+            // Disaggregated candidates that do not fit are not listed one by one: each pool's split is also an
+            // aggregated candidate, whose rejection says why it does not fit.
+            var workers = new Dictionary<Degrees, MemoryBreakdown>();
+            foreach (var (prefill, decode) in DisaggregatedCandidates(deployment))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var memory = MemoryModel.PerGpu(deployment, degrees);
-                if (!memory.Fits)
+                var prefillMemory = PoolMemory(deployment, prefill, workers);
+                var decodeMemory = PoolMemory(deployment, decode, workers);
+                if (prefillMemory.Fits && decodeMemory.Fits &&
+                    CandidateRules.TooFewRequests(deployment, decodeMemory, Units.Requests(decodeMemory.RequestsPerReplica, decode.DataParallel)) is null)
                 {
-                    var kind = memory.KvCacheBytes <= 0 ? RejectionKind.Memory : RejectionKind.Context;
-                    rejected.Add(new RejectedPlan(degrees, kind, CandidateRules.Misfit(deployment, degrees, memory), memory));
-                }
-                else if (CandidateRules.TooFewRequests(deployment, memory, Units.Requests(memory.RequestsPerReplica, degrees.DataParallel)) is { } tooFew)
-                {
-                    rejected.Add(new RejectedPlan(degrees, RejectionKind.Concurrency, tooFew, memory));
-                }
-                else
-                {
-                    fitting.Add(new SizedCandidate(degrees, memory, position));
+                    fitting.Add(new SizedCandidate(decode, decodeMemory, position, prefill, prefillMemory));
                 }
 
                 position++;
@@ -82,12 +121,145 @@ namespace DeploySpec.Engine.Planning
             return new Screening(fitting, rejected, position);
         }
 
-        /// <summary>One plan's pool and runtime record, without its estimates (what generated code restores).</summary>
-        public static (PartitionPlan Plan, PlanPool Pool) Fold(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
+        /// <summary>A pool's memory: that of one of its workers, the same for every count of them (sized once per worker shape and count).</summary>
+        private static MemoryBreakdown PoolMemory(DeploymentSpec deployment, Degrees pool, Dictionary<Degrees, MemoryBreakdown> sized)
         {
-            var pool = new PlanPool(degrees, memory, CostModel.Specialize(deployment, degrees, memory, calibration));
-            var capacity = CostEvaluator.Evaluate(pool.Coefficients, pool.Coefficients.MaxConcurrency);
-            return (new PartitionPlan(ToRuntime(pool), CostPerMillionOutputTokens: Math.Round(capacity.CostPerMillionOutputTokens, 6)), pool);
+            if (!sized.TryGetValue(pool, out var memory))
+            {
+                memory = MemoryModel.PerGpu(deployment, pool);
+                sized[pool] = memory;
+            }
+
+            return memory;
+        }
+
+        /// <summary>
+        /// Disaggregated candidates, after the aggregated ones: a prefill pool of x workers and a decode pool of y
+        /// workers, each worker one pipeline stage of TP GPUs whose sizes divide one another (the larger workers are
+        /// placed first, so no worker straddles a node); each pool's experts split within its workers' TP groups or
+        /// spread over all its workers (the widest expert parallelism that splits them). For each pair of worker
+        /// sizes, x takes every value from 1 (at most <see cref="RatioSteps"/> of them, evenly spread, on large
+        /// clusters) and the decode workers fill the GPUs left. None when the deployment pins aggregated serving or any degree.
+        /// </summary>
+        public static IEnumerable<(Degrees Prefill, Degrees Decode)> DisaggregatedCandidates(DeploymentSpec deployment)
+        {
+            int total = deployment.Cluster.TotalGpus;
+            if (deployment.Mode == ServingMode.Aggregated || deployment.PinsDegrees || total < 2)
+            {
+                yield break;
+            }
+
+            var sizes = new List<int>();
+            foreach (int tp in Divisors(total))
+            {
+                if (tp < total && CandidateRules.Heads(deployment, tp) is null)
+                {
+                    sizes.Add(tp);
+                }
+            }
+
+            foreach (int prefillTp in sizes)
+            {
+                foreach (int decodeTp in sizes)
+                {
+                    if (prefillTp % decodeTp != 0 && decodeTp % prefillTp != 0)
+                    {
+                        continue;
+                    }
+
+                    int maxX = (total - decodeTp) / prefillTp;
+                    int previous = 0;
+                    for (int step = 1; step <= Math.Min(maxX, RatioSteps); step++)
+                    {
+                        int x = maxX <= RatioSteps ? step : (int)((long)step * maxX / RatioSteps);
+                        if (x <= previous)
+                        {
+                            continue;
+                        }
+
+                        previous = x;
+                        int y = (total - x * prefillTp) / decodeTp;
+                        foreach (int prefillEp in PoolExpertParallelism(deployment, prefillTp, x))
+                        {
+                            foreach (int decodeEp in PoolExpertParallelism(deployment, decodeTp, y))
+                            {
+                                yield return (new Degrees(prefillTp, 1, x, prefillEp), new Degrees(decodeTp, 1, y, decodeEp));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Counts of prefill workers tried per pair of worker sizes: all of them up to this many, else this many evenly spread.</summary>
+        public const int RatioSteps = 16;
+
+        /// <summary>A disaggregated pool's expert parallelism: within each worker's TP group, and spread over all its workers (the widest that splits the experts).</summary>
+        private static IEnumerable<int> PoolExpertParallelism(DeploymentSpec deployment, int tp, int workers)
+        {
+            int widest = 0;
+            foreach (int ep in ExpertParallelOptions(deployment, tp, workers))
+            {
+                if (CandidateRules.ExpertRanks(deployment, tp, workers, ep) is not null)
+                {
+                    continue;
+                }
+
+                if (ep <= tp)
+                {
+                    yield return ep;
+                }
+                else
+                {
+                    widest = ep;
+                }
+            }
+
+            if (widest > 0)
+            {
+                yield return widest;
+            }
+        }
+
+        /// <summary>A worker's shape, whatever the pool's count of them: its TP and how far its experts spread (per worker).</summary>
+        private static Degrees WorkerShape(Degrees pool) => new(pool.TensorParallel, pool.PipelineParallel, 1, pool.ExpertParallel > pool.TensorParallel ? -1 : pool.ExpertParallel);
+
+        /// <summary>The better ratio of two disaggregated plans of the same worker shapes: more output at capacity, then fewer GPUs, then fewer prefill workers.</summary>
+        private static bool BetterRatio(EvaluatedPlan a, EvaluatedPlan b)
+        {
+            int output = a.Peak.OutputTokensPerSecond.CompareTo(b.Peak.OutputTokensPerSecond);
+            if (output != 0)
+            {
+                return output > 0;
+            }
+
+            int gpus = a.Plan.GpuCount.CompareTo(b.Plan.GpuCount);
+            return gpus != 0 ? gpus < 0 : a.Prefill!.Degrees.DataParallel < b.Prefill!.Degrees.DataParallel;
+        }
+
+        /// <summary>
+        /// One plan's pools and runtime record, without its estimates (what generated code restores): an aggregated
+        /// candidate's one pool; a disaggregated one's decode pool (its coefficients without prefill work), prefill pool
+        /// and KV transfer.
+        /// </summary>
+        public static FoldedPlan Fold(DeploymentSpec deployment, SizedCandidate candidate, CostCalibration calibration)
+        {
+            PlanPool? prefill = null;
+            double transfer = 0;
+            var coefficients = CostModel.Specialize(deployment, candidate.Degrees, candidate.Memory, calibration);
+            if (candidate.PrefillDegrees is { } prefillDegrees && candidate.PrefillMemory is { } prefillMemory)
+            {
+                prefill = new PlanPool(prefillDegrees, prefillMemory, CostModel.Specialize(deployment, prefillDegrees, prefillMemory, calibration));
+                coefficients = CostModel.DecodeOnly(coefficients);
+                transfer = CostModel.KvTransferSeconds(deployment, prefillDegrees, candidate.Degrees, calibration);
+            }
+
+            var pool = new PlanPool(candidate.Degrees, candidate.Memory, coefficients);
+            var costs = new PlanCosts(pool.Coefficients, prefill?.Coefficients ?? default, transfer);
+            var capacity = CostEvaluator.Evaluate(costs, costs.MaxConcurrency);
+            var plan = new PartitionPlan(ToRuntime(pool), CostPerMillionOutputTokens: Math.Round(capacity.CostPerMillionOutputTokens, 6),
+                Prefill: prefill is null ? null : ToRuntime(prefill), KvTransferMs: Math.Round(transfer * 1e3, 4));
+            return new FoldedPlan(plan, pool, prefill, transfer);
         }
 
         /// <summary>The runtime view of a pool: its split, memory per GPU, capacity and the engine's memory setting.</summary>
@@ -95,11 +267,16 @@ namespace DeploySpec.Engine.Planning
             new ServingPool(pool.Degrees.TensorParallel, pool.Degrees.PipelineParallel, pool.Degrees.DataParallel, pool.Degrees.ExpertParallel,
                 pool.Memory.ToRuntime(), pool.Coefficients.MaxConcurrency, Math.Round(pool.Memory.EngineMemoryFraction, 4));
 
-        /// <summary>Folds one plan and works out its key estimates.</summary>
-        public static EvaluatedPlan Evaluate(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
+        /// <summary>Folds one aggregated plan and works out its key estimates.</summary>
+        public static EvaluatedPlan Evaluate(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration) =>
+            Evaluate(deployment, new SizedCandidate(degrees, memory, -1), calibration);
+
+        /// <summary>Folds one plan (aggregated or disaggregated) and works out its key estimates.</summary>
+        public static EvaluatedPlan Evaluate(DeploymentSpec deployment, SizedCandidate candidate, CostCalibration calibration)
         {
-            var (plan, pool) = Fold(deployment, degrees, memory, calibration);
-            var coefficients = pool.Coefficients;
+            var folded = Fold(deployment, candidate, calibration);
+            var plan = folded.Plan;
+            var coefficients = folded.Costs;
             var single = CostEvaluator.Evaluate(coefficients, 1);
             var peak = CostEvaluator.Evaluate(coefficients, coefficients.MaxConcurrency);
             bool meets;
@@ -116,7 +293,7 @@ namespace DeploySpec.Engine.Planning
                 best = meets ? CostEvaluator.Evaluate(coefficients, MaxConcurrencyWithinTargets(deployment, coefficients)) : single;
             }
 
-            return new EvaluatedPlan(pool, plan, single, peak, best, meets);
+            return new EvaluatedPlan(folded.Pool, plan, single, peak, best, meets, folded.Prefill, folded.KvTransferSeconds);
         }
 
         public static bool MeetsTargets(DeploymentSpec deployment, PerformanceEstimate estimate) =>
@@ -124,7 +301,7 @@ namespace DeploySpec.Engine.Planning
             (deployment.MaxTimePerOutputTokenMs <= 0 || estimate.TimePerOutputTokenMs <= deployment.MaxTimePerOutputTokenMs);
 
         /// <summary>Largest concurrency (up to capacity) whose estimate meets the targets; latency grows with load.</summary>
-        public static int MaxConcurrencyWithinTargets(DeploymentSpec deployment, CostCoefficients coefficients)
+        public static int MaxConcurrencyWithinTargets(DeploymentSpec deployment, in PlanCosts coefficients)
         {
             int low = 1, high = coefficients.MaxConcurrency;
             if (MeetsTargets(deployment, CostEvaluator.Evaluate(coefficients, high)))
@@ -284,7 +461,20 @@ namespace DeploySpec.Engine.Planning
             }
 
             int ttft = a.SingleRequest.TimeToFirstTokenMs.CompareTo(b.SingleRequest.TimeToFirstTokenMs);
-            return ttft != 0 ? ttft : CompareDegrees(a.Pool.Degrees, b.Pool.Degrees);
+            if (ttft != 0)
+            {
+                return ttft;
+            }
+
+            // Aggregated before disaggregated, then by split (decode pool, then prefill pool).
+            int mode = a.Mode.CompareTo(b.Mode);
+            if (mode != 0)
+            {
+                return mode;
+            }
+
+            int pool = CompareDegrees(a.Pool.Degrees, b.Pool.Degrees);
+            return pool != 0 || a.Prefill is null || b.Prefill is null ? pool : CompareDegrees(a.Prefill.Degrees, b.Prefill.Degrees);
         }
 
         private static int CompareThroughput(EvaluatedPlan a, EvaluatedPlan b)
@@ -301,5 +491,12 @@ namespace DeploySpec.Engine.Planning
             if (c == 0) c = a.ExpertParallel.CompareTo(b.ExpertParallel);
             return c;
         }
+    }
+
+    /// <summary>A plan folded from its candidate: the runtime record, its pools and the KV transfer between them.</summary>
+    public sealed record FoldedPlan(PartitionPlan Plan, PlanPool Pool, PlanPool? Prefill, double KvTransferSeconds)
+    {
+        /// <summary>What the evaluator takes for this plan.</summary>
+        public PlanCosts Costs => new(Pool.Coefficients, Prefill?.Coefficients ?? default, KvTransferSeconds);
     }
 }

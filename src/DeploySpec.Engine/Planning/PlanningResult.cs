@@ -14,16 +14,35 @@ namespace DeploySpec.Engine.Planning
         public override string ToString() => Degrees.ToString();
     }
 
-    /// <summary>A plan that fits: its pool (split, memory, folded cost coefficients), its runtime record and key estimates.</summary>
+    /// <summary>
+    /// A plan that fits: its pool (split, memory, folded cost coefficients), for a disaggregated plan its prefill pool
+    /// and the KV transfer between them, its runtime record and key estimates.
+    /// </summary>
+    /// <param name="Pool">The pool that decodes: an aggregated plan's only pool, a disaggregated plan's decode pool.</param>
+    /// <param name="Plan">The runtime record.</param>
+    /// <param name="SingleRequest">The estimate with one request in flight.</param>
+    /// <param name="Peak">The estimate at capacity.</param>
+    /// <param name="BestWithinTargets">The estimate at the most load that meets the targets (at the stated rate, when one is).</param>
+    /// <param name="MeetsTargets">True when the plan meets the latency targets.</param>
+    /// <param name="Prefill">A disaggregated plan's prefill pool; null when aggregated.</param>
+    /// <param name="KvTransferSeconds">Time to send one request's KV cache from the prefill pool to the decode pool, s (0 when aggregated).</param>
     public sealed record EvaluatedPlan(
         PlanPool Pool,
         PartitionPlan Plan,
         PerformanceEstimate SingleRequest,
         PerformanceEstimate Peak,
         PerformanceEstimate BestWithinTargets,
-        bool MeetsTargets)
+        bool MeetsTargets,
+        PlanPool? Prefill = null,
+        double KvTransferSeconds = 0)
     {
-        public override string ToString() => Pool.ToString();
+        /// <summary>Aggregated or disaggregated.</summary>
+        public ServingMode Mode => Prefill is null ? ServingMode.Aggregated : ServingMode.Disaggregated;
+
+        /// <summary>What the evaluator takes for this plan.</summary>
+        public PlanCosts Costs => new(Pool.Coefficients, Prefill?.Coefficients ?? default, KvTransferSeconds);
+
+        public override string ToString() => Plan.ToString();
     }
 
     /// <summary>Why a candidate is not a plan.</summary>
@@ -49,8 +68,10 @@ namespace DeploySpec.Engine.Planning
     /// <summary>A candidate that fits memory and holds the requests the deployment asks for, before it is costed.</summary>
     /// <param name="Degrees">The split.</param>
     /// <param name="Memory">Its memory on the most loaded GPU.</param>
-    /// <param name="Position">Its position among the planner's candidates (<see cref="Planner.Candidates"/>), as plan tables write it.</param>
-    public sealed record SizedCandidate(Degrees Degrees, MemoryBreakdown Memory, int Position);
+    /// <param name="Position">Its position among the planner's candidates (<see cref="Planner.Candidates"/>, then <see cref="Planner.DisaggregatedCandidates"/>), as plan tables write it.</param>
+    /// <param name="PrefillDegrees">A disaggregated candidate's prefill pool (null when aggregated); <paramref name="Degrees"/> is then its decode pool.</param>
+    /// <param name="PrefillMemory">The prefill pool's memory on its most loaded GPU (null when aggregated).</param>
+    public sealed record SizedCandidate(Degrees Degrees, MemoryBreakdown Memory, int Position, Degrees? PrefillDegrees = null, MemoryBreakdown? PrefillMemory = null);
 
     /// <summary>
     /// Every candidate of a deployment judged on partitioning and memory alone, without the cost model: the ones

@@ -94,6 +94,13 @@ namespace DeploySpec.Engine.Planning
                     deployment.MaxContext, (long)deployment.InputTokens + deployment.OutputTokens)));
             }
 
+            if (deployment.Mode == ServingMode.Disaggregated && deployment.PinsDegrees)
+            {
+                problems.Add(new SpecProblem(nameof(DeploymentSpec.Mode), string.Format(CultureInfo.InvariantCulture,
+                    "Mode = Disaggregated searches each pool's split itself; pinned degrees (TensorParallel {0}, PipelineParallel {1}, ExpertParallel {2}) apply to aggregated plans only: set them to 0 or serve aggregated",
+                    deployment.TensorParallel, deployment.PipelineParallel, deployment.ExpertParallel)));
+            }
+
             return problems;
         }
     }

@@ -71,6 +71,12 @@ namespace DeploySpec.Engine.Planning
         /// <summary>The benchmark result files named by [Deployment(Measurements = ...)]: a path suffix with <c>*</c> within a segment ("" = none).</summary>
         public string Measurements { get; init; } = "";
 
+        /// <summary>Aggregated, disaggregated, or <see cref="ServingMode.Any"/>: search both.</summary>
+        public ServingMode Mode { get; init; }
+
+        /// <summary>True when a degree is pinned (TensorParallel, PipelineParallel or ExpertParallel above 0).</summary>
+        public bool PinsDegrees => TensorParallel > 0 || PipelineParallel > 0 || ExpertParallel > 0;
+
         /// <summary>
         /// The correction fitted on the runs of <see cref="Measurements"/> that match this deployment (null: none);
         /// <see cref="Cost.CostModel.Specialize"/> applies it to every plan (docs/measurements.md).

@@ -126,6 +126,7 @@ namespace DeploySpec.Engine.Vocabulary
             Count<DeploymentSpec>(nameof(DeploymentAttribute.MaxBatchSize), d => d.MaxBatchSize, (d, v) => d with { MaxBatchSize = v }, 0, 1_000_000),
             Number<DeploymentSpec>(nameof(DeploymentAttribute.SafetyMarginGiB), d => d.SafetyMarginGiB, (d, v) => d with { SafetyMarginGiB = v }, 0, 1024, false, "between 0 and 1024 GiB"),
             Text<DeploymentSpec>(nameof(DeploymentAttribute.Measurements), d => d.Measurements, (d, v) => d with { Measurements = v }),
+            Choice<DeploymentSpec, ServingMode>(nameof(DeploymentAttribute.Mode), d => d.Mode, (d, v) => d with { Mode = v }, "known"),
         };
     }
 }
