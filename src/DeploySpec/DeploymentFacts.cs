@@ -28,6 +28,11 @@ namespace DeploySpec
     /// <param name="MaxTimePerOutputTokenMs">Time-per-output-token target in ms (0 = none).</param>
     /// <param name="RequestsPerSecond">Arrival rate the plans were judged at, requests per second (0 = none).</param>
     /// <param name="Measurements">How the project's own benchmark results corrected the estimates (null: not corrected).</param>
+    /// <param name="Speculation">Speculative decoding the plans assume (None: off).</param>
+    /// <param name="SpeculativeTokens">Draft tokens per verify step, defaults applied (0 without speculation).</param>
+    /// <param name="AcceptanceRate">Per-token acceptance probability of the drafts, defaults applied (0 without speculation).</param>
+    /// <param name="AcceptedTokensPerStep">Expected tokens each verify step emits, (1 - a^(k+1)) / (1 - a); 1 without speculation.</param>
+    /// <param name="DraftCheckpoint">What the engine loads as the draft model (Speculation.DraftModel); empty otherwise.</param>
     public sealed record DeploymentFacts(
         string Name,
         string ModelName,
@@ -52,7 +57,12 @@ namespace DeploySpec
         double MaxTimeToFirstTokenMs,
         double MaxTimePerOutputTokenMs,
         double RequestsPerSecond = 0,
-        MeasurementCalibration? Measurements = null)
+        MeasurementCalibration? Measurements = null,
+        Speculation Speculation = Speculation.None,
+        int SpeculativeTokens = 0,
+        double AcceptanceRate = 0,
+        double AcceptedTokensPerStep = 1,
+        string DraftCheckpoint = "")
     {
         /// <summary>GPUs in the cluster.</summary>
         public int TotalGpus => GpusPerNode * Nodes;

@@ -11,6 +11,7 @@ namespace DeploySpec.Engine.Planning
         {
             var model = deployment.Model;
             var cluster = deployment.Cluster;
+            var speculation = Cost.SpeculativeDecoding.Of(deployment);
             return new DeploymentFacts(
                 Name: deployment.Name,
                 ModelName: model.Name,
@@ -35,7 +36,12 @@ namespace DeploySpec.Engine.Planning
                 MaxTimeToFirstTokenMs: deployment.MaxTimeToFirstTokenMs,
                 MaxTimePerOutputTokenMs: deployment.MaxTimePerOutputTokenMs,
                 RequestsPerSecond: deployment.RequestsPerSecond,
-                Measurements: deployment.Correction?.ToRuntime());
+                Measurements: deployment.Correction?.ToRuntime(),
+                Speculation: speculation.Method,
+                SpeculativeTokens: speculation.DraftTokens,
+                AcceptanceRate: speculation.AcceptanceRate,
+                AcceptedTokensPerStep: speculation.AcceptedTokensPerStep,
+                DraftCheckpoint: speculation.Method == Speculation.DraftModel ? deployment.Draft?.Checkpoint ?? "" : "");
         }
     }
 }
