@@ -126,7 +126,7 @@ namespace DeploySpec.Engine.Vocabulary
             Text<DeploymentSpec>(nameof(DeploymentAttribute.Measurements), d => d.Measurements, (d, v) => d with { Measurements = v }),
             Choice<DeploymentSpec, Speculation>(nameof(DeploymentAttribute.Speculation), d => d.Speculation, (d, v) => d with { Speculation = v }, "a known speculation method"),
             Count<DeploymentSpec>(nameof(DeploymentAttribute.SpeculativeTokens), d => d.SpeculativeTokens, (d, v) => d with { SpeculativeTokens = v }, 0, Cost.SpeculationMethod.MaxSpeculativeTokens,
-                "draft tokens per verify step (0 = the method's default, " + Cost.SpeculationMethod.DefaultSpeculativeTokens + ")"),
+                "draft tokens per verify step; 0 = the method's default, " + Cost.SpeculationMethod.DefaultSpeculativeTokens),
             Number<DeploymentSpec>(nameof(DeploymentAttribute.AcceptanceRate), d => d.AcceptanceRate, (d, v) => d with { AcceptanceRate = v }, 0, 1, true,
                 "in [0, 1): the probability that a draft token is accepted (0 = the method's default: EAGLE-3 0.80, MTP 0.85, a draft model 0.70)"),
         };
