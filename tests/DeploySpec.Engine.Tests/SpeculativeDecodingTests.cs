@@ -75,7 +75,7 @@ public class SpeculativeDecodingTests
         var off = Fold(Llama70B(Speculation.None), Tp8);
         var strong = Fold(Llama70B(), Tp8);
         double previous = double.MaxValue;
-        foreach (int b in new[] { 1, 4, 16, 64, 128 })
+        foreach (int b in new[] { 1, 4, 16, 64, 128, 256, 512, 1024 })
         {
             double gain = CostEvaluator.Evaluate(off, b).TimePerOutputTokenMs / CostEvaluator.Evaluate(strong, b).TimePerOutputTokenMs;
             _output.WriteLine(string.Format(CultureInfo.InvariantCulture, "EAGLE-3 a = 0.80 at {0} in flight: {1:0.00}x", b, gain));
