@@ -167,28 +167,20 @@ public class SpeculativeDecodingTests
     }
 
     /// <summary>
-    /// The EAGLE-3 paper's SGLang runs (Table 3 and 4: Llama-3.1-8B-Instruct BF16, 1 x H100, MT-Bench, chain of 3):
-    /// the model's speedup at the same batch sizes, for docs/accuracy.md. Compared, not fitted.
+    /// The EAGLE-3 paper's SGLang runs against the model (the table of docs/accuracy.md, written by the calibration
+    /// tool): compared, not fitted. The model agrees at one request and in direction, not in how fast the gain falls.
     /// </summary>
     [Fact]
     public void Eagle3_paper_sglang_table_against_the_model()
     {
-        var spec = MemoryModelTests.On(ModelCatalog.Llama31_8B, Gpu.H100Sxm, 1, engine: ServingEngine.Sglang)
-            with { InputTokens = 128, OutputTokens = 256, Speculation = Speculation.Eagle3 };
-        var one = new Degrees(1, 1, 1, 1);
-        var on = Fold(spec, one);
-        var off = Fold(SpeculationPayoff.WithoutSpeculation(spec), one);
-        var published = new (int Batch, double Speedup)[] { (1, 2.36), (2, 1.81), (4, 1.82), (8, 1.62), (16, 1.48), (24, 1.39), (32, 1.32), (64, 1.38) };
-        double previous = double.MaxValue;
-        foreach (var (batch, measured) in published)
+        var rows = DeploySpec.Calibration.AccuracyMarkdown.Eagle3SglangRows();
+        foreach (var (batch, published, model) in rows)
         {
-            double model = CostEvaluator.Evaluate(on, batch).OutputTokensPerSecond / CostEvaluator.Evaluate(off, batch).OutputTokensPerSecond;
-            _output.WriteLine(string.Format(CultureInfo.InvariantCulture, "| {0} | {1:0.00}x | {2:0.00}x | {3:+0;-0}% |", batch, measured, model, (model / measured - 1) * 100));
-            Assert.True(model < previous);
-            previous = model;
+            _output.WriteLine(string.Format(CultureInfo.InvariantCulture, "| {0} | {1:0.00}x | {2:0.00}x |", batch, published, model));
         }
 
-        double atOne = CostEvaluator.Evaluate(on, 1).OutputTokensPerSecond / CostEvaluator.Evaluate(off, 1).OutputTokensPerSecond;
-        Assert.InRange(atOne, 2.0, 2.95);
+        Assert.InRange(rows[0].Model / rows[0].Published, 0.85, 1.15); // batch 1: within 15% of the published 2.36x
+        Assert.All(rows.Zip(rows.Skip(1)), pair => Assert.True(pair.Second.Model < pair.First.Model, "the gain shrinks with load"));
+        Assert.All(rows, r => Assert.True(r.Model >= r.Published * 0.85, "the model's gain is an upper bound at moderate load"));
     }
 }
