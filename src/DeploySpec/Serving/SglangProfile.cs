@@ -52,7 +52,7 @@ namespace DeploySpec.Serving
                 Add(args, "--speculative-algorithm", facts.Speculation switch { Speculation.Eagle3 => "EAGLE3", Speculation.Mtp => "NEXTN", _ => "STANDALONE" });
                 if (DraftCheckpoint(facts, notes) is { } draft)
                 {
-                    Add(args, "--speculative-draft-model-path", draft);
+                    Add(args, "--speculative-draft-model-path", Quote(draft));
                 }
 
                 Add(args, "--speculative-num-steps", Int(facts.SpeculativeTokens));

@@ -37,7 +37,7 @@ namespace DeploySpec.Serving
                 string? draft = DraftCheckpoint(facts, notes);
                 string json = "{\"method\":\"" + method + "\"" + (draft is null ? "" : ",\"model\":\"" + draft + "\"") +
                     ",\"num_speculative_tokens\":" + Int(facts.SpeculativeTokens) + "}";
-                Add(common, "--speculative-config", json);
+                Add(common, "--speculative-config", Quote(json));
             }
             bool wideEp = pool.ExpertParallel > pool.TensorParallel;
             var commands = new List<string>();
