@@ -31,6 +31,7 @@ namespace DeploySpec.Analyzers
             public const string GpusPerNode = "ClusterGpusPerNode";
             public const string WeightsAndKvCache = "WeightsAndKvCache";
             public const string WeightsOnly = "Weights";
+            public const string Speculation = "SetSpeculation";
         }
 
         /// <summary>The assembly that defines the DSL attributes.</summary>

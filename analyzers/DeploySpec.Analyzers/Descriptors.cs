@@ -41,6 +41,8 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor UnknownModelType = For(Rules.UnknownModelType);
         public static readonly DiagnosticDescriptor InvalidAccelerator = For(Rules.InvalidAccelerator);
         public static readonly DiagnosticDescriptor MeasurementFileProblem = For(Rules.MeasurementFileProblem);
+        public static readonly DiagnosticDescriptor DraftModelTooLarge = For(Rules.DraftModelTooLarge);
+        public static readonly DiagnosticDescriptor SpeculationInconsistent = For(Rules.SpeculationInconsistent);
         public static readonly DiagnosticDescriptor FitsNoPlan = For(Rules.FitsNoPlan);
         public static readonly DiagnosticDescriptor WeightsExceedGpu = For(Rules.WeightsExceedGpu);
         public static readonly DiagnosticDescriptor ConcurrencyBeyondKvCache = For(Rules.ConcurrencyBeyondKvCache);

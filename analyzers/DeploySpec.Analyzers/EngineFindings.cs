@@ -32,7 +32,20 @@ namespace DeploySpec.Analyzers
                 return; // a missing or invalid model, cluster or accelerator is reported at the model, the cluster, the accelerator or the argument
             }
 
-            var spec = defaults.Apply(declaration.Settings with { Model = model.Declaration.Model, Cluster = cluster });
+            // The draft model of speculative decoding, joined like the model (an invalid one reports its own errors).
+            Engine.Models.ModelArchitecture? draft = null;
+            if (declaration.DraftModelType is not null)
+            {
+                var draftArgument = attribute.NamedArguments.FirstOrDefault(a => a.Key == nameof(global::DeploySpec.DeploymentAttribute.DraftModel)).Value;
+                if (draftArgument.Value is not INamedTypeSymbol draftType || specs.Model(draftType.OriginalDefinition, cancel) is not { IsValid: true } draftModel)
+                {
+                    return;
+                }
+
+                draft = draftModel.Declaration.Model;
+            }
+
+            var spec = defaults.Apply(declaration.Settings with { Model = model.Declaration.Model, Cluster = cluster, Draft = draft });
             IReadOnlyList<Finding> findings;
             try
             {
@@ -91,6 +104,7 @@ namespace DeploySpec.Analyzers
                     UseFp8 fp8 => properties.Add(Fix.Fp8, fp8.KvCacheToo ? Fix.WeightsAndKvCache : Fix.WeightsOnly),
                     UseFp8KvCache => properties.Add(Fix.Fp8KvCache, "true"),
                     ScaleCluster scale => properties.Add(Fix.Nodes, Int(scale.Nodes)).Add(Fix.GpusPerNode, Int(scale.GpusPerNode)),
+                    SetSpeculation speculation => properties.Add(Fix.Speculation, speculation.Method.ToString()),
                     _ => properties,
                 };
             }

@@ -17,7 +17,7 @@ namespace DeploySpec.CodeFixes
 {
     /// <summary>
     /// Repairs what the analyzers find: pin the best plan that fits; switch the model to FP8 weights and KV cache
-    /// (or just the KV cache); scale the cluster to the smallest size that fits. The numbers come from the
+    /// (or just the KV cache); scale the cluster to the smallest size that fits; set Speculation = Speculation.DraftModel where a DraftModel is named. The numbers come from the
     /// diagnostic's properties (computed by the analyzer with the engine), so a fix never re-plans.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DeploySpecCodeFixProvider)), Shared]
@@ -27,6 +27,7 @@ namespace DeploySpec.CodeFixes
         public const string UseFp8Key = "DeploySpec.UseFp8";
         public const string UseFp8KvCacheKey = "DeploySpec.UseFp8KvCache";
         public const string ScaleClusterKey = "DeploySpec.ScaleCluster";
+        public const string SetSpeculationKey = "DeploySpec.SetSpeculation";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
             // The rules whose findings carry fixes (Diagnosis attaches them; the properties say which apply).
@@ -34,7 +35,8 @@ namespace DeploySpec.CodeFixes
             Descriptors.NoRoomForOneRequest.Id, Descriptors.ContextBeyondKvCache.Id,
             Descriptors.TensorParallelSplitsNoHeads.Id, Descriptors.ExpertParallelSplitsNoExperts.Id,
             Descriptors.PinnedDegreesDoNotTileCluster.Id, Descriptors.PipelineDeeperThanModel.Id,
-            Descriptors.ExpertParallelExceedsRanks.Id, Descriptors.ExpertParallelOnDenseModel.Id);
+            Descriptors.ExpertParallelExceedsRanks.Id, Descriptors.ExpertParallelOnDenseModel.Id,
+            Descriptors.SpeculationInconsistent.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
@@ -87,6 +89,16 @@ namespace DeploySpec.CodeFixes
                         UseFp8KvCacheKey), diagnostic);
                 }
 
+                if (p.TryGetValue(Fix.Speculation, out var method) && method is not null &&
+                    System.Enum.TryParse<Speculation>(method, out var speculation) && System.Enum.IsDefined(typeof(Speculation), speculation))
+                {
+                    var deployment = attribute;
+                    context.RegisterCodeFix(CodeAction.Create(
+                        "Set Speculation = Speculation." + speculation,
+                        ct => SetOnDeploymentAsync(context.Document, deployment, nameof(DeploymentAttribute.Speculation), EnumValue(nameof(Speculation), speculation.ToString()), ct),
+                        SetSpeculationKey), diagnostic);
+                }
+
                 if (p.TryGetValue(Fix.Nodes, out var nodes) && p.TryGetValue(Fix.GpusPerNode, out var perNode) && nodes is not null && perNode is not null)
                 {
                     context.RegisterCodeFix(CodeAction.Create(
@@ -109,6 +121,12 @@ namespace DeploySpec.CodeFixes
             }
 
             return document.WithSyntaxRoot(root!.ReplaceNode(attribute, updated));
+        }
+
+        private static async Task<Document> SetOnDeploymentAsync(Document document, AttributeSyntax attribute, string name, ExpressionSyntax value, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            return document.WithSyntaxRoot(root!.ReplaceNode(attribute, SetNamed(attribute, name, value)));
         }
 
         /// <summary>Edits the [Model] or [Cluster] attribute of the type named by typeof() argument <paramref name="index"/>, wherever it is declared.</summary>
@@ -165,7 +183,10 @@ namespace DeploySpec.CodeFixes
             SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
 
         /// <summary><c>Precision.Fp8</c>, qualified until the simplifier sees what the file's usings allow.</summary>
-        private static ExpressionSyntax Fp8() =>
-            SyntaxFactory.ParseExpression("global::DeploySpec." + nameof(Precision) + "." + nameof(Precision.Fp8)).WithAdditionalAnnotations(Simplifier.Annotation);
+        private static ExpressionSyntax Fp8() => EnumValue(nameof(Precision), nameof(Precision.Fp8));
+
+        /// <summary><c>Enum.Member</c> of a DeploySpec enum, qualified until the simplifier sees what the file's usings allow.</summary>
+        private static ExpressionSyntax EnumValue(string type, string member) =>
+            SyntaxFactory.ParseExpression("global::DeploySpec." + type + "." + member).WithAdditionalAnnotations(Simplifier.Annotation);
     }
 }

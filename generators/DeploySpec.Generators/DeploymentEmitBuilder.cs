@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using DeploySpec.Engine.Diagnosis;
 using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Measurements;
 using DeploySpec.Engine.Planning;
@@ -37,19 +38,25 @@ namespace DeploySpec.Generators
                 : model is { IsValid: false } ? "its model " + model.Type.DisplayName + " has errors"
                 : cluster is { IsValid: false } ? "its cluster " + cluster.Type.DisplayName + " has errors"
                 : accelerator is { IsValid: false } ? "its accelerator " + accelerator.Type.DisplayName + " has errors"
+                : input.Draft is { IsValid: false } draftModel ? "its draft model " + draftModel.Type.DisplayName + " has errors"
                 : null;
             if (problem is not null)
             {
                 return Unplanned(deployment, problem);
             }
 
-            if (model is null || cluster is null || (cluster.AcceleratorType is not null && accelerator is null))
+            if (model is null || cluster is null || (cluster.AcceleratorType is not null && accelerator is null) ||
+                (deployment.DraftModelType is not null && input.Draft is null))
             {
                 return null; // declared outside this compilation: nothing here reports an error, so no throwing members either
             }
 
             var clusterSpec = accelerator is null ? cluster.Cluster : cluster.Cluster with { Accelerator = accelerator.Accelerator };
-            var spec = defaults.Apply(deployment.Settings with { Model = model.Model, Cluster = clusterSpec });
+            var spec = defaults.Apply(deployment.Settings with { Model = model.Model, Cluster = clusterSpec, Draft = input.Draft?.Model });
+            if (SpeculationChecks.Errors(spec).FirstOrDefault() is { } speculationError)
+            {
+                return Unplanned(deployment, speculationError.Message); // DS1015/DS1016, reported by the analyzer from the same check
+            }
             PlanningResult result;
             try
             {

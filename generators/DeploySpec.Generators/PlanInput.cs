@@ -24,6 +24,9 @@ namespace DeploySpec.Generators
         /// <summary>The runs of the files the deployment's Measurements names, each under the name it matched (empty: none).</summary>
         internal EquatableArray<MeasuredRun> Runs { get; init; } = EquatableArray<MeasuredRun>.Empty;
 
+        /// <summary>The [Model] the deployment's DraftModel names (speculative decoding); null when it names none or one outside this compilation.</summary>
+        public ModelDeclaration? Draft { get; init; }
+
         public static PlanInput Select(DeploymentDeclaration deployment, PlanContext context)
         {
             var cluster = context.Clusters.FirstOrDefault(c => c.Type.FullyQualifiedName == deployment.ClusterType);
@@ -35,6 +38,7 @@ namespace DeploySpec.Generators
                 acceleratorType is null ? null : context.Accelerators.FirstOrDefault(a => a.Type.FullyQualifiedName == acceleratorType),
                 context.Defaults)
             {
+                Draft = deployment.DraftModelType is { } draftType ? context.Models.FirstOrDefault(m => m.Type.FullyQualifiedName == draftType) : null,
                 Runs = deployment.Settings.Measurements.Length == 0
                     ? EquatableArray<MeasuredRun>.Empty
                     : MeasurementFiles.For(deployment.Settings.Measurements, context.Measurements).Runs,

@@ -31,3 +31,11 @@ public partial class Hybrid { }
 [Deployment(typeof(Llama70BServed), typeof(HgxH100), InputTokens = 1024, OutputTokens = 512, TensorParallel = 8,
             Measurements = "benchmarks/vllm-bench-serve-llama-3.1-70b-fp8-8xh100.jsonl;benchmarks/genai-perf-llama-3.1-70b-fp8-8xh100_genai_perf.json")]
 public partial class Measured { }
+
+/// <summary>
+/// The Assistant's model and cluster with EAGLE-3 speculative decoding (3 draft tokens, the documented acceptance
+/// 0.80), ranked for latency: the planner prints TPOT at one request with and without it and the load where it stops helping.
+/// </summary>
+[Deployment(typeof(Llama70B), typeof(HgxH100), InputTokens = 1024, OutputTokens = 512, Objective = Objective.MinLatency,
+            Speculation = Speculation.Eagle3, SpeculativeTokens = 3)]
+public partial class Speculative { }

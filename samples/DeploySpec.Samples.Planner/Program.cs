@@ -27,7 +27,9 @@ Show("Rack: Llama 3.1 405B FP8 on one GB200 NVL72 rack (18 trays x 4, one NVLink
 Show("Hybrid: Qwen3-Next-80B-A3B (BF16, from its config.json) on 8 x H200 SXM, 8192 in / 1024 out", Hybrid.Plans, Hybrid.Estimate, Hybrid.MinLatency, Hybrid.MaxThroughput, Hybrid.Recommended, Hybrid.RecommendedMeetsTargets, Hybrid.Frontier);
 ShowMeasured("Measured: Llama 3.1 70B FP8 on 8 x H100 at TP8, corrected by the project's benchmark files", Measured.Facts, Measured.Recommended, Measured.Estimate);
 ShowRates("Assistant", Assistant.Facts, Assistant.Recommended, Assistant.EstimateAtRate);
-WriteReports(Chat.Report, Assistant.Report, Reasoner.Report, Rack.Report, Hybrid.Report, Measured.Report);
+Show("Speculative: Llama 3.1 70B FP8 on 8 x H100 SXM with EAGLE-3 (3 draft tokens), 1024 in / 512 out, min latency", Speculative.Plans, Speculative.Estimate, Speculative.MinLatency, Speculative.MaxThroughput, Speculative.Recommended, Speculative.RecommendedMeetsTargets, Speculative.Frontier);
+ShowSpeculation("Speculative", new Speculative.__DeploySpec(), Speculative.Facts, Speculative.MinLatency);
+WriteReports(Chat.Report, Assistant.Report, Reasoner.Report, Rack.Report, Hybrid.Report, Measured.Report, Speculative.Report);
 ShowLaunch("Chat", Chat.Facts, Chat.Recommended);
 ShowLaunch("Reasoner", Reasoner.Facts, Reasoner.Recommended);
 AnsiConsole.MarkupLine("[bold]Kubernetes LeaderWorkerSet for Reasoner on vLLM[/] (its plan spans nodes):");
@@ -119,6 +121,37 @@ static void ShowRates(string name, DeploymentFacts facts, PartitionPlan plan, Sy
         AnsiConsole.MarkupLine(e.Saturated
             ? $"  {F(share * capacity, 2)} req/s: [red]saturated[/]: the queue grows without bound (TPOT {F(e.TimePerOutputTokenMs, 1)} ms at capacity)"
             : $"  {F(share * capacity, 2)} req/s: TTFT {F(e.TimeToFirstTokenMs, 0)} ms, TPOT {F(e.TimePerOutputTokenMs, 1)} ms, {e.Concurrency} in flight on average, {Markup.Escape(Band(e))}");
+    }
+
+    AnsiConsole.WriteLine();
+}
+
+// Where speculative decoding pays: the engine folds the same split twice, with the deployment's spec as generated
+// and with speculation off (SpeculationPayoff), and compares TPOT at equal requests in flight.
+static void ShowSpeculation(string name, DeploySpec.Engine.Planning.IDeploymentData data, DeploymentFacts facts, PartitionPlan plan)
+{
+    var spec = DeploySpec.Engine.Planning.CompiledDeployment.Restore(data.Spec, data.Table).Spec;
+    var degrees = new DeploySpec.Engine.Planning.Degrees(plan.Pool.TensorParallel, plan.Pool.PipelineParallel, plan.Pool.DataParallel, plan.Pool.ExpertParallel);
+    var payoff = DeploySpec.Engine.Cost.SpeculationPayoff.Of(spec, degrees);
+    if (payoff is null)
+    {
+        return;
+    }
+
+    AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/] on {plan}: {facts.Speculation}, {facts.SpeculativeTokens} draft tokens, acceptance {F(facts.AcceptanceRate, 2)}, " +
+                           $"{F(facts.AcceptedTokensPerStep, 2)} tokens per verify step expected.");
+    AnsiConsole.MarkupLine($"  TPOT at one request: [yellow]{F(payoff.TpotWithMs, 2)} ms[/] with speculation, {F(payoff.TpotWithoutMs, 2)} ms without ([yellow]{F(payoff.SpeedupAtOneRequest, 2)}x[/]).");
+    AnsiConsole.MarkupLine(payoff.CrossoverConcurrency is int crossover
+        ? $"  It stops helping at [yellow]{crossover} requests in flight[/]: from there the verify step's {facts.SpeculativeTokens + 1} tokens per sequence cost more than the {F(facts.AcceptedTokensPerStep, 2)} accepted save."
+        : $"  It still helps at the {payoff.ComparedUpTo} requests both variants hold: the verify step reads each sequence's KV once for {facts.SpeculativeTokens + 1} tokens, and at this context KV reads dominate the step.");
+    AnsiConsole.MarkupLine($"  Capacity: {payoff.CapacityWith} requests with the drafter's weights and KV, {payoff.CapacityWithout} without.");
+
+    // The same plan at lower acceptance rates (a harder workload than chat): where the gain ends moves to lower loads.
+    foreach (double acceptance in new[] { 0.6, 0.5 })
+    {
+        var weaker = DeploySpec.Engine.Cost.SpeculationPayoff.Of(spec with { AcceptanceRate = acceptance }, degrees)!;
+        AnsiConsole.MarkupLine($"  At acceptance {F(acceptance, 2)}: TPOT {F(weaker.TpotWithMs, 2)} ms at one request ({F(weaker.SpeedupAtOneRequest, 2)}x), " +
+                               (weaker.CrossoverConcurrency is int at ? $"no gain from [yellow]{at} requests in flight[/]." : $"still a gain at {weaker.ComparedUpTo} in flight."));
     }
 
     AnsiConsole.WriteLine();

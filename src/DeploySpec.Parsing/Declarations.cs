@@ -109,6 +109,12 @@ namespace DeploySpec.Parsing
         bool IsValid,
         bool HasMemberConflict = false)
     {
+        /// <summary>
+        /// The fully-qualified name of the [Model] class named by DraftModel (null: none), joined like the model, so
+        /// edits there flow through; until then <see cref="DeploymentSpec.Draft"/> is null.
+        /// </summary>
+        public string? DraftModelType { get; init; }
+
         /// <summary>True when the generated members can join the class: it can be extended and nothing in it collides with them.</summary>
         public bool CanTakeMembers => Type.CanBeExtended && !HasMemberConflict;
     }

@@ -184,8 +184,21 @@ namespace DeploySpec.Parsing
                 problems.Add(new ParseProblem(ProblemKind.InvalidDeployment, problem.Property, problem.Message, ArgumentLocation(attribute, problem.Property, type, cancellationToken)));
             }
 
+            // A draft model (speculative decoding) is found by its type's name, like the model; its values are its own declaration's.
+            string? draftType = null;
+            const string DraftModel = nameof(DeploymentAttribute.DraftModel);
+            var draft = attribute.NamedArguments.FirstOrDefault(a => a.Key == DraftModel);
+            if (draft.Key is not null && (draft.Value.Kind == TypedConstantKind.Error || draft.Value.Value is not null))
+            {
+                var location = new Lazy<Location>(() => ArgumentLocation(attribute, DraftModel, type, cancellationToken));
+                draftType = ReferencedType(draft.Value, ModelAttributeName, ProblemKind.ModelTypeWithoutAttribute, "draft model", DraftModel, problems, location);
+            }
+
             var declaration = new DeploymentDeclaration(ClassShape.Describe(type), modelType, clusterType, settings, problems.Count == 0,
-                problems.Any(p => p.Kind == ProblemKind.MemberConflict));
+                problems.Any(p => p.Kind == ProblemKind.MemberConflict))
+            {
+                DraftModelType = draftType is { Length: > 0 } ? draftType : null,
+            };
             return new ParseResult<DeploymentDeclaration>(declaration, problems.ToImmutable());
         }
 

@@ -95,6 +95,11 @@ namespace DeploySpec
         public int ConvKernel { get; set; }
         /// <summary>The FFNs (dense and experts) have up and down projections only, no gate (Nemotron-H's squared ReLU).</summary>
         public bool UngatedFfn { get; set; }
+        /// <summary>
+        /// Multi-token-prediction layers shipped with the checkpoint (config.json <c>num_nextn_predict_layers</c>: 1 for
+        /// DeepSeek-V3/R1); 0 = none. Loaded and used only with <c>Speculation = Speculation.Mtp</c>.
+        /// </summary>
+        public int MtpLayers { get; set; }
         /// <summary>Precision of the weights.</summary>
         public Precision Weights { get; set; } = Precision.Bf16;
         /// <summary>Precision of the KV cache.</summary>
@@ -224,5 +229,20 @@ namespace DeploySpec
         /// TensorParallel, PipelineParallel and ExpertParallel apply to aggregated plans only.
         /// </summary>
         public ServingMode Mode { get; set; }
+        /// <summary>
+        /// Speculative decoding: <see cref="DeploySpec.Speculation.Eagle3"/>, <see cref="DeploySpec.Speculation.Mtp"/> (the
+        /// model's own MTP layers) or <see cref="DeploySpec.Speculation.DraftModel"/> (with <see cref="DraftModel"/>);
+        /// None = off. Plans then run k draft tokens and one verify step of k + 1 tokens per sequence (docs/cost-model.md).
+        /// </summary>
+        public Speculation Speculation { get; set; }
+        /// <summary>Draft tokens proposed per verify step (k), 1 to 16; 0 = the default, 3.</summary>
+        public int SpeculativeTokens { get; set; }
+        /// <summary>
+        /// Probability that each draft token is accepted, given the ones before it were (alpha, in [0, 1)); 0 = the
+        /// method's documented default (EAGLE-3 0.80, MTP 0.85, a draft model 0.70: docs/cost-model.md).
+        /// </summary>
+        public double AcceptanceRate { get; set; }
+        /// <summary>The draft model for <see cref="DeploySpec.Speculation.DraftModel"/>: a class marked [Model], smaller than the deployment's model; null = none.</summary>
+        public Type? DraftModel { get; set; }
     }
 }

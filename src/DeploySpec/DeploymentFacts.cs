@@ -30,6 +30,11 @@ namespace DeploySpec
     /// <param name="Measurements">How the project's own benchmark results corrected the estimates (null: not corrected).</param>
     /// <param name="PricePerGpuHour">US dollars per GPU-hour the costs per million tokens use (0 = no price).</param>
     /// <param name="PriceSource">Where <paramref name="PricePerGpuHour"/> comes from (declared, the MSBuild default, or a cited reference price).</param>
+    /// <param name="Speculation">Speculative decoding the plans assume (None: off).</param>
+    /// <param name="SpeculativeTokens">Draft tokens per verify step, defaults applied (0 without speculation).</param>
+    /// <param name="AcceptanceRate">Per-token acceptance probability of the drafts, defaults applied (0 without speculation).</param>
+    /// <param name="AcceptedTokensPerStep">Expected tokens each verify step emits, (1 - a^(k+1)) / (1 - a); 1 without speculation.</param>
+    /// <param name="DraftCheckpoint">What the engine loads as the draft model (Speculation.DraftModel); empty otherwise.</param>
     public sealed record DeploymentFacts(
         string Name,
         string ModelName,
@@ -56,7 +61,12 @@ namespace DeploySpec
         double RequestsPerSecond = 0,
         MeasurementCalibration? Measurements = null,
         double PricePerGpuHour = 0,
-        string PriceSource = "")
+        string PriceSource = "",
+        Speculation Speculation = Speculation.None,
+        int SpeculativeTokens = 0,
+        double AcceptanceRate = 0,
+        double AcceptedTokensPerStep = 1,
+        string DraftCheckpoint = "")
     {
         /// <summary>GPUs in the cluster.</summary>
         public int TotalGpus => GpusPerNode * Nodes;

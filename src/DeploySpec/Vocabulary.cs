@@ -123,5 +123,20 @@ namespace DeploySpec
         /// <summary>SGLang: reserves max(~1 GiB + buffers, 10 GiB) on GPUs above 60 GB, the rest x mem_fraction_static.</summary>
         Sglang = 2,
     }
-}
 
+    /// <summary>
+    /// Speculative decoding: a cheap drafter proposes tokens that the model verifies in one step (docs/cost-model.md,
+    /// "Speculative decoding"). Values are stable: generated code and specs store them.
+    /// </summary>
+    public enum Speculation
+    {
+        /// <summary>No speculative decoding: one token per sequence per step.</summary>
+        None = 0,
+        /// <summary>EAGLE-3: a one-layer draft head on the model's hidden states (arXiv 2503.01840).</summary>
+        Eagle3 = 1,
+        /// <summary>Multi-token prediction with the model's own MTP layers (DeepSeek-V3's <c>num_nextn_predict_layers</c>); the model must declare <c>MtpLayers</c>.</summary>
+        Mtp = 2,
+        /// <summary>A separate, smaller draft model (<c>DraftModel = typeof(...)</c>, a class marked [Model]).</summary>
+        DraftModel = 3,
+    }
+}

@@ -51,13 +51,13 @@ public class EvaluatorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _tp8 = Planner.Plan(CalibrationData.Seed(8, 1)).Plans.Single().Coefficients;
+        _tp8 = Planner.Plan(CalibrationData.Seed(8, 1)).Plans.Single().Pool.Coefficients;
         var deepSeek = CalibrationData.Seed(0, 0) with
         {
             Model = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, KvCache = Precision.Fp8 },
             Cluster = new ClusterSpec { Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 2 },
         };
-        _moe = Planner.Plan(deepSeek).Plans[0].Coefficients;
+        _moe = Planner.Plan(deepSeek).Plans[0].Pool.Coefficients;
     }
 
     [Benchmark(Baseline = true)]

@@ -179,4 +179,33 @@ public class LaunchAndReportTests
     }
 
     private static string? Scalar(YamlNode root, params string[] path) => ((YamlScalarNode)Node(root, path)).Value;
+
+    [Fact]
+    public void Speculative_decoding_reaches_each_engines_flags_and_the_report_header()
+    {
+        var eagle = Seed(ServingEngine.Vllm) with { Speculation = Speculation.Eagle3 };
+        var (result, facts, report) = Plan(eagle, "meta-llama/Llama-3.1-405B-Instruct-FP8");
+        var plan = PlanOf(result, 8, 1);
+        var vllm = EngineLaunch.Vllm(facts, plan);
+        Assert.Contains("--speculative-config '{\"method\":\"eagle3\",\"model\":\"/path/to/eagle3-draft\",\"num_speculative_tokens\":3}'", Assert.Single(vllm.Commands));
+        Assert.Contains(vllm.Notes, n => n.Contains("replace /path/to/eagle3-draft", StringComparison.Ordinal));
+        Assert.Contains("--speculative-algorithm EAGLE3 --speculative-draft-model-path /path/to/eagle3-draft --speculative-num-steps 3 --speculative-eagle-topk 1 --speculative-num-draft-tokens 4",
+            Assert.Single(EngineLaunch.Sglang(facts, plan).Commands));
+        var yaml = Yaml(EngineLaunch.TensorRtLlm(facts, plan).Files["extra-llm-api-options.yaml"]);
+        Assert.Equal("Eagle3", Scalar(yaml, "speculative_config", "decoding_type"));
+        Assert.Equal("3", Scalar(yaml, "speculative_config", "max_draft_len"));
+        Assert.Contains("Speculative decoding: Eagle3, 3 draft tokens per verify step, acceptance 0.80 per token, 2.95 tokens per verify step expected", report.ToMarkdown());
+
+        var mtpFacts = Facts.Of(MemoryModelTests.On(ModelCatalog.DeepSeekV3, Gpu.H200Sxm, 8, 2) with { Speculation = Speculation.Mtp, SpeculativeTokens = 1 });
+        var mtpPlan = new PartitionPlan(new ServingPool(16, 1, 1, 16, new MemoryPerGpu(0, 0, 0, 0, 0), 1, 0.9));
+        Assert.Contains("'{\"method\":\"mtp\",\"num_speculative_tokens\":1}'", EngineLaunch.Vllm(mtpFacts, mtpPlan).Commands[0]);
+        Assert.Contains("--speculative-algorithm NEXTN --speculative-num-steps 1", EngineLaunch.Sglang(mtpFacts, mtpPlan).Commands[0]);
+        var mtpYaml = Yaml(EngineLaunch.TensorRtLlm(mtpFacts, mtpPlan).Files["extra-llm-api-options.yaml"]);
+        Assert.Equal("MTP", Scalar(mtpYaml, "speculative_config", "decoding_type"));
+        Assert.Equal("1", Scalar(mtpYaml, "speculative_config", "num_nextn_predict_layers"));
+
+        var draftFacts = Facts.Of(eagle with { Speculation = Speculation.DraftModel, Draft = ModelCatalog.Llama31_8B with { Checkpoint = "meta-llama/Llama-3.1-8B-Instruct" } });
+        Assert.Contains("\"method\":\"draft_model\",\"model\":\"meta-llama/Llama-3.1-8B-Instruct\"", EngineLaunch.Vllm(draftFacts, plan).Commands[0]);
+        Assert.Contains("--speculative-algorithm STANDALONE --speculative-draft-model-path meta-llama/Llama-3.1-8B-Instruct", EngineLaunch.Sglang(draftFacts, plan).Commands[0]);
+    }
 }

@@ -18,6 +18,8 @@ public class VocabularyTests
             "names the config.json that ModelResolver merges in; it is not a value of the model",
         [(typeof(ClusterAttribute), nameof(ClusterAttribute.Accelerator))] =
             "names the [Accelerator] class, found by its type like a deployment's model and cluster; the codec writes its values as a nested record",
+        [(typeof(DeploymentAttribute), nameof(DeploymentAttribute.DraftModel))] =
+            "names the draft [Model] class of speculative decoding, joined like the deployment's model; the codec writes it as the nested record Draft",
     };
 
     public static TheoryData<Type, string[]> Tables => new()

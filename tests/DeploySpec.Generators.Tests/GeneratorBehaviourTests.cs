@@ -339,7 +339,7 @@ public class GeneratorBehaviourTests
         var build = FullBuild.Run(sources, files);
 
         Assert.Empty(build.Crashes);
-        Assert.Equal(new[] { "Assistant", "Chat", "Hybrid", "Measured", "Rack", "Reasoner" }, build.Emits.Select(e => e.Type.Name).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Assistant", "Chat", "Hybrid", "Measured", "Rack", "Reasoner", "Speculative" }, build.Emits.Select(e => e.Type.Name).OrderBy(n => n, StringComparer.Ordinal));
         foreach (var emit in build.Emits)
         {
             Assert.Null(emit.Unplanned);

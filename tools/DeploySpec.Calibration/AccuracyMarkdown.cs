@@ -150,7 +150,66 @@ namespace DeploySpec.Calibration
                 .Select(p => p.Point.Label + " " + p.Point.Metric + " (" + Pct(p.RelativeError) + ")");
             Line($"Median |error| over all {report.Points.Count} figures: **{F(report.MedianAbsoluteRelativeError, "0.0%")}** (in sample). Largest: {string.Join("; ", largest)}.");
             Line();
+            Speculation(Line);
             return md.ToString();
+        }
+
+        /// <summary>
+        /// The EAGLE-3 paper's SGLang runs (arXiv 2503.01840, Tables 3 and 4: SGLang v0.4.4, Llama-3.1-8B-Instruct, 1 x H100,
+        /// MT-Bench, a chain of 3 draft tokens), throughput with EAGLE-3 over throughput without, by requests in flight:
+        /// published, and the model's for the same setup (BF16, SGLang's memory policy and step terms, the documented
+        /// acceptance 0.80, 128 in / 256 out). Compared, never fitted.
+        /// </summary>
+        public static IReadOnlyList<(int Batch, double Published, double Model)> Eagle3SglangRows()
+        {
+            var spec = new Engine.Planning.DeploymentSpec
+            {
+                Name = "Eagle3Sglang", Model = Engine.Models.ModelCatalog.Llama31_8B,
+                Cluster = new Engine.Planning.ClusterSpec { Name = "H100", Gpu = Gpu.H100Sxm, GpusPerNode = 1 },
+                Engine = ServingEngine.Sglang, InputTokens = 128, OutputTokens = 256, Speculation = DeploySpec.Speculation.Eagle3,
+            };
+            var one = new Engine.Planning.Degrees(1, 1, 1, 1);
+            CostCoefficients Fold(Engine.Planning.DeploymentSpec d) =>
+                CostModel.Specialize(d, one, Engine.Memory.MemoryModel.PerGpu(d, one), CostCalibration.Default);
+            var on = Fold(spec);
+            var off = Fold(SpeculationPayoff.WithoutSpeculation(spec));
+            var published = new (int Batch, double Speedup)[] { (1, 2.36), (2, 1.81), (4, 1.82), (8, 1.62), (16, 1.48), (24, 1.39), (32, 1.32), (64, 1.38) };
+            return published.Select(p => (p.Batch, p.Speedup,
+                CostEvaluator.Evaluate(on, p.Batch).OutputTokensPerSecond / CostEvaluator.Evaluate(off, p.Batch).OutputTokensPerSecond)).ToList();
+        }
+
+        private static void Speculation(Action<string> line)
+        {
+            line("## Speculative decoding against published runs");
+            line("");
+            line("Not in the fit: no calibration row ran speculative decoding, so a speculative plan is extrapolated along");
+            line("architecture and its band holds no error for speculation (it is reported not measured). *Published*: the EAGLE-3");
+            line("paper (arXiv 2503.01840, Table 3, and Table 4 for batch 1: 373.25 / 158.34 tok/s), SGLang v0.4.4, Llama-3.1-8B-Instruct,");
+            line("1 x H100, MT-Bench, a chain of 3 draft tokens, throughput with EAGLE-3 over SGLang without it. *Model*: the same");
+            line("model in BF16 on one H100 SXM with SGLang's memory policy and fitted step terms, EAGLE-3 at its documented acceptance");
+            line("0.80 (2.95 tokens per verify step), 128 in / 256 out (MT-Bench's lengths, assumed), the same requests in flight.");
+            line("");
+            line("| requests in flight | published | model | model vs published |");
+            line("|---|---|---|---|");
+            foreach (var (batch, published, model) in Eagle3SglangRows())
+            {
+                line($"| {batch} | {F(published, "0.00")}x | {F(model, "0.00")}x | {Pct(model / published - 1)} |");
+            }
+
+            line("");
+            line("Where it agrees: at one request (the gain is E over one plus the drafter's share: the model's one-layer draft head");
+            line("and LM head cost about 9% of a step), and in that the gain shrinks with load. Where it does not: the measured gain");
+            line("drops to 1.8x at two requests and to 1.3-1.4x from 24 on; the model keeps above 2.4x up to 32 and falls only where");
+            line("the verify step's four tokens per sequence make the step compute-bound. What the model leaves out is per-step work");
+            line("of a real drafter that grows with the batch: k separate draft passes each with the engine's scheduling and sampling,");
+            line("tree-attention masks and the rejection sampling of k + 1 positions per sequence. Read the model's speculative gains");
+            line("at moderate load as an upper bound, and the load where `SpeculationPayoff` says the gain ends as a late estimate.");
+            line("Other published figures, for reference: DeepSeek-V3 with its one MTP module, 85-90% acceptance and 1.8x tokens per");
+            line("second (technical report, sec. 5.4.3; E = 1.85 at 0.85); TensorRT-LLM's MTP with 3 draft tokens on DeepSeek-R1 FP4,");
+            line("8 x B200, batch 1: 2.16x (its tech blog 2); SGLang MTP on DeepSeek-V3, 16 x H200: +60% at 2 requests per rank,");
+            line("+14% at 128 (LMSYS blog, 2025-07-17); vLLM with a 0.5 B draft for Llama 3 70B on 4 x H100: 1.5x at 1 QPS and a");
+            line("1.4x slowdown at high QPS (vLLM blog, 2024-10-17).");
+            line("");
         }
 
         private static int Count(AccuracyReport report, string file, Metric? metric) =>

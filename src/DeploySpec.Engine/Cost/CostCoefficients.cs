@@ -41,6 +41,11 @@ namespace DeploySpec.Engine.Cost
     /// <param name="NotMeasured">The axes of <paramref name="ExtrapolatedAlong"/> no calibration row exercises (the band holds no error for them).</param>
     /// <param name="CalibratedOnMeasurements">True when corrected with the project's own benchmark results (<see cref="CostModel.Correct"/>).</param>
     /// <param name="PricePerHour">US dollars per hour for the plan's GPUs (<see cref="Pricing"/>; 0 = no price).</param>
+    /// <param name="AcceptedTokensPerStep">
+    /// Tokens each sequence gains per decode iteration: 1, or with speculative decoding E, the expected accepted draft
+    /// tokens plus the verify step's own (<see cref="SpeculationMethod.ExpectedTokensPerStep"/>). A count, not a time:
+    /// the iteration's terms above already hold the verify step over k + 1 tokens and the drafter's work.
+    /// </param>
     public readonly record struct CostCoefficients(
         int Replicas,
         int Stages,
@@ -66,7 +71,8 @@ namespace DeploySpec.Engine.Cost
         ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None,
         bool CalibratedOnMeasurements = false,
         ExtrapolationAxes NotMeasured = ExtrapolationAxes.None,
-        double PricePerHour = 0)
+        double PricePerHour = 0,
+        double AcceptedTokensPerStep = 1)
     {
         /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
         public bool HasExperts => ExpertWeightSeconds > 0;
@@ -77,7 +83,8 @@ namespace DeploySpec.Engine.Cost
             Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(CollectiveLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
             Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
-            PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1;
+            PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1 &&
+            AcceptedTokensPerStep >= 1 && !double.IsInfinity(AcceptedTokensPerStep);
 
         private static bool Valid(double value) => value >= 0 && !double.IsInfinity(value);
     }
@@ -106,8 +113,11 @@ namespace DeploySpec.Engine.Cost
     /// The engine plans with it and generated code calls it with each plan's <see cref="CostCoefficients"/>.
     /// With b requests in flight on a replica of PP stages, n = min(b, PP) micro-batches of m = b/n sequences:
     /// <list type="bullet">
-    /// <item>TPOT(b) = PP*T(m) + (PP-1)*hop(m) + step(b) + (b-1)/OSL * stage prefill (others' prompts interleave),
-    /// where step(b) = fixed + per-sequence x b is the engine's own work each iteration (scheduling, sampling).</item>
+    /// <item>TPOT(b) = [PP*T(m) + (PP-1)*hop(m) + step(b)] / E + (b-1)/OSL * stage prefill (others' prompts interleave),
+    /// where step(b) = fixed + per-sequence x b is the engine's own work each iteration (scheduling, sampling) and E
+    /// the tokens a sequence gains per iteration (1; more with speculative decoding, whose iterations are dearer).
+    /// The prefill term is per output token already: a request lasts OSL/E iterations, so each carries E times the
+    /// prefill share and E tokens.</item>
     /// <item>TTFT(b) = idle prefill + chunks x PP x (b-1)/n x per-sequence decode work (the others' decodes ride along
     /// with each prompt chunk) + half an iteration (the one in flight) + the M/D/1 wait for other prompts'
     /// prefill, rho/(2(1-rho)) x stage prefill with rho = the others' arrival rate x stage prefill.</item>
@@ -137,9 +147,9 @@ namespace DeploySpec.Engine.Cost
         /// <summary>Time per output token with <paramref name="b"/> (at least 1) requests in flight on one replica, s.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double Tpot(in CostCoefficients c, double b, double microBatches, double m) =>
-            c.Stages * StageSeconds(c, m)
-            + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
-            + c.StepOverheadSeconds + b * c.StepSecondsPerSequence
+            (c.Stages * StageSeconds(c, m)
+             + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
+             + c.StepOverheadSeconds + b * c.StepSecondsPerSequence) / c.AcceptedTokensPerStep
             + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -162,7 +172,7 @@ namespace DeploySpec.Engine.Cost
             double othersPerMicroBatch = c.Stages == 1 ? others : others / Math.Min(b, c.Stages);
             double decodePerSequence = c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence + c.StepSecondsPerSequence;
             double rideAlong = c.PrefillChunks * c.Stages * othersPerMicroBatch * decodePerSequence;
-            double inFlight = others * tpot / (2.0 * b * c.Stages);
+            double inFlight = others * tpot * c.AcceptedTokensPerStep / (2.0 * b * c.Stages); // one iteration is E tokens' time
             // M/D/1 wait for other prompts: rho/(2(1-rho)) x stage prefill with rho = others x stage prefill / response,
             // written with one division; rho is capped below 1 (past it the admission queue, not this term, governs).
             double response = c.PrefillLatencySeconds + (c.OutputTokens - 1) * tpot;

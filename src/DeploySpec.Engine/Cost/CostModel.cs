@@ -20,6 +20,10 @@ namespace DeploySpec.Engine.Cost
     /// calibration data.</item>
     /// <item>Tensor parallelism: two ring all-reduces of the hidden state per layer over the group's slowest link;
     /// expert parallelism: two all-to-alls per MoE layer; pipeline: one hand-off of the hidden state per stage.</item>
+    /// <item>Speculative decoding (k draft tokens): each iteration verifies k + 1 tokens per sequence (matrix-product
+    /// compute, attention compute, collectives and hand-offs per sequence x (k + 1); weights and KV read once), the
+    /// drafter's k passes add to the engine's step (<see cref="DraftCost"/>), and a sequence gains E tokens per
+    /// iteration (<see cref="CostCoefficients.AcceptedTokensPerStep"/>).</item>
     /// </list>
     /// </summary>
     public static class CostModel
@@ -43,6 +47,8 @@ namespace DeploySpec.Engine.Cost
             double weightRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.WeightStream;
             double kvRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.KvStream;
             double saturation = calibration.MatmulHalfSaturationTokens;
+            var speculation = SpeculativeDecoding.Of(deployment);
+            double verified = speculation.DraftTokens + 1.0; // tokens per sequence each iteration runs through the model (1 without speculation)
 
             // ---- matrix products on the bottleneck stage, per GPU ----
             double linear = ModelMath.LinearBytesPerParameter(model), aux = ModelMath.AuxiliaryBytesPerParameter(model);
@@ -87,10 +93,11 @@ namespace DeploySpec.Engine.Cost
             double kvBytes = ModelMath.KvBytesPerSequencePerGpu(model, layout, stage, tp, meanContext)
                 + ModelMath.StateBytesPerSequencePerGpu(model, layout, stage, tp);
             double attentionFlops = AttentionDecodeFlops(model, layout, stage, tp, meanContext);
-            double attentionSecondsPerSequence = Math.Max(attentionFlops / attentionRate, kvBytes / kvRate);
+            // A verify step's k + 1 queries read each sequence's KV once: only the compute part grows.
+            double attentionSecondsPerSequence = Math.Max(verified * attentionFlops / attentionRate, kvBytes / kvRate);
 
             // ---- collectives ----
-            double collectiveLatency = 0, collectivePerSequence = 0;
+            double collectiveLatency = 0, collectivePerSequence = 0, allReduceLatency = 0, allReducePerSequence = 0;
             if (tp > 1)
             {
                 var link = Topology.GroupLink(cluster, tp);
@@ -99,6 +106,8 @@ namespace DeploySpec.Engine.Cost
                 double ringBytes = 2.0 * (tp - 1) / tp * model.HiddenSize * ActivationBytes;
                 collectiveLatency += 2 * count * latency;
                 collectivePerSequence += 2 * count * ringBytes / rate;
+                allReduceLatency = latency;
+                allReducePerSequence = ringBytes / rate;
             }
 
             // Experts spread over more GPUs than the tensor-parallel group (expert parallelism across data-parallel
@@ -138,7 +147,28 @@ namespace DeploySpec.Engine.Cost
             double prefillLatency = layout.Stages * stagePrefill
                 + (layout.Stages - 1) * (hopLatency + prompt * hopPerSequence)
                 + chunks * runtime.StepOverheadSeconds + runtime.StepSecondsPerSequence;
+
+            // ---- the drafter: k passes per iteration on the last stage, with the model's TP (none without speculation) ----
+            var draft = DraftCost.Of(deployment, tp);
+            int k = speculation.DraftTokens;
+            double draftStepSeconds = k * (draft.StreamBytesPerToken / weightRate + 2 * draft.Layers * allReduceLatency);
+            double draftSecondsPerSequence = k * (draft.FlopsPerToken / matmulRate + draft.KvBytesPerToken * meanContext / kvRate
+                + 2 * draft.Layers * allReducePerSequence);
+            double draftPrefill = prompt * draft.FlopsPerToken / matmulRate; // the drafter reads the prompt too (compute-bound)
+            stagePrefill += draftPrefill;
+            prefillLatency += draftPrefill;
+
             var axes = CalibrationDomain.Axes(deployment, degrees, calibration);
+            var kinds = CalibrationDomain.Kinds(deployment, degrees);
+            double uncertainty = calibration.Band.For(kinds, axes);
+            var notMeasured = calibration.Band.Unmeasured(axes);
+            if (speculation.IsOn)
+            {
+                // No calibration row ran speculative decoding: the plan lies beyond the data along Architecture, and the
+                // band holds no error for it (the Architecture group's error is that of MoE rows, not of speculation).
+                axes |= ExtrapolationAxes.Architecture;
+                notMeasured |= ExtrapolationAxes.Architecture;
+            }
 
             var coefficients = new CostCoefficients(
                 Replicas: degrees.DataParallel,
@@ -146,25 +176,26 @@ namespace DeploySpec.Engine.Cost
                 GpuCount: degrees.GpuCount,
                 MaxConcurrency: Units.Requests(memory.RequestsPerReplica, degrees.DataParallel),
                 OutputTokens: deployment.OutputTokens,
-                GemmSecondsPerSequence: gemmSecondsPerSequence,
+                GemmSecondsPerSequence: verified * gemmSecondsPerSequence,
                 DenseWeightSeconds: denseWeightSeconds,
                 ExpertWeightSeconds: expertWeightSeconds,
                 ExpertIdleDecayPerToken: 0.0 - Math.Log(Math.Max(missProbability, double.Epsilon)), // finite even when every expert is active
                 AttentionSecondsPerSequence: attentionSecondsPerSequence,
-                CollectiveSecondsPerSequence: collectivePerSequence,
+                CollectiveSecondsPerSequence: verified * collectivePerSequence,
                 CollectiveLatencySeconds: collectiveLatency,
                 HopLatencySeconds: hopLatency,
-                HopSecondsPerSequence: hopPerSequence,
-                StepOverheadSeconds: runtime.StepOverheadSeconds,
-                StepSecondsPerSequence: runtime.StepSecondsPerSequence,
+                HopSecondsPerSequence: verified * hopPerSequence,
+                StepOverheadSeconds: runtime.StepOverheadSeconds + draftStepSeconds,
+                StepSecondsPerSequence: runtime.StepSecondsPerSequence + draftSecondsPerSequence,
                 StagePrefillSeconds: stagePrefill,
                 PrefillLatencySeconds: prefillLatency,
                 PrefillChunks: chunks,
-                GemmSaturationSequences: saturation,
-                Uncertainty: calibration.Band.For(CalibrationDomain.Kinds(deployment, degrees), axes),
+                GemmSaturationSequences: saturation / verified, // half saturation is in tokens: fewer sequences of k + 1 tokens reach it
+                Uncertainty: uncertainty,
                 ExtrapolatedAlong: axes,
-                NotMeasured: calibration.Band.Unmeasured(axes),
-                PricePerHour: Pricing.PerGpuHour(deployment.Cluster) * degrees.GpuCount);
+                NotMeasured: notMeasured,
+                PricePerHour: Pricing.PerGpuHour(deployment.Cluster) * degrees.GpuCount,
+                AcceptedTokensPerStep: speculation.AcceptedTokensPerStep);
             return Correct(coefficients, deployment.Correction);
         }
 

@@ -31,6 +31,12 @@ namespace DeploySpec.Engine.Diagnosis
         /// <summary>A benchmark result file that cannot be read, or a run in it that is skipped; reported as an error or a warning, as the reader or the matching says.</summary>
         public static readonly Rule MeasurementFileProblem = new("DS1014", "Problem in a measurements file", RuleCategory.Specification, RuleSeverity.Warning, Deployment, "{1}");
 
+        /// <summary>The draft model of speculative decoding is not smaller than the model it drafts for.</summary>
+        public static readonly Rule DraftModelTooLarge = new("DS1015", "Draft model not smaller than the model", RuleCategory.Specification, RuleSeverity.Error, Deployment,
+            nameof(D.DraftModel) + " {1} has {2:0.00} B parameters, not fewer than the model {3}'s {4:0.00} B: a draft pays only when it is much cheaper than the model it drafts for; name a smaller [Model] (a 1-8 B model of the same family, or Speculation.Eagle3)");
+        /// <summary>Speculative-decoding settings that contradict each other or the model; {1} says which and the fix.</summary>
+        public static readonly Rule SpeculationInconsistent = new("DS1016", "Speculative decoding settings inconsistent", RuleCategory.Specification, RuleSeverity.Error, Deployment, "{1}");
+
         // ---- DS2xxx: memory ----
         public static readonly Rule FitsNoPlan = new("DS2001", "Model fits no plan on its cluster", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
             "{1} fits no plan on {2}: {3:0.0} GB ({4:0.0} GiB) of {5} weights, {6:0.0} GiB with the KV cache of one {7}-token request, against {8} x {9} offering {10:0.0} GiB usable ({11:0.00} GiB each after the {12} reserve and activations){13}", RemedyArgument: 13);
@@ -93,7 +99,7 @@ namespace DeploySpec.Engine.Diagnosis
         {
             InvalidModel, InvalidCluster, InvalidDeployment, ModelTypeWithoutAttribute, ClusterTypeWithoutAttribute, NotPartial, Generic,
             InvalidMsBuildProperty, InvalidConfigFile, GeneratedMemberConflict, FileLocalDeployment, UnknownModelType, InvalidAccelerator,
-            MeasurementFileProblem,
+            MeasurementFileProblem, DraftModelTooLarge, SpeculationInconsistent,
             FitsNoPlan, WeightsExceedGpu, ConcurrencyBeyondKvCache, NoRoomForOneRequest, ConcurrencyBeyondBatchLimit, ContextBeyondKvCache,
             TensorParallelSplitsNoHeads, KvHeadsReplicated, UnevenStages, ExpertParallelSplitsNoExperts, TensorParallelCrossesNodes,
             PinnedDegreesDoNotTileCluster, PipelineDeeperThanModel, ExpertParallelExceedsRanks, ExpertParallelOnDenseModel,

@@ -39,6 +39,8 @@ namespace DeploySpec.Engine.Memory
     /// two parts, both as vLLM v0.19 logs them on H100: what a process holds before it loads anything (the CUDA context,
     /// and with more than one GPU per replica the NCCL communicators), and what the first forward pass adds (cuBLAS
     /// workspaces; with TP, NCCL and custom all-reduce buffers). The activation peak is that of vLLM's profile run.
+    /// With speculative decoding the last stage also holds the drafter's weights (counted in the weights) and its KV
+    /// per token of every request (<see cref="Cost.DraftCost"/>), and the sampler sizes for k + 1 tokens per sequence.
     /// </summary>
     public static class MemoryModel
     {
@@ -80,17 +82,29 @@ namespace DeploySpec.Engine.Memory
             double forwardNonTorch = tp > 1 ? ForwardNonTorchBytesTensorParallel : ForwardNonTorchBytes;
             double margin = deployment.SafetyMarginGiB * Units.BytesPerGiB;
             int maxBatch = MaxBatchSize(deployment);
-            double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch, degrees.ExpertParallel);
+            var speculation = Cost.SpeculativeDecoding.Of(deployment);
+            var draft = Cost.DraftCost.Of(deployment, tp);
+            // A verify step samples k + 1 positions per sequence.
+            double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch * (speculation.DraftTokens + 1), degrees.ExpertParallel);
 
             // The most loaded GPU is the stage with the most KV per sequence, then the most weights: check each.
             MemoryBreakdown? worst = null;
             for (int stage = 0; stage < layout.Stages; stage++)
             {
-                double weights = ModelMath.WeightBytesPerGpu(model, layout, stage, tp, degrees.ExpertParallel);
+                // The drafter runs on the last stage, with the LM head.
+                bool drafts = stage == layout.Stages - 1 && speculation.IsOn;
+                double weights = ModelMath.WeightBytesPerGpu(model, layout, stage, tp, degrees.ExpertParallel) + (drafts ? draft.WeightBytes : 0);
                 var budget = KvCacheBudget.Of(engine, capacity, weights, activations, startupNonTorch, forwardNonTorch, deployment.MemoryFraction, margin);
                 double perToken = ModelMath.KvBytesPerTokenPerGpu(model, layout, stage, tp);
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
                 double perContext = KvBytesPerRequest(model, layout, stage, tp, deployment.ContextTokens, engine.TokensPerKvBlock);
+                if (drafts)
+                {
+                    perToken += draft.KvBytesPerToken;
+                    perRequest += draft.KvBytesPerToken * Blocks(deployment.TokensPerRequest, engine.TokensPerKvBlock);
+                    perContext += draft.KvBytesPerToken * Blocks(deployment.ContextTokens, engine.TokensPerKvBlock);
+                }
+
                 double kvPool = budget.KvPoolBytes;
                 // A stage whose layers keep nothing per request (only FFN layers) is bound by the batch limit alone.
                 int requests = kvPool <= 0 ? 0 : perRequest <= 0 ? maxBatch : (int)Math.Min(maxBatch, Math.Floor(kvPool / perRequest));
@@ -119,6 +133,9 @@ namespace DeploySpec.Engine.Memory
         /// <summary>The batch limit in force: the deployment's, else the engine's default.</summary>
         public static int MaxBatchSize(DeploymentSpec deployment) =>
             deployment.MaxBatchSize > 0 ? deployment.MaxBatchSize : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchSize;
+
+        /// <summary>Tokens of <paramref name="tokens"/> rounded up to whole KV blocks.</summary>
+        private static double Blocks(int tokens, int tokensPerBlock) => Math.Ceiling(tokens / (double)tokensPerBlock) * tokensPerBlock;
 
         /// <summary>KV bytes of one whole request on one GPU, rounded up to whole KV blocks per layer, plus the fixed state of its recurrent layers.</summary>
         public static double KvBytesPerRequest(ModelArchitecture model, StageLayout layout, int stage, int tp, int tokens, int tokensPerBlock)

@@ -43,6 +43,8 @@ namespace DeploySpec.Engine.Models
         public int RecurrentValueHeadDim { get; init; }
         public int ConvKernel { get; init; }
         public bool UngatedFfn { get; init; }
+        /// <summary>Multi-token-prediction layers of the checkpoint (num_nextn_predict_layers); used only by <c>Speculation.Mtp</c>.</summary>
+        public int MtpLayers { get; init; }
 
         /// <summary>KV heads; 0 means no grouped-query attention (one KV head per query head).</summary>
         public int EffectiveKeyValueHeads => KeyValueHeads > 0 ? KeyValueHeads : AttentionHeads;

@@ -49,7 +49,7 @@ namespace DeploySpec.Engine.Models
             Name = "DeepSeek-V3", Layers = 61, HiddenSize = 7168, AttentionHeads = 128, HeadDim = 128,
             IntermediateSize = 18432, VocabSize = 129280, Experts = 256, ActiveExperts = 8, SharedExperts = 1,
             ExpertIntermediateSize = 2048, DenseLayers = 3, KvLoraRank = 512, QkRopeHeadDim = 64, QLoraRank = 1536,
-            ValueHeadDim = 128,
+            ValueHeadDim = 128, MtpLayers = 1, // num_nextn_predict_layers: one MTP module, loaded only for Speculation.Mtp
         };
 
         public static ModelArchitecture GptOss120B { get; } = new()

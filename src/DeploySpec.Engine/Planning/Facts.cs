@@ -11,6 +11,7 @@ namespace DeploySpec.Engine.Planning
         {
             var model = deployment.Model;
             var cluster = deployment.Cluster;
+            var speculation = Cost.SpeculativeDecoding.Of(deployment);
             return new DeploymentFacts(
                 Name: deployment.Name,
                 ModelName: model.Name,
@@ -37,7 +38,12 @@ namespace DeploySpec.Engine.Planning
                 RequestsPerSecond: deployment.RequestsPerSecond,
                 Measurements: deployment.Correction?.ToRuntime(),
                 PricePerGpuHour: Cost.Pricing.PerGpuHour(cluster),
-                PriceSource: Cost.Pricing.Source(cluster));
+                PriceSource: Cost.Pricing.Source(cluster),
+                Speculation: speculation.Method,
+                SpeculativeTokens: speculation.DraftTokens,
+                AcceptanceRate: speculation.AcceptanceRate,
+                AcceptedTokensPerStep: speculation.AcceptedTokensPerStep,
+                DraftCheckpoint: speculation.Method == Speculation.DraftModel ? deployment.Draft?.Checkpoint ?? "" : "");
         }
     }
 }

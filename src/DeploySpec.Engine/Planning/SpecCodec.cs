@@ -188,7 +188,9 @@ namespace DeploySpec.Engine.Planning
             Str<DeploymentSpec>(nameof(DeploymentSpec.Name), d => d.Name, (d, v) => d with { Name = v }), // the class name
             Record<DeploymentSpec, ModelArchitecture>(nameof(DeploymentSpec.Model), d => d.Model, (d, v) => d with { Model = v }, ModelFields),
             Record<DeploymentSpec, ClusterSpec>(nameof(DeploymentSpec.Cluster), d => d.Cluster, (d, v) => d with { Cluster = v }, ClusterFields),
-            Optional<DeploymentSpec, Cost.MeasuredCorrection>(nameof(DeploymentSpec.Correction), d => d.Correction, (d, v) => d with { Correction = v }, CorrectionFields));
+            Optional<DeploymentSpec, Cost.MeasuredCorrection>(nameof(DeploymentSpec.Correction), d => d.Correction, (d, v) => d with { Correction = v }, CorrectionFields),
+            // The draft model of Speculation.DraftModel, joined like Model (absent for every deployment without one, so their text does not change).
+            Optional<DeploymentSpec, ModelArchitecture>(nameof(DeploymentSpec.Draft), d => d.Draft, (d, v) => d with { Draft = v }, ModelFields));
 
         /// <summary>The names of the fields of each spec record that the codec writes, for the completeness test.</summary>
         public static IReadOnlyDictionary<Type, IReadOnlyList<string>> FieldNames => new Dictionary<Type, IReadOnlyList<string>>

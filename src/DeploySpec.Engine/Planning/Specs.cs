@@ -83,6 +83,21 @@ namespace DeploySpec.Engine.Planning
         /// </summary>
         public Cost.MeasuredCorrection? Correction { get; init; }
 
+        /// <summary>Speculative decoding (None = off); <see cref="Cost.SpeculativeDecoding"/> resolves it with its defaults.</summary>
+        public Speculation Speculation { get; init; }
+
+        /// <summary>Draft tokens per verify step (k); 0 = <see cref="Cost.SpeculationMethod.DefaultSpeculativeTokens"/>.</summary>
+        public int SpeculativeTokens { get; init; }
+
+        /// <summary>Per-token acceptance probability of the drafts (alpha); 0 = the method's default (<see cref="Cost.SpeculationMethod"/>).</summary>
+        public double AcceptanceRate { get; init; }
+
+        /// <summary>
+        /// The draft model of <see cref="Speculation.DraftModel"/>, joined from [Deployment(DraftModel = typeof(...))] like
+        /// <see cref="Model"/> (null: none named).
+        /// </summary>
+        public ModelArchitecture? Draft { get; init; }
+
         /// <summary>Tokens one request holds in the KV cache at its end.</summary>
         public int TokensPerRequest => InputTokens + OutputTokens;
 

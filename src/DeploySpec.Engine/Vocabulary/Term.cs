@@ -92,12 +92,16 @@ namespace DeploySpec.Engine.Vocabulary
                 return value > max ? Format("{0} = {1} is beyond any real model (at most {2})", name, value, max) : null;
             }, configKeys);
 
-        /// <summary>A count between <paramref name="min"/> and <paramref name="max"/>.</summary>
-        public static Term<T> Count<T>(string name, Func<T, int> get, Func<T, int, T> set, int min, int max) =>
+        /// <summary>A count between <paramref name="min"/> and <paramref name="max"/>; <paramref name="meaning"/>, when given, says in the message what it counts.</summary>
+        public static Term<T> Count<T>(string name, Func<T, int> get, Func<T, int, T> set, int min, int max, string? meaning = null) =>
             new(name, ValueKind.Integer, s => get(s), (s, v) => set(s, (int)v), s =>
             {
                 int value = get(s);
-                return value < min || value > max ? Format("{0} must be between {1} and {2}, but is {3}", name, min, max, value) : null;
+                return value < min || value > max
+                    ? meaning is null
+                        ? Format("{0} must be between {1} and {2}, but is {3}", name, min, max, value)
+                        : Format("{0} must be between {1} and {2} ({3}), but is {4}", name, min, max, meaning, value)
+                    : null;
             });
 
         /// <summary>A latency target in milliseconds: finite and at least 0 (0 = no target).</summary>

@@ -51,6 +51,7 @@ namespace DeploySpec.Engine.Vocabulary
             Dimension<ModelArchitecture>(nameof(ModelAttribute.RecurrentValueHeadDim), m => m.RecurrentValueHeadDim, (m, v) => m with { RecurrentValueHeadDim = v }, true, "linear_value_head_dim"),
             Dimension<ModelArchitecture>(nameof(ModelAttribute.ConvKernel), m => m.ConvKernel, (m, v) => m with { ConvKernel = v }, true, 1024, "linear_conv_kernel_dim"),
             Flag<ModelArchitecture>(nameof(ModelAttribute.UngatedFfn), m => m.UngatedFfn, (m, v) => m with { UngatedFfn = v }),
+            Dimension<ModelArchitecture>(nameof(ModelAttribute.MtpLayers), m => m.MtpLayers, (m, v) => m with { MtpLayers = v }, true, 16, "num_nextn_predict_layers"),
         };
 
         public static Term<ModelArchitecture>? Find(string name) => Vocabulary.Terms.Find(Terms, name);
@@ -127,6 +128,11 @@ namespace DeploySpec.Engine.Vocabulary
             Number<DeploymentSpec>(nameof(DeploymentAttribute.SafetyMarginGiB), d => d.SafetyMarginGiB, (d, v) => d with { SafetyMarginGiB = v }, 0, 1024, false, "between 0 and 1024 GiB"),
             Text<DeploymentSpec>(nameof(DeploymentAttribute.Measurements), d => d.Measurements, (d, v) => d with { Measurements = v }),
             Choice<DeploymentSpec, ServingMode>(nameof(DeploymentAttribute.Mode), d => d.Mode, (d, v) => d with { Mode = v }, "known"),
+            Choice<DeploymentSpec, Speculation>(nameof(DeploymentAttribute.Speculation), d => d.Speculation, (d, v) => d with { Speculation = v }, "a known speculation method"),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.SpeculativeTokens), d => d.SpeculativeTokens, (d, v) => d with { SpeculativeTokens = v }, 0, Cost.SpeculationMethod.MaxSpeculativeTokens,
+                "draft tokens per verify step; 0 = the method's default, " + Cost.SpeculationMethod.DefaultSpeculativeTokens),
+            Number<DeploymentSpec>(nameof(DeploymentAttribute.AcceptanceRate), d => d.AcceptanceRate, (d, v) => d with { AcceptanceRate = v }, 0, 1, true,
+                "in [0, 1): the probability that a draft token is accepted (0 = the method's default: EAGLE-3 0.80, MTP 0.85, a draft model 0.70)"),
         };
     }
 }

@@ -90,6 +90,15 @@ namespace DeploySpec.Reporting
                 ? $"Price: ${N(f.PricePerGpuHour, 3)} per GPU-hour ({f.PriceSource}); $/Mtok is US dollars per million output tokens, every GPU of the plan paid for."
                 : $"Price: {f.PriceSource}.");
             Line();
+            if (f.Speculation != Speculation.None)
+            {
+                string draft = f.Speculation == Speculation.DraftModel ? $" (draft `{f.DraftCheckpoint}`)" : "";
+                Line($"Speculative decoding: {f.Speculation}{draft}, {f.SpeculativeTokens} draft tokens per verify step, acceptance {N(f.AcceptanceRate, 2)} per token, " +
+                     $"{N(f.AcceptedTokensPerStep, 2)} tokens per verify step expected. The weights below include the drafter's, the KV cache holds its KV too; " +
+                     "the gain shrinks with load, as the verify step's k + 1 tokens per sequence turn decode compute-bound (docs/cost-model.md).");
+                Line();
+            }
+
             Line("## Winners");
             Line();
             var fastest = Estimate(MinLatency, 1);

@@ -116,6 +116,28 @@ namespace DeploySpec.Serving
         /// The limits every server takes: the longest context, the plan's memory setting (when the plan was sized for
         /// this engine), an FP8 KV cache, the batch limit; and a note when the weights must come quantized.
         /// </summary>
+        /// <summary>The path launch commands write where DeploySpec does not know the EAGLE-3 draft checkpoint: the user must replace it (a launch note says so).</summary>
+        public const string Eagle3DraftPlaceholder = "/path/to/eagle3-draft";
+
+        /// <summary>
+        /// The draft checkpoint the engine loads: the draft model's for Speculation.DraftModel, <see cref="Eagle3DraftPlaceholder"/>
+        /// (with a note) for EAGLE-3, null for MTP (the model's own layers) and without speculation.
+        /// </summary>
+        private protected static string? DraftCheckpoint(DeploymentFacts facts, List<string> notes)
+        {
+            switch (facts.Speculation)
+            {
+                case Speculation.Eagle3:
+                    notes.Add(Format("speculative decoding: replace {0} with an EAGLE-3 draft trained for {1} (DeploySpec does not know which; e.g. a yuhuili/EAGLE3-* or RedHatAI/*speculator.eagle3 checkpoint)",
+                        Eagle3DraftPlaceholder, facts.Checkpoint));
+                    return Eagle3DraftPlaceholder;
+                case Speculation.DraftModel:
+                    return facts.DraftCheckpoint;
+                default:
+                    return null;
+            }
+        }
+
         private protected void AddLimits(List<string> args, DeploymentFacts facts, ServingPool pool, List<string> notes)
         {
             Add(args, Flags.ContextLength, Int(facts.ContextTokens));

@@ -46,6 +46,20 @@ namespace DeploySpec.Serving
             }
 
             AddLimits(args, facts, pool, notes);
+            if (facts.Speculation != Speculation.None)
+            {
+                // server_args.py "Speculative decoding": a chain (top-k 1) of k steps, k + 1 tokens verified (docs/launch.md).
+                Add(args, "--speculative-algorithm", facts.Speculation switch { Speculation.Eagle3 => "EAGLE3", Speculation.Mtp => "NEXTN", _ => "STANDALONE" });
+                if (DraftCheckpoint(facts, notes) is { } draft)
+                {
+                    Add(args, "--speculative-draft-model-path", Quote(draft));
+                }
+
+                Add(args, "--speculative-num-steps", Int(facts.SpeculativeTokens));
+                Add(args, "--speculative-eagle-topk", "1");
+                Add(args, "--speculative-num-draft-tokens", Int(facts.SpeculativeTokens + 1));
+            }
+
             var commands = new List<string>();
             int groupGpus = dpAttention ? pool.ExpertParallel * pool.PipelineParallel : pool.GpuCount;
             int nodes = Math.Max(1, (groupGpus + facts.GpusPerNode - 1) / facts.GpusPerNode);

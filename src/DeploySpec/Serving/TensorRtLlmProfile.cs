@@ -71,6 +71,22 @@ namespace DeploySpec.Serving
                 yaml.Append("enable_attention_dp: true\n");
             }
 
+            if (facts.Speculation != Speculation.None)
+            {
+                // The LLM API's speculative_config (docs/launch.md): MTP as in TensorRT-LLM's DeepSeek-R1 MTP blog, the others by max_draft_len.
+                yaml.Append("speculative_config:\n  decoding_type: ")
+                    .Append(facts.Speculation switch { Speculation.Eagle3 => "Eagle3", Speculation.Mtp => "MTP", _ => "DraftTarget" }).Append('\n');
+                if (facts.Speculation == Speculation.Mtp)
+                {
+                    yaml.Append("  num_nextn_predict_layers: ").Append(Int(facts.SpeculativeTokens)).Append('\n');
+                }
+                else
+                {
+                    yaml.Append("  max_draft_len: ").Append(Int(facts.SpeculativeTokens)).Append('\n');
+                    yaml.Append("  speculative_model_dir: ").Append(YamlString(DraftCheckpoint(facts, notes) ?? "")).Append('\n');
+                }
+            }
+
             int ranks = tpSize * pool.PipelineParallel;
             var commands = new List<string>();
             int groups;

@@ -30,6 +30,15 @@ namespace DeploySpec.Serving
             var notes = new List<string>();
             var common = new List<string>();
             AddLimits(common, facts, pool, notes);
+            if (facts.Speculation != Speculation.None)
+            {
+                // vllm/config/speculative.py: method eagle3 | mtp | draft_model, model, num_speculative_tokens (docs/launch.md).
+                string method = facts.Speculation switch { Speculation.Eagle3 => "eagle3", Speculation.Mtp => "mtp", _ => "draft_model" };
+                string? draft = DraftCheckpoint(facts, notes);
+                string json = "{\"method\":\"" + method + "\"" + (draft is null ? "" : ",\"model\":\"" + draft + "\"") +
+                    ",\"num_speculative_tokens\":" + Int(facts.SpeculativeTokens) + "}";
+                Add(common, "--speculative-config", Quote(json));
+            }
             bool wideEp = pool.ExpertParallel > pool.TensorParallel;
             var commands = new List<string>();
             int groups, nodesPerGroup;

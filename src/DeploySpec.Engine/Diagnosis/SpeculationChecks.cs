@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using DeploySpec.Engine.Models;
+using DeploySpec.Engine.Planning;
+using D = DeploySpec.DeploymentAttribute;
+
+namespace DeploySpec.Engine.Diagnosis
+{
+    /// <summary>
+    /// DS1015 and DS1016: speculative decoding that cannot be planned as declared. They need the joined model and draft
+    /// (a typeof() argument each), so they are judged here, not by the parser: the analyzer reports them from
+    /// <see cref="DeploymentJudge.Explain"/>, and the generator declines a spec that has any (the same function).
+    /// </summary>
+    public static class SpeculationChecks
+    {
+        /// <summary>Every speculation error of <paramref name="spec"/> (empty when it plans as declared).</summary>
+        public static IReadOnlyList<Finding> Errors(DeploymentSpec spec)
+        {
+            var findings = new List<Finding>();
+            var model = spec.Model;
+            var draft = spec.Draft;
+            string speculation = nameof(D.Speculation), draftModel = nameof(D.DraftModel);
+            if (draft is not null && spec.Speculation != Speculation.DraftModel)
+            {
+                findings.Add(new Finding(Rules.SpeculationInconsistent, FindingTarget.Argument(draftModel),
+                    new object[]
+                    {
+                        spec.Name,
+                        draftModel + " = typeof(" + draft.Name + ") is read only with " + speculation + " = Speculation." + nameof(Speculation.DraftModel) +
+                        ", but " + speculation + " is " + spec.Speculation + "; set " + speculation + " = Speculation." + nameof(Speculation.DraftModel) +
+                        " or remove " + draftModel,
+                    },
+                    new Fix[] { new SetSpeculation(Speculation.DraftModel) }));
+            }
+
+            switch (spec.Speculation)
+            {
+                case Speculation.DraftModel when draft is null:
+                    findings.Add(Finding.Of(Rules.SpeculationInconsistent, FindingTarget.Argument(speculation), spec.Name,
+                        speculation + " = Speculation." + nameof(Speculation.DraftModel) + " needs " + draftModel + " = typeof(...) of a class marked [Model], smaller than " +
+                        model.Name + "; name one, or use Speculation." + nameof(Speculation.Eagle3) + " (no separate model)"));
+                    break;
+                case Speculation.DraftModel when draft is not null:
+                    double draftParameters = ModelMath.TotalParameters(draft), modelParameters = ModelMath.TotalParameters(model);
+                    if (draftParameters >= modelParameters)
+                    {
+                        findings.Add(Finding.Of(Rules.DraftModelTooLarge, FindingTarget.Argument(draftModel), spec.Name,
+                            draft.Name, draftParameters / 1e9, model.Name, modelParameters / 1e9));
+                    }
+
+                    break;
+                case Speculation.Mtp when model.MtpLayers <= 0:
+                    findings.Add(Finding.Of(Rules.SpeculationInconsistent, FindingTarget.Argument(speculation), spec.Name,
+                        speculation + " = Speculation." + nameof(Speculation.Mtp) + " runs the model's own multi-token-prediction layers, but " + model.Name +
+                        " declares none (MtpLayers = 0; config.json num_nextn_predict_layers); set MtpLayers on its [Model] if its checkpoint has them, or use Speculation." +
+                        nameof(Speculation.Eagle3)));
+                    break;
+            }
+
+            return findings;
+        }
+    }
+}
