@@ -18,7 +18,7 @@ public class LaunchAndReportTests
     {
         var result = Planner.Plan(spec);
         var facts = Facts.Of(spec) with { Checkpoint = checkpoint };
-        PerformanceEstimate Estimate(PartitionPlan plan, int n) => CostEvaluator.Evaluate(result.Plans.Single(p => p.Plan.Equals(plan)).Pool.Coefficients, n);
+        PerformanceEstimate Estimate(PartitionPlan plan, int n) => CostEvaluator.Evaluate(result.Plans.Single(p => p.Plan.Equals(plan)).Costs, n);
         var frontier = result.Frontier.ToList();
         var report = new DeploymentReport(facts, result.Plans.Select(p => p.Plan).ToList(), Estimate, result.MinLatency!.Plan,
             result.MaxThroughput!.Plan, result.Recommended!.Plan, result.RecommendedMeetsTargets, frontier,
@@ -29,7 +29,48 @@ public class LaunchAndReportTests
     private static DeploymentSpec Seed(ServingEngine engine) => Calibration.CalibrationData.Seed(0, 0) with { Engine = engine, MemoryFraction = 0 };
 
     private static PartitionPlan PlanOf(PlanningResult result, int tp, int pp, int dp = 1, int ep = 1) =>
-        result.Plans.Single(p => p.Pool.Degrees == new Degrees(tp, pp, dp, ep)).Plan;
+        result.Plans.Single(p => p.Mode == ServingMode.Aggregated && p.Pool.Degrees == new Degrees(tp, pp, dp, ep)).Plan;
+
+    /// <summary>Llama 3.1 70B FP8 on 8 x H100, served disaggregated: each engine's two server roles and its router.</summary>
+    private static (DeploymentFacts Facts, PartitionPlan Plan) Disaggregated(ServingEngine engine)
+    {
+        var spec = MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H100Sxm, 8, engine: engine)
+            with { InputTokens = 4096, OutputTokens = 512, Mode = ServingMode.Disaggregated };
+        var (result, facts, _) = Plan(spec, "meta-llama/Llama-3.1-70B-Instruct");
+        Assert.All(result.Plans, p => Assert.Equal(ServingMode.Disaggregated, p.Mode));
+        return (facts, result.Plans.First(p => p.Prefill!.Degrees.TensorParallel != p.Pool.Degrees.TensorParallel).Plan);
+    }
+
+    [Fact]
+    public void A_disaggregated_plan_launches_prefill_servers_decode_servers_and_a_router_on_each_engine()
+    {
+        var (facts, plan) = Disaggregated(ServingEngine.Vllm);
+        var vllm = EngineLaunch.Vllm(facts, plan);
+        Assert.Equal(3, vllm.Commands.Count);
+        Assert.Contains("--tensor-parallel-size " + plan.Prefill!.TensorParallel.ToString(CultureInfo.InvariantCulture), vllm.Commands[0]);
+        Assert.Contains("--tensor-parallel-size " + plan.Pool.TensorParallel.ToString(CultureInfo.InvariantCulture), vllm.Commands[1]);
+        Assert.All(vllm.Commands.Take(2), c => Assert.EndsWith("--kv-transfer-config '{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"kv_both\"}'", c));
+        Assert.Contains("--port 8100", vllm.Commands[0]);
+        Assert.Contains("--port 8200", vllm.Commands[1]);
+        Assert.Equal("python3 toy_proxy_server.py --port 8000 --prefiller-hosts $PREFILL_ADDRESS --prefiller-ports 8100 --decoder-hosts $DECODE_ADDRESS --decoder-ports 8200", vllm.Commands[2]);
+
+        (facts, plan) = Disaggregated(ServingEngine.Sglang);
+        var sglang = EngineLaunch.Sglang(facts, plan);
+        Assert.EndsWith("--disaggregation-mode prefill --disaggregation-transfer-backend mooncake", sglang.Commands[0]);
+        Assert.EndsWith("--disaggregation-mode decode --disaggregation-transfer-backend mooncake", sglang.Commands[1]);
+        Assert.StartsWith("python3 -m sglang_router.launch_router --pd-disaggregation --prefill http://$PREFILL_ADDRESS:8100 --decode http://$DECODE_ADDRESS:8200", sglang.Commands[2]);
+
+        (facts, plan) = Disaggregated(ServingEngine.TensorRtLlm);
+        var trt = EngineLaunch.TensorRtLlm(facts, plan);
+        Assert.Equal(new[] { "context-extra-llm-api-options.yaml", "disagg_config.yaml", "gen-extra-llm-api-options.yaml" }, trt.Files.Keys);
+        Assert.Contains("disable_overlap_scheduler: true", trt.Files["context-extra-llm-api-options.yaml"]);
+        Assert.DoesNotContain("disable_overlap_scheduler", trt.Files["gen-extra-llm-api-options.yaml"]);
+        Assert.Equal("trtllm-serve disaggregated -c disagg_config.yaml", trt.Commands[^1]);
+        foreach (var file in trt.Files.Values)
+        {
+            new YamlStream().Load(new System.IO.StringReader(file)); // every file is YAML
+        }
+    }
 
     [Fact]
     public void Vllm_command_uses_vllms_flags_and_the_plans_memory_setting()

@@ -74,7 +74,7 @@ namespace DeploySpec.Launch
     {
         /// <summary>The launch configuration of <paramref name="plan"/> on <paramref name="engine"/>.</summary>
         public static LaunchConfig For(ServingEngine engine, DeploymentFacts facts, PartitionPlan plan, LaunchOptions? options = null) =>
-            Serving.ServingEngineProfile.For(engine).Launch(facts, plan.Pool, options ?? new LaunchOptions());
+            Serving.ServingEngineProfile.For(engine).Launch(facts, plan, options ?? new LaunchOptions());
 
         /// <summary><c>vllm serve</c>.</summary>
         public static LaunchConfig Vllm(DeploymentFacts facts, PartitionPlan plan, LaunchOptions? options = null) => For(ServingEngine.Vllm, facts, plan, options);

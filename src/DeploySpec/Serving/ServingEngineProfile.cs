@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using DeploySpec.Launch;
@@ -109,6 +110,72 @@ namespace DeploySpec.Serving
         /// <summary>The commands that start <paramref name="pool"/> on this engine.</summary>
         public abstract LaunchConfig Launch(DeploymentFacts facts, ServingPool pool, LaunchOptions options);
 
+        /// <summary>Port offsets of a disaggregated plan's servers from the router's port.</summary>
+        private const int PrefillPortOffset = 100, DecodePortOffset = 200;
+
+        /// <summary>
+        /// The commands that start <paramref name="plan"/>: an aggregated plan's one pool, or a disaggregated plan's
+        /// prefill servers, decode servers (each pool launched as an aggregated pool of its own split, with this engine's
+        /// disaggregation flags), and the router in front of them (docs/launch.md says where each flag was checked).
+        /// </summary>
+        public LaunchConfig Launch(DeploymentFacts facts, PartitionPlan plan, LaunchOptions options)
+        {
+            if (plan.Prefill is null)
+            {
+                return Launch(facts, plan.Pool, options);
+            }
+
+            var commands = new List<string>();
+            var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            var notes = new List<string>
+            {
+                Format("disaggregated: {0} prefill worker(s) of TP{1} (ports from {2}), then {3} decode worker(s) of TP{4}{5} (ports from {6}); give the larger workers the first GPUs so none straddles a node; the router listens on {7}",
+                    plan.Prefill.DataParallel, plan.Prefill.TensorParallel, options.Port + PrefillPortOffset, plan.Pool.DataParallel, plan.Pool.TensorParallel,
+                    plan.Pool.ExpertParallel > 1 ? " x EP" + Int(plan.Pool.ExpertParallel) : "", options.Port + DecodePortOffset, options.Port),
+            };
+            foreach (var (role, pool, offset) in new[] { (DisaggregatedRole.Prefill, plan.Prefill, PrefillPortOffset), (DisaggregatedRole.Decode, plan.Pool, DecodePortOffset) })
+            {
+                var launch = Launch(facts, pool, new LaunchOptions { Port = options.Port + offset, LeaderAddress = options.LeaderAddress, Image = options.Image, Name = options.Name });
+                foreach (string command in launch.Commands)
+                {
+                    commands.Add(Disaggregate(command, role));
+                }
+
+                foreach (var file in launch.Files)
+                {
+                    var (name, content) = DisaggregateFile(file.Key, file.Value, role);
+                    files[name] = content;
+                }
+
+                foreach (string note in launch.Notes)
+                {
+                    if (!notes.Contains(note))
+                    {
+                        notes.Add(note);
+                    }
+                }
+            }
+
+            var (router, routerFiles, routerNote) = Router(options.Port, options.Port + PrefillPortOffset, options.Port + DecodePortOffset);
+            commands.Add(router);
+            foreach (var file in routerFiles)
+            {
+                files[file.Key] = file.Value;
+            }
+
+            notes.Add(routerNote);
+            return new LaunchConfig(Engine, 1, Math.Max(1, (plan.GpuCount + facts.GpusPerNode - 1) / facts.GpusPerNode), commands, files, notes);
+        }
+
+        /// <summary>A pool's server command with this engine's flags for its role in a disaggregated plan.</summary>
+        private protected abstract string Disaggregate(string command, DisaggregatedRole role);
+
+        /// <summary>A file a disaggregated pool's servers read, renamed and completed for its role (unchanged by default).</summary>
+        private protected virtual (string Name, string Content) DisaggregateFile(string name, string content, DisaggregatedRole role) => (name, content);
+
+        /// <summary>The router in front of a disaggregated plan's pools: its command, the files it reads and a note on where it comes from.</summary>
+        private protected abstract (string Command, IReadOnlyDictionary<string, string> Files, string Note) Router(int port, int prefillPort, int decodePort);
+
         /// <inheritdoc />
         public override string ToString() => DisplayName;
 
@@ -175,5 +242,12 @@ namespace DeploySpec.Serving
                 notes.Add(Format("the plan assumes {0} weights: serve a checkpoint already quantized to {0}, or use {1}", facts.Weights.ToString().ToUpperInvariant(), Flags.Quantization));
             }
         }
+    }
+
+    /// <summary>The role of a server in a disaggregated plan.</summary>
+    internal enum DisaggregatedRole
+    {
+        Prefill,
+        Decode,
     }
 }

@@ -86,5 +86,15 @@ namespace DeploySpec.Serving
 
             return new LaunchConfig(ServingEngine.Sglang, groups, nodes, commands, new Dictionary<string, string>(), notes);
         }
+
+        /// <summary>server_args.py "PD disaggregation": the role and Mooncake, the default transfer backend (docs/launch.md).</summary>
+        private protected override string Disaggregate(string command, DisaggregatedRole role) =>
+            command + " --disaggregation-mode " + (role == DisaggregatedRole.Prefill ? "prefill" : "decode") + " --disaggregation-transfer-backend mooncake";
+
+        /// <summary>sglang_router in PD mode (docs/advanced_features/pd_disaggregation.md).</summary>
+        private protected override (string Command, IReadOnlyDictionary<string, string> Files, string Note) Router(int port, int prefillPort, int decodePort) =>
+            (Format("python3 -m sglang_router.launch_router --pd-disaggregation --prefill http://$PREFILL_ADDRESS:{1} --decode http://$DECODE_ADDRESS:{2} --host 0.0.0.0 --port {0}", port, prefillPort, decodePort),
+             new Dictionary<string, string>(),
+             "the router is sglang_router in PD mode (pip install sglang-router); Mooncake moves the KV cache over RDMA: add --disaggregation-ib-device with your NICs, or --disaggregation-transfer-backend nixl");
     }
 }

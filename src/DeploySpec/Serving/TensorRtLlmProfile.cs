@@ -119,5 +119,26 @@ namespace DeploySpec.Serving
             return new LaunchConfig(ServingEngine.TensorRtLlm, groups, 1, commands,
                 new Dictionary<string, string> { ["extra-llm-api-options.yaml"] = yaml.ToString() }, notes);
         }
+
+        /// <summary>Context and generation servers read their own options file (examples/disaggregated/README.md, docs/launch.md).</summary>
+        private protected override string Disaggregate(string command, DisaggregatedRole role) =>
+            "TRTLLM_USE_UCX_KVCACHE=1 " + command.Replace("extra-llm-api-options.yaml", FileName(role));
+
+        /// <summary>The context servers run without the overlap scheduler; both sides size the KV cache transceiver.</summary>
+        private protected override (string Name, string Content) DisaggregateFile(string name, string content, DisaggregatedRole role) =>
+            name == "extra-llm-api-options.yaml"
+                ? (FileName(role), content + (role == DisaggregatedRole.Prefill ? "disable_overlap_scheduler: true\n" : "") + "cache_transceiver_config:\n  max_num_tokens: " + Int(MaxBatchedTokens) + "\n")
+                : (name, content);
+
+        /// <summary><c>trtllm-serve disaggregated</c> with the servers' addresses in disagg_config.yaml.</summary>
+        private protected override (string Command, IReadOnlyDictionary<string, string> Files, string Note) Router(int port, int prefillPort, int decodePort) =>
+            ("trtllm-serve disaggregated -c disagg_config.yaml",
+             new Dictionary<string, string>
+             {
+                 ["disagg_config.yaml"] = Format("hostname: 0.0.0.0\nport: {0}\nbackend: pytorch\ncontext_servers:\n  num_instances: 1\n  urls: [\"$PREFILL_ADDRESS:{1}\"]\ngeneration_servers:\n  num_instances: 1\n  urls: [\"$DECODE_ADDRESS:{2}\"]\n", port, prefillPort, decodePort),
+             },
+             "the router is trtllm-serve disaggregated (examples/disaggregated/README.md): list every context and generation server's address in disagg_config.yaml");
+
+        private static string FileName(DisaggregatedRole role) => role == DisaggregatedRole.Prefill ? "context-extra-llm-api-options.yaml" : "gen-extra-llm-api-options.yaml";
     }
 }

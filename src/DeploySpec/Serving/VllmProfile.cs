@@ -127,5 +127,18 @@ namespace DeploySpec.Serving
                 Add(args, "--port", Int(port));
             }
         }
+
+        /// <summary>
+        /// NIXL over UCX, both roles "kv_both" (vllm-project/vllm tests/v1/kv_connector/nixl_integration/run_accuracy_test.sh,
+        /// docs/launch.md); each server also needs its own VLLM_NIXL_SIDE_CHANNEL_PORT when several share a host.
+        /// </summary>
+        private protected override string Disaggregate(string command, DisaggregatedRole role) =>
+            command + " --kv-transfer-config '{\"kv_connector\":\"NixlConnector\",\"kv_role\":\"kv_both\"}'";
+
+        /// <summary>vLLM's proxy of its NIXL tests (tests/v1/kv_connector/nixl_integration/toy_proxy_server.py): prefill first, then decode.</summary>
+        private protected override (string Command, IReadOnlyDictionary<string, string> Files, string Note) Router(int port, int prefillPort, int decodePort) =>
+            (Format("python3 toy_proxy_server.py --port {0} --prefiller-hosts $PREFILL_ADDRESS --prefiller-ports {1} --decoder-hosts $DECODE_ADDRESS --decoder-ports {2}", port, prefillPort, decodePort),
+             new Dictionary<string, string>(),
+             "the router is vLLM's NIXL test proxy (tests/v1/kv_connector/nixl_integration/toy_proxy_server.py in the vLLM repository); in production put llm-d or another prefill/decode-aware router in front; set VLLM_NIXL_SIDE_CHANNEL_PORT per server when several share a host");
     }
 }
