@@ -19,60 +19,73 @@ if (AnsiConsole.Profile.Width < 200)
     AnsiConsole.Profile.Width = 200; // redirected output defaults to 80 columns, too narrow for the plan table
 }
 
-Show("Chat: Llama 3.1 405B FP8 on 8 x H200 SXM, 2048 in / 128 out", Chat.Plans, Chat.Estimate, Chat.MinLatency, Chat.MaxThroughput, Chat.Recommended, Chat.RecommendedMeetsTargets, Chat.Frontier);
+Show("Chat: Llama 3.1 405B FP8 on 8 x H200 SXM, 2048 in / 128 out", Chat.Report);
 SeedRatios();
-Show("Assistant: Llama 3.1 70B FP8 on 8 x H100 SXM, 1024 in / 512 out, TTFT <= 1000 ms, TPOT <= 40 ms", Assistant.Plans, Assistant.Estimate, Assistant.MinLatency, Assistant.MaxThroughput, Assistant.Recommended, Assistant.RecommendedMeetsTargets, Assistant.Frontier);
-Show("Reasoner: DeepSeek-V3 FP8 on 2 x 8 H200 SXM, 4096 in / 1024 out", Reasoner.Plans, Reasoner.Estimate, Reasoner.MinLatency, Reasoner.MaxThroughput, Reasoner.Recommended, Reasoner.RecommendedMeetsTargets, Reasoner.Frontier);
-Show("Rack: Llama 3.1 405B FP8 on one GB200 NVL72 rack (18 trays x 4, one NVLink domain), TP8 pinned", Rack.Plans, Rack.Estimate, Rack.MinLatency, Rack.MaxThroughput, Rack.Recommended, Rack.RecommendedMeetsTargets, Rack.Frontier);
-Show("Hybrid: Qwen3-Next-80B-A3B (BF16, from its config.json) on 8 x H200 SXM, 8192 in / 1024 out", Hybrid.Plans, Hybrid.Estimate, Hybrid.MinLatency, Hybrid.MaxThroughput, Hybrid.Recommended, Hybrid.RecommendedMeetsTargets, Hybrid.Frontier);
+Show("Assistant: Llama 3.1 70B FP8 on 8 x H100 SXM, 1024 in / 512 out, TTFT <= 1000 ms, TPOT <= 40 ms", Assistant.Report);
+Show("Reasoner: DeepSeek-V3 FP8 on 2 x 8 H200 SXM, 4096 in / 1024 out", Reasoner.Report);
+Show("Rack: Llama 3.1 405B FP8 on one GB200 NVL72 rack (18 trays x 4, one NVLink domain), TP8 pinned", Rack.Report);
+Show("Hybrid: Qwen3-Next-80B-A3B (BF16, from its config.json) on 8 x H200 SXM, 8192 in / 1024 out", Hybrid.Report);
 ShowMeasured("Measured: Llama 3.1 70B FP8 on 8 x H100 at TP8, corrected by the project's benchmark files", Measured.Facts, Measured.Recommended, Measured.Estimate);
 ShowRates("Assistant", Assistant.Facts, Assistant.Recommended, Assistant.EstimateAtRate);
-Show("Speculative: Llama 3.1 70B FP8 on 8 x H100 SXM with EAGLE-3 (3 draft tokens), 1024 in / 512 out, min latency", Speculative.Plans, Speculative.Estimate, Speculative.MinLatency, Speculative.MaxThroughput, Speculative.Recommended, Speculative.RecommendedMeetsTargets, Speculative.Frontier);
+Show("Speculative: Llama 3.1 70B FP8 on 8 x H100 SXM with EAGLE-3 (3 draft tokens), 1024 in / 512 out, min latency", Speculative.Report);
 ShowSpeculation("Speculative", new Speculative.__DeploySpec(), Speculative.Facts, Speculative.MinLatency);
 WriteReports(Chat.Report, Assistant.Report, Reasoner.Report, Rack.Report, Hybrid.Report, Measured.Report, Speculative.Report);
 ShowLaunch("Chat", Chat.Facts, Chat.Recommended);
 ShowLaunch("Reasoner", Reasoner.Facts, Reasoner.Recommended);
-AnsiConsole.MarkupLine("[bold]Kubernetes LeaderWorkerSet for Reasoner on vLLM[/] (its plan spans nodes):");
-AnsiConsole.WriteLine(DeploySpec.Launch.EngineLaunch.LeaderWorkerSet(ServingEngine.Vllm, Reasoner.Facts, Reasoner.Recommended));
+var reasonerAggregated = Reasoner.Plans.First(p => p.Mode == ServingMode.Aggregated);
+AnsiConsole.MarkupLine($"[bold]Kubernetes LeaderWorkerSet for Reasoner on vLLM[/], its best aggregated plan {reasonerAggregated}:");
+AnsiConsole.WriteLine(DeploySpec.Launch.EngineLaunch.LeaderWorkerSet(ServingEngine.Vllm, Reasoner.Facts, reasonerAggregated));
 AnsiConsole.MarkupLine("[grey]Memory in GiB (2^30 bytes) per GPU on the most loaded GPU; capacity is what CUDA reports (datasheet catalog).[/]");
 AnsiConsole.MarkupLine("[grey]Times and throughputs are DeploySpec cost-model estimates, calibrated on published TensorRT-LLM runs (docs/accuracy.md).[/]");
 return 0;
 
-static void Show(string title, IReadOnlyList<PartitionPlan> plans, System.Func<PartitionPlan, int, PerformanceEstimate> estimate,
-    PartitionPlan minLatency, PartitionPlan maxThroughput, PartitionPlan recommended, bool meetsTargets, IReadOnlyList<FrontierPoint> frontier)
+// One deployment's plans from its generated report: the best ones first (aggregated and disaggregated side by side;
+// the Markdown report lists every plan), the winners, the frontier and, when both serving modes have plans, which wins and why.
+static void Show(string title, DeploySpec.Reporting.DeploymentReport report)
 {
+    const int Rows = 14;
     AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
     var table = new Table().Border(TableBorder.Rounded);
-    table.AddColumn(new TableColumn("plan").NoWrap());
-    foreach (var column in new[] { "weights GiB", "KV GiB", "act. GiB", "reserve GiB", "max in flight", "TTFT ms @1", "tok/s/user @1", "tok/s @max", "tok/s/GPU @max", "$/Mtok @max", "band" })
+    table.AddColumn(new TableColumn("plan (prefill + decode pools: DP = workers)"));
+    foreach (var column in new[] { "P:D", "GPUs", "weights GiB", "KV GiB", "max in flight", "KV xfer ms", "TTFT ms @1", "tok/s/user @1", "tok/s @max", "tok/s/GPU @max", "$/Mtok @max", "band" })
     {
         table.AddColumn(new TableColumn(column).RightAligned().NoWrap());
     }
 
-    table.AddColumn(new TableColumn("").NoWrap());
-
-    foreach (var plan in plans)
+    table.AddColumn(new TableColumn(""));
+    var estimate = report.Estimate;
+    foreach (var plan in report.Plans.Take(Rows))
     {
         var one = estimate(plan, 1);
         var peak = estimate(plan, plan.MaxConcurrency);
         var m = plan.Pool.MemoryPerGpu;
         var tags = new List<string>();
-        if (plan.Equals(minLatency)) tags.Add("min latency");
-        if (plan.Equals(maxThroughput)) tags.Add("max throughput");
-        if (plan.Equals(recommended)) tags.Add(meetsTargets ? "recommended" : "recommended (misses targets)");
-        table.AddRow(plan.ToString(), F(m.WeightsGiB, 1), F(m.KvCacheGiB, 1), F(m.ActivationsGiB, 1), F(m.ReserveGiB, 1),
-            plan.MaxConcurrency.ToString(CultureInfo.InvariantCulture), F(one.TimeToFirstTokenMs, 0), F(one.OutputTokensPerSecondPerUser, 1),
-            F(peak.OutputTokensPerSecond, 0), F(peak.OutputTokensPerSecondPerGpu, 1), Markup.Escape(DeploySpec.Reporting.DeploymentReport.Dollars(peak)),
-            DeploySpec.Reporting.DeploymentReport.Band(one), string.Join(", ", tags));
+        if (plan.Equals(report.MinLatency)) tags.Add("min latency");
+        if (plan.Equals(report.MaxThroughput)) tags.Add("max throughput");
+        if (plan.Equals(report.Recommended)) tags.Add(report.RecommendedMeetsTargets ? "recommended" : "recommended (misses targets)");
+        table.AddRow(plan.ToString(), plan.Ratio, plan.GpuCount.ToString(CultureInfo.InvariantCulture), F(m.WeightsGiB, 1), F(m.KvCacheGiB, 1),
+            plan.MaxConcurrency.ToString(CultureInfo.InvariantCulture), plan.Prefill is null ? "" : F(plan.KvTransferMs, 2), F(one.TimeToFirstTokenMs, 0),
+            F(one.OutputTokensPerSecondPerUser, 1), F(peak.OutputTokensPerSecond, 0), F(peak.OutputTokensPerSecondPerGpu, 1),
+            Markup.Escape(DeploySpec.Reporting.DeploymentReport.Dollars(peak)), Markup.Escape(DeploySpec.Reporting.DeploymentReport.Band(one)), string.Join(", ", tags));
     }
 
     AnsiConsole.Write(table);
-    AnsiConsole.MarkupLine($"Min latency: [green]{minLatency}[/] at {F(estimate(minLatency, 1).OutputTokensPerSecondPerUser, 1)} tok/s per user; " +
-                           $"max throughput: [green]{maxThroughput}[/] at {F(estimate(maxThroughput, maxThroughput.MaxConcurrency).OutputTokensPerSecond, 0)} tok/s; " +
-                           $"recommended: [green]{recommended}[/]{(meetsTargets ? "" : " [red](no plan meets the targets)[/]")}");
-    AnsiConsole.MarkupLine("Pareto frontier (tok/s per user -> tok/s per GPU, TTFT): " + string.Join("  ",
-        frontier.Select(f => $"{f.Plan}@{f.Concurrency}: {F(f.OutputTokensPerSecondPerUser, 1)} -> {F(f.OutputTokensPerSecondPerGpu, 1)}, {F(f.Estimate.TimeToFirstTokenMs, 0)} ms")));
-    var first = estimate(recommended, 1);
+    if (report.Plans.Count > Rows)
+    {
+        AnsiConsole.MarkupLine($"[grey]{report.Plans.Count - Rows} more plans in artifacts/reports/{Markup.Escape(report.Facts.Name)}.md.[/]");
+    }
+
+    AnsiConsole.MarkupLine($"Min latency: [green]{report.MinLatency}[/] at {F(estimate(report.MinLatency, 1).OutputTokensPerSecondPerUser, 1)} tok/s per user; " +
+                           $"max throughput: [green]{report.MaxThroughput}[/] at {F(estimate(report.MaxThroughput, report.MaxThroughput.MaxConcurrency).OutputTokensPerSecond, 0)} tok/s; " +
+                           $"recommended: [green]{report.Recommended}[/]{(report.RecommendedMeetsTargets ? "" : " [red](no plan meets the targets)[/]")}");
+    if (report.ModeComparison() is { } comparison)
+    {
+        AnsiConsole.MarkupLine(Markup.Escape(comparison.Replace("**", "")));
+    }
+
+    AnsiConsole.MarkupLine("Pareto frontier (tok/s per user -> tok/s per GPU, TTFT): " + Markup.Escape(string.Join("  ",
+        report.Frontier.Select(f => $"{f.Plan}@{f.Concurrency}: {F(f.OutputTokensPerSecondPerUser, 1)} -> {F(f.OutputTokensPerSecondPerGpu, 1)}, {F(f.Estimate.TimeToFirstTokenMs, 0)} ms"))));
+    var first = estimate(report.Recommended, 1);
     AnsiConsole.MarkupLine($"Band: [yellow]{Markup.Escape(DeploySpec.Reporting.DeploymentReport.Band(first))}[/] on every figure of the recommended plan ({Markup.Escape(DeploySpec.Reporting.DeploymentReport.Provenance(first))}).");
     AnsiConsole.WriteLine();
 }

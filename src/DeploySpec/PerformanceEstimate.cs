@@ -106,6 +106,8 @@ namespace DeploySpec
         Architecture = 32,
         /// <summary>A serving engine whose own runs were not in the fit (it runs with TensorRT-LLM's fitted step overheads).</summary>
         Engine = 64,
+        /// <summary>Disaggregated prefill/decode or speculative decoding: no calibration row measures either, so the band holds no error for it (not measured).</summary>
+        ServingMode = 128,
     }
 
     /// <summary>The one way the axes of extrapolation are written, in estimates, reports and diagnostics.</summary>
@@ -120,6 +122,7 @@ namespace DeploySpec
             (ExtrapolationAxes.Parallelism, "parallelism"),
             (ExtrapolationAxes.Architecture, "architecture"),
             (ExtrapolationAxes.Engine, "serving engine"),
+            (ExtrapolationAxes.ServingMode, "serving mode"),
         };
 
         /// <summary>"GPU generation, model size": the axes in <paramref name="axes"/>, in declaration order ("" for none).</summary>

@@ -174,8 +174,12 @@ public class LaunchAndReportTests
         }
 
         Assert.Contains("- **Min latency: TP8 x PP1 x DP1**", md);
-        Assert.Equal(result.Frontier.Count, md.Split('\n').Count(l => l.StartsWith("| TP", StringComparison.Ordinal) || l.StartsWith("| prefill TP", StringComparison.Ordinal))
-            - result.Plans.Count - result.Rejected.Count);
+        string frontier = md.Substring(md.IndexOf("## Pareto frontier", StringComparison.Ordinal));
+        Assert.Equal(result.Frontier.Count, frontier.Split('\n').Count(l => l.StartsWith("| TP", StringComparison.Ordinal) || l.StartsWith("| prefill TP", StringComparison.Ordinal)));
+        // Both serving modes have plans here: the report says which wins, and lists each disaggregated plan's pools.
+        Assert.Contains(result.Plans, p => p.Mode == ServingMode.Disaggregated);
+        Assert.Contains("## Aggregated and disaggregated", md);
+        Assert.Contains(result.Recommended!.Mode == ServingMode.Aggregated ? "**Aggregated wins**" : "**Disaggregated wins**", md);
     }
 
     [Fact]

@@ -131,8 +131,8 @@ public class SpeculativeDecodingTests
     {
         var on = Fold(Llama70B(), Tp8);
         var off = Fold(Llama70B(Speculation.None), Tp8);
-        Assert.True(on.ExtrapolatedAlong.HasFlag(ExtrapolationAxes.Architecture));
-        Assert.True(on.NotMeasured.HasFlag(ExtrapolationAxes.Architecture));
+        Assert.True(on.ExtrapolatedAlong.HasFlag(ExtrapolationAxes.ServingMode));
+        Assert.True(on.NotMeasured.HasFlag(ExtrapolationAxes.ServingMode));
         Assert.Equal(off.Uncertainty, on.Uncertainty); // the band holds the error of the rest of the estimate only
         Assert.True(on.IsFinite);
         Assert.False((on with { AcceptedTokensPerStep = 0.5 }).IsFinite);

@@ -183,7 +183,7 @@ namespace DeploySpec.Calibration
             line("## Speculative decoding against published runs");
             line("");
             line("Not in the fit: no calibration row ran speculative decoding, so a speculative plan is extrapolated along");
-            line("architecture and its band holds no error for speculation (it is reported not measured). *Published*: the EAGLE-3");
+            line("the serving mode and its band holds no error for speculation (it is reported not measured). *Published*: the EAGLE-3");
             line("paper (arXiv 2503.01840, Table 3, and Table 4 for batch 1: 373.25 / 158.34 tok/s), SGLang v0.4.4, Llama-3.1-8B-Instruct,");
             line("1 x H100, MT-Bench, a chain of 3 draft tokens, throughput with EAGLE-3 over SGLang without it. *Model*: the same");
             line("model in BF16 on one H100 SXM with SGLang's memory policy and fitted step terms, EAGLE-3 at its documented acceptance");

@@ -390,8 +390,9 @@ namespace DeploySpec.Engine.Cost
             int gpus = d.GpuCount + c.Prefill.GpuCount;
             double pricePerHour = d.PricePerHour + c.Prefill.PricePerHour;
             return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / gpus, saturated,
-                Math.Max(d.Uncertainty, c.Prefill.Uncertainty), d.ExtrapolatedAlong | c.Prefill.ExtrapolatedAlong,
-                d.CalibratedOnMeasurements && c.Prefill.CalibratedOnMeasurements, d.NotMeasured | c.Prefill.NotMeasured,
+                // No calibration row measures disaggregated serving: beyond the data along the serving mode, not measured.
+                Math.Max(d.Uncertainty, c.Prefill.Uncertainty), d.ExtrapolatedAlong | c.Prefill.ExtrapolatedAlong | ExtrapolationAxes.ServingMode,
+                d.CalibratedOnMeasurements && c.Prefill.CalibratedOnMeasurements, d.NotMeasured | c.Prefill.NotMeasured | ExtrapolationAxes.ServingMode,
                 pricePerHour > 0 ? pricePerHour / 3600.0 / throughput * 1e6 : 0);
         }
 

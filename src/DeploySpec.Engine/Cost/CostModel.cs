@@ -164,10 +164,10 @@ namespace DeploySpec.Engine.Cost
             var notMeasured = calibration.Band.Unmeasured(axes);
             if (speculation.IsOn)
             {
-                // No calibration row ran speculative decoding: the plan lies beyond the data along Architecture, and the
-                // band holds no error for it (the Architecture group's error is that of MoE rows, not of speculation).
-                axes |= ExtrapolationAxes.Architecture;
-                notMeasured |= ExtrapolationAxes.Architecture;
+                // No calibration row ran speculative decoding: the plan lies beyond the data along the serving mode, and
+                // the band holds no error for it (no group of rows measures it).
+                axes |= ExtrapolationAxes.ServingMode;
+                notMeasured |= ExtrapolationAxes.ServingMode;
             }
 
             var coefficients = new CostCoefficients(

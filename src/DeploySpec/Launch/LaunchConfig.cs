@@ -92,6 +92,11 @@ namespace DeploySpec.Launch
         /// </summary>
         public static string LeaderWorkerSet(ServingEngine engine, DeploymentFacts facts, PartitionPlan plan, LaunchOptions? options = null)
         {
+            if (plan is { Prefill: not null })
+            {
+                throw new NotSupportedException("A disaggregated plan runs two pools behind a router: launch it with EngineLaunch.For (one LeaderWorkerSet per pool is not generated).");
+            }
+
             var profile = Serving.ServingEngineProfile.For(engine);
             if (profile.ContainerImage is null)
             {

@@ -127,6 +127,33 @@ namespace DeploySpec.Reporting
                      $"{Band(one)} | {Provenance(one)} |");
             }
 
+            if (ModeComparison() is { } comparison)
+            {
+                Line();
+                Line("## Aggregated and disaggregated");
+                Line();
+                Line("A disaggregated plan is a prefill pool and a decode pool (DP = workers); each request's KV cache moves from the one to the other over the link between them (docs/disaggregated.md). Memory is per GPU of each pool's most loaded GPU, in GiB.");
+                Line();
+                Line("| plan | prefill:decode workers | GPUs | prefill weights / KV GiB | decode weights / KV GiB | KV transfer ms | TTFT ms @1 | TPOT ms @1 | TPOT ms @max | tok/s/GPU @max | $/Mtok @max |");
+                Line("|---|---|---|---|---|---|---|---|---|---|---|");
+                foreach (var plan in Plans)
+                {
+                    if (plan.Prefill is not { } prefill)
+                    {
+                        continue;
+                    }
+
+                    var one = Estimate(plan, 1);
+                    var peak = Estimate(plan, plan.MaxConcurrency);
+                    Line($"| {plan} | {plan.Ratio} | {plan.GpuCount} | {N(prefill.MemoryPerGpu.WeightsGiB, 1)} / {N(prefill.MemoryPerGpu.KvCacheGiB, 1)} | " +
+                         $"{N(plan.Pool.MemoryPerGpu.WeightsGiB, 1)} / {N(plan.Pool.MemoryPerGpu.KvCacheGiB, 1)} | {N(plan.KvTransferMs, 2)} | {N(one.TimeToFirstTokenMs, 1)} | " +
+                         $"{N(one.TimePerOutputTokenMs, 2)} | {N(peak.TimePerOutputTokenMs, 2)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} | {Dollars(peak)} |");
+                }
+
+                Line();
+                Line(comparison);
+            }
+
             Line();
             Line("## Rejected candidates");
             Line();
@@ -183,6 +210,47 @@ namespace DeploySpec.Reporting
             Line("engine's published sizing rules; times and throughputs are estimates of DeploySpec's cost model, calibrated on published");
             Line("TensorRT-LLM measurements (docs/accuracy.md). They are not measurements of this deployment.");
             return md.ToString();
+        }
+
+        /// <summary>
+        /// Which serving mode wins and why, with the numbers: the best aggregated plan against the best disaggregated
+        /// one (each the first of its mode in the objective's order); null when the plans are all of one mode.
+        /// </summary>
+        public string? ModeComparison()
+        {
+            PartitionPlan? aggregated = null, disaggregated = null;
+            foreach (var plan in Plans)
+            {
+                if (plan.Mode == ServingMode.Aggregated)
+                {
+                    aggregated ??= plan;
+                }
+                else
+                {
+                    disaggregated ??= plan;
+                }
+            }
+
+            if (aggregated is null || disaggregated is null)
+            {
+                return null;
+            }
+
+            var a = Estimate(aggregated, aggregated.MaxConcurrency);
+            var d = Estimate(disaggregated, disaggregated.MaxConcurrency);
+            var a1 = Estimate(aggregated, 1);
+            var d1 = Estimate(disaggregated, 1);
+            bool disaggregatedWins = Recommended.Mode == ServingMode.Disaggregated;
+            string why = disaggregatedWins
+                ? $"its decode workers never run another request's prompt, so TPOT at capacity is {N(d.TimePerOutputTokenMs, 2)} ms against {N(a.TimePerOutputTokenMs, 2)} ms, " +
+                  "and the prefill pool is sized to keep them fed"
+                : d.OutputTokensPerSecondPerGpu < a.OutputTokensPerSecondPerGpu
+                    ? $"splitting the GPUs costs more than the prefill interference it removes: {N(d.OutputTokensPerSecondPerGpu, 1)} tok/s per GPU at capacity against {N(a.OutputTokensPerSecondPerGpu, 1)}, " +
+                      $"with the KV transfer ({N(disaggregated.KvTransferMs, 2)} ms) and the prefill queue in every TTFT ({N(d1.TimeToFirstTokenMs, 1)} ms against {N(a1.TimeToFirstTokenMs, 1)} ms at one request)"
+                    : $"per GPU it does as well or better ({N(d.OutputTokensPerSecondPerGpu, 1)} against {N(a.OutputTokensPerSecondPerGpu, 1)} tok/s at capacity), but the {Facts.Objective} objective and the targets rank the aggregated plan first " +
+                      $"(TTFT at one request {N(a1.TimeToFirstTokenMs, 1)} ms against {N(d1.TimeToFirstTokenMs, 1)} ms, TPOT {N(a1.TimePerOutputTokenMs, 2)} against {N(d1.TimePerOutputTokenMs, 2)} ms)";
+            return $"**{(disaggregatedWins ? "Disaggregated" : "Aggregated")} wins** for the {Facts.Objective} objective: best disaggregated {disaggregated} ({disaggregated.Ratio} workers, KV transfer {N(disaggregated.KvTransferMs, 2)} ms) " +
+                   $"against best aggregated {aggregated}; {why}.";
         }
 
         /// <summary>"0.412": US dollars per million output tokens, or "-" without a price.</summary>
