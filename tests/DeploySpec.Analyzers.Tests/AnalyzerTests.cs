@@ -93,6 +93,22 @@ public class SpecificationTests
     }
 
     [Fact]
+    public async Task Disaggregated_serving_with_a_pinned_degree_is_DS1003_at_the_mode()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256)]
+            public partial class Llama8B { }
+            [Cluster(Gpu = Gpu.H100Sxm)]
+            public partial class Node { }
+            [Deployment(typeof(Llama8B), typeof(Node), {|#0:Mode = ServingMode.Disaggregated|}, TensorParallel = 2)]
+            public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.InvalidDeployment).WithLocation(0).WithArguments("Chat",
+                "Mode = Disaggregated searches each pool's split itself; pinned degrees (TensorParallel 2, PipelineParallel 0, ExpertParallel 0) apply to aggregated plans only: set them to 0 or serve aggregated"));
+    }
+
+    [Fact]
     public async Task Deployment_whose_model_type_lacks_the_attribute()
     {
         await AnalyzerAsync($$"""

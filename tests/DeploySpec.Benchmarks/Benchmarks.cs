@@ -69,20 +69,22 @@ public class EvaluatorBenchmarks
 
 /// <summary>
 /// The generated <c>Estimate</c> itself, compiled by the real compiler with the generator loaded
-/// (tests/DeploySpec.Benchmarks.Specs): the first and the last plan of a dense and a MoE deployment.
+/// (tests/DeploySpec.Benchmarks.Specs): the first and the last aggregated plan of a dense and a MoE deployment, and a
+/// dense deployment's disaggregated plan (its closed loop solves Little's law over the prefill queue by Newton's method).
 /// </summary>
 [MemoryDiagnoser]
 public class GeneratedEstimateBenchmarks
 {
-    private PartitionPlan _denseFirst = null!, _denseLast = null!, _moeFirst = null!, _moeLast = null!;
+    private PartitionPlan _denseFirst = null!, _denseLast = null!, _moeFirst = null!, _moeLast = null!, _disaggregated = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _denseFirst = Specs.Chat.Plans[0];
-        _denseLast = Specs.Chat.Plans[Specs.Chat.Plans.Count - 1];
+        _denseLast = Specs.Chat.Plans.Last(p => p.Mode == ServingMode.Aggregated);
+        _disaggregated = Specs.Chat.Plans.First(p => p.Mode == ServingMode.Disaggregated);
         _moeFirst = Specs.Reasoner.Plans[0];
-        _moeLast = Specs.Reasoner.Plans[Specs.Reasoner.Plans.Count - 1];
+        _moeLast = Specs.Reasoner.Plans.Last(p => p.Mode == ServingMode.Aggregated);
     }
 
     [Benchmark(Baseline = true)]
@@ -96,6 +98,9 @@ public class GeneratedEstimateBenchmarks
 
     [Benchmark]
     public double MoeLastPlan() => Specs.Reasoner.Estimate(_moeLast, 64).OutputTokensPerSecond;
+
+    [Benchmark]
+    public double DenseDisaggregatedPlan() => Specs.Chat.Estimate(_disaggregated, 64).OutputTokensPerSecond;
 }
 
 /// <summary>Whole planning of one deployment: what the generator spends per deployment at compile time.</summary>
@@ -105,6 +110,7 @@ public class PlannerBenchmarks
     private DeploymentSpec _seed = null!;
     private DeploymentSpec _deepSeek = null!;
     private DeploymentSpec _nvl72 = null!;
+    private DeploymentSpec _reasoner = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -117,6 +123,15 @@ public class PlannerBenchmarks
         };
         // One GB200 NVL72 rack: 18 trays of 4, one NVLink domain; every TP x PP x DP x EP split of 72 GPUs.
         _nvl72 = _seed with { Cluster = new ClusterSpec { Gpu = Gpu.GB200, GpusPerNode = 4, Nodes = 18, NvLinkDomainGpus = 72 } };
+        // The sample's Reasoner: DeepSeek-V3 on 2 x 8 H200, aggregated and disaggregated plans (the pool ratio searched).
+        _reasoner = _seed with
+        {
+            Model = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, KvCache = Precision.Fp8 },
+            Cluster = new ClusterSpec { Gpu = Gpu.H200Sxm, GpusPerNode = 8, Nodes = 2, InterNodeLink = Link.InfiniBandNdr },
+            InputTokens = 4096,
+            OutputTokens = 1024,
+            Mode = ServingMode.Any,
+        };
     }
 
     [Benchmark]
@@ -127,6 +142,9 @@ public class PlannerBenchmarks
 
     [Benchmark]
     public int Plan405BOnNvl72Rack() => Planner.Plan(_nvl72).Plans.Count;
+
+    [Benchmark]
+    public int PlanDeepSeekOn16H200BothModes() => Planner.Plan(_reasoner).Plans.Count;
 }
 
 /// <summary>

@@ -292,24 +292,30 @@ namespace DeploySpec.Engine.Cost
             double replicas = Math.Min(d.Replicas, admitted);
             double tpot = Tpot(d, admitted / replicas);
             double decodeTime = (d.OutputTokens - 1) * tpot;
-            double prefillCapacity = c.Prefill.Replicas / c.Prefill.StagePrefillSeconds;
-
-            // admitted - rate x R(rate) falls from admitted (rate -> 0) to minus infinity (rate -> prefill capacity): bisect.
-            double low = 0, high = prefillCapacity;
-            for (int i = 0; i < 64 && high - low > 1e-12 * prefillCapacity; i++)
+            // With rho = rate x prefill time / x, admitted = K rho + (prefill queue length) = K rho + rho^a / (2 (1 - rho)),
+            // K = x (prefill + transfer + half a step + decode time) / prefill time, a = sqrt(2 (x + 1)) (Sakasegawa,
+            // halved for a fixed service time): convex and increasing in rho on (0, 1), so Newton's method converges
+            // from the right in a few steps (a step past 1 is halved back).
+            var p = c.Prefill;
+            double k = p.Replicas * (p.PrefillLatencySeconds + c.KvTransferSeconds + 0.5 * tpot + decodeTime) / p.StagePrefillSeconds;
+            double a = Math.Sqrt(2.0 * (p.Replicas + 1.0));
+            double rho = Math.Min(admitted / k, 1.0 - 0.5 / (admitted + 1.0));
+            for (int i = 0; i < 100; i++)
             {
-                double mid = 0.5 * (low + high);
-                if (admitted - mid * (DisaggregatedTtft(c, mid, tpot) + decodeTime) > 0)
+                double pw = Math.Pow(rho, a), idle = 1.0 - rho;
+                double g = k * rho + 0.5 * pw / idle - admitted;
+                double slope = k + 0.5 * pw * (a * idle / rho + 1.0) / (idle * idle);
+                double next = rho - g / slope;
+                next = next >= 1.0 ? 0.5 * (rho + 1.0) : next <= 0.0 ? 0.5 * rho : next;
+                bool done = Math.Abs(next - rho) <= 1e-13 * rho;
+                rho = next;
+                if (done)
                 {
-                    low = mid;
-                }
-                else
-                {
-                    high = mid;
+                    break;
                 }
             }
 
-            double rate = low;
+            double rate = rho * p.Replicas / p.StagePrefillSeconds;
             double ttft = DisaggregatedTtft(c, rate, tpot);
             double throughput = rate * d.OutputTokens;
             if (concurrency > d.MaxConcurrency)
