@@ -197,6 +197,12 @@ namespace DeploySpec
         /// <summary>Time-per-output-token target in milliseconds; 0 = none.</summary>
         public double MaxTimePerOutputTokenMs { get; set; }
         /// <summary>
+        /// What <see cref="MaxTimeToFirstTokenMs"/> and <see cref="MaxTimePerOutputTokenMs"/> bound: the mean (the
+        /// default) or the 90th or 99th percentile (Poisson arrivals; docs/cost-model.md, "Percentiles"). Plans also
+        /// report their goodput, the highest request rate they sustain within the targets in this statistic.
+        /// </summary>
+        public LatencyStatistic TargetStatistic { get; set; }
+        /// <summary>
         /// Arrival rate the deployment must serve, in requests per second; 0 = none. When set, plans are judged
         /// against the latency targets at this rate (queueing included), and one that cannot sustain it does not
         /// meet them.

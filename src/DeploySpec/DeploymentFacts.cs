@@ -35,6 +35,7 @@ namespace DeploySpec
     /// <param name="AcceptanceRate">Per-token acceptance probability of the drafts, defaults applied (0 without speculation).</param>
     /// <param name="AcceptedTokensPerStep">Expected tokens each verify step emits, (1 - a^(k+1)) / (1 - a); 1 without speculation.</param>
     /// <param name="DraftCheckpoint">What the engine loads as the draft model (Speculation.DraftModel); empty otherwise.</param>
+    /// <param name="TargetStatistic">What the latency targets bound: the mean, or the 90th or 99th percentile.</param>
     public sealed record DeploymentFacts(
         string Name,
         string ModelName,
@@ -66,7 +67,8 @@ namespace DeploySpec
         int SpeculativeTokens = 0,
         double AcceptanceRate = 0,
         double AcceptedTokensPerStep = 1,
-        string DraftCheckpoint = "")
+        string DraftCheckpoint = "",
+        LatencyStatistic TargetStatistic = LatencyStatistic.Mean)
     {
         /// <summary>GPUs in the cluster.</summary>
         public int TotalGpus => GpusPerNode * Nodes;

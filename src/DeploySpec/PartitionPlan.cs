@@ -47,7 +47,13 @@ namespace DeploySpec
     /// </param>
     /// <param name="Prefill">A disaggregated plan's prefill pool (its workers prefill only); null when aggregated.</param>
     /// <param name="KvTransferMs">Time to send one request's KV cache from a prefill worker to a decode worker, in ms (our model; 0 when aggregated).</param>
-    public sealed record PartitionPlan(ServingPool Pool, int Index = 0, double CostPerMillionOutputTokens = 0, ServingPool? Prefill = null, double KvTransferMs = 0)
+    /// <param name="GoodputRequestsPerSecond">
+    /// Goodput: the highest arrival rate (Poisson) the plan sustains while meeting the deployment's latency targets in
+    /// their statistic (mean, P90 or P99), in requests per second, to 6 significant digits; without targets, the rate
+    /// at capacity; 0 when not even a trickle of requests meets them (our model: docs/cost-model.md, "Goodput").
+    /// </param>
+    public sealed record PartitionPlan(ServingPool Pool, int Index = 0, double CostPerMillionOutputTokens = 0, ServingPool? Prefill = null, double KvTransferMs = 0,
+        double GoodputRequestsPerSecond = 0)
     {
         /// <summary>Aggregated or disaggregated.</summary>
         public ServingMode Mode => Prefill is null ? ServingMode.Aggregated : ServingMode.Disaggregated;

@@ -35,6 +35,18 @@ namespace DeploySpec
     /// US dollars per million output tokens at this throughput, the plan's GPUs paid for whether busy or not (the
     /// cluster's price per GPU-hour; 0 when no price is known).
     /// </param>
+    /// <param name="TimeToFirstTokenP90Ms">
+    /// 90th percentile of the time to first token, in ms: the deterministic part of TTFT plus the 90th percentile of the
+    /// queue waits, each with an exponential tail P(W &gt; t) = P_wait exp(-(c mu - lambda) t) under Poisson arrivals,
+    /// never below the mean (docs/cost-model.md, "Percentiles"); infinite when <see cref="Saturated"/>.
+    /// </param>
+    /// <param name="TimeToFirstTokenP99Ms">99th percentile of the time to first token, in ms (as <paramref name="TimeToFirstTokenP90Ms"/>).</param>
+    /// <param name="TimePerOutputTokenP90Ms">
+    /// 90th percentile of the time per output token, in ms: at an arrival rate, TPOT with the number in flight at the
+    /// 90th percentile of a Poisson count around its mean (capped at the slots); in a closed loop the count is fixed and
+    /// this is the mean.
+    /// </param>
+    /// <param name="TimePerOutputTokenP99Ms">99th percentile of the time per output token, in ms (as <paramref name="TimePerOutputTokenP90Ms"/>).</param>
     public readonly record struct PerformanceEstimate(
         int Concurrency,
         double TimeToFirstTokenMs,
@@ -46,8 +58,28 @@ namespace DeploySpec
         ExtrapolationAxes ExtrapolatedAlong = ExtrapolationAxes.None,
         bool CalibratedOnMeasurements = false,
         ExtrapolationAxes NotMeasured = ExtrapolationAxes.None,
-        double CostPerMillionOutputTokens = 0)
+        double CostPerMillionOutputTokens = 0,
+        double TimeToFirstTokenP90Ms = 0,
+        double TimeToFirstTokenP99Ms = 0,
+        double TimePerOutputTokenP90Ms = 0,
+        double TimePerOutputTokenP99Ms = 0)
     {
+        /// <summary>The time to first token in <paramref name="statistic"/> (the mean, P90 or P99), in ms.</summary>
+        public double TimeToFirstTokenMsAt(LatencyStatistic statistic) => statistic switch
+        {
+            LatencyStatistic.P90 => TimeToFirstTokenP90Ms,
+            LatencyStatistic.P99 => TimeToFirstTokenP99Ms,
+            _ => TimeToFirstTokenMs,
+        };
+
+        /// <summary>The time per output token in <paramref name="statistic"/> (the mean, P90 or P99), in ms.</summary>
+        public double TimePerOutputTokenMsAt(LatencyStatistic statistic) => statistic switch
+        {
+            LatencyStatistic.P90 => TimePerOutputTokenP90Ms,
+            LatencyStatistic.P99 => TimePerOutputTokenP99Ms,
+            _ => TimePerOutputTokenMs,
+        };
+
         /// <summary>Output tokens per second one request sees: 1000 / TimePerOutputTokenMs.</summary>
         public double OutputTokensPerSecondPerUser => 1000.0 / TimePerOutputTokenMs;
 

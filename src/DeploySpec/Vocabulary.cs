@@ -102,6 +102,20 @@ namespace DeploySpec
         MinCost = 2,
     }
 
+    /// <summary>
+    /// The statistic of a latency that the targets bound ([Deployment(TargetStatistic = ...)]): the mean, or the 90th or
+    /// 99th percentile, from the queueing model of docs/cost-model.md ("Percentiles"). Values are stable: specs store them.
+    /// </summary>
+    public enum LatencyStatistic
+    {
+        /// <summary>The mean time to first token and time per output token.</summary>
+        Mean = 0,
+        /// <summary>The 90th percentile: 9 requests in 10 see a latency at or below it.</summary>
+        P90 = 90,
+        /// <summary>The 99th percentile: 99 requests in 100 see a latency at or below it.</summary>
+        P99 = 99,
+    }
+
     /// <summary>How a plan serves requests (docs/disaggregated.md).</summary>
     public enum ServingMode
     {

@@ -77,6 +77,21 @@ public class SpecificationTests
     }
 
     [Fact]
+    public async Task A_target_statistic_outside_the_enum_is_DS1003_at_the_statistic()
+    {
+        await AnalyzerAsync("""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256)]
+            public partial class Llama8B { }
+            [Cluster(Gpu = Gpu.H100Sxm)]
+            public partial class One { }
+            [Deployment(typeof(Llama8B), typeof(One), MaxTimeToFirstTokenMs = 500, {|#0:TargetStatistic = (LatencyStatistic)95|})]
+            public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.InvalidDeployment).WithLocation(0).WithArguments("Chat", "TargetStatistic value 95 is not Mean, P90 or P99"));
+    }
+
+    [Fact]
     public async Task A_price_below_zero_is_DS1002_at_the_price()
     {
         await AnalyzerAsync("""

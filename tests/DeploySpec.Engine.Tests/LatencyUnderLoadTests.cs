@@ -8,7 +8,7 @@ namespace DeploySpec.Engine.Tests;
 /// <summary>Latency under load and by arrival rate, and the band and provenance every estimate carries.</summary>
 public class LatencyUnderLoadTests
 {
-    private static DeploymentSpec Llama70BOnTwoH100() => MemoryModelTests.On(
+    internal static DeploymentSpec Llama70BOnTwoH100() => MemoryModelTests.On(
         ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H100Sxm, 2, engine: ServingEngine.TensorRtLlm)
         with { InputTokens = 5000, OutputTokens = 500, TensorParallel = 2 };
 

@@ -73,6 +73,24 @@ public class LaunchAndReportTests
     }
 
     [Fact]
+    public void The_report_states_the_targets_statistic_and_gives_each_plans_goodput()
+    {
+        var spec = Seed(ServingEngine.Vllm) with { MaxTimeToFirstTokenMs = 2000, MaxTimePerOutputTokenMs = 50, TargetStatistic = LatencyStatistic.P99 };
+        var (result, _, report) = Plan(spec, "x");
+        string md = report.ToMarkdown();
+        Assert.Contains("Targets: P99 TTFT <= 2000.0 ms, P99 TPOT <= 50.0 ms.", md);
+        Assert.Contains("with its P99 TTFT and TPOT within the targets, in requests/s", md);
+        Assert.Contains("| $/Mtok @max | goodput req/s | band |", md);
+        foreach (var plan in result.Plans)
+        {
+            Assert.Contains(" | " + DeploymentReport.Goodput(plan.Plan) + " | \u00b1", md);
+        }
+
+        Assert.Contains(result.Plans, p => p.GoodputRequestsPerSecond > 0);
+        Assert.Contains("Targets: TTFT <= 2000.0 ms", Plan(spec with { TargetStatistic = LatencyStatistic.Mean }, "x").Report.ToMarkdown());
+    }
+
+    [Fact]
     public void Vllm_command_uses_vllms_flags_and_the_plans_memory_setting()
     {
         var (result, facts, _) = Plan(Seed(ServingEngine.Vllm), "meta-llama/Llama-3.1-405B-Instruct-FP8");

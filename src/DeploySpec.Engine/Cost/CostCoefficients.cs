@@ -123,6 +123,11 @@ namespace DeploySpec.Engine.Cost
     /// prefill, rho/(2(1-rho)) x stage prefill with rho = the others' arrival rate x stage prefill.</item>
     /// <item>replica throughput = b*OSL / (TTFT + (OSL-1)*TPOT) by Little's law; past capacity the extra requests
     /// queue (closed loop), and by arrival rate an M/M/c wait (Sakasegawa) diverges as the rate nears capacity.</item>
+    /// <item>Percentiles (P90, P99; docs/cost-model.md, "Percentiles"): with Poisson arrivals each queue wait W has the
+    /// tail P(W &gt; t) = P_wait exp(-(c mu - lambda) t), P_wait = its mean x (c mu - lambda), so its p-quantile is
+    /// max(0, ln(P_wait / (1-p)) / (c mu - lambda)); TTFT_p = TTFT's deterministic part + the waits' p-quantiles, never
+    /// below the mean. At a rate the count in flight is about Poisson with mean b, so TPOT_p = TPOT(min(slots, b + z_p sqrt b));
+    /// in a closed loop b is fixed and TPOT_p = TPOT.</item>
     /// </list>
     /// Allocation-free.
     /// </summary>
@@ -130,6 +135,32 @@ namespace DeploySpec.Engine.Cost
     {
         /// <summary>Largest share of time the bottleneck stage may spend on others' prefill in the queueing term.</summary>
         private const double MaxPrefillUtilisation = 0.95;
+
+        /// <summary>ln(1 / (1 - p)) at p = 0.90 and p = 0.99: how far past P_wait the tail of a wait reaches its quantile.</summary>
+        private const double LogTailP90 = 2.302585092994046, LogTailP99 = 4.605170185988092;
+
+        /// <summary>The standard normal's 0.90 and 0.99 quantiles: a Poisson count of mean b is at its percentile near b + z sqrt(b).</summary>
+        public const double NormalQuantileP90 = 1.2816, NormalQuantileP99 = 2.3263;
+
+        /// <summary>
+        /// The 90th and 99th percentiles of a queue wait of mean <paramref name="meanWaitSeconds"/>, s, with Poisson
+        /// arrivals: the tail of an M/M/c queue's wait, P(W &gt; t) = P_wait exp(-drain t), with drain = c mu - lambda
+        /// (<paramref name="drainPerSecond"/>, 1/s) and P_wait = mean x drain (the mean wait is P_wait / drain, so the
+        /// approximation that gave the mean gives P_wait); the p-quantile is max(0, ln(P_wait / (1 - p)) / drain).
+        /// A quantile is 0 while P_wait &lt;= 1 - p: most requests do not wait at all. One logarithm for both.
+        /// </summary>
+        public static void WaitQuantiles(double meanWaitSeconds, double drainPerSecond, out double p90Seconds, out double p99Seconds)
+        {
+            if (!(meanWaitSeconds > 0) || !(drainPerSecond > 0) || double.IsInfinity(meanWaitSeconds))
+            {
+                p90Seconds = p99Seconds = meanWaitSeconds > 0 ? meanWaitSeconds : 0;
+                return;
+            }
+
+            double logWaiting = Math.Log(meanWaitSeconds * drainPerSecond);
+            p90Seconds = Math.Max(0, (logWaiting + LogTailP90) / drainPerSecond);
+            p99Seconds = Math.Max(0, (logWaiting + LogTailP99) / drainPerSecond);
+        }
 
         /// <summary>Cost of one micro-batch of <paramref name="m"/> sequences on the bottleneck stage, in seconds.</summary>
         public static double StageSeconds(in CostCoefficients c, double m)
@@ -161,11 +192,20 @@ namespace DeploySpec.Engine.Cost
 
         /// <summary>Time to first token with <paramref name="b"/> (at least 1) requests in flight on one replica, before any admission queue, s.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static double Ttft(in CostCoefficients c, double b, double tpot)
+        private static double Ttft(in CostCoefficients c, double b, double tpot) => Ttft(c, b, tpot, out _, out _);
+
+        /// <summary>
+        /// Time to first token with <paramref name="b"/> (at least 1) requests in flight on one replica, before any
+        /// admission queue, s; <paramref name="prefillWait"/> is its mean M/D/1 wait for other prompts, s, and
+        /// <paramref name="prefillDrain"/> that queue's mu - lambda, 1/s (for its percentiles).
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static double Ttft(in CostCoefficients c, double b, double tpot, out double prefillWait, out double prefillDrain)
         {
             double others = b - 1.0;
             if (others <= 0)
             {
+                prefillWait = prefillDrain = 0;
                 return c.PrefillLatencySeconds;
             }
 
@@ -177,7 +217,8 @@ namespace DeploySpec.Engine.Cost
             // written with one division; rho is capped below 1 (past it the admission queue, not this term, governs).
             double response = c.PrefillLatencySeconds + (c.OutputTokens - 1) * tpot;
             double busy = Math.Min(others * c.StagePrefillSeconds, MaxPrefillUtilisation * response);
-            double prefillWait = 0.5 * c.StagePrefillSeconds * busy / (response - busy);
+            prefillWait = 0.5 * c.StagePrefillSeconds * busy / (response - busy);
+            prefillDrain = (response - busy) / (c.StagePrefillSeconds * response); // 1/S - the others' rate
             return c.PrefillLatencySeconds + rideAlong + inFlight + prefillWait;
         }
 
@@ -194,15 +235,66 @@ namespace DeploySpec.Engine.Cost
             double replicas = Math.Min(c.Replicas, admitted);
             double b = admitted / replicas;
             double tpot = Tpot(c, b);
-            double ttft = Ttft(c, b, tpot);
+            double ttft = Ttft(c, b, tpot, out double prefillWait, out double prefillDrain);
             double throughput = replicas * b * c.OutputTokens / (ttft + (c.OutputTokens - 1) * tpot);
             if (concurrency > c.MaxConcurrency)
             {
-                ttft += (concurrency - (double)c.MaxConcurrency) * c.OutputTokens / throughput;
+                ttft += (concurrency - (double)c.MaxConcurrency) * c.OutputTokens / throughput; // a closed loop's queue: no spread
             }
 
-            return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount,
-                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, throughput));
+            // b is fixed: TPOT has no spread; TTFT's only wait with a tail is the one for other prompts' prefill.
+            WaitQuantiles(prefillWait, prefillDrain, out double wait90, out double wait99);
+            double steady = ttft - prefillWait;
+            return Estimate(c, concurrency, ttft, steady + wait90, steady + wait99, tpot, tpot, tpot, throughput, false);
+        }
+
+        /// <summary>An estimate of one pool from its times in seconds (percentiles floored at the means).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static PerformanceEstimate Estimate(in CostCoefficients c, int concurrency, double ttft, double ttft90, double ttft99,
+            double tpot, double tpot90, double tpot99, double throughput, bool saturated) =>
+            new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount,
+                saturated, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, throughput),
+                Math.Max(ttft, ttft90) * 1e3, Math.Max(ttft, ttft99) * 1e3, Math.Max(tpot, tpot90) * 1e3, Math.Max(tpot, tpot99) * 1e3);
+
+        /// <summary>
+        /// TPOT at the 90th and 99th percentiles of the number in flight on a replica when requests arrive at random:
+        /// about Poisson with mean <paramref name="b"/> (an M/G/infinity pool), so b + z sqrt(b), capped at the slots.
+        /// </summary>
+        private static void TpotQuantiles(in CostCoefficients c, double b, double slots, out double p90, out double p99)
+        {
+            double spread = Math.Sqrt(b);
+            p90 = Tpot(c, Math.Max(1.0, Math.Min(slots, b + NormalQuantileP90 * spread)));
+            p99 = Tpot(c, Math.Max(1.0, Math.Min(slots, b + NormalQuantileP99 * spread)));
+        }
+
+        /// <summary>Requests per second one replica of an aggregated pool completes at capacity, its slots all busy; <paramref name="fullTpot"/> its TPOT there, s.</summary>
+        private static double ReplicaCapacity(in CostCoefficients c, double slots, out double fullTpot)
+        {
+            fullTpot = Tpot(c, slots);
+            return slots / (Ttft(c, slots, fullTpot) + (c.OutputTokens - 1) * fullTpot);
+        }
+
+        /// <summary>Requests per second one decode worker of a disaggregated plan completes at capacity (decodes only); <paramref name="fullTpot"/> its TPOT there, s.</summary>
+        private static double DecodeCapacity(in CostCoefficients d, double slots, out double fullTpot)
+        {
+            fullTpot = Tpot(d, slots);
+            return slots / ((d.OutputTokens - 1) * fullTpot + 0.5 * fullTpot);
+        }
+
+        /// <summary>Prompts per second a disaggregated plan's prefill pool completes with every worker busy.</summary>
+        private static double PrefillCapacity(in PlanCosts c) => c.Prefill.Replicas / c.Prefill.StagePrefillSeconds;
+
+        /// <summary>
+        /// The highest arrival rate the plan sustains, requests per second: past it <see cref="EvaluateAtRate(in PlanCosts, double)"/>
+        /// is saturated. Aggregated: every replica's slots busy; disaggregated: the smaller of the decode pool's and the prefill pool's rates.
+        /// </summary>
+        public static double CapacityRequestsPerSecond(in PlanCosts c)
+        {
+            var d = c.Pool;
+            double slots = (double)d.MaxConcurrency / d.Replicas;
+            return c.IsDisaggregated
+                ? Math.Min(d.Replicas * DecodeCapacity(d, slots, out _), PrefillCapacity(c))
+                : d.Replicas * ReplicaCapacity(d, slots, out _);
         }
 
         /// <summary>
@@ -223,14 +315,13 @@ namespace DeploySpec.Engine.Cost
 
             double slots = (double)c.MaxConcurrency / c.Replicas;
             double rate = requestsPerSecond / c.Replicas;
-            double fullTpot = Tpot(c, slots);
-            double fullResponse = Ttft(c, slots, fullTpot) + (c.OutputTokens - 1) * fullTpot;
-            double capacity = slots / fullResponse;
+            double capacity = ReplicaCapacity(c, slots, out double fullTpot);
             if (rate >= capacity)
             {
+                // Every slot busy: TPOT has no spread left; the queue grows without bound.
                 double throughput = c.Replicas * capacity * c.OutputTokens;
-                return new PerformanceEstimate(c.MaxConcurrency, double.PositiveInfinity, fullTpot * 1e3, throughput, throughput / c.GpuCount,
-                    true, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, throughput));
+                return Estimate(c, c.MaxConcurrency, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity,
+                    fullTpot, fullTpot, fullTpot, throughput, true);
             }
 
             // b - rate x R(b) rises from below zero (b -> 0) to above it (b = slots): bisect on it.
@@ -252,14 +343,21 @@ namespace DeploySpec.Engine.Cost
 
             double b = 0.5 * (low + high), inFlight = Math.Max(b, 1.0);
             double tpot = Tpot(c, inFlight);
-            double ttft = Ttft(c, inFlight, tpot);
+            double ttft = Ttft(c, inFlight, tpot, out double prefillWait, out double prefillDrain);
             double rho = rate / capacity;
             double queued = Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho); // Sakasegawa: mean requests waiting
-            ttft += queued / rate;
+            double slotWait = queued / rate;
+            ttft += slotWait;
+
+            // Two waits with tails (for a slot, c = slots, drained at capacity - rate; for other prompts' prefill): their
+            // quantiles add (comonotone: an upper estimate of the sum's quantile, exact when one of them is nil).
+            WaitQuantiles(prefillWait, prefillDrain, out double prefill90, out double prefill99);
+            WaitQuantiles(slotWait, capacity - rate, out double slot90, out double slot99);
+            double steady = ttft - prefillWait - slotWait;
+            TpotQuantiles(c, b, slots, out double tpot90, out double tpot99);
             double served = requestsPerSecond * c.OutputTokens;
             int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * c.Replicas - 1e-6)));
-            return new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, served, served / c.GpuCount,
-                false, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, served));
+            return Estimate(c, concurrency, ttft, steady + prefill90 + slot90, steady + prefill99 + slot99, tpot, tpot90, tpot99, served, false);
         }
 
         /// <summary>The plan's estimate with <paramref name="concurrency"/> requests in flight (closed loop), aggregated or disaggregated.</summary>
@@ -316,14 +414,17 @@ namespace DeploySpec.Engine.Cost
             }
 
             double rate = rho * p.Replicas / p.StagePrefillSeconds;
-            double ttft = DisaggregatedTtft(c, rate, tpot);
+            double ttft = DisaggregatedTtft(c, rate, tpot, out double prefillWait, out double prefillDrain);
             double throughput = rate * d.OutputTokens;
             if (concurrency > d.MaxConcurrency)
             {
-                ttft += (concurrency - (double)d.MaxConcurrency) * d.OutputTokens / throughput;
+                ttft += (concurrency - (double)d.MaxConcurrency) * d.OutputTokens / throughput; // a closed loop's queue: no spread
             }
 
-            return Disaggregated(c, concurrency, ttft, tpot, throughput, false);
+            // The decode pool's count is fixed: TPOT has no spread; TTFT's tail is the prefill queue's.
+            WaitQuantiles(prefillWait, prefillDrain, out double wait90, out double wait99);
+            double steady = ttft - prefillWait;
+            return Disaggregated(c, concurrency, ttft, steady + wait90, steady + wait99, tpot, tpot, tpot, throughput, false);
         }
 
         /// <summary>
@@ -342,13 +443,13 @@ namespace DeploySpec.Engine.Cost
             var d = c.Pool;
             double slots = (double)d.MaxConcurrency / d.Replicas;
             double rate = requestsPerSecond / d.Replicas;
-            double fullTpot = Tpot(d, slots);
-            double decodeCapacity = slots / ((d.OutputTokens - 1) * fullTpot + 0.5 * fullTpot);
-            double prefillCapacity = c.Prefill.Replicas / c.Prefill.StagePrefillSeconds;
+            double decodeCapacity = DecodeCapacity(d, slots, out double fullTpot);
+            double prefillCapacity = PrefillCapacity(c);
             if (rate >= decodeCapacity || requestsPerSecond >= prefillCapacity)
             {
                 double throughput = Math.Min(d.Replicas * decodeCapacity, prefillCapacity) * d.OutputTokens;
-                return Disaggregated(c, d.MaxConcurrency, double.PositiveInfinity, fullTpot, throughput, true);
+                return Disaggregated(c, d.MaxConcurrency, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity,
+                    fullTpot, fullTpot, fullTpot, throughput, true);
             }
 
             // b - rate x (OSL - 1/2) TPOT(b) rises from below zero to above it over (0, slots]: bisect on it.
@@ -370,27 +471,40 @@ namespace DeploySpec.Engine.Cost
             double tpot = Tpot(d, Math.Max(b, 1.0));
             double rho = rate / decodeCapacity;
             double slotWait = Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho) / rate;
-            double ttft = DisaggregatedTtft(c, requestsPerSecond, tpot) + slotWait;
+            double ttft = DisaggregatedTtft(c, requestsPerSecond, tpot, out double prefillWait, out double prefillDrain) + slotWait;
+
+            // The prefill queue's wait and the decode slot's each have their tail; their quantiles add (as aggregated).
+            WaitQuantiles(prefillWait, prefillDrain, out double prefill90, out double prefill99);
+            WaitQuantiles(slotWait, decodeCapacity - rate, out double slot90, out double slot99);
+            double steady = ttft - prefillWait - slotWait;
+            TpotQuantiles(d, b, slots, out double tpot90, out double tpot99);
             double served = requestsPerSecond * d.OutputTokens;
             int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * d.Replicas + requestsPerSecond * (ttft - 0.5 * tpot) - 1e-6)));
-            return Disaggregated(c, concurrency, ttft, tpot, served, false);
+            return Disaggregated(c, concurrency, ttft, steady + prefill90 + slot90, steady + prefill99 + slot99, tpot, tpot90, tpot99, served, false);
         }
 
         /// <summary>
         /// Arrival to first token on a disaggregated plan at <paramref name="rate"/> requests/s: the M/D/c wait for one
         /// of the prefill pool's workers (Sakasegawa's M/M/c queue length, halved for a fixed service time), the prefill,
-        /// the KV transfer, and half a decode iteration, s.
+        /// the KV transfer, and half a decode iteration, s. <paramref name="prefillWait"/> is the mean wait, s, and
+        /// <paramref name="prefillDrain"/> that queue's c mu - lambda, 1/s (its percentiles take the same exponential
+        /// tail as an M/M/c queue's, from this mean: docs/cost-model.md, "Percentiles").
         /// </summary>
-        private static double DisaggregatedTtft(in PlanCosts c, double rate, double tpot)
+        private static double DisaggregatedTtft(in PlanCosts c, double rate, double tpot, out double prefillWait, out double prefillDrain)
         {
             var p = c.Prefill;
             double service = p.StagePrefillSeconds;
             double rho = Math.Min(rate * service / p.Replicas, 1.0 - 1e-12);
-            double wait = rate > 0 ? 0.5 * Math.Pow(rho, Math.Sqrt(2.0 * (p.Replicas + 1.0))) / (1.0 - rho) / rate : 0;
-            return wait + p.PrefillLatencySeconds + c.KvTransferSeconds + 0.5 * tpot;
+            prefillWait = rate > 0 ? 0.5 * Math.Pow(rho, Math.Sqrt(2.0 * (p.Replicas + 1.0))) / (1.0 - rho) / rate : 0;
+            prefillDrain = p.Replicas / service - rate;
+            return prefillWait + p.PrefillLatencySeconds + c.KvTransferSeconds + 0.5 * tpot;
         }
 
-        private static PerformanceEstimate Disaggregated(in PlanCosts c, int concurrency, double ttft, double tpot, double throughput, bool saturated)
+        private static double DisaggregatedTtft(in PlanCosts c, double rate, double tpot) => DisaggregatedTtft(c, rate, tpot, out _, out _);
+
+        /// <summary>An estimate of a disaggregated plan from its times in seconds (percentiles floored at the means).</summary>
+        private static PerformanceEstimate Disaggregated(in PlanCosts c, int concurrency, double ttft, double ttft90, double ttft99,
+            double tpot, double tpot90, double tpot99, double throughput, bool saturated)
         {
             var d = c.Pool;
             int gpus = d.GpuCount + c.Prefill.GpuCount;
@@ -399,7 +513,8 @@ namespace DeploySpec.Engine.Cost
                 // No calibration row measures disaggregated serving: beyond the data along the serving mode, not measured.
                 Math.Max(d.Uncertainty, c.Prefill.Uncertainty), d.ExtrapolatedAlong | c.Prefill.ExtrapolatedAlong | ExtrapolationAxes.ServingMode,
                 d.CalibratedOnMeasurements && c.Prefill.CalibratedOnMeasurements, d.NotMeasured | c.Prefill.NotMeasured | ExtrapolationAxes.ServingMode,
-                pricePerHour > 0 ? pricePerHour / 3600.0 / throughput * 1e6 : 0);
+                pricePerHour > 0 ? pricePerHour / 3600.0 / throughput * 1e6 : 0,
+                Math.Max(ttft, ttft90) * 1e3, Math.Max(ttft, ttft99) * 1e3, Math.Max(tpot, tpot90) * 1e3, Math.Max(tpot, tpot99) * 1e3);
         }
 
         /// <summary>US dollars per million output tokens at <paramref name="outputTokensPerSecond"/> (0 without a price): the GPUs are paid for whether busy or not.</summary>

@@ -43,7 +43,8 @@ namespace DeploySpec.Engine.Planning
                 SpeculativeTokens: speculation.DraftTokens,
                 AcceptanceRate: speculation.AcceptanceRate,
                 AcceptedTokensPerStep: speculation.AcceptedTokensPerStep,
-                DraftCheckpoint: speculation.Method == Speculation.DraftModel ? deployment.Draft?.Checkpoint ?? "" : "");
+                DraftCheckpoint: speculation.Method == Speculation.DraftModel ? deployment.Draft?.Checkpoint ?? "" : "",
+                TargetStatistic: deployment.TargetStatistic);
         }
     }
 }

@@ -44,7 +44,7 @@ namespace DeploySpec.Engine.Planning
                 }
             }
 
-            plans.Sort((a, b) => CompareForObjective(deployment.Objective, a, b));
+            plans.Sort((a, b) => CompareForObjective(deployment, a, b));
             for (int i = 0; i < plans.Count; i++)
             {
                 plans[i] = plans[i] with { Plan = plans[i].Plan with { Index = i } };
@@ -258,7 +258,8 @@ namespace DeploySpec.Engine.Planning
             var costs = new PlanCosts(pool.Coefficients, prefill?.Coefficients ?? default, transfer);
             var capacity = CostEvaluator.Evaluate(costs, costs.MaxConcurrency);
             var plan = new PartitionPlan(ToRuntime(pool), CostPerMillionOutputTokens: Math.Round(capacity.CostPerMillionOutputTokens, 6),
-                Prefill: prefill is null ? null : ToRuntime(prefill), KvTransferMs: Math.Round(transfer * 1e3, 4));
+                Prefill: prefill is null ? null : ToRuntime(prefill), KvTransferMs: Math.Round(transfer * 1e3, 4),
+                GoodputRequestsPerSecond: SignificantDigits(Goodput(deployment, costs), 6));
             return new FoldedPlan(plan, pool, prefill, transfer);
         }
 
@@ -296,9 +297,83 @@ namespace DeploySpec.Engine.Planning
             return new EvaluatedPlan(folded.Pool, plan, single, peak, best, meets, folded.Prefill, folded.KvTransferSeconds);
         }
 
+        /// <summary>True when <paramref name="estimate"/> meets the deployment's latency targets in their statistic (the mean, P90 or P99).</summary>
         public static bool MeetsTargets(DeploymentSpec deployment, PerformanceEstimate estimate) =>
-            (deployment.MaxTimeToFirstTokenMs <= 0 || estimate.TimeToFirstTokenMs <= deployment.MaxTimeToFirstTokenMs) &&
-            (deployment.MaxTimePerOutputTokenMs <= 0 || estimate.TimePerOutputTokenMs <= deployment.MaxTimePerOutputTokenMs);
+            (deployment.MaxTimeToFirstTokenMs <= 0 || estimate.TimeToFirstTokenMsAt(deployment.TargetStatistic) <= deployment.MaxTimeToFirstTokenMs) &&
+            (deployment.MaxTimePerOutputTokenMs <= 0 || estimate.TimePerOutputTokenMsAt(deployment.TargetStatistic) <= deployment.MaxTimePerOutputTokenMs);
+
+        /// <summary>True when the deployment states a latency target (TTFT or TPOT).</summary>
+        public static bool HasLatencyTargets(DeploymentSpec deployment) => deployment.MaxTimeToFirstTokenMs > 0 || deployment.MaxTimePerOutputTokenMs > 0;
+
+        /// <summary>Rounds of bisection <see cref="Goodput"/> runs at most.</summary>
+        public const int GoodputIterations = 50;
+
+        /// <summary>
+        /// Goodput: the highest arrival rate, requests per second, at which <see cref="CostEvaluator.EvaluateAtRate(in PlanCosts, double)"/>
+        /// is not saturated and meets the targets in the deployment's statistic (latency grows with the rate, so
+        /// bisection over (0, capacity): at most <see cref="GoodputIterations"/> rounds, until the bracket is within
+        /// 1e-8 of capacity; deterministic). Without targets, the plan's capacity rate; 0 when even a trickle of
+        /// requests (a billionth of capacity) misses them. Allocation-free.
+        /// </summary>
+        public static double Goodput(DeploymentSpec deployment, in PlanCosts costs)
+        {
+            double capacity = CostEvaluator.CapacityRequestsPerSecond(costs);
+            if (!(capacity > 0) || double.IsInfinity(capacity))
+            {
+                return 0;
+            }
+
+            if (!HasLatencyTargets(deployment))
+            {
+                return capacity;
+            }
+
+            if (!Sustains(deployment, costs, capacity * 1e-9))
+            {
+                return 0;
+            }
+
+            double low = capacity * 1e-9, high = capacity;
+            for (int i = 0; i < GoodputIterations && high - low > 1e-8 * capacity; i++)
+            {
+                double mid = 0.5 * (low + high);
+                if (Sustains(deployment, costs, mid))
+                {
+                    low = mid;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            return low;
+        }
+
+        /// <summary>True when the plan serves <paramref name="requestsPerSecond"/> without saturating and within the targets.</summary>
+        private static bool Sustains(DeploymentSpec deployment, in PlanCosts costs, double requestsPerSecond)
+        {
+            var estimate = CostEvaluator.EvaluateAtRate(costs, requestsPerSecond);
+            return !estimate.Saturated && MeetsTargets(deployment, estimate);
+        }
+
+        /// <summary><paramref name="value"/> to <paramref name="digits"/> significant digits (a deterministic figure for plan records).</summary>
+        public static double SignificantDigits(double value, int digits)
+        {
+            if (value == 0 || double.IsNaN(value) || double.IsInfinity(value))
+            {
+                return value;
+            }
+
+            int decimals = digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value)));
+            if (decimals >= 0)
+            {
+                return Math.Round(value, Math.Min(decimals, 15));
+            }
+
+            double scale = Math.Pow(10, -decimals);
+            return Math.Round(value / scale) * scale;
+        }
 
         /// <summary>Largest concurrency (up to capacity) whose estimate meets the targets; latency grows with load.</summary>
         public static int MaxConcurrencyWithinTargets(DeploymentSpec deployment, in PlanCosts coefficients)
@@ -416,8 +491,9 @@ namespace DeploySpec.Engine.Planning
             }
         }
 
-        private static int CompareForObjective(Objective objective, EvaluatedPlan a, EvaluatedPlan b)
+        private static int CompareForObjective(DeploymentSpec deployment, EvaluatedPlan a, EvaluatedPlan b)
         {
+            var objective = deployment.Objective;
             int meets = b.MeetsTargets.CompareTo(a.MeetsTargets);
             if (meets != 0)
             {
@@ -427,6 +503,17 @@ namespace DeploySpec.Engine.Planning
             if (objective == Objective.MinLatency || !a.MeetsTargets)
             {
                 return CompareLatency(a, b);
+            }
+
+            if (HasLatencyTargets(deployment))
+            {
+                // With latency targets the plan worth most is the one that serves the most requests within them: goodput
+                // per GPU (MaxThroughput), or the price of a request at goodput (MinCost; with no price, goodput per GPU).
+                int goodput = GoodputValue(objective, b).CompareTo(GoodputValue(objective, a));
+                if (goodput != 0)
+                {
+                    return goodput;
+                }
             }
 
             if (objective == Objective.MinCost)
@@ -450,6 +537,19 @@ namespace DeploySpec.Engine.Planning
             // At a stated arrival rate every plan that meets the targets serves the same throughput: the faster there wins.
             int atRate = a.BestWithinTargets.TimePerOutputTokenMs.CompareTo(b.BestWithinTargets.TimePerOutputTokenMs);
             return atRate != 0 ? atRate : CompareLatency(a, b);
+        }
+
+        /// <summary>
+        /// What goodput is worth to <paramref name="objective"/>, larger is better: output tokens per second per GPU at
+        /// goodput, or for <see cref="Objective.MinCost"/> with a price, requests per dollar at goodput (goodput x 3600 /
+        /// price per hour, the inverse of the price of a request).
+        /// </summary>
+        private static double GoodputValue(Objective objective, EvaluatedPlan plan)
+        {
+            double pricePerHour = plan.Pool.Coefficients.PricePerHour + (plan.Prefill?.Coefficients.PricePerHour ?? 0);
+            return objective == Objective.MinCost && pricePerHour > 0
+                ? plan.GoodputRequestsPerSecond * 3600.0 / pricePerHour
+                : plan.GoodputRequestsPerSecond * plan.Pool.Coefficients.OutputTokens / plan.Plan.GpuCount;
         }
 
         private static int CompareLatency(EvaluatedPlan a, EvaluatedPlan b)

@@ -42,6 +42,12 @@ namespace DeploySpec.Engine.Planning
         /// <summary>What the evaluator takes for this plan.</summary>
         public PlanCosts Costs => new(Pool.Coefficients, Prefill?.Coefficients ?? default, KvTransferSeconds);
 
+        /// <summary>
+        /// The highest arrival rate the plan sustains within the latency targets in the deployment's statistic, requests
+        /// per second (<see cref="Planner.Goodput"/>, as <see cref="PartitionPlan.GoodputRequestsPerSecond"/> rounds it).
+        /// </summary>
+        public double GoodputRequestsPerSecond => Plan.GoodputRequestsPerSecond;
+
         public override string ToString() => Plan.ToString();
     }
 

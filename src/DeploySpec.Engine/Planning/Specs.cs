@@ -98,6 +98,9 @@ namespace DeploySpec.Engine.Planning
         /// </summary>
         public ModelArchitecture? Draft { get; init; }
 
+        /// <summary>What the latency targets bound: the mean or a percentile (docs/cost-model.md, "Percentiles").</summary>
+        public LatencyStatistic TargetStatistic { get; init; }
+
         /// <summary>Tokens one request holds in the KV cache at its end.</summary>
         public int TokensPerRequest => InputTokens + OutputTokens;
 

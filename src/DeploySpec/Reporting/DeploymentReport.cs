@@ -83,7 +83,7 @@ namespace DeploySpec.Reporting
                  $"({f.Nodes} node{(f.Nodes == 1 ? "" : "s")} of {f.GpusPerNode}); {f.InputTokens} input / {f.OutputTokens} output tokens per request, " +
                  $"context up to {f.ContextTokens} tokens; memory sized as {DeploySpec.Serving.ServingEngineProfile.For(f.Engine).DisplayName} does, batches of up to {f.MaxBatchSize} per replica.");
             Line();
-            Line($"Objective: {f.Objective}. Targets: {Target("TTFT", f.MaxTimeToFirstTokenMs)}, {Target("TPOT", f.MaxTimePerOutputTokenMs)}" +
+            Line($"Objective: {f.Objective}. Targets: {Target(f.TargetStatistic, "TTFT", f.MaxTimeToFirstTokenMs)}, {Target(f.TargetStatistic, "TPOT", f.MaxTimePerOutputTokenMs)}" +
                  (f.RequestsPerSecond > 0 ? $", judged at {N(f.RequestsPerSecond, 2)} requests/s (queueing included)." : "."));
             Line();
             Line(f.PricePerGpuHour > 0
@@ -113,8 +113,15 @@ namespace DeploySpec.Reporting
             Line();
             Line("Memory is per GPU on the most loaded GPU, in GiB (2^30 bytes); capacity is what CUDA reports for the GPU (catalog).");
             Line();
-            Line("| plan | weights | KV cache | activations | reserve | capacity | engine memory setting | max in flight | TTFT ms @1 | TPOT ms @1 | tok/s/user @1 | tok/s @max | tok/s/GPU @max | $/Mtok @max | band | provenance |");
-            Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            Line(f.MaxTimeToFirstTokenMs > 0 || f.MaxTimePerOutputTokenMs > 0
+                ? $"Goodput is the highest rate of requests arriving at random (Poisson) that a plan serves with its {Statistic(f.TargetStatistic)} TTFT and TPOT within the targets, in requests/s (docs/cost-model.md, \"Goodput\")" +
+                  (f.Objective == Objective.MinLatency ? "." : f.Objective == Objective.MinCost && f.PricePerGpuHour > 0
+                      ? "; plans that meet the targets rank by the price of a request at goodput."
+                      : "; plans that meet the targets rank by goodput per GPU.")
+                : "Goodput is the highest rate of requests arriving at random (Poisson) a plan sustains, in requests/s: with no latency target, its capacity (docs/cost-model.md, \"Goodput\").");
+            Line();
+            Line("| plan | weights | KV cache | activations | reserve | capacity | engine memory setting | max in flight | TTFT ms @1 | TPOT ms @1 | tok/s/user @1 | tok/s @max | tok/s/GPU @max | $/Mtok @max | goodput req/s | band | provenance |");
+            Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var plan in Plans)
             {
                 var m = plan.Pool.MemoryPerGpu;
@@ -123,7 +130,7 @@ namespace DeploySpec.Reporting
                 string tags = (plan.Equals(MinLatency) ? " (min latency)" : "") + (plan.Equals(MaxThroughput) ? " (max throughput)" : "") + (plan.Equals(Recommended) ? " (recommended)" : "");
                 Line($"| {plan}{tags} | {N(m.WeightsGiB, 1)} | {N(m.KvCacheGiB, 1)} | {N(m.ActivationsGiB, 1)} | {N(m.ReserveGiB, 1)} | {N(m.CapacityGiB, 2)} | " +
                      $"{N(plan.Pool.EngineMemoryFraction, 4)} | {plan.MaxConcurrency} | {N(one.TimeToFirstTokenMs, 1)} | {N(one.TimePerOutputTokenMs, 2)} | " +
-                     $"{N(one.OutputTokensPerSecondPerUser, 1)} | {N(peak.OutputTokensPerSecond, 0)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} | {Dollars(peak)} | " +
+                     $"{N(one.OutputTokensPerSecondPerUser, 1)} | {N(peak.OutputTokensPerSecond, 0)} | {N(peak.OutputTokensPerSecondPerGpu, 1)} | {Dollars(peak)} | {Goodput(plan)} | " +
                      $"{Band(one)} | {Provenance(one)} |");
             }
 
@@ -280,7 +287,19 @@ namespace DeploySpec.Reporting
         /// <summary>The Pareto frontier as an SVG chart (see <see cref="FrontierChart"/>).</summary>
         public string ToSvg() => FrontierChart.Render(this);
 
-        private static string Target(string name, double ms) => ms > 0 ? name + " <= " + N(ms, 1) + " ms" : "no " + name + " target";
+        /// <summary>"P90 TTFT &lt;= 500.0 ms" (no prefix for the mean), or "no TTFT target".</summary>
+        private static string Target(LatencyStatistic statistic, string name, double ms) =>
+            ms > 0 ? (statistic == LatencyStatistic.Mean ? "" : statistic + " ") + name + " <= " + N(ms, 1) + " ms" : "no " + name + " target";
+
+        /// <summary>"mean", "P90", "P99".</summary>
+        private static string Statistic(LatencyStatistic statistic) => statistic == LatencyStatistic.Mean ? "mean" : statistic.ToString();
+
+        /// <summary>"12.3", "0.512": a plan's goodput in requests/s to about three significant digits (at least one decimal); "0" when it meets no target.</summary>
+        public static string Goodput(PartitionPlan plan)
+        {
+            double goodput = plan.GoodputRequestsPerSecond;
+            return goodput > 0 ? N(goodput, Math.Max(1, Math.Min(6, 2 - (int)Math.Floor(Math.Log10(goodput))))) : "0";
+        }
 
         private static string F(Precision p) => p.ToString().ToUpperInvariant();
 
