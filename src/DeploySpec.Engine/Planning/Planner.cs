@@ -20,28 +20,39 @@ namespace DeploySpec.Engine.Planning
             var screening = Screen(deployment, cancellationToken);
             var plans = new List<EvaluatedPlan>(screening.Fitting.Count);
             var ratios = new Dictionary<(Degrees Prefill, Degrees Decode), int>();
+            var best = new List<(SizedCandidate Candidate, double Output)>();
+            var folded = new Dictionary<Degrees, CostCoefficients>(); // a pool's coefficients, the same whichever pool it pairs with
             foreach (var candidate in screening.Fitting)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var plan = Evaluate(deployment, candidate, calibration);
-                if (plan.Prefill is null)
+                if (candidate.PrefillDegrees is not { } prefill)
                 {
-                    plans.Add(plan);
+                    plans.Add(Evaluate(deployment, candidate, calibration));
                     continue;
                 }
 
                 // One disaggregated plan per pair of worker shapes: the ratio of prefill to decode workers whose rates
-                // match best, i.e. the most output at capacity (then the fewer GPUs).
-                var key = (WorkerShape(plan.Prefill.Degrees), WorkerShape(plan.Pool.Degrees));
+                // match best, i.e. the most output at capacity (then the fewer GPUs, then the fewer prefill workers),
+                // chosen on the pools' costs alone; only the chosen ratio is evaluated in full.
+                var (decodePool, prefillPool, transfer) = FoldPools(deployment, candidate, calibration, folded);
+                var costs = new PlanCosts(decodePool.Coefficients, prefillPool!.Coefficients, transfer);
+                double output = CostEvaluator.Evaluate(costs, costs.MaxConcurrency).OutputTokensPerSecond;
+                var key = (WorkerShape(prefill), WorkerShape(candidate.Degrees));
                 if (!ratios.TryGetValue(key, out int at))
                 {
-                    ratios[key] = plans.Count;
-                    plans.Add(plan);
+                    ratios[key] = best.Count;
+                    best.Add((candidate, output));
                 }
-                else if (BetterRatio(plan, plans[at]))
+                else if (BetterRatio(candidate, output, best[at].Candidate, best[at].Output))
                 {
-                    plans[at] = plan;
+                    best[at] = (candidate, output);
                 }
+            }
+
+            foreach (var (candidate, _) in best)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                plans.Add(Evaluate(deployment, candidate, calibration));
             }
 
             plans.Sort((a, b) => CompareForObjective(deployment, a, b));
@@ -224,17 +235,17 @@ namespace DeploySpec.Engine.Planning
         /// <summary>A worker's shape, whatever the pool's count of them: its TP and how far its experts spread (per worker).</summary>
         private static Degrees WorkerShape(Degrees pool) => new(pool.TensorParallel, pool.PipelineParallel, 1, pool.ExpertParallel > pool.TensorParallel ? -1 : pool.ExpertParallel);
 
-        /// <summary>The better ratio of two disaggregated plans of the same worker shapes: more output at capacity, then fewer GPUs, then fewer prefill workers.</summary>
-        private static bool BetterRatio(EvaluatedPlan a, EvaluatedPlan b)
+        /// <summary>The better ratio of two disaggregated candidates of the same worker shapes: more output at capacity, then fewer GPUs, then fewer prefill workers.</summary>
+        private static bool BetterRatio(SizedCandidate a, double outputA, SizedCandidate b, double outputB)
         {
-            int output = a.Peak.OutputTokensPerSecond.CompareTo(b.Peak.OutputTokensPerSecond);
+            int output = outputA.CompareTo(outputB);
             if (output != 0)
             {
                 return output > 0;
             }
 
-            int gpus = a.Plan.GpuCount.CompareTo(b.Plan.GpuCount);
-            return gpus != 0 ? gpus < 0 : a.Prefill!.Degrees.DataParallel < b.Prefill!.Degrees.DataParallel;
+            int gpus = (a.Degrees.GpuCount + a.PrefillDegrees!.Value.GpuCount).CompareTo(b.Degrees.GpuCount + b.PrefillDegrees!.Value.GpuCount);
+            return gpus != 0 ? gpus < 0 : a.PrefillDegrees.Value.DataParallel < b.PrefillDegrees.Value.DataParallel;
         }
 
         /// <summary>
@@ -244,23 +255,46 @@ namespace DeploySpec.Engine.Planning
         /// </summary>
         public static FoldedPlan Fold(DeploymentSpec deployment, SizedCandidate candidate, CostCalibration calibration)
         {
-            PlanPool? prefill = null;
-            double transfer = 0;
-            var coefficients = CostModel.Specialize(deployment, candidate.Degrees, candidate.Memory, calibration);
-            if (candidate.PrefillDegrees is { } prefillDegrees && candidate.PrefillMemory is { } prefillMemory)
-            {
-                prefill = new PlanPool(prefillDegrees, prefillMemory, CostModel.Specialize(deployment, prefillDegrees, prefillMemory, calibration));
-                coefficients = CostModel.DecodeOnly(coefficients);
-                transfer = CostModel.KvTransferSeconds(deployment, prefillDegrees, candidate.Degrees, calibration);
-            }
-
-            var pool = new PlanPool(candidate.Degrees, candidate.Memory, coefficients);
+            var (pool, prefill, transfer) = FoldPools(deployment, candidate, calibration);
             var costs = new PlanCosts(pool.Coefficients, prefill?.Coefficients ?? default, transfer);
             var capacity = CostEvaluator.Evaluate(costs, costs.MaxConcurrency);
             var plan = new PartitionPlan(ToRuntime(pool), CostPerMillionOutputTokens: Math.Round(capacity.CostPerMillionOutputTokens, 6),
                 Prefill: prefill is null ? null : ToRuntime(prefill), KvTransferMs: Math.Round(transfer * 1e3, 4),
                 GoodputRequestsPerSecond: SignificantDigits(Goodput(deployment, costs), 6));
             return new FoldedPlan(plan, pool, prefill, transfer);
+        }
+
+        /// <summary>A candidate's pools and the KV transfer between them, folded by the cost model (no estimates).</summary>
+        private static (PlanPool Pool, PlanPool? Prefill, double KvTransferSeconds) FoldPools(DeploymentSpec deployment, SizedCandidate candidate, CostCalibration calibration,
+            Dictionary<Degrees, CostCoefficients>? folded = null)
+        {
+            CostCoefficients Specialize(Degrees degrees, MemoryBreakdown memory)
+            {
+                if (folded is null)
+                {
+                    return CostModel.Specialize(deployment, degrees, memory, calibration);
+                }
+
+                if (!folded.TryGetValue(degrees, out var coefficients))
+                {
+                    coefficients = CostModel.Specialize(deployment, degrees, memory, calibration);
+                    folded[degrees] = coefficients;
+                }
+
+                return coefficients;
+            }
+
+            PlanPool? prefill = null;
+            double transfer = 0;
+            var coefficients = Specialize(candidate.Degrees, candidate.Memory);
+            if (candidate.PrefillDegrees is { } prefillDegrees && candidate.PrefillMemory is { } prefillMemory)
+            {
+                prefill = new PlanPool(prefillDegrees, prefillMemory, Specialize(prefillDegrees, prefillMemory));
+                coefficients = CostModel.DecodeOnly(coefficients);
+                transfer = CostModel.KvTransferSeconds(deployment, prefillDegrees, candidate.Degrees, calibration);
+            }
+
+            return (new PlanPool(candidate.Degrees, candidate.Memory, coefficients), prefill, transfer);
         }
 
         /// <summary>The runtime view of a pool: its split, memory per GPU, capacity and the engine's memory setting.</summary>
