@@ -145,6 +145,7 @@ public sealed class PackageConsumerTests : IDisposable
             "buildTransitive/DeploySpec.props",
             "docs/accuracy.md",
             "docs/cost-model.md",
+            "docs/disaggregated.md",
             "docs/hardware.md",
             "docs/memory.md",
             "docs/models.md",
