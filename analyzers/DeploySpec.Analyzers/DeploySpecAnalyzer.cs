@@ -32,6 +32,7 @@ namespace DeploySpec.Analyzers
             public const string WeightsAndKvCache = "WeightsAndKvCache";
             public const string WeightsOnly = "Weights";
             public const string Speculation = "SetSpeculation";
+            public const string Mode = "SetServingMode";
         }
 
         /// <summary>The assembly that defines the DSL attributes.</summary>

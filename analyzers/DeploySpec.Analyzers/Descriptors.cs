@@ -49,6 +49,7 @@ namespace DeploySpec.Analyzers
         public static readonly DiagnosticDescriptor NoRoomForOneRequest = For(Rules.NoRoomForOneRequest);
         public static readonly DiagnosticDescriptor ConcurrencyBeyondBatchLimit = For(Rules.ConcurrencyBeyondBatchLimit);
         public static readonly DiagnosticDescriptor ContextBeyondKvCache = For(Rules.ContextBeyondKvCache);
+        public static readonly DiagnosticDescriptor NoDisaggregatedPlan = For(Rules.NoDisaggregatedPlan);
         public static readonly DiagnosticDescriptor TensorParallelSplitsNoHeads = For(Rules.TensorParallelSplitsNoHeads);
         public static readonly DiagnosticDescriptor KvHeadsReplicated = For(Rules.KvHeadsReplicated);
         public static readonly DiagnosticDescriptor UnevenStages = For(Rules.UnevenStages);

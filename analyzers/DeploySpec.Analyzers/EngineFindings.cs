@@ -105,6 +105,7 @@ namespace DeploySpec.Analyzers
                     UseFp8KvCache => properties.Add(Fix.Fp8KvCache, "true"),
                     ScaleCluster scale => properties.Add(Fix.Nodes, Int(scale.Nodes)).Add(Fix.GpusPerNode, Int(scale.GpusPerNode)),
                     SetSpeculation speculation => properties.Add(Fix.Speculation, speculation.Method.ToString()),
+                    SetServingMode mode => properties.Add(Fix.Mode, mode.Mode.ToString()),
                     _ => properties,
                 };
             }

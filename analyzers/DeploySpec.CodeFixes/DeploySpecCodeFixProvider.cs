@@ -28,6 +28,7 @@ namespace DeploySpec.CodeFixes
         public const string UseFp8KvCacheKey = "DeploySpec.UseFp8KvCache";
         public const string ScaleClusterKey = "DeploySpec.ScaleCluster";
         public const string SetSpeculationKey = "DeploySpec.SetSpeculation";
+        public const string SetServingModeKey = "DeploySpec.SetServingMode";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
             // The rules whose findings carry fixes (Diagnosis attaches them; the properties say which apply).
@@ -36,7 +37,7 @@ namespace DeploySpec.CodeFixes
             Descriptors.TensorParallelSplitsNoHeads.Id, Descriptors.ExpertParallelSplitsNoExperts.Id,
             Descriptors.PinnedDegreesDoNotTileCluster.Id, Descriptors.PipelineDeeperThanModel.Id,
             Descriptors.ExpertParallelExceedsRanks.Id, Descriptors.ExpertParallelOnDenseModel.Id,
-            Descriptors.SpeculationInconsistent.Id);
+            Descriptors.SpeculationInconsistent.Id, Descriptors.NoDisaggregatedPlan.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
@@ -97,6 +98,16 @@ namespace DeploySpec.CodeFixes
                         "Set Speculation = Speculation." + speculation,
                         ct => SetOnDeploymentAsync(context.Document, deployment, nameof(DeploymentAttribute.Speculation), EnumValue(nameof(Speculation), speculation.ToString()), ct),
                         SetSpeculationKey), diagnostic);
+                }
+
+                if (p.TryGetValue(Fix.Mode, out var modeText) && modeText is not null &&
+                    System.Enum.TryParse<ServingMode>(modeText, out var mode) && System.Enum.IsDefined(typeof(ServingMode), mode))
+                {
+                    var deployment = attribute;
+                    context.RegisterCodeFix(CodeAction.Create(
+                        "Set Mode = ServingMode." + mode,
+                        ct => SetOnDeploymentAsync(context.Document, deployment, nameof(DeploymentAttribute.Mode), EnumValue(nameof(ServingMode), mode.ToString()), ct),
+                        SetServingModeKey), diagnostic);
                 }
 
                 if (p.TryGetValue(Fix.Nodes, out var nodes) && p.TryGetValue(Fix.GpusPerNode, out var perNode) && nodes is not null && perNode is not null)

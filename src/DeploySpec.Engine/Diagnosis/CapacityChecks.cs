@@ -18,6 +18,17 @@ namespace DeploySpec.Engine.Diagnosis
         public static void ExplainNoPlan(Judgement c, PlanningResult result, bool pinnedError)
         {
             var spec = c.Spec;
+            if (spec.Mode == ServingMode.Disaggregated && Planner.Plan(spec with { Mode = ServingMode.Aggregated }, cancellationToken: c.Cancel) is { HasPlans: true } aggregated)
+            {
+                // Aggregated plans fit: what is missing is room for two pools, each of at least one worker.
+                var smallest = aggregated.Plans.OrderBy(p => p.Pool.Degrees.TensorParallel * p.Pool.Degrees.PipelineParallel).ThenBy(p => p.Plan.Index).First();
+                int workerGpus = smallest.Pool.Degrees.TensorParallel * smallest.Pool.Degrees.PipelineParallel;
+                c.Findings.Add(Finding.Of(Rules.NoDisaggregatedPlan, FindingTarget.Argument(nameof(DeploymentAttribute.Mode)), spec.Name,
+                    spec.Cluster.TotalGpus, workerGpus, PartitionPlan.Label(smallest.Pool.Degrees.TensorParallel, smallest.Pool.Degrees.PipelineParallel, 1, 1),
+                    aggregated.Recommended!.Plan.ToString()).WithRemedy("; serve it aggregated (Mode = ServingMode.Aggregated), or give it more GPUs", new Fix[] { new SetServingMode(ServingMode.Aggregated) }));
+                return;
+            }
+
             var sized = result.Rejected.Where(r => r.Memory is not null).ToList();
             if (CandidateRules.IsPinned(spec) && sized.Count > 0 && sized.All(r => r.Kind is RejectionKind.Memory or RejectionKind.Context) && c.Best is not null)
             {

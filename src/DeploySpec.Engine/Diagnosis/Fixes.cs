@@ -17,6 +17,9 @@ namespace DeploySpec.Engine.Diagnosis
     /// <summary>Scale the cluster to this size (the smallest of its GPU that fits).</summary>
     public sealed record ScaleCluster(int GpusPerNode, int Nodes) : Fix;
 
+    /// <summary>Set the deployment's serving Mode (DS2007: serve aggregated when no disaggregated plan fits).</summary>
+    public sealed record SetServingMode(ServingMode Mode) : Fix;
+
     /// <summary>Set the deployment's Speculation to this method (DS1016: a DraftModel named with another method).</summary>
     public sealed record SetSpeculation(Speculation Method) : Fix;
 }

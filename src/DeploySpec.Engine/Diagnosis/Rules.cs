@@ -51,6 +51,9 @@ namespace DeploySpec.Engine.Diagnosis
         public static readonly Rule ContextBeyondKvCache = new("DS2006", "KV cache too small for the context", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
             "one request of " + nameof(D.MaxContext) + " = {1} tokens needs {2:0.00} GiB of KV cache per GPU, but the roomiest plan ({3}) has {4:0.00} GiB{5}", RemedyArgument: 5);
 
+        public static readonly Rule NoDisaggregatedPlan = new("DS2007", "No disaggregated plan fits", RuleCategory.Capacity, RuleSeverity.Error, Deployment,
+            "Mode = Disaggregated, but no prefill pool and decode pool fit its {1} GPUs together and hold the requests asked for: the smallest worker that fits is {2} GPUs ({3}), and a disaggregated plan needs one of each; the best aggregated plan is {4}{5}", RemedyArgument: 5);
+
         /// <summary>Why a candidate that fits is not a plan when the deployment requires a concurrency (a reason, not a diagnostic).</summary>
         public static readonly Rule HoldsTooFewRequests = new(null, "Plan holds fewer requests than " + nameof(D.Concurrency), RuleCategory.Capacity, RuleSeverity.Info, Deployment,
             "holds {1} requests of {2} tokens at once ({3:0.0} GiB of KV per GPU), " + nameof(D.Concurrency) + " requires {4}");
@@ -100,7 +103,7 @@ namespace DeploySpec.Engine.Diagnosis
             InvalidModel, InvalidCluster, InvalidDeployment, ModelTypeWithoutAttribute, ClusterTypeWithoutAttribute, NotPartial, Generic,
             InvalidMsBuildProperty, InvalidConfigFile, GeneratedMemberConflict, FileLocalDeployment, UnknownModelType, InvalidAccelerator,
             MeasurementFileProblem, DraftModelTooLarge, SpeculationInconsistent,
-            FitsNoPlan, WeightsExceedGpu, ConcurrencyBeyondKvCache, NoRoomForOneRequest, ConcurrencyBeyondBatchLimit, ContextBeyondKvCache,
+            FitsNoPlan, WeightsExceedGpu, ConcurrencyBeyondKvCache, NoRoomForOneRequest, ConcurrencyBeyondBatchLimit, ContextBeyondKvCache, NoDisaggregatedPlan,
             TensorParallelSplitsNoHeads, KvHeadsReplicated, UnevenStages, ExpertParallelSplitsNoExperts, TensorParallelCrossesNodes,
             PinnedDegreesDoNotTileCluster, PipelineDeeperThanModel, ExpertParallelExceedsRanks, ExpertParallelOnDenseModel,
             TimePerOutputTokenUnreachable, TimeToFirstTokenUnreachable, TargetsNotJointlyReachable, RateNotServed, EstimatesExtrapolated, MeasurementDisagreesWithModel,
