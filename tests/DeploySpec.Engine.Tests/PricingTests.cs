@@ -72,6 +72,19 @@ public class PricingTests
     }
 
     [Fact]
+    public void MaxThroughput_without_targets_ranks_plans_by_output_per_gpu_aggregated_and_disaggregated_alike()
+    {
+        // Per GPU, so that a disaggregated plan whose worker sizes leave a GPU idle is not ranked by a total of fewer GPUs.
+        var result = Planner.Plan(Llama70B(Gpu.H100Sxm, 8) with { MaxTimePerOutputTokenMs = 0, InputTokens = 8192, OutputTokens = 256 });
+        Assert.Contains(result.Plans, p => p.Mode == ServingMode.Disaggregated);
+        for (int i = 1; i < result.Plans.Count; i++)
+        {
+            Assert.True(result.Plans[i - 1].BestWithinTargets.OutputTokensPerSecondPerGpu >= result.Plans[i].BestWithinTargets.OutputTokensPerSecondPerGpu,
+                $"{result.Plans[i - 1]} before {result.Plans[i]}");
+        }
+    }
+
+    [Fact]
     public void An_estimate_at_a_rate_pays_for_idle_gpus()
     {
         var plan = Planner.Plan(Llama70B(Gpu.H100Sxm, 8, price: 2.5)).Plans[0];

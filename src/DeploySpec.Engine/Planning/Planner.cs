@@ -562,7 +562,9 @@ namespace DeploySpec.Engine.Planning
                 }
             }
 
-            int throughput = b.BestWithinTargets.OutputTokensPerSecond.CompareTo(a.BestWithinTargets.OutputTokensPerSecond);
+            // Per GPU, as Objective.MaxThroughput says: every aggregated plan uses all the cluster's GPUs (the same order as
+            // the total), a disaggregated one may leave some idle and must not win by the total of fewer GPUs.
+            int throughput = b.BestWithinTargets.OutputTokensPerSecondPerGpu.CompareTo(a.BestWithinTargets.OutputTokensPerSecondPerGpu);
             if (throughput != 0)
             {
                 return throughput;
