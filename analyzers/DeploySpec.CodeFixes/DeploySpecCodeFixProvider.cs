@@ -90,25 +90,8 @@ namespace DeploySpec.CodeFixes
                         UseFp8KvCacheKey), diagnostic);
                 }
 
-                if (p.TryGetValue(Fix.Speculation, out var method) && method is not null &&
-                    System.Enum.TryParse<Speculation>(method, out var speculation) && System.Enum.IsDefined(typeof(Speculation), speculation))
-                {
-                    var deployment = attribute;
-                    context.RegisterCodeFix(CodeAction.Create(
-                        "Set Speculation = Speculation." + speculation,
-                        ct => SetOnDeploymentAsync(context.Document, deployment, nameof(DeploymentAttribute.Speculation), EnumValue(nameof(Speculation), speculation.ToString()), ct),
-                        SetSpeculationKey), diagnostic);
-                }
-
-                if (p.TryGetValue(Fix.Mode, out var modeText) && modeText is not null &&
-                    System.Enum.TryParse<ServingMode>(modeText, out var mode) && System.Enum.IsDefined(typeof(ServingMode), mode))
-                {
-                    var deployment = attribute;
-                    context.RegisterCodeFix(CodeAction.Create(
-                        "Set Mode = ServingMode." + mode,
-                        ct => SetOnDeploymentAsync(context.Document, deployment, nameof(DeploymentAttribute.Mode), EnumValue(nameof(ServingMode), mode.ToString()), ct),
-                        SetServingModeKey), diagnostic);
-                }
+                RegisterSetEnum<Speculation>(context, diagnostic, attribute, p, Fix.Speculation, nameof(DeploymentAttribute.Speculation), SetSpeculationKey);
+                RegisterSetEnum<ServingMode>(context, diagnostic, attribute, p, Fix.Mode, nameof(DeploymentAttribute.Mode), SetServingModeKey);
 
                 if (p.TryGetValue(Fix.Nodes, out var nodes) && p.TryGetValue(Fix.GpusPerNode, out var perNode) && nodes is not null && perNode is not null)
                 {
@@ -132,6 +115,21 @@ namespace DeploySpec.CodeFixes
             }
 
             return document.WithSyntaxRoot(root!.ReplaceNode(attribute, updated));
+        }
+
+        /// <summary>"Set {property} = {Enum}.{value}" on the deployment, when the diagnostic's properties name a defined value under <paramref name="key"/>.</summary>
+        private static void RegisterSetEnum<TEnum>(CodeFixContext context, Diagnostic diagnostic, AttributeSyntax deployment,
+            ImmutableDictionary<string, string?> properties, string key, string property, string equivalenceKey)
+            where TEnum : struct, System.Enum
+        {
+            if (properties.TryGetValue(key, out var text) && text is not null &&
+                System.Enum.TryParse<TEnum>(text, out var value) && System.Enum.IsDefined(typeof(TEnum), value))
+            {
+                context.RegisterCodeFix(CodeAction.Create(
+                    "Set " + property + " = " + typeof(TEnum).Name + "." + value,
+                    ct => SetOnDeploymentAsync(context.Document, deployment, property, EnumValue(typeof(TEnum).Name, value.ToString()), ct),
+                    equivalenceKey), diagnostic);
+            }
         }
 
         private static async Task<Document> SetOnDeploymentAsync(Document document, AttributeSyntax attribute, string name, ExpressionSyntax value, CancellationToken cancellationToken)

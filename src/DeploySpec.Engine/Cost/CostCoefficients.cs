@@ -500,8 +500,6 @@ namespace DeploySpec.Engine.Cost
             return prefillWait + p.PrefillLatencySeconds + c.KvTransferSeconds + 0.5 * tpot;
         }
 
-        private static double DisaggregatedTtft(in PlanCosts c, double rate, double tpot) => DisaggregatedTtft(c, rate, tpot, out _, out _);
-
         /// <summary>An estimate of a disaggregated plan from its times in seconds (percentiles floored at the means).</summary>
         private static PerformanceEstimate Disaggregated(in PlanCosts c, int concurrency, double ttft, double ttft90, double ttft99,
             double tpot, double tpot90, double tpot99, double throughput, bool saturated)

@@ -119,8 +119,8 @@ namespace DeploySpec.Engine.Planning
 
         /// <summary>
         /// The compile-time decisions of <paramref name="result"/> as one line: the plans in order, each written as
-        /// its position among the candidates the planner enumerates (<see cref="Planner.Candidates"/>: integer
-        /// arithmetic on the spec alone, the same on every machine) in a fixed number of base-64 digits given by the
+        /// its position among the candidates the planner enumerates (<see cref="EvaluatedPlan.Position"/>: the
+        /// aggregated candidates, then the disaggregated ones; integer arithmetic on the spec alone, the same on every machine) in a fixed number of base-64 digits given by the
         /// first character; then the min-latency, max-throughput and recommended plans' indices and whether the
         /// recommended one meets the targets; then the frontier as plan:concurrency pairs. About two characters a plan.
         /// </summary>
@@ -131,22 +131,8 @@ namespace DeploySpec.Engine.Planning
                 throw new ArgumentException("A deployment without plans has no table.", nameof(result));
             }
 
-            var positions = new Dictionary<(Degrees, Degrees?), int>();
-            if (result.Deployment.Mode != ServingMode.Disaggregated)
-            {
-                foreach (var degrees in Planner.Candidates(result.Deployment))
-                {
-                    positions[(degrees, null)] = positions.Count;
-                }
-            }
-
-            foreach (var (prefill, decode) in Planner.DisaggregatedCandidates(result.Deployment))
-            {
-                positions[(decode, prefill)] = positions.Count;
-            }
-
             int width = 1;
-            for (long reach = Digits.Length; reach < positions.Count; reach *= Digits.Length)
+            for (long reach = Digits.Length; reach < result.CandidateCount; reach *= Digits.Length)
             {
                 width++;
             }
@@ -155,7 +141,12 @@ namespace DeploySpec.Engine.Planning
             foreach (var plan in result.Plans)
             {
                 var digits = new char[width];
-                for (int k = width - 1, position = positions[(plan.Pool.Degrees, plan.Prefill?.Degrees)]; k >= 0; k--, position /= Digits.Length)
+                if (plan.Position < 0 || plan.Position >= result.CandidateCount)
+                {
+                    throw new ArgumentException("Plan " + plan + " was not found by the planner's search: it has no position to encode.", nameof(result));
+                }
+
+                for (int k = width - 1, position = plan.Position; k >= 0; k--, position /= Digits.Length)
                 {
                     digits[k] = Digits[position % Digits.Length];
                 }

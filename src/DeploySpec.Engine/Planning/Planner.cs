@@ -35,7 +35,7 @@ namespace DeploySpec.Engine.Planning
                 // match best, i.e. the most output at capacity (then the fewer GPUs, then the fewer prefill workers),
                 // chosen on the pools' costs alone; only the chosen ratio is evaluated in full.
                 var (decodePool, prefillPool, transfer) = FoldPools(deployment, candidate, calibration, folded);
-                var costs = new PlanCosts(decodePool.Coefficients, prefillPool!.Coefficients, transfer);
+                var costs = CostsOf(decodePool, prefillPool, transfer);
                 double output = CostEvaluator.Evaluate(costs, costs.MaxConcurrency).OutputTokensPerSecond;
                 var key = (WorkerShape(prefill), WorkerShape(candidate.Degrees));
                 if (!ratios.TryGetValue(key, out int at))
@@ -76,7 +76,7 @@ namespace DeploySpec.Engine.Planning
             }
 
             EvaluatedPlan? recommended = plans.Count == 0 ? null : plans[0].MeetsTargets ? plans[0] : minLatency;
-            return new PlanningResult(deployment, plans, screening.Rejected, minLatency, maxThroughput, recommended, ParetoFrontier.Of(plans));
+            return new PlanningResult(deployment, plans, screening.Rejected, minLatency, maxThroughput, recommended, ParetoFrontier.Of(plans), screening.CandidateCount);
         }
 
         /// <summary>
@@ -256,13 +256,17 @@ namespace DeploySpec.Engine.Planning
         public static FoldedPlan Fold(DeploymentSpec deployment, SizedCandidate candidate, CostCalibration calibration)
         {
             var (pool, prefill, transfer) = FoldPools(deployment, candidate, calibration);
-            var costs = new PlanCosts(pool.Coefficients, prefill?.Coefficients ?? default, transfer);
+            var costs = CostsOf(pool, prefill, transfer);
             var capacity = CostEvaluator.Evaluate(costs, costs.MaxConcurrency);
             var plan = new PartitionPlan(ToRuntime(pool), CostPerMillionOutputTokens: Math.Round(capacity.CostPerMillionOutputTokens, 6),
                 Prefill: prefill is null ? null : ToRuntime(prefill), KvTransferMs: Math.Round(transfer * 1e3, 4),
                 GoodputRequestsPerSecond: SignificantDigits(Goodput(deployment, costs), 6));
             return new FoldedPlan(plan, pool, prefill, transfer);
         }
+
+        /// <summary>What the evaluator takes for a plan of these pools: the one place a plan's <see cref="PlanCosts"/> is put together.</summary>
+        public static PlanCosts CostsOf(PlanPool pool, PlanPool? prefill, double kvTransferSeconds) =>
+            new(pool.Coefficients, prefill?.Coefficients ?? default, kvTransferSeconds);
 
         /// <summary>A candidate's pools and the KV transfer between them, folded by the cost model (no estimates).</summary>
         private static (PlanPool Pool, PlanPool? Prefill, double KvTransferSeconds) FoldPools(DeploymentSpec deployment, SizedCandidate candidate, CostCalibration calibration,
@@ -328,7 +332,7 @@ namespace DeploySpec.Engine.Planning
                 best = meets ? CostEvaluator.Evaluate(coefficients, MaxConcurrencyWithinTargets(deployment, coefficients)) : single;
             }
 
-            return new EvaluatedPlan(folded.Pool, plan, single, peak, best, meets, folded.Prefill, folded.KvTransferSeconds);
+            return new EvaluatedPlan(folded.Pool, plan, single, peak, best, meets, folded.Prefill, folded.KvTransferSeconds, candidate.Position);
         }
 
         /// <summary>True when <paramref name="estimate"/> meets the deployment's latency targets in their statistic (the mean, P90 or P99).</summary>
@@ -633,6 +637,6 @@ namespace DeploySpec.Engine.Planning
     public sealed record FoldedPlan(PartitionPlan Plan, PlanPool Pool, PlanPool? Prefill, double KvTransferSeconds)
     {
         /// <summary>What the evaluator takes for this plan.</summary>
-        public PlanCosts Costs => new(Pool.Coefficients, Prefill?.Coefficients ?? default, KvTransferSeconds);
+        public PlanCosts Costs => Planner.CostsOf(Pool, Prefill, KvTransferSeconds);
     }
 }

@@ -26,6 +26,7 @@ namespace DeploySpec.Engine.Planning
     /// <param name="MeetsTargets">True when the plan meets the latency targets.</param>
     /// <param name="Prefill">A disaggregated plan's prefill pool; null when aggregated.</param>
     /// <param name="KvTransferSeconds">Time to send one request's KV cache from the prefill pool to the decode pool, s (0 when aggregated).</param>
+    /// <param name="Position">Its candidate's position among the planner's candidates (<see cref="SizedCandidate.Position"/>), as plan tables write it; -1 when evaluated outside a search.</param>
     public sealed record EvaluatedPlan(
         PlanPool Pool,
         PartitionPlan Plan,
@@ -34,13 +35,14 @@ namespace DeploySpec.Engine.Planning
         PerformanceEstimate BestWithinTargets,
         bool MeetsTargets,
         PlanPool? Prefill = null,
-        double KvTransferSeconds = 0)
+        double KvTransferSeconds = 0,
+        int Position = -1)
     {
         /// <summary>Aggregated or disaggregated.</summary>
         public ServingMode Mode => Prefill is null ? ServingMode.Aggregated : ServingMode.Disaggregated;
 
         /// <summary>What the evaluator takes for this plan.</summary>
-        public PlanCosts Costs => new(Pool.Coefficients, Prefill?.Coefficients ?? default, KvTransferSeconds);
+        public PlanCosts Costs => Planner.CostsOf(Pool, Prefill, KvTransferSeconds);
 
         /// <summary>
         /// The highest arrival rate the plan sustains within the latency targets in the deployment's statistic, requests
@@ -86,7 +88,7 @@ namespace DeploySpec.Engine.Planning
     /// </summary>
     public sealed record Screening(IReadOnlyList<SizedCandidate> Fitting, IReadOnlyList<RejectedPlan> Rejected, int CandidateCount);
 
-    /// <summary>Everything the planner concluded about one deployment.</summary>
+    /// <summary>Everything the planner concluded about one deployment; <c>CandidateCount</c> is the screening's (<see cref="Screening.CandidateCount"/>).</summary>
     public sealed record PlanningResult(
         DeploymentSpec Deployment,
         IReadOnlyList<EvaluatedPlan> Plans,
@@ -94,7 +96,8 @@ namespace DeploySpec.Engine.Planning
         EvaluatedPlan? MinLatency,
         EvaluatedPlan? MaxThroughput,
         EvaluatedPlan? Recommended,
-        IReadOnlyList<FrontierPoint> Frontier)
+        IReadOnlyList<FrontierPoint> Frontier,
+        int CandidateCount = 0)
     {
         public bool HasPlans => Plans.Count > 0;
 
