@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DeploySpec.Engine.Hardware;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
 
@@ -130,7 +131,7 @@ namespace DeploySpec.Calibration
             foreach (var (f, line) in Rows(csv, 9))
             {
                 var weights = Precisions(f[5], line);
-                var deployment = Deployment(f[0], f[1], Int(f[2]), Int(f[3]), Int(f[4]), weights, Precision.Fp8, Int(f[6]), Int(f[7]), 0.95, line);
+                var deployment = TrtllmBench(Deployment(f[0], f[1], Int(f[2]), Int(f[3]), Int(f[4]), weights, Precision.Fp8, Int(f[6]), Int(f[7]), 0.95, line));
                 points.Add(new CalibrationPoint(file, deployment.Name, deployment, 0, Metric.Throughput, Number(f[8]))
                     { GpuGroup = f[1] });
             }
@@ -193,6 +194,11 @@ namespace DeploySpec.Calibration
                     Int(f[10]), Int(f[11]), fraction, line) with { Engine = engine, ExpertParallel = Int(f[7]) };
                 deployment = deployment with { Name = $"{f[1]} {deployment.Name}" + (deployment.ExpertParallel > 1 ? $" EP{deployment.ExpertParallel}" : "") };
                 int concurrency = f[12].Trim().Length == 0 ? 0 : Int(f[12]);
+                if (engine == ServingEngine.TensorRtLlm && concurrency == 0)
+                {
+                    deployment = TrtllmBench(deployment);
+                }
+
                 string label = deployment.Name + (concurrency > 0 ? " @" + concurrency : "");
                 void Add(Metric metric, string text)
                 {
@@ -212,6 +218,29 @@ namespace DeploySpec.Calibration
             }
 
             return points;
+        }
+
+        /// <summary>
+        /// An offline TensorRT-LLM row as trtllm-bench ran it: with the batch limit its tuning sets from the lengths
+        /// (tensorrt_llm/bench/build/tuning.py, <c>calc_engine_setting</c> and <c>finetune_setting</c>): the requests
+        /// of ISL + OSL tokens that 0.95 of the GPUs' memory less the weights holds (its own estimate: every KV head,
+        /// at least one per GPU), capped at 4096, divided by PP and rounded up (to 32 below 256, to 128 below 1024, to
+        /// 256 above; at least 64), for each of the PP micro-batches in flight. The engine's own default limit (2048) is what a deployment gets without it.
+        /// </summary>
+        public static DeploymentSpec TrtllmBench(DeploymentSpec d)
+        {
+            var model = d.Model;
+            // Attention data parallel with expert parallelism (DEP n) ran as trtllm-bench --tp n --ep n; its limit is per rank.
+            int tp = Math.Max(d.TensorParallel, d.ExpertParallel), pp = d.PipelineParallel, gpus = tp * pp;
+            double kvHeadBytes = model.KvCache == Precision.Fp8 ? 1.0 : model.KvCache == Precision.Fp4 ? 0.5 : 2.0;
+            double weightBytes = model.Weights == Precision.Fp8 ? 1.0 : model.Weights == Precision.Fp4 ? 0.5 : 2.0;
+            double bytesPerToken = 2.0 * model.Layers * Math.Max(tp, model.KeyValueHeads) * model.EffectiveHeadDim * kvHeadBytes;
+            double available = GpuCatalog.Of(d.Cluster).MemoryBytes * gpus - ModelMath.TotalParameters(model) * weightBytes;
+            double requests = 0.95 * available / (bytesPerToken * (d.InputTokens + d.OutputTokens));
+            double raw = Math.Min(requests, 4096) / pp;
+            int limit = raw < 256 ? Math.Max(64, 32 * (int)Math.Ceiling(raw / 32)) : raw < 1024 ? 128 * (int)Math.Ceiling(raw / 128) : 256 * (int)Math.Ceiling(raw / 256);
+            // The limit is per micro-batch: a pipeline keeps PP of them in flight.
+            return d with { MaxBatchSize = limit * pp };
         }
 
         private static IEnumerable<(string[] Fields, int Line)> Rows(string csv, int fields)

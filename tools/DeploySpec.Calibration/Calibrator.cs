@@ -106,14 +106,8 @@ namespace DeploySpec.Calibration
                 return x;
             }
 
-            double Loss(double[] y) => Objective(points, FromVector(Expand(y), used, band));
-            var best = new double[active.Length];
-            foreach (var (step, tolerance) in new[] { (1.0, 1e-10), (0.25, 1e-12), (0.05, 1e-14) })
-            {
-                best = NelderMead.Minimize(Loss, best, step, 6000, tolerance);
-            }
-
-            return FromVector(Expand(best), used, band);
+            var fit = Minimize(y => Residuals(points, FromVector(Expand(y), used, band)), active.Length);
+            return FromVector(Expand(fit), used, band);
         }
 
         /// <summary>Which parameter blocks the points exercise (Hopper, the shared factors and TensorRT-LLM's runtime always: the seed is in every fit).</summary>
@@ -133,28 +127,81 @@ namespace DeploySpec.Calibration
             };
         }
 
+        /// <summary>The fit's loss: the sum of the squared <see cref="Residuals"/>.</summary>
         public static double Objective(IReadOnlyList<CalibrationPoint> points, CostCalibration calibration)
         {
             double loss = 0;
-            foreach (var p in points)
+            foreach (double r in Residuals(points, calibration))
             {
-                double r = Math.Log(Predict(p, calibration) / p.Measured);
                 loss += r * r;
             }
 
+            return loss;
+        }
+
+        /// <summary>
+        /// What the fit makes small, one entry per figure: the log error of every point, the seed's two ratios (weighted
+        /// by <see cref="RatioWeight"/>) and its TP8 throughput, and the seed's ratios beyond <see cref="SeedTolerance"/>
+        /// (weighted by <see cref="SeedConstraintWeight"/>). A figure the model cannot evaluate counts as a large error.
+        /// </summary>
+        public static double[] Residuals(IReadOnlyList<CalibrationPoint> points, CostCalibration calibration)
+        {
+            var r = new double[points.Count + 5];
+            System.Threading.Tasks.Parallel.For(0, points.Count, i => r[i] = Math.Log(Predict(points[i], calibration) / points[i].Measured));
             var seed = EvaluateSeed(calibration);
             double a = Math.Log(seed.MinLatencySpeedRatio / CalibrationData.SeedMinLatencySpeedRatio);
             double b = Math.Log(seed.MaxThroughputRatio / CalibrationData.SeedMaxThroughputRatio);
             double c = Math.Log(seed.Tp8Peak.OutputTokensPerSecond / CalibrationData.SeedTp8MaxThroughput);
-            loss += RatioWeight * (a * a + b * b) + c * c;
+            int n = points.Count;
+            r[n] = Math.Sqrt(RatioWeight) * a;
+            r[n + 1] = Math.Sqrt(RatioWeight) * b;
+            r[n + 2] = c;
 
             // The seed's ratios are the claim DeploySpec is held to: beyond the accepted 10% either way they are a
             // constraint, not one figure among hundreds.
             double allowed = Math.Log(1.0 + SeedTolerance);
-            double da = Math.Max(0, Math.Abs(a) - allowed), db = Math.Max(0, Math.Abs(b) - allowed);
-            loss += SeedConstraintWeight * (da * da + db * db);
-            return double.IsNaN(loss) || double.IsInfinity(loss) ? double.MaxValue : loss;
+            r[n + 3] = Math.Sqrt(SeedConstraintWeight) * Math.Max(0, Math.Abs(a) - allowed);
+            r[n + 4] = Math.Sqrt(SeedConstraintWeight) * Math.Max(0, Math.Abs(b) - allowed);
+            for (int i = 0; i < r.Length; i++)
+            {
+                if (double.IsNaN(r[i]) || double.IsInfinity(r[i]))
+                {
+                    r[i] = UnevaluableResidual;
+                }
+            }
+
+            return r;
         }
+
+        /// <summary>The residual of a figure the model cannot evaluate at some trial parameters.</summary>
+        private const double UnevaluableResidual = 1e3;
+
+        /// <summary>
+        /// Least squares by Levenberg-Marquardt (Math.NET Numerics, forward-difference Jacobian) from several starts,
+        /// keeping the lowest loss: the loss has more than one basin (several factors end at a bound), and one start
+        /// would let a small change of the data jump between them. Deterministic: the same residuals give the same answer.
+        /// </summary>
+        private static double[] Minimize(Func<double[], double[]> residuals, int parameters)
+        {
+            double[]? best = null;
+            double bestLoss = double.MaxValue;
+            foreach (double offset in FitStarts)
+            {
+                var start = Enumerable.Repeat(offset, parameters).ToArray();
+                var y = LevenbergMarquardt.Minimize(residuals, start);
+                double loss = residuals(y).Sum(v => v * v);
+                if (loss < bestLoss)
+                {
+                    best = y;
+                    bestLoss = loss;
+                }
+            }
+
+            return best!;
+        }
+
+        /// <summary>The starts of the fit, in the squashed coordinates (0 is the middle of every factor's bounds).</summary>
+        private static readonly double[] FitStarts = { 0.0, -1.5, 1.5 };
 
         public static AccuracyReport Report(IReadOnlyList<CalibrationPoint> points, CostCalibration calibration) =>
             new(calibration, points.Select(p => new PointResult(p, Predict(p, calibration))).ToList(), EvaluateSeed(calibration));
@@ -280,7 +327,7 @@ namespace DeploySpec.Calibration
             return new SeedResult(tp8.SingleRequest, pp8.SingleRequest, tp8.Peak, pp8.Peak);
         }
 
-        internal static double Median(IEnumerable<double> values)
+        public static double Median(IEnumerable<double> values)
         {
             var sorted = values.OrderBy(v => v).ToList();
             int n = sorted.Count;
@@ -290,7 +337,7 @@ namespace DeploySpec.Calibration
         private static readonly ConcurrentDictionary<DeploymentSpec, (Degrees Degrees, MemoryBreakdown Memory)> Sized = new();
 
         /// <summary>The pinned plan of a calibration deployment; its memory does not depend on the calibration, so it is sized once.</summary>
-        private static EvaluatedPlan Evaluate(DeploymentSpec deployment, CostCalibration calibration)
+        public static EvaluatedPlan Evaluate(DeploymentSpec deployment, CostCalibration calibration)
         {
             var (degrees, memory) = Sized.GetOrAdd(deployment, d =>
             {

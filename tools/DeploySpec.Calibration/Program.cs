@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Globalization;
 using DeploySpec.Calibration;
 using DeploySpec.Engine.Cost;
@@ -16,7 +17,33 @@ switch (args.Length == 1 ? args[0] : "")
         // The values to store in CostCalibration.Default (CalibrationTests fails when they drift).
         var fitted = Calibrator.Fit(data);
         Console.WriteLine(fitted);
+        Console.Error.WriteLine($"loss {Calibrator.Objective(data, fitted):R} (stored calibration: {Calibrator.Objective(data, CostCalibration.Default):R}); median |error| {Calibrator.Report(data, fitted).MedianAbsoluteRelativeError:P1}");
         Console.Out.Write(AccuracyMarkdown.Write(Calibrator.Report(data, fitted)));
+        return 0;
+    case "residuals":
+    case "residuals-refit":
+        // One tab-separated row per measured figure with the stored (or a fresh fit's) prediction, for analysis.
+        var calibration = args[0] == "residuals" ? CostCalibration.Default : Calibrator.Fit(data);
+        Console.WriteLine("file\tengine\tmodel\tgpu\tgpus\ttp\tpp\tep\tweights\tisl\tosl\tconcurrency\tmetric\tmeasured\tpredicted\terror\tslots\tbatchlimit");
+        foreach (var r in Calibrator.Report(data, calibration).Points)
+        {
+            var d = r.Point.Deployment;
+            Console.WriteLine(string.Join("\t", r.Point.File, d.Engine, d.Model.Name, r.Point.GpuGroup, d.Cluster.TotalGpus, d.TensorParallel, d.PipelineParallel,
+                Math.Max(1, d.ExpertParallel), d.Model.Weights, d.InputTokens, d.OutputTokens, r.Point.Concurrency, r.Point.Metric,
+                r.Point.Measured.ToString("R", CultureInfo.InvariantCulture), r.Predicted.ToString("R", CultureInfo.InvariantCulture),
+                r.RelativeError.ToString("F4", CultureInfo.InvariantCulture), Calibrator.Evaluate(d, calibration).Pool.Coefficients.MaxConcurrency, d.MaxBatchSize));
+        }
+
+        return 0;
+    case "logo":
+        // Leave one group out only (quicker than crossvalidate): each group's held-out median and the pooled one.
+        var held = Calibrator.CrossValidate(data);
+        foreach (var f in held)
+        {
+            Console.WriteLine($"{f.Group,-20} {f.Median():P1} ({f.HeldOut.Count})");
+        }
+
+        Console.WriteLine($"pooled {Calibrator.Median(held.SelectMany(f => f.HeldOut).Select(p => Math.Abs(p.RelativeError))):P1}");
         return 0;
     case "crossvalidate":
         // Refit with each group left out and predict it; prints the section docs/accuracy.md ends with and the band.

@@ -29,7 +29,7 @@ namespace DeploySpec.Engine.Cost
     /// <param name="HopSecondsPerSequence">Bandwidth part of one pipeline hand-off per sequence, s.</param>
     /// <param name="StepOverheadSeconds">The engine's fixed work per iteration, s.</param>
     /// <param name="StepSecondsPerSequence">The engine's work per sequence per iteration (scheduling, sampling), s.</param>
-    /// <param name="StagePrefillSeconds">Prefill of one prompt on the bottleneck stage, s.</param>
+    /// <param name="StagePrefillSeconds">What one prompt adds to the bottleneck stage's busy iterations (its tokens' compute, attention and collectives; the iterations stream the weights anyway), s.</param>
     /// <param name="PrefillLatencySeconds">Time to first token of one request on an idle plan, s.</param>
     /// <param name="PrefillChunks">Iterations one prompt's prefill takes (chunked by the engine's token budget); each also carries the other requests' decodes.</param>
     /// <param name="GemmSaturationSequences">
@@ -45,6 +45,12 @@ namespace DeploySpec.Engine.Cost
     /// Tokens each sequence gains per decode iteration: 1, or with speculative decoding E, the expected accepted draft
     /// tokens plus the verify step's own (<see cref="SpeculationMethod.ExpectedTokensPerStep"/>). A count, not a time:
     /// the iteration's terms above already hold the verify step over k + 1 tokens and the drafter's work.
+    /// </param>
+    /// <param name="ExpertGemmSecondsPerSequence">Routed experts' matrix-product compute of one sequence's decode step on the bottleneck stage, s (0 for dense models; <see cref="GemmSecondsPerSequence"/> holds the rest).</param>
+    /// <param name="ExpertSaturationSequences">
+    /// Sequences per micro-batch at which each routed expert's grouped GEMM reaches half its large-matrix rate: an
+    /// expert sees only top-k / experts of the tokens (times the replicas that feed one expert group), so it needs
+    /// experts / top-k times more sequences than a dense product to fill its tiles.
     /// </param>
     public readonly record struct CostCoefficients(
         int Replicas,
@@ -72,7 +78,9 @@ namespace DeploySpec.Engine.Cost
         bool CalibratedOnMeasurements = false,
         ExtrapolationAxes NotMeasured = ExtrapolationAxes.None,
         double PricePerHour = 0,
-        double AcceptedTokensPerStep = 1)
+        double AcceptedTokensPerStep = 1,
+        double ExpertGemmSecondsPerSequence = 0,
+        double ExpertSaturationSequences = 0)
     {
         /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
         public bool HasExperts => ExpertWeightSeconds > 0;
@@ -82,7 +90,7 @@ namespace DeploySpec.Engine.Cost
             Valid(GemmSecondsPerSequence) && Valid(DenseWeightSeconds) && Valid(ExpertWeightSeconds) && Valid(ExpertIdleDecayPerToken) &&
             Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(CollectiveLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
-            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
+            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(ExpertGemmSecondsPerSequence) && Valid(ExpertSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
             PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1 &&
             AcceptedTokensPerStep >= 1 && !double.IsInfinity(AcceptedTokensPerStep);
 
@@ -165,13 +173,14 @@ namespace DeploySpec.Engine.Cost
         /// <summary>Cost of one micro-batch of <paramref name="m"/> sequences on the bottleneck stage, in seconds.</summary>
         public static double StageSeconds(in CostCoefficients c, double m)
         {
-            double weights = c.DenseWeightSeconds;
+            double weights = c.DenseWeightSeconds, compute = (m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence;
             if (c.HasExperts)
             {
                 weights += c.ExpertWeightSeconds * (1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken));
+                compute += (m + c.ExpertSaturationSequences) * c.ExpertGemmSecondsPerSequence;
             }
 
-            double gemm = Math.Max((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence, weights);
+            double gemm = Math.Max(compute, weights);
             return gemm + m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + c.CollectiveLatencySeconds;
         }
 
