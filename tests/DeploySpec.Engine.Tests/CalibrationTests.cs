@@ -111,6 +111,25 @@ public class CalibrationTests(ITestOutputHelper output)
         Assert.Equal(File.ReadAllText(shared), File.ReadAllText(embedded));
     }
 
+    /// <summary>
+    /// trtllm-bench's batch limit, worked by hand from tensorrt_llm/bench/build/tuning.py (calc_engine_setting,
+    /// finetune_setting): requests = 0.95 (GPUs x memory - parameters x bytes) / (2 x layers x max(TP, KV heads) x head
+    /// dim x KV bytes x (ISL + OSL)), capped at 4096, over PP, rounded up. 70B FP8 alone on an H100: 38.6 requests, raised
+    /// to the floor of 64. 70B FP4 on 8 x B200 at 20000/2000: 396.1, rounded up to 512. 405B FP8 PP8 on 8 x H200 at
+    /// 2048/128: 1353.8 / 8 = 169.2 per micro-batch, rounded up to 192, eight micro-batches in flight. 8B on an H200
+    /// at 128/128: far more than the cap.
+    /// </summary>
+    [Theory]
+    [InlineData("Llama 3.1 70B,H100,1,1,1,FP8,128,2048,1.0", 64)]
+    [InlineData("Llama 3.1 70B,B200,8,8,1,FP4,20000,2000,1.0", 512)]
+    [InlineData("Llama 3.1 405B,H200,8,1,8,FP8,2048,128,1.0", 8 * 192)]
+    [InlineData("Llama 3.1 8B,H200,1,1,1,FP8,128,128,1.0", 4096)]
+    public void Offline_TensorRT_LLM_rows_run_at_the_batch_limit_trtllm_bench_sets(string row, int limit)
+    {
+        var point = Assert.Single(CalibrationData.Parse("header\n" + row));
+        Assert.Equal(limit, point.Deployment.MaxBatchSize);
+    }
+
     [Fact]
     public void Latency_rows_read_every_measured_figure_and_skip_the_empty_ones()
     {

@@ -48,9 +48,9 @@ namespace DeploySpec.Calibration
     }
 
     /// <summary>
-    /// Fits <see cref="CostCalibration"/> by least squares on log errors over every measured figure of every
-    /// calibration file, shared and published (throughput, TTFT, inter-token and request latency alike, one weight
-    /// each), and the seed's two ratios (weight 4 each, and a constraint beyond <see cref="SeedTolerance"/>: they are
+    /// Fits <see cref="CostCalibration"/> by robust least squares (pseudo-Huber, <see cref="RobustScale"/>) on log
+    /// errors over every measured figure of every calibration file, shared and published (throughput, TTFT,
+    /// inter-token and request latency alike, one weight each), by Levenberg-Marquardt from three starts, and the seed's two ratios (weight 4 each, and a constraint beyond <see cref="SeedTolerance"/>: they are
     /// the published claim) and its TP8 throughput. One fit, no per-row or per-file case: the GPU generation picks its
     /// efficiencies, and a block no row exercises is not fitted (Blackwell takes Hopper's values, the RTX parts
     /// Blackwell's, experts the dense efficiencies, an engine TensorRT-LLM's runtime). Expert compute factor 1-4,
@@ -140,14 +140,14 @@ namespace DeploySpec.Calibration
         }
 
         /// <summary>
-        /// What the fit makes small, one entry per figure: the log error of every point, the seed's two ratios (weighted
+        /// What the fit makes small, one entry per figure: the log error of every point (made robust, <see cref="RobustScale"/>), the seed's two ratios (weighted
         /// by <see cref="RatioWeight"/>) and its TP8 throughput, and the seed's ratios beyond <see cref="SeedTolerance"/>
         /// (weighted by <see cref="SeedConstraintWeight"/>). A figure the model cannot evaluate counts as a large error.
         /// </summary>
         public static double[] Residuals(IReadOnlyList<CalibrationPoint> points, CostCalibration calibration)
         {
             var r = new double[points.Count + 5];
-            System.Threading.Tasks.Parallel.For(0, points.Count, i => r[i] = Math.Log(Predict(points[i], calibration) / points[i].Measured));
+            System.Threading.Tasks.Parallel.For(0, points.Count, i => r[i] = Robust(Math.Log(Predict(points[i], calibration) / points[i].Measured)));
             var seed = EvaluateSeed(calibration);
             double a = Math.Log(seed.MinLatencySpeedRatio / CalibrationData.SeedMinLatencySpeedRatio);
             double b = Math.Log(seed.MaxThroughputRatio / CalibrationData.SeedMaxThroughputRatio);
@@ -172,6 +172,17 @@ namespace DeploySpec.Calibration
 
             return r;
         }
+
+        /// <summary>
+        /// Log errors beyond this count about linearly, not squared (the pseudo-Huber loss): a few rows the model cannot
+        /// explain (a configuration run under conditions no row states) must not pull the fit away from the many it can.
+        /// The errors DeploySpec reports are medians, which such rows do not move either.
+        /// </summary>
+        public const double RobustScale = 0.1;
+
+        /// <summary>The residual whose square is the pseudo-Huber loss of log error <paramref name="e"/> at <see cref="RobustScale"/>.</summary>
+        private static double Robust(double e) =>
+            Math.Sign(e) * Math.Sqrt(2 * RobustScale * RobustScale * (Math.Sqrt(1 + e * e / (RobustScale * RobustScale)) - 1));
 
         /// <summary>The residual of a figure the model cannot evaluate at some trial parameters.</summary>
         private const double UnevaluableResidual = 1e3;

@@ -166,23 +166,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.611851431436516, WeightStream: 0.8999681207626047, KvStream: 0.5939964848308537, Collective: 0.640027693872607),
-            Blackwell: new GenerationEfficiency(Matmul: 0.44077036916296886, WeightStream: 0.8995142116222732, KvStream: 0.40304622121246186, Collective: 0.726716366946508),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.8099999945100276, WeightStream: 0.5620558303579225, KvStream: 0.5586656851414334, Collective: 0.8999088693910433),
-            MatmulHalfSaturationTokens: 67.88489104778805,
-            CollectiveLatencySeconds: 1.6398491693151456E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.426320099353448, WeightStream: 0.8999999996032264),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.0000000515659409E-05, StepSecondsPerSequence: 2.0920320671741106E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 1E-05, StepSecondsPerSequence: 9.948299345602295E-06, ExpertTimeFactor: 1.7930558179328415),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 0.009981590037726766, StepSecondsPerSequence: 9.541383670625087E-06, ExpertTimeFactor: 1.0608675309899063),
-            Band: new UncertaintyBand(Calibrated: 0.143,
-                GpuGeneration: new(InData: 0.148, Beyond: 0.267),
-                Precision: new(InData: 0.151, Beyond: 0.343),
-                ModelSize: new(InData: 0.167, Beyond: 0.367),
-                Lengths: new(InData: null, Beyond: 0.139),
-                Parallelism: new(InData: 0.128, Beyond: 0.209),
-                Architecture: new(InData: 0.186, Beyond: 0.231),
-                Engine: new(InData: 0.172, Beyond: 0.31)));
+            Hopper: new GenerationEfficiency(Matmul: 0.6100947557860299, WeightStream: 0.7867456910028636, KvStream: 0.8999999999977264, Collective: 0.65395523393851),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4419791452211582, WeightStream: 0.8999999999801291, KvStream: 0.5530755606544585, Collective: 0.5791557808956211),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6138141432399729, WeightStream: 0.4435151521317799, KvStream: 0.8999999999965405, Collective: 0.8999999999980777),
+            MatmulHalfSaturationTokens: 170.31038514844101,
+            CollectiveLatencySeconds: 2.982515510354429E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 2.6478964626425583, WeightStream: 0.4094735261544452),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.0000000017907965E-05, StepSecondsPerSequence: 9.402635556120999E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0017032547358554805, StepSecondsPerSequence: 9.999999998856315E-06, ExpertTimeFactor: 0.9602203270204932),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 0.009999999984043753, StepSecondsPerSequence: 9.999999995454097E-06, ExpertTimeFactor: 0.6091415131314285),
+            Band: new UncertaintyBand(Calibrated: 0.085,
+                GpuGeneration: new(InData: 0.1, Beyond: 0.244),
+                Precision: new(InData: 0.1, Beyond: 0.292),
+                ModelSize: new(InData: 0.143, Beyond: 0.16),
+                Lengths: new(InData: null, Beyond: 0.066),
+                Parallelism: new(InData: 0.129, Beyond: 0.14),
+                Architecture: new(InData: 0.166, Beyond: 0.289),
+                Engine: new(InData: 0.112, Beyond: 0.114)));
     }
 
     /// <summary>

@@ -46,12 +46,6 @@ namespace DeploySpec.Engine.Cost
     /// tokens plus the verify step's own (<see cref="SpeculationMethod.ExpectedTokensPerStep"/>). A count, not a time:
     /// the iteration's terms above already hold the verify step over k + 1 tokens and the drafter's work.
     /// </param>
-    /// <param name="ExpertGemmSecondsPerSequence">Routed experts' matrix-product compute of one sequence's decode step on the bottleneck stage, s (0 for dense models; <see cref="GemmSecondsPerSequence"/> holds the rest).</param>
-    /// <param name="ExpertSaturationSequences">
-    /// Sequences per micro-batch at which each routed expert's grouped GEMM reaches half its large-matrix rate: an
-    /// expert sees only top-k / experts of the tokens (times the replicas that feed one expert group), so it needs
-    /// experts / top-k times more sequences than a dense product to fill its tiles.
-    /// </param>
     public readonly record struct CostCoefficients(
         int Replicas,
         int Stages,
@@ -78,9 +72,7 @@ namespace DeploySpec.Engine.Cost
         bool CalibratedOnMeasurements = false,
         ExtrapolationAxes NotMeasured = ExtrapolationAxes.None,
         double PricePerHour = 0,
-        double AcceptedTokensPerStep = 1,
-        double ExpertGemmSecondsPerSequence = 0,
-        double ExpertSaturationSequences = 0)
+        double AcceptedTokensPerStep = 1)
     {
         /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
         public bool HasExperts => ExpertWeightSeconds > 0;
@@ -90,7 +82,7 @@ namespace DeploySpec.Engine.Cost
             Valid(GemmSecondsPerSequence) && Valid(DenseWeightSeconds) && Valid(ExpertWeightSeconds) && Valid(ExpertIdleDecayPerToken) &&
             Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(CollectiveLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
-            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(ExpertGemmSecondsPerSequence) && Valid(ExpertSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
+            Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
             PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1 &&
             AcceptedTokensPerStep >= 1 && !double.IsInfinity(AcceptedTokensPerStep);
 
@@ -173,14 +165,13 @@ namespace DeploySpec.Engine.Cost
         /// <summary>Cost of one micro-batch of <paramref name="m"/> sequences on the bottleneck stage, in seconds.</summary>
         public static double StageSeconds(in CostCoefficients c, double m)
         {
-            double weights = c.DenseWeightSeconds, compute = (m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence;
+            double weights = c.DenseWeightSeconds;
             if (c.HasExperts)
             {
                 weights += c.ExpertWeightSeconds * (1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken));
-                compute += (m + c.ExpertSaturationSequences) * c.ExpertGemmSecondsPerSequence;
             }
 
-            double gemm = Math.Max(compute, weights);
+            double gemm = Math.Max((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence, weights);
             return gemm + m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + c.CollectiveLatencySeconds;
         }
 

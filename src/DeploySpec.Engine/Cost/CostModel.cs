@@ -75,20 +75,14 @@ namespace DeploySpec.Engine.Cost
             // The engine's own fused-MoE kernels scale both (TensorRT-LLM's are the reference the expert efficiencies are fitted on).
             double expertCompute = (calibration.Experts?.ComputeFactor ?? 1.0) * runtime.ExpertTimeFactor;
             double expertRate = gpu.MemoryBandwidthBytesPerSecond * (calibration.Experts?.WeightStream ?? efficiency.WeightStream) / runtime.ExpertTimeFactor;
-            double denseTokenSeconds = 2.0 * (denseParams + auxParams) / matmulRate;
-            double expertTokenSeconds = 2.0 * activeExpertParams * expertCompute / matmulRate;
-            double promptTokenSeconds = denseTokenSeconds + expertTokenSeconds;
+            double promptTokenSeconds = 2.0 * (denseParams + activeExpertParams * expertCompute + auxParams) / matmulRate;
             double denseStreamBytes = denseParams * linear + auxParams * aux + lmHeadParams * aux;
             double routedStreamBytes = routedParams * linear;
 
-            double gemmSecondsPerSequence = denseTokenSeconds + 2.0 * lmHeadParams / matmulRate;
+            double gemmSecondsPerSequence = promptTokenSeconds + 2.0 * lmHeadParams / matmulRate;
             double denseWeightSeconds = denseStreamBytes / weightRate;
             double expertWeightSeconds = routedStreamBytes / expertRate;
             int expertGroupReplicas = Math.Max(1, ep / tp);
-            // Each routed expert sees top-k / experts of a micro-batch's tokens, from every replica that feeds its
-            // expert group: its grouped GEMM reaches half rate at experts / (top-k x replicas) times the dense size.
-            double expertShare = model.IsMoe ? model.ActiveExperts / (double)model.Experts : 1.0;
-            double expertSaturationTokens = saturation / expertShare;
             double missProbability = model.IsMoe
                 ? Math.Pow(1.0 - model.ActiveExperts / (double)model.Experts, expertGroupReplicas)
                 : 1.0;
@@ -146,8 +140,7 @@ namespace DeploySpec.Engine.Cost
             double chunkExpertBytes = model.IsMoe
                 ? routedStreamBytes * (1.0 - Math.Pow(missProbability, chunkTokens))
                 : 0;
-            double chunkGemm = Math.Max((chunkTokens + saturation) * denseTokenSeconds + (chunkTokens + expertSaturationTokens) * expertTokenSeconds,
-                (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
+            double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenSeconds, (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
             double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
             double prefillAttention = AttentionPrefillFlops(model, layout, stage, tp, prompt) / attentionRate;
             double stagePrefill = chunks * (chunkGemm + collectiveLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
@@ -208,9 +201,7 @@ namespace DeploySpec.Engine.Cost
                 ExtrapolatedAlong: axes,
                 NotMeasured: notMeasured,
                 PricePerHour: Pricing.PerGpuHour(deployment.Cluster) * degrees.GpuCount,
-                AcceptedTokensPerStep: speculation.AcceptedTokensPerStep,
-                ExpertGemmSecondsPerSequence: verified * expertTokenSeconds,
-                ExpertSaturationSequences: expertSaturationTokens / (expertGroupReplicas * verified));
+                AcceptedTokensPerStep: speculation.AcceptedTokensPerStep);
             return Correct(coefficients, deployment.Correction);
         }
 
@@ -256,7 +247,6 @@ namespace DeploySpec.Engine.Cost
             return c with
             {
                 GemmSecondsPerSequence = c.GemmSecondsPerSequence * decode,
-                ExpertGemmSecondsPerSequence = c.ExpertGemmSecondsPerSequence * decode,
                 DenseWeightSeconds = c.DenseWeightSeconds * decode,
                 ExpertWeightSeconds = c.ExpertWeightSeconds * decode,
                 AttentionSecondsPerSequence = c.AttentionSecondsPerSequence * decode,
