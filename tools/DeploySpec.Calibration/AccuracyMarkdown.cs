@@ -57,8 +57,8 @@ namespace DeploySpec.Calibration
             Line("  differ by release of the same page (Maverick on 8 x H200 at 1024/2048 is +52% in one release, at 1000/2000 -25%");
             Line("  in another). The expert factors (compute 2.6x the even-load time, weights streamed at 0.41 of HBM) lump load");
             Line("  imbalance, grouped-GEMM tiles and the routing work.");
-            Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees at TP1 and TP2 and under PP; TP8 is under-predicted by about 30%, and its");
-            Line("  fitted KV-stream and collective efficiencies sit at their bound.");
+            Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees within about 5% at TP1, TP2 and PP2; PP8 is off by about 17% and TP8");
+            Line("  under-predicted by about 30%, and its fitted KV-stream and collective efficiencies sit at their bound.");
             Line("- **vLLM and SGLang** rest on 30 figures, all but six of them DeepSeek-R1 on 8 x H200; the same configuration on two");
             Line("  hosts differs by a quarter, so no model gets closer than that. SGLang's overheads sit at their bounds: read them");
             Line("  as poorly determined.");
