@@ -225,13 +225,15 @@ namespace DeploySpec.Calibration
         /// (tensorrt_llm/bench/build/tuning.py, <c>calc_engine_setting</c> and <c>finetune_setting</c>): the requests
         /// of ISL + OSL tokens that 0.95 of the GPUs' memory less the weights holds (its own estimate: every KV head,
         /// at least one per GPU), capped at 4096, divided by PP and rounded up (to 32 below 256, to 128 below 1024, to
-        /// 256 above; at least 64), for each of the PP micro-batches in flight. The engine's own default limit (2048) is what a deployment gets without it.
+        /// 256 above; at least 64), for each of the PP micro-batches in flight. A deployment without it gets the
+        /// engine's serving default (2048).
         /// </summary>
         public static DeploymentSpec TrtllmBench(DeploymentSpec d)
         {
             var model = d.Model;
             // Attention data parallel with expert parallelism (DEP n) ran as trtllm-bench --tp n --ep n; its limit is per rank.
             int tp = Math.Max(d.TensorParallel, d.ExpertParallel), pp = d.PipelineParallel, gpus = tp * pp;
+            // trtllm-bench's own table (BYTES_PER_ELEM): FP8 1, NVFP4 0.5, anything else 2 bytes, whatever the format.
             double kvHeadBytes = model.KvCache == Precision.Fp8 ? 1.0 : model.KvCache == Precision.Fp4 ? 0.5 : 2.0;
             double weightBytes = model.Weights == Precision.Fp8 ? 1.0 : model.Weights == Precision.Fp4 ? 0.5 : 2.0;
             double bytesPerToken = 2.0 * model.Layers * Math.Max(tp, model.KeyValueHeads) * model.EffectiveHeadDim * kvHeadBytes;

@@ -48,10 +48,11 @@ namespace DeploySpec.Calibration
     }
 
     /// <summary>
-    /// Fits <see cref="CostCalibration"/> by robust least squares (pseudo-Huber, <see cref="RobustScale"/>) on log
-    /// errors over every measured figure of every calibration file, shared and published (throughput, TTFT,
-    /// inter-token and request latency alike, one weight each), by Levenberg-Marquardt from three starts, and the seed's two ratios (weight 4 each, and a constraint beyond <see cref="SeedTolerance"/>: they are
-    /// the published claim) and its TP8 throughput. One fit, no per-row or per-file case: the GPU generation picks its
+    /// Fits <see cref="CostCalibration"/> by Levenberg-Marquardt from three starts, robust least squares
+    /// (pseudo-Huber, <see cref="RobustScale"/>) on log errors over every measured figure of every calibration file,
+    /// shared and published (throughput, TTFT, inter-token and request latency alike, one weight each), and the
+    /// seed's two ratios (weight 4 each, and a constraint beyond <see cref="SeedTolerance"/>: they are the published
+    /// claim) and its TP8 throughput. One fit, no per-row or per-file case: the GPU generation picks its
     /// efficiencies, and a block no row exercises is not fitted (Blackwell takes Hopper's values, the RTX parts
     /// Blackwell's, experts the dense efficiencies, an engine TensorRT-LLM's runtime). Expert compute factor 1-4,
     /// an engine's expert time 1/3-3 times TensorRT-LLM's.
@@ -140,8 +141,8 @@ namespace DeploySpec.Calibration
         }
 
         /// <summary>
-        /// What the fit makes small, one entry per figure: the log error of every point (made robust, <see cref="RobustScale"/>), the seed's two ratios (weighted
-        /// by <see cref="RatioWeight"/>) and its TP8 throughput, and the seed's ratios beyond <see cref="SeedTolerance"/>
+        /// What the fit makes small, one entry per figure: the log error of every point (made robust,
+        /// <see cref="RobustScale"/>), the seed's two ratios (weighted by <see cref="RatioWeight"/>) and its TP8 throughput, and the seed's ratios beyond <see cref="SeedTolerance"/>
         /// (weighted by <see cref="SeedConstraintWeight"/>). A figure the model cannot evaluate counts as a large error.
         /// </summary>
         public static double[] Residuals(IReadOnlyList<CalibrationPoint> points, CostCalibration calibration)
