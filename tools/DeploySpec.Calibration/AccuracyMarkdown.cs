@@ -55,8 +55,8 @@ namespace DeploySpec.Calibration
             Line("  explain: attention data parallel over eight GPUs (DEP8 on H100, H200 and RTX PRO 6000) is over-predicted by");
             Line("  about 40% while DEP4 on B200 and GB200 agrees within about 8%; and Llama 4 Maverick and Qwen3-235B at TP8");
             Line("  differ by release of the same page (Maverick on 8 x H200 at 1024/2048 is +52% in one release, at 1000/2000 -25%");
-            Line("  in another). The expert factors (compute 2.6x the even-load time, weights streamed at 0.41 of HBM) lump load");
-            Line("  imbalance, grouped-GEMM tiles and the routing work.");
+            Line("  in another; the next section measures that spread). The expert factors (compute 2.6x the even-load time, weights");
+            Line("  streamed at 0.41 of HBM) lump load imbalance, grouped-GEMM tiles and the routing work.");
             Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees within about 5% at TP1, TP2 and PP2; PP8 is off by about 17% and TP8");
             Line("  under-predicted by about 30%, and its fitted KV-stream and collective efficiencies sit at their bound.");
             Line("- **vLLM and SGLang** rest on 30 figures, all but six of them DeepSeek-R1 on 8 x H200; the same configuration on two");
@@ -65,6 +65,7 @@ namespace DeploySpec.Calibration
             Line("- **Per-engine memory** (vLLM's profiler, SGLang's static fraction, TensorRT-LLM's free fraction) is checked");
             Line("  against real startup logs in docs/memory.md, not here.");
             Line();
+            Agreement(Line, report);
             Line("## In-sample error per calibration file");
             Line();
             Line("| file | figures | median \\|error\\| |");
@@ -218,6 +219,67 @@ namespace DeploySpec.Calibration
             double Best(ServingMode mode, double perUser) =>
                 points.Where(p => p.Mode == mode && p.PerUser >= perUser).Select(p => p.PerGpu).DefaultIfEmpty(0).Max();
             return new[] { 20.0, 50.0, 100.0, 150.0 }.Select(u => (u, Best(ServingMode.Aggregated, u), Best(ServingMode.Disaggregated, u))).ToList();
+        }
+
+        /// <summary>
+        /// How far the published figures agree with each other (<see cref="MeasurementAgreement"/>): near-twin
+        /// configurations within one page and across pages, against the model's own difference for the same pairs.
+        /// </summary>
+        private static void Agreement(Action<string> line, AccuracyReport report)
+        {
+            var pairs = MeasurementAgreement.Pairs(report.Points);
+            var same = pairs.Where(p => p.SameSource).ToList();
+            var across = pairs.Where(p => !p.SameSource).ToList();
+            if (same.Count == 0 || across.Count == 0)
+            {
+                return;
+            }
+
+            static string Median(IEnumerable<double> values) => F(Calibrator.Median(values.Select(Math.Abs)), "0.0%");
+            static string Largest(IEnumerable<MeasurementAgreement.Pair> list) => F(list.Max(p => Math.Abs(p.MeasuredDifference)), "0%");
+            // The closest any single prediction gets to both figures of a pair: half their difference (on a log scale).
+            static double Floor(MeasurementAgreement.Pair p) => Math.Exp(Math.Abs(Math.Log(p.Second.Point.Measured / p.First.Point.Measured)) / 2) - 1;
+
+            line("## How far the measurements agree with each other");
+            line("");
+            line("Near twins are two offline figures of one configuration (engine, model, weights, GPU, split) whose input and");
+            line($"output lengths differ by at most {F(MeasurementAgreement.LengthTolerance, "0%")} (1000/1000 beside 1024/1024, 1000/2000 beside 1024/2048). On one");
+            line("page they differ by the lengths alone; on pages of different releases also by the software, which no row states");
+            line("beyond the release and which the model does not take as an input.");
+            line("");
+            line("| near twins | pairs | measured difference, median | largest | the model's difference, median | closest one prediction can be to both, median |");
+            line("|---|---|---|---|---|---|");
+            line($"| on one page (one release) | {same.Count} | {Median(same.Select(p => p.MeasuredDifference))} | {Largest(same)} | {Median(same.Select(p => p.PredictedDifference))} | {F(Calibrator.Median(same.Select(Floor)), "0.0%")} |");
+            line($"| on pages of different releases | {across.Count} | {Median(across.Select(p => p.MeasuredDifference))} | {Largest(across)} | {Median(across.Select(p => p.PredictedDifference))} | {F(Calibrator.Median(across.Select(Floor)), "0.0%")} |");
+            line("");
+            var wide = across.Where(p => Math.Abs(p.MeasuredDifference) > 0.15).OrderByDescending(p => Math.Abs(p.MeasuredDifference)).ToList();
+            line($"Across releases {wide.Count} of the {across.Count} pairs differ by more than 15%; no prediction can be within {F(wide.Count == 0 ? 0 : wide.Min(Floor), "0.0%")} of both figures of any of them:");
+            line("");
+            line("| configuration | lengths | published | lengths | published | difference |");
+            line("|---|---|---|---|---|---|");
+            foreach (var p in wide)
+            {
+                var a = p.First.Point;
+                var b = p.Second.Point;
+                var d = a.Deployment;
+                line($"| {d.Model.Name} {d.Model.Weights}, {d.Cluster.TotalGpus} x {a.GpuGroup}, {d.TensorParallel} x {d.PipelineParallel} x {Math.Max(1, d.ExpertParallel)} | "
+                    + $"{d.InputTokens} / {d.OutputTokens} | {F(a.Measured, "0")} ({Release(a.Source)}) | {b.Deployment.InputTokens} / {b.Deployment.OutputTokens} | {F(b.Measured, "0")} ({Release(b.Source)}) | {Pct(p.MeasuredDifference)} |");
+            }
+
+            line("");
+            line("So the figures of one page agree with each other to about a percent, and the model follows the lengths as");
+            line("closely; between releases the same configuration moves by several percent, and by a fifth to a half for");
+            line("Llama 4 Maverick, DeepSeek-R1 with attention data parallel, Llama 3.3 70B in deep pipelines on RTX PRO 6000");
+            line("and on one GB200. That bounds how close any release-blind model can come to those rows, and to the groups of");
+            line("the cross-validation that hold them (mixture-of-experts, RTX PRO 6000, FP4).");
+            line("");
+        }
+
+        /// <summary>The release a published row's source names ("v1.0", "~v1.1"), or the source itself.</summary>
+        private static string Release(string source)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(source, @"TensorRT-LLM (~?v[0-9.]+) perf overview");
+            return match.Success ? match.Groups[1].Value : source;
         }
 
         private static void Disaggregation(Action<string> line)
