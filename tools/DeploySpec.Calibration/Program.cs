@@ -7,6 +7,7 @@ using DeploySpec.Engine.Cost;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var data = CalibrationData.All();
+const string ResidualHeader = "file\tengine\tmodel\tgpu\tgpus\ttp\tpp\tep\tweights\tisl\tosl\tconcurrency\tmetric\tmeasured\tpredicted\terror\tslots\tbatchlimit";
 switch (args.Length == 1 ? args[0] : "")
 {
     case "accuracy":
@@ -24,14 +25,22 @@ switch (args.Length == 1 ? args[0] : "")
     case "residuals-refit":
         // One tab-separated row per measured figure with the stored (or a fresh fit's) prediction, for analysis.
         var calibration = args[0] == "residuals" ? CostCalibration.Default : Calibrator.Fit(data);
-        Console.WriteLine("file\tengine\tmodel\tgpu\tgpus\ttp\tpp\tep\tweights\tisl\tosl\tconcurrency\tmetric\tmeasured\tpredicted\terror\tslots\tbatchlimit");
+        Console.WriteLine(ResidualHeader);
         foreach (var r in Calibrator.Report(data, calibration).Points)
         {
-            var d = r.Point.Deployment;
-            Console.WriteLine(string.Join("\t", r.Point.File, d.Engine, d.Model.Name, r.Point.GpuGroup, d.Cluster.TotalGpus, d.TensorParallel, d.PipelineParallel,
-                Math.Max(1, d.ExpertParallel), d.Model.Weights, d.InputTokens, d.OutputTokens, r.Point.Concurrency, r.Point.Metric,
-                r.Point.Measured.ToString("R", CultureInfo.InvariantCulture), r.Predicted.ToString("R", CultureInfo.InvariantCulture),
-                r.RelativeError.ToString("F4", CultureInfo.InvariantCulture), Calibrator.Evaluate(d, calibration).Pool.Coefficients.MaxConcurrency, d.MaxBatchSize));
+            Console.WriteLine(Residual(r, calibration));
+        }
+
+        return 0;
+    case "logo-residuals":
+        // Every held-out figure of every group left out, with the prediction of the fit that did not see it.
+        Console.WriteLine("group\t" + ResidualHeader);
+        foreach (var f in Calibrator.CrossValidate(data))
+        {
+            foreach (var r in f.HeldOut)
+            {
+                Console.WriteLine(f.Group + "\t" + Residual(r, f.Calibration));
+            }
         }
 
         return 0;
@@ -54,6 +63,15 @@ switch (args.Length == 1 ? args[0] : "")
         Console.Error.WriteLine(band);
         return 0;
     default:
-        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate");
+        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate | logo | residuals | residuals-refit | logo-residuals");
         return 2;
+}
+
+static string Residual(PointResult r, CostCalibration calibration)
+{
+    var d = r.Point.Deployment;
+    return string.Join("\t", r.Point.File, d.Engine, d.Model.Name, r.Point.GpuGroup, d.Cluster.TotalGpus, d.TensorParallel, d.PipelineParallel,
+        Math.Max(1, d.ExpertParallel), d.Model.Weights, d.InputTokens, d.OutputTokens, r.Point.Concurrency, r.Point.Metric,
+        r.Point.Measured.ToString("R", CultureInfo.InvariantCulture), r.Predicted.ToString("R", CultureInfo.InvariantCulture),
+        r.RelativeError.ToString("F4", CultureInfo.InvariantCulture), Calibrator.Evaluate(d, calibration).Pool.Coefficients.MaxConcurrency, d.MaxBatchSize);
 }
