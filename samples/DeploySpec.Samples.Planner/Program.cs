@@ -36,7 +36,7 @@ var reasonerAggregated = Reasoner.Plans.First(p => p.Mode == ServingMode.Aggrega
 AnsiConsole.MarkupLine($"[bold]Kubernetes LeaderWorkerSet for Reasoner on vLLM[/], its best aggregated plan {reasonerAggregated}:");
 AnsiConsole.WriteLine(DeploySpec.Launch.EngineLaunch.LeaderWorkerSet(ServingEngine.Vllm, Reasoner.Facts, reasonerAggregated));
 AnsiConsole.MarkupLine("[grey]Memory in GiB (2^30 bytes) per GPU on the most loaded GPU; capacity is what CUDA reports (datasheet catalog).[/]");
-AnsiConsole.MarkupLine("[grey]Times and throughputs are DeploySpec cost-model estimates, calibrated on published TensorRT-LLM runs (docs/accuracy.md).[/]");
+AnsiConsole.MarkupLine("[grey]Times and throughputs are DeploySpec cost-model estimates, fitted to published TensorRT-LLM, vLLM and SGLang runs; the band is the held-out error (docs/accuracy.md).[/]");
 return 0;
 
 // One deployment's plans from its generated report: the best ones first (aggregated and disaggregated side by side;
