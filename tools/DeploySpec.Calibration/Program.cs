@@ -12,7 +12,17 @@ if (args.Length == 2 && args[0] == "predict")
 {
     // The stored model against a CSV in the published rows' format (tools/DeploySpec.Calibration/published/README.md)
     // that is not in the fit, such as tables kept aside as an independent check: nothing here refits.
-    var kept = CalibrationData.ParsePublished(System.IO.File.ReadAllText(args[1]), System.IO.Path.GetFileName(args[1]));
+    System.Collections.Generic.IReadOnlyList<CalibrationPoint> kept;
+    try
+    {
+        kept = CalibrationData.ParsePublished(System.IO.File.ReadAllText(args[1]), System.IO.Path.GetFileName(args[1]));
+    }
+    catch (Exception e) when (e is FormatException or System.IO.IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"{args[1]}: {e.Message}");
+        return 2;
+    }
+
     var report = Calibrator.Report(kept, CostCalibration.Default);
     Console.WriteLine(ResidualHeader);
     foreach (var r in report.Points)
