@@ -27,6 +27,7 @@ public class CalibrationTests(ITestOutputHelper output)
         Assert.Equal(29, report.Points.Count(p => p.Point.File == CalibrationData.LatencyFile));
         Assert.Equal(576, report.Points.Count(p => p.Point.File == "trtllm-perf-overview.csv"));
         Assert.Equal(30, report.Points.Count(p => p.Point.File == "engines-online.csv"));
+        Assert.Equal(2 * 118, report.Points.Count(p => p.Point.File == "inferencex-online.csv")); // throughput and inter-token latency of each SGLang run
         foreach (string file in CalibrationData.Files.Concat(CalibrationData.PublishedFiles))
         {
             output.WriteLine($"{file}: median |error| {report.Median(file):P1}");

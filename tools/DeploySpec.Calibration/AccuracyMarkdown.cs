@@ -47,21 +47,26 @@ namespace DeploySpec.Calibration
             Line("Read from the tables below (in sample) and the cross-validation (held out):");
             Line("- **Dense models** agree best: over the 363 dense figures the median error is about 5%, on Hopper at TP2 to TP8");
             Line("  too, and the latency-against-load rows reproduce inter-token latency and throughput within about 5%. Dense");
-            Line("  FP4 at TP8 on B200 and GB200 is over-predicted by about 8%.");
+            Line("  FP4 at TP8 on B200 and GB200 is over-predicted by about 6%.");
             Line("- **Very short requests** (128 in / 128 out) agree within about 8% for dense models since a busy replica pays only");
             Line("  a prompt's compute (before, every prompt paid a pass over the weights and these rows were a quarter too slow);");
             Line("  mixture-of-experts models there are still under-predicted by about a sixth.");
-            Line("- **Mixture-of-experts** figures are off by about 15% (median over 313), with two clusters the model does not");
+            Line("- **Mixture-of-experts** figures are off by about 12% (median over 549, 236 of them SGLang's DeepSeek-R1 runs),");
+            Line("  with two clusters the model does not");
             Line("  explain: attention data parallel over eight GPUs (DEP8 on H100, H200 and RTX PRO 6000) is over-predicted by");
             Line("  about 40% while DEP4 on B200 and GB200 agrees within about 8%; and Llama 4 Maverick and Qwen3-235B at TP8");
-            Line("  differ by release of the same page (Maverick on 8 x H200 at 1024/2048 is +52% in one release, at 1000/2000 -25%");
-            Line("  in another; the next section measures that spread). The expert factors (compute 2.6x the even-load time, weights");
-            Line("  streamed at 0.41 of HBM) lump load imbalance, grouped-GEMM tiles and the routing work.");
-            Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees within about 5% at TP1, TP2 and PP2; PP8 is off by about 17% and TP8");
+            Line("  differ by release of the same page (Maverick on 8 x H200 at 1024/2048 is +56% in one release, at 1000/2000 -24%");
+            Line("  in another; the next section measures that spread). The expert factors (compute 2.8x the even-load time, weights");
+            Line("  streamed at 0.43 of HBM) lump load imbalance, grouped-GEMM tiles and the routing work; Mixtral 8x7B's two vLLM");
+            Line("  latency rows, whose experts are few and large, come out 60-80% slow with them.");
+            Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees within about 6% at TP1 and PP2; PP8 is off by about 14% and TP8");
             Line("  under-predicted by about 30%, and its fitted KV-stream and collective efficiencies sit at their bound.");
-            Line("- **vLLM and SGLang** rest on 30 figures, all but six of them DeepSeek-R1 on 8 x H200; the same configuration on two");
-            Line("  hosts differs by a quarter, so no model gets closer than that. SGLang's overheads sit at their bounds: read them");
-            Line("  as poorly determined.");
+            Line("- **vLLM** rests on 24 figures, 18 of them DeepSeek-R1 on 8 x H200 (the same configuration on two hosts differs by");
+            Line("  a quarter, so no model gets closer than that). **SGLang** rests on 242: InferenceX's DeepSeek-R1 runs on 4 and 8");
+            Line("  B200 (NVFP4 and FP8) and 8 H200 at 4 to 256 requests in flight (in sample about 9% off, median, in throughput");
+            Line("  and in inter-token latency), and six older H200 latencies; its fixed step overhead is now set by them, not by a");
+            Line("  bound.");
+            Line("  TensorRT-LLM's online server runs from the same benchmark are kept out of the fit and reported below.");
             Line("- **Per-engine memory** (vLLM's profiler, SGLang's static fraction, TensorRT-LLM's free fraction) is checked");
             Line("  against real startup logs in docs/memory.md, not here.");
             Line();
@@ -81,6 +86,7 @@ namespace DeploySpec.Calibration
                 Line($"| published/{file} | {Count(report, file, null)} | {F(report.Median(file), "0.0%")} |");
             }
             Line();
+            KeptOut(Line, report.Calibration);
             Line("## Fitted calibration");
             Line();
             var rtx = c.BlackwellRtx ?? c.Blackwell;
@@ -118,8 +124,7 @@ namespace DeploySpec.Calibration
             Line("Fitted at a bound: a factor the data push against its physical limit (a bandwidth efficiency of 0.90, the lowest");
             Line("fixed step overhead, the highest per-sequence one) says the model lacks a term those rows need, not that the");
             Line("hardware reaches the bound. The per-sequence overheads near 10 µs take up work that grows with the batch but");
-            Line("not with the GPUs of a tensor-parallel group (dense TP8 still comes out a little fast). SGLang's overheads rest");
-            Line("on six inter-token latencies of one model: read them as poorly determined.");
+            Line("not with the GPUs of a tensor-parallel group (dense TP8 still comes out a little fast).");
             Line();
             Line("## Seed: Llama 3.1 405B FP8 on one HGX H200 (8 x H200 SXM), 2048 in / 128 out, TensorRT-LLM");
             Line();
@@ -219,6 +224,34 @@ namespace DeploySpec.Calibration
             double Best(ServingMode mode, double perUser) =>
                 points.Where(p => p.Mode == mode && p.PerUser >= perUser).Select(p => p.PerGpu).DefaultIfEmpty(0).Max();
             return new[] { 20.0, 50.0, 100.0, 150.0 }.Select(u => (u, Best(ServingMode.Aggregated, u), Best(ServingMode.Disaggregated, u))).ToList();
+        }
+
+        /// <summary>
+        /// The model against the published rows kept out of the fit (tools/DeploySpec.Calibration/check/): figures it
+        /// never saw, per GPU, weight format and metric, with the signed median (positive: the model's figure is higher).
+        /// </summary>
+        private static void KeptOut(Action<string> line, CostCalibration calibration)
+        {
+            foreach (string file in CalibrationData.CheckFiles)
+            {
+                var points = Calibrator.Report(CalibrationData.Check(file), calibration).Points;
+                line($"## Kept out of the fit: check/{file}");
+                line("");
+                line($"{points.Count} published figures the fit never saw (tools/DeploySpec.Calibration/published/README.md says why they are");
+                line("kept out): the model's error on them, median |error| and the signed median (positive: the model's figure is higher).");
+                line("");
+                line("| engine | GPU | weights | metric | figures | median \\|error\\| | signed median |");
+                line("|---|---|---|---|---|---|---|");
+                foreach (var g in points.GroupBy(p => (p.Point.Engine, p.Point.GpuGroup, p.Point.Weights, p.Point.Metric))
+                    .OrderBy(g => g.Key.Engine).ThenBy(g => g.Key.GpuGroup, StringComparer.Ordinal).ThenBy(g => g.Key.Weights).ThenBy(g => g.Key.Metric))
+                {
+                    line($"| {g.Key.Engine} | {g.Key.GpuGroup} | {g.Key.Weights} | {g.Key.Metric} | {g.Count()} | "
+                        + $"{F(Calibrator.Median(g.Select(p => Math.Abs(p.RelativeError))), "0.0%")} | {Pct(Calibrator.Median(g.Select(p => p.RelativeError)))} |");
+                }
+
+                line($"| all | | | | {points.Count} | **{F(Calibrator.Median(points.Select(p => Math.Abs(p.RelativeError))), "0.0%")}** | {Pct(Calibrator.Median(points.Select(p => p.RelativeError)))} |");
+                line("");
+            }
         }
 
         /// <summary>

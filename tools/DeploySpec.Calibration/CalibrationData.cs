@@ -102,10 +102,24 @@ namespace DeploySpec.Calibration
         private const string PublishedPrefix = "published.";
 
         /// <summary>The published-rows files (tools/DeploySpec.Calibration/published/*.csv), in ordinal name order.</summary>
-        public static IReadOnlyList<string> PublishedFiles { get; } = typeof(CalibrationData).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("DeploySpec.Calibration." + PublishedPrefix, StringComparison.Ordinal))
-            .Select(n => n.Substring(("DeploySpec.Calibration." + PublishedPrefix).Length))
+        public static IReadOnlyList<string> PublishedFiles { get; } = ResourceFiles(PublishedPrefix);
+
+        private const string CheckPrefix = "check.";
+
+        /// <summary>
+        /// Published rows kept out of the fit (tools/DeploySpec.Calibration/check/*.csv, in the published rows' format,
+        /// by name): measured conditions the model does not yet separate, reported as figures the fit never saw.
+        /// </summary>
+        public static IReadOnlyList<string> CheckFiles { get; } = ResourceFiles(CheckPrefix);
+
+        /// <summary>The embedded files under one folder's resource prefix, in ordinal name order.</summary>
+        private static IReadOnlyList<string> ResourceFiles(string prefix) => typeof(CalibrationData).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("DeploySpec.Calibration." + prefix, StringComparison.Ordinal))
+            .Select(n => n.Substring(("DeploySpec.Calibration." + prefix).Length))
             .OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+        /// <summary>The rows of one file of <see cref="CheckFiles"/> (never part of <see cref="All"/>).</summary>
+        public static IReadOnlyList<CalibrationPoint> Check(string file) => ParsePublished(Read(CheckPrefix + file), file);
 
         /// <summary>The rows of trtllm-offline-max-throughput.csv.</summary>
         public static IReadOnlyList<CalibrationPoint> TrtLlmOfflineMaxThroughput() => Parse(Read(HopperFile), HopperFile);

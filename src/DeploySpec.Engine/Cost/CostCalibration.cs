@@ -166,23 +166,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6100947557860299, WeightStream: 0.7867456910028636, KvStream: 0.8999999999977264, Collective: 0.65395523393851),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4419791452211582, WeightStream: 0.8999999999801291, KvStream: 0.5530755606544585, Collective: 0.5791557808956211),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6138141432399729, WeightStream: 0.4435151521317799, KvStream: 0.8999999999965405, Collective: 0.8999999999980777),
-            MatmulHalfSaturationTokens: 170.31038514844101,
-            CollectiveLatencySeconds: 2.982515510354429E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 2.6478964626425583, WeightStream: 0.4094735261544452),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.0000000017907965E-05, StepSecondsPerSequence: 9.402635556120999E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0017032547358554805, StepSecondsPerSequence: 9.999999998856315E-06, ExpertTimeFactor: 0.9602203270204932),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 0.009999999984043753, StepSecondsPerSequence: 9.999999995454097E-06, ExpertTimeFactor: 0.6091415131314285),
-            Band: new UncertaintyBand(Calibrated: 0.085,
-                GpuGeneration: new(InData: 0.1, Beyond: 0.244),
-                Precision: new(InData: 0.1, Beyond: 0.292),
-                ModelSize: new(InData: 0.143, Beyond: 0.16),
-                Lengths: new(InData: null, Beyond: 0.066),
-                Parallelism: new(InData: 0.129, Beyond: 0.14),
-                Architecture: new(InData: 0.166, Beyond: 0.289),
-                Engine: new(InData: 0.112, Beyond: 0.114)));
+            Hopper: new GenerationEfficiency(Matmul: 0.5940200949562262, WeightStream: 0.7844161921099999, KvStream: 0.8999982165506089, Collective: 0.6620934315631333),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4430572736817696, WeightStream: 0.8999146966937934, KvStream: 0.5246701967160257, Collective: 0.5467667342131135),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6144455085548617, WeightStream: 0.4422005290835246, KvStream: 0.8977019090803018, Collective: 0.8999994399302877),
+            MatmulHalfSaturationTokens: 130.31034519854848,
+            CollectiveLatencySeconds: 3.1054927077868234E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 2.7606103709495677, WeightStream: 0.42987381638852973),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.001472563953242E-05, StepSecondsPerSequence: 9.048757789565058E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.001968392462197333, StepSecondsPerSequence: 9.999998136794874E-06, ExpertTimeFactor: 0.9845542937248855),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 0.003530828163964457, StepSecondsPerSequence: 9.999911837229334E-06, ExpertTimeFactor: 0.625545741681927),
+            Band: new UncertaintyBand(Calibrated: 0.092,
+                GpuGeneration: new(InData: 0.102, Beyond: 0.253),
+                Precision: new(InData: 0.107, Beyond: 0.466),
+                ModelSize: new(InData: 0.119, Beyond: 0.173),
+                Lengths: new(InData: null, Beyond: 0.17),
+                Parallelism: new(InData: 0.136, Beyond: 0.139),
+                Architecture: new(InData: 0.133, Beyond: 0.329),
+                Engine: new(InData: 0.111, Beyond: 0.19)));
     }
 
     /// <summary>

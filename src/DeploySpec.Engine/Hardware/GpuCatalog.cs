@@ -14,10 +14,11 @@ namespace DeploySpec.Engine.Hardware
         private const double T = Units.FlopsPerTflops;
 
         // What the calibration data measured on each GPU (docs/calibration.md; a test holds this to the data): FP8 and
-        // BF16 on H100 and H200, NVFP4 on B200, GB200 and RTX PRO 6000.
+        // BF16 on H100 and H200, NVFP4 and FP8 on B200, NVFP4 on GB200 and RTX PRO 6000.
         private static readonly Precision[] None = System.Array.Empty<Precision>();
         private static readonly Precision[] Fp8Bf16 = { Precision.Fp8, Precision.Bf16 };
         private static readonly Precision[] Fp4 = { Precision.Fp4 };
+        private static readonly Precision[] Fp8Fp4 = { Precision.Fp8, Precision.Fp4 };
 
         private static readonly GpuSpec[] Specs =
         {
@@ -34,7 +35,7 @@ namespace DeploySpec.Engine.Hardware
             new(Gpu.H200Nvl, "H200 NVL 141GB", 140 * GiB, 4.8 * TB, 835.5 * T, 1_670.5 * T, 1_670.5 * T, 0,
                 Link.NvLinkBridge4Way, 4, Link.PcieGen5, GpuGeneration.Hopper, None, "datasheet; memory approximate (~140 GiB)"),
             new(Gpu.B200, "B200 180GB", 183_359 * MiB, 8.0 * TB, 2_250 * T, 4_500 * T, 4_500 * T, 9_000 * T,
-                Link.NvLink5, 8, Link.PcieGen6, GpuGeneration.Blackwell, Fp4, "datasheet; memory from nvidia-smi (183,359 MiB = 179.06 GiB)"),
+                Link.NvLink5, 8, Link.PcieGen6, GpuGeneration.Blackwell, Fp8Fp4, "datasheet; memory from nvidia-smi (183,359 MiB = 179.06 GiB)"),
             new(Gpu.A100Sxm80, "A100 SXM4 80GB", 80 * GiB, 2.039 * TB, 312 * T, 0, 624 * T, 0,
                 Link.NvLink3, 8, Link.PcieGen4, GpuGeneration.Ampere, None, "datasheet; memory approximate (~80 GiB); no FP8 tensor cores"),
             new(Gpu.L40S, "L40S 48GB", 45 * GiB, 0.864 * TB, 362 * T, 733 * T, 733 * T, 0,
