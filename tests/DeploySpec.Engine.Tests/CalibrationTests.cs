@@ -28,6 +28,7 @@ public class CalibrationTests(ITestOutputHelper output)
         Assert.Equal(576, report.Points.Count(p => p.Point.File == "trtllm-perf-overview.csv"));
         Assert.Equal(30, report.Points.Count(p => p.Point.File == "engines-online.csv"));
         Assert.Equal(2 * 118, report.Points.Count(p => p.Point.File == "inferencex-online.csv")); // throughput and inter-token latency of each SGLang run
+        Assert.Equal(2 * 139, report.Points.Count(p => p.Point.File == "inferencex-trtllm-serve.csv")); // the same of each TensorRT-LLM trtllm-serve run
         foreach (string file in CalibrationData.Files.Concat(CalibrationData.PublishedFiles))
         {
             output.WriteLine($"{file}: median |error| {report.Median(file):P1}");
@@ -53,6 +54,7 @@ public class CalibrationTests(ITestOutputHelper output)
         AssertClose(fitted.CollectiveLatencySeconds, stored.CollectiveLatencySeconds);
         AssertClose(fitted.Experts!.ComputeFactor, stored.Experts!.ComputeFactor);
         AssertClose(fitted.Experts.WeightStream, stored.Experts.WeightStream);
+        AssertClose(fitted.Experts.LayerLatencySeconds, stored.Experts.LayerLatencySeconds);
         foreach (var engine in new[] { ServingEngine.TensorRtLlm, ServingEngine.Vllm, ServingEngine.Sglang })
         {
             Assert.True(stored.Measured(engine), $"{engine} has rows in the fit");

@@ -128,7 +128,7 @@ public class CostModelTests
         var properties = typeof(CostCoefficients).GetProperties().Where(p => p.PropertyType == typeof(double) && p.CanWrite).ToList();
         object boxed = new CostCoefficients(Replicas: 1, Stages: 1, GpuCount: 1, MaxConcurrency: 1, OutputTokens: 1, GemmSecondsPerSequence: 1,
             DenseWeightSeconds: 1, ExpertWeightSeconds: 1, ExpertIdleDecayPerToken: 1, AttentionSecondsPerSequence: 1, CollectiveSecondsPerSequence: 1,
-            CollectiveLatencySeconds: 1, HopLatencySeconds: 1, HopSecondsPerSequence: 1, StepOverheadSeconds: 1, StepSecondsPerSequence: 1,
+            StageLatencySeconds: 1, HopLatencySeconds: 1, HopSecondsPerSequence: 1, StepOverheadSeconds: 1, StepSecondsPerSequence: 1,
             StagePrefillSeconds: 1, PrefillLatencySeconds: 1, PrefillChunks: 1, GemmSaturationSequences: 1, Uncertainty: 0.1);
         foreach (var p in properties)
         {

@@ -48,25 +48,25 @@ namespace DeploySpec.Calibration
             Line("- **Dense models** agree best: over the 363 dense figures the median error is about 5%, on Hopper at TP2 to TP8");
             Line("  too, and the latency-against-load rows reproduce inter-token latency and throughput within about 5%. Dense");
             Line("  FP4 at TP8 on B200 and GB200 is over-predicted by about 6%.");
-            Line("- **Very short requests** (128 in / 128 out) agree within about 8% for dense models since a busy replica pays only");
+            Line("- **Very short requests** (128 in / 128 out) agree within about 6% for dense models since a busy replica pays only");
             Line("  a prompt's compute (before, every prompt paid a pass over the weights and these rows were a quarter too slow);");
-            Line("  mixture-of-experts models there are still under-predicted by about a sixth.");
-            Line("- **Mixture-of-experts** figures are off by about 12% (median over 549, 236 of them SGLang's DeepSeek-R1 runs),");
-            Line("  with two clusters the model does not");
-            Line("  explain: attention data parallel over eight GPUs (DEP8 on H100, H200 and RTX PRO 6000) is over-predicted by");
-            Line("  about 40% while DEP4 on B200 and GB200 agrees within about 8%; and Llama 4 Maverick and Qwen3-235B at TP8");
-            Line("  differ by release of the same page (Maverick on 8 x H200 at 1024/2048 is +56% in one release, at 1000/2000 -24%");
-            Line("  in another; the next section measures that spread). The expert factors (compute 2.8x the even-load time, weights");
-            Line("  streamed at 0.43 of HBM) lump load imbalance, grouped-GEMM tiles and the routing work; Mixtral 8x7B's two vLLM");
-            Line("  latency rows, whose experts are few and large, come out 60-80% slow with them.");
-            Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees within about 6% at TP1 and PP2; PP8 is off by about 14% and TP8");
-            Line("  under-predicted by about 30%, and its fitted KV-stream and collective efficiencies sit at their bound.");
+            Line("  mixture-of-experts models there are still under-predicted by about a fifth.");
+            Line("- **Mixture-of-experts** figures are off by about 11% (median over 827, 514 of them InferenceX's DeepSeek-R1 runs");
+            Line("  under SGLang and TensorRT-LLM's `trtllm-serve`), with two clusters the model does not explain: attention data");
+            Line("  parallel over eight GPUs (DEP8 on H100, H200 and RTX PRO 6000) is over-predicted by 33-50% while DEP4 on B200");
+            Line("  and GB200 agrees within about 8%; and Llama 4 Maverick and Qwen3-235B at TP8 differ by release of the same page");
+            Line("  (Maverick on 8 x H200 at 1024/2048 is +65% in one release, at 1000/2000 -19% in another; the next section");
+            Line("  measures that spread). The expert factors (compute 2.6x the even-load time, weights streamed at 0.62 of HBM, and");
+            Line("  60 µs per MoE layer per iteration whatever the batch) lump load imbalance, grouped-GEMM tiles and the routing");
+            Line("  work; Mixtral 8x7B's two vLLM latency rows, whose experts are few and large, come out about 60% slow with them.");
+            Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees within about 6% at TP1, TP2 and PP2; PP8 is off by about 16% and TP8");
+            Line("  under-predicted by about 35%, and its fitted collective efficiency sits at its bound.");
             Line("- **vLLM** rests on 24 figures, 18 of them DeepSeek-R1 on 8 x H200 (the same configuration on two hosts differs by");
             Line("  a quarter, so no model gets closer than that). **SGLang** rests on 242: InferenceX's DeepSeek-R1 runs on 4 and 8");
-            Line("  B200 (NVFP4 and FP8) and 8 H200 at 4 to 256 requests in flight (in sample about 9% off, median, in throughput");
-            Line("  and in inter-token latency), and six older H200 latencies; its fixed step overhead is now set by them, not by a");
-            Line("  bound.");
-            Line("  TensorRT-LLM's online server runs from the same benchmark are kept out of the fit and reported below.");
+            Line("  B200 (NVFP4 and FP8) and 8 H200 at 4 to 256 requests in flight, and six older H200 latencies. **TensorRT-LLM's");
+            Line("  online server** rests on InferenceX's 139 `trtllm-serve` runs of the same benchmark. Both are about 9-11% off in");
+            Line("  sample (median, throughput and inter-token latency), and both engines' fixed step overhead sits at its 10 µs");
+            Line("  floor: the few milliseconds per step these runs show at low load are the MoE layers' fixed time, shared.");
             Line("- **Per-engine memory** (vLLM's profiler, SGLang's static fraction, TensorRT-LLM's free fraction) is checked");
             Line("  against real startup logs in docs/memory.md, not here.");
             Line();
@@ -103,6 +103,7 @@ namespace DeploySpec.Calibration
             Line($"| collective latency | {F(c.CollectiveLatencySeconds * 1e6, "0.00")} µs | 1 - 200 µs | each all-reduce / all-to-all / hand-off (plus the link's own latency from the catalog: PCIe and InfiniBand add more) |");
             Line($"| expert compute factor | {(c.Experts is { } ex ? F(ex.ComputeFactor, "0.000") : "not fitted (no MoE rows)")} | 1 - {F(Calibrator.MaxExpertComputeFactor, "0")} | routed experts' matrix products over their even-load dense-rate time (load imbalance, few tokens per grouped GEMM) |");
             Line($"| expert weight-stream efficiency | {(c.Experts is { } ew ? F(ew.WeightStream, "0.000") : "not fitted (no MoE rows)")} | 0.2 - {F(Calibrator.MaxBandwidthEfficiency, "0.00")} | HBM bandwidth when streaming routed-expert weights |");
+            Line($"| MoE layer fixed time | {(c.Experts is { } el ? F(el.LayerLatencySeconds * 1e6, "0.0") + " µs" : "not fitted (no MoE rows)")} | 1 - 200 µs | each MoE layer per iteration, whatever the batch (routing, permute, grouped-GEMM launches and tails) |");
             foreach (var (name, runtime) in new[] { ("TensorRT-LLM", (EngineRuntime?)c.TensorRtLlm), ("vLLM", c.Vllm), ("SGLang", c.Sglang) })
             {
                 string fixedStep = runtime is null ? "not fitted (no rows; TensorRT-LLM's is used)" : F(runtime.StepOverheadSeconds * 1e3, "0.000") + " ms";
@@ -446,7 +447,7 @@ namespace DeploySpec.Calibration
 
             Line(CrossValidationHeading);
             Line();
-            Line("`dotnet run -c Release --project tools/DeploySpec.Calibration -- crossvalidate` (about seven minutes on two");
+            Line("`dotnet run -c Release --project tools/DeploySpec.Calibration -- crossvalidate` (about twelve minutes on two");
             Line("cores). Two kinds of held-out error, both on figures the fit did not see; the seed's ratios always stay in the fit.");
             Line();
             Line($"**Ten folds by configuration** (a configuration is one engine, model, weight format, GPU and split, with all its");

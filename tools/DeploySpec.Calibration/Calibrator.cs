@@ -59,7 +59,7 @@ namespace DeploySpec.Calibration
     /// Bounds keep the fit physical: matmul efficiency at most 0.81 of dense peak (an 8192^3 BF16 matmul measured
     /// 790-800 TFLOP/s of 989.4), bandwidth efficiencies at most 0.90 (device copies measured ~4.3 of 4.8 TB/s on
     /// H200 and ~3.0 of 3.35 TB/s on H100; docs/hardware.md), all at least 0.2; GEMM half-saturation 0-2048 tokens;
-    /// collective latency 1-200 µs, fixed step overhead 0.01-10 ms, per-sequence step overhead 0.01-10 µs.
+    /// collective latency and an MoE layer's fixed time 1-200 µs, fixed step overhead 0.01-10 ms, per-sequence step overhead 0.01-10 µs.
     /// </summary>
     public static class Calibrator
     {
@@ -82,9 +82,9 @@ namespace DeploySpec.Calibration
         public const double MaxEngineExpertFactor = 3.0;
 
         /// <summary>The parameters, in vector order; a block is fitted only when some point exercises it.</summary>
-        private enum Block { Hopper = 0, Blackwell = 4, BlackwellRtx = 8, Shared = 12, TensorRtLlm = 14, Experts = 16, Vllm = 18, Sglang = 21 }
+        private enum Block { Hopper = 0, Blackwell = 4, BlackwellRtx = 8, Shared = 12, TensorRtLlm = 14, Experts = 16, Vllm = 19, Sglang = 22 }
 
-        private const int Parameters = 24;
+        private const int Parameters = 25;
 
         public static CostCalibration Fit(IReadOnlyList<CalibrationPoint> points, UncertaintyBand? band = null)
         {
@@ -389,7 +389,8 @@ namespace DeploySpec.Calibration
                 Experts: used.Experts
                     ? new ExpertEfficiency(
                         ComputeFactor: Squash(x[(int)Block.Experts], 1.0, MaxExpertComputeFactor),
-                        WeightStream: Squash(x[(int)Block.Experts + 1], 0.2, MaxBandwidthEfficiency))
+                        WeightStream: Squash(x[(int)Block.Experts + 1], 0.2, MaxBandwidthEfficiency),
+                        LayerLatencySeconds: 1e-6 * Math.Pow(200.0, Squash(x[(int)Block.Experts + 2], 0, 1)))
                     : null,
                 TensorRtLlm: Runtime(x, (int)Block.TensorRtLlm, expertFactor: false),
                 Vllm: used.Vllm ? Runtime(x, (int)Block.Vllm, used.Experts) : null,

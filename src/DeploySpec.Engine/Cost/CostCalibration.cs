@@ -28,7 +28,8 @@ namespace DeploySpec.Engine.Cost
     /// </summary>
     /// <param name="ComputeFactor">Expert matrix-product time over its even-load, dense-rate time (at least 1): load imbalance and grouped-GEMM efficiency together.</param>
     /// <param name="WeightStream">Share of the HBM bandwidth at which routed-expert weights stream (scattered, per-expert tiles).</param>
-    public sealed record ExpertEfficiency(double ComputeFactor, double WeightStream);
+    /// <param name="LayerLatencySeconds">Fixed time of each MoE layer per iteration, whatever the batch (routing, top-k, permute, the grouped GEMMs' launches and tails), s.</param>
+    public sealed record ExpertEfficiency(double ComputeFactor, double WeightStream, double LayerLatencySeconds = 0);
 
     /// <summary>
     /// What the cross-validation says of one axis (docs/accuracy.md): the median held-out error of calibration
@@ -166,22 +167,22 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.5940200949562262, WeightStream: 0.7844161921099999, KvStream: 0.8999982165506089, Collective: 0.6620934315631333),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4430572736817696, WeightStream: 0.8999146966937934, KvStream: 0.5246701967160257, Collective: 0.5467667342131135),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6144455085548617, WeightStream: 0.4422005290835246, KvStream: 0.8977019090803018, Collective: 0.8999994399302877),
-            MatmulHalfSaturationTokens: 130.31034519854848,
-            CollectiveLatencySeconds: 3.1054927077868234E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 2.7606103709495677, WeightStream: 0.42987381638852973),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.001472563953242E-05, StepSecondsPerSequence: 9.048757789565058E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.001968392462197333, StepSecondsPerSequence: 9.999998136794874E-06, ExpertTimeFactor: 0.9845542937248855),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 0.003530828163964457, StepSecondsPerSequence: 9.999911837229334E-06, ExpertTimeFactor: 0.625545741681927),
-            Band: new UncertaintyBand(Calibrated: 0.092,
-                GpuGeneration: new(InData: 0.102, Beyond: 0.253),
-                Precision: new(InData: 0.107, Beyond: 0.466),
-                ModelSize: new(InData: 0.119, Beyond: 0.173),
-                Lengths: new(InData: null, Beyond: 0.17),
-                Parallelism: new(InData: 0.136, Beyond: 0.139),
-                Architecture: new(InData: 0.133, Beyond: 0.329),
+            Hopper: new GenerationEfficiency(Matmul: 0.5994936515208176, WeightStream: 0.7726125130132631, KvStream: 0.8999950928048546, Collective: 0.6509246274026129),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4344573404563439, WeightStream: 0.8662155446165254, KvStream: 0.5452023112724662, Collective: 0.5732205076134583),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.614799689946539, WeightStream: 0.4582732622331406, KvStream: 0.8320015308668798, Collective: 0.8999984749403189),
+            MatmulHalfSaturationTokens: 131.15150633729775,
+            CollectiveLatencySeconds: 3.1526861201460056E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 2.620417702090213, WeightStream: 0.6234178649322577, LayerLatencySeconds: 6.0413814452795684E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.0283836412578998E-05, StepSecondsPerSequence: 9.475336192937264E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0018749025848694852, StepSecondsPerSequence: 9.999999999997148E-06, ExpertTimeFactor: 1.235072729117509),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0129369617051918E-05, StepSecondsPerSequence: 9.999874001117168E-06, ExpertTimeFactor: 0.8947870816497259),
+            Band: new UncertaintyBand(Calibrated: 0.096,
+                GpuGeneration: new(InData: 0.106, Beyond: 0.228),
+                Precision: new(InData: 0.102, Beyond: 0.288),
+                ModelSize: new(InData: 0.117, Beyond: 0.171),
+                Lengths: new(InData: null, Beyond: 0.171),
+                Parallelism: new(InData: 0.095, Beyond: 0.109),
+                Architecture: new(InData: 0.124, Beyond: 0.344),
                 Engine: new(InData: 0.111, Beyond: 0.19)));
     }
 

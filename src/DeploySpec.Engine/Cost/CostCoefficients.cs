@@ -7,7 +7,7 @@ namespace DeploySpec.Engine.Cost
     /// folded by the engine's cost model to counts and seconds (docs/cost-model.md). The bottleneck pipeline stage
     /// sets the pace; a micro-batch of m sequences costs on it
     /// <c>T(m) = max(m*GemmSecondsPerSequence, DenseWeightSeconds + ExpertWeightSeconds*(1 - exp(-m*ExpertIdleDecayPerToken)))
-    ///  + m*(AttentionSecondsPerSequence + CollectiveSecondsPerSequence) + CollectiveLatencySeconds</c>.
+    ///  + m*(AttentionSecondsPerSequence + CollectiveSecondsPerSequence) + StageLatencySeconds</c>.
     /// Generated code does not hold them: <c>CompiledDeployment</c> derives each plan's from the spec on first use.
     /// </summary>
     /// <param name="Replicas">Data-parallel replicas.</param>
@@ -24,7 +24,7 @@ namespace DeploySpec.Engine.Cost
     /// </param>
     /// <param name="AttentionSecondsPerSequence">Decode attention of one sequence at the mean context, s.</param>
     /// <param name="CollectiveSecondsPerSequence">Bandwidth part of the stage's all-reduces and all-to-alls per sequence, s.</param>
-    /// <param name="CollectiveLatencySeconds">Fixed latency of the stage's collectives per step, s.</param>
+    /// <param name="StageLatencySeconds">Fixed time of the stage per step, whatever the batch: its collectives' latency and its MoE layers' routing and expert kernels, s.</param>
     /// <param name="HopLatencySeconds">Fixed latency of one pipeline hand-off, s.</param>
     /// <param name="HopSecondsPerSequence">Bandwidth part of one pipeline hand-off per sequence, s.</param>
     /// <param name="StepOverheadSeconds">The engine's fixed work per iteration, s.</param>
@@ -58,7 +58,7 @@ namespace DeploySpec.Engine.Cost
         double ExpertIdleDecayPerToken,
         double AttentionSecondsPerSequence,
         double CollectiveSecondsPerSequence,
-        double CollectiveLatencySeconds,
+        double StageLatencySeconds,
         double HopLatencySeconds,
         double HopSecondsPerSequence,
         double StepOverheadSeconds,
@@ -80,7 +80,7 @@ namespace DeploySpec.Engine.Cost
         /// <summary>True when every coefficient is a finite, non-negative number and the plan holds at least one request.</summary>
         public bool IsFinite =>
             Valid(GemmSecondsPerSequence) && Valid(DenseWeightSeconds) && Valid(ExpertWeightSeconds) && Valid(ExpertIdleDecayPerToken) &&
-            Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(CollectiveLatencySeconds) &&
+            Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(StageLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
             Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
             PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1 &&
@@ -172,7 +172,7 @@ namespace DeploySpec.Engine.Cost
             }
 
             double gemm = Math.Max((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence, weights);
-            return gemm + m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + c.CollectiveLatencySeconds;
+            return gemm + m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + c.StageLatencySeconds;
         }
 
         /// <summary>Time per output token with <paramref name="b"/> (at least 1) requests in flight on one replica, s.</summary>

@@ -13,7 +13,8 @@ namespace DeploySpec.Engine.Cost
     /// physical bound.
     /// <list type="bullet">
     /// <item>Matrix products: max(FLOPs / matmul rate, streamed weight bytes / HBM bandwidth); routed experts are
-    /// streamed only when some token is sent to them.</item>
+    /// streamed only when some token is sent to them, and each MoE layer takes a fitted floor of time per iteration
+    /// (its routing and expert kernels), whatever the batch.</item>
     /// <item>Decode attention: max(FLOPs, KV bytes at the mean context) per sequence; prefill attention: the causal
     /// quadratic FLOPs (windowed layers capped at the window). Recurrent layers (Gated DeltaNet, Mamba2): their state
     /// read and written per token as bandwidth work, about 6 FLOPs per state element; an estimate outside the
@@ -123,6 +124,10 @@ namespace DeploySpec.Engine.Cost
                 collectivePerSequence += 2 * moeLayers * dispatchBytes / rate;
             }
 
+            // ---- the stage's fixed time per iteration: its collectives, and each MoE layer's routing and expert
+            // kernels (gate, top-k, permute, two grouped GEMMs, combine), which take a floor of time whatever the batch ----
+            double stageLatency = collectiveLatency + moeLayers * (calibration.Experts?.LayerLatencySeconds ?? 0);
+
             // ---- pipeline hand-offs ----
             double hopLatency = 0, hopPerSequence = 0;
             if (layout.Stages > 1)
@@ -143,7 +148,7 @@ namespace DeploySpec.Engine.Cost
             double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenSeconds, (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
             double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
             double prefillAttention = AttentionPrefillFlops(model, layout, stage, tp, prompt) / attentionRate;
-            double stagePrefill = chunks * (chunkGemm + collectiveLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
+            double stagePrefill = chunks * (chunkGemm + stageLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
             // A prompt that joins iterations other requests are decoding in adds its tokens' compute only: those
             // iterations stream the weights and pay the collectives' fixed latency anyway, and its tokens join their
             // large matrix products (no half-saturation of its own). This is what other requests' prompts cost a busy
@@ -188,7 +193,7 @@ namespace DeploySpec.Engine.Cost
                 ExpertIdleDecayPerToken: 0.0 - Math.Log(Math.Max(missProbability, double.Epsilon)), // finite even when every expert is active
                 AttentionSecondsPerSequence: attentionSecondsPerSequence,
                 CollectiveSecondsPerSequence: verified * collectivePerSequence,
-                CollectiveLatencySeconds: collectiveLatency,
+                StageLatencySeconds: stageLatency,
                 HopLatencySeconds: hopLatency,
                 HopSecondsPerSequence: verified * hopPerSequence,
                 StepOverheadSeconds: runtime.StepOverheadSeconds + draftStepSeconds,
@@ -251,7 +256,7 @@ namespace DeploySpec.Engine.Cost
                 ExpertWeightSeconds = c.ExpertWeightSeconds * decode,
                 AttentionSecondsPerSequence = c.AttentionSecondsPerSequence * decode,
                 CollectiveSecondsPerSequence = c.CollectiveSecondsPerSequence * decode,
-                CollectiveLatencySeconds = c.CollectiveLatencySeconds * decode,
+                StageLatencySeconds = c.StageLatencySeconds * decode,
                 HopLatencySeconds = c.HopLatencySeconds * decode,
                 HopSecondsPerSequence = c.HopSecondsPerSequence * decode,
                 StepOverheadSeconds = c.StepOverheadSeconds * decode,
