@@ -119,6 +119,64 @@ public class CostModelTests
         Assert.True(many > one);
     }
 
+    [Theory]
+    [InlineData(1, 0.0)]
+    [InlineData(2, 0.5641895835)] // 1 / sqrt(pi)
+    [InlineData(3, 0.8462843753)] // 3 / (2 sqrt(pi))
+    [InlineData(5, 1.1629644736)] // tabulated (Harter 1961)
+    [InlineData(8, 1.4236003060)]
+    public void Expected_largest_of_standard_normals_matches_the_exact_values(int count, double expected) =>
+        Assert.Equal(expected, CostModel.ExpectedLargestStandardNormal(count), 6);
+
+    [Theory]
+    [InlineData(8, 32, 0.05)]
+    [InlineData(8, 32, 0.3)]
+    [InlineData(8, 32, 0.8)]
+    [InlineData(4, 16, 0.2)]
+    [InlineData(16, 16, 0.5)]
+    public void Busiest_expert_parallel_gpu_share_is_close_to_the_exact_binomial_maximum(int gpus, int expertsPerGpu, double used)
+    {
+        // Exact: E[max of g iid Binomial(n, p)] = sum over k of P(max > k) = sum (1 - F(k)^g), F the binomial CDF.
+        double cdf = 0, expectedMax = 0;
+        for (int k = 0; k < expertsPerGpu; k++)
+        {
+            cdf += Binomial(expertsPerGpu, k, used);
+            expectedMax += 1 - Math.Pow(cdf, gpus);
+        }
+
+        double spread = CostModel.ExpectedLargestStandardNormal(gpus) / Math.Sqrt(expertsPerGpu);
+        double share = CostEvaluator.ExpertShare(used, spread);
+        Assert.True(share > used, "the busiest GPU streams more than the mean share");
+        Assert.True(Math.Abs(share * expertsPerGpu / expectedMax - 1) < 0.08,
+            $"normal approximation {share * expertsPerGpu:F2} experts against the exact {expectedMax:F2}");
+    }
+
+    private static double Binomial(int n, int k, double p)
+    {
+        double log = 0;
+        for (int i = 1; i <= k; i++)
+        {
+            log += Math.Log(n - k + i) - Math.Log(i);
+        }
+
+        return Math.Exp(log + k * Math.Log(p) + (n - k) * Math.Log(1 - p));
+    }
+
+    [Fact]
+    public void Expert_parallel_decode_at_small_batches_waits_for_the_busiest_gpus_experts()
+    {
+        // Same GPUs, same bytes per GPU: experts split inside TP8 (every GPU a slice of every expert) against whole
+        // experts on eight GPUs (EP8). At four sequences EP8's busiest GPU streams well above the mean; at 512 every
+        // expert is hit on every GPU and the two agree.
+        var d = MemoryModelTests.On(ModelCatalog.DeepSeekV3, Gpu.H200Sxm, 8) with { TensorParallel = 8, PipelineParallel = 1 };
+        var sliced = CostModel.Specialize(d, new Degrees(8, 1, 1, 1), MemoryModel.PerGpu(d, new Degrees(8, 1, 1, 1)), CostCalibration.Default);
+        var whole = CostModel.Specialize(d, new Degrees(8, 1, 1, 8), MemoryModel.PerGpu(d, new Degrees(8, 1, 1, 8)), CostCalibration.Default);
+        Assert.Equal(0, sliced.ExpertImbalanceSpread);
+        Assert.Equal(sliced.ExpertWeightSeconds, whole.ExpertWeightSeconds, 9);
+        Assert.True(CostEvaluator.StageSeconds(whole, 4) > 1.15 * CostEvaluator.StageSeconds(sliced, 4));
+        Assert.True(CostEvaluator.StageSeconds(whole, 512) < 1.02 * CostEvaluator.StageSeconds(sliced, 512));
+    }
+
     [Fact]
     public void A_measured_correction_scales_every_time_coefficient_and_nothing_else()
     {

@@ -55,10 +55,12 @@ namespace DeploySpec.Calibration
             Line("  under SGLang and TensorRT-LLM's `trtllm-serve`), with two clusters the model does not explain: attention data");
             Line("  parallel over eight GPUs (DEP8 on H100, H200 and RTX PRO 6000) is over-predicted by 33-50% while DEP4 on B200");
             Line("  and GB200 agrees within about 8%; and Llama 4 Maverick and Qwen3-235B at TP8 differ by release of the same page");
-            Line("  (Maverick on 8 x H200 at 1024/2048 is +65% in one release, at 1000/2000 -19% in another; the next section");
-            Line("  measures that spread). The expert factors (compute 2.6x the even-load time, weights streamed at 0.62 of HBM, and");
-            Line("  60 µs per MoE layer per iteration whatever the batch) lump load imbalance, grouped-GEMM tiles and the routing");
-            Line("  work; Mixtral 8x7B's two vLLM latency rows, whose experts are few and large, come out about 60% slow with them.");
+            Line("  (Maverick on 8 x H200 at 1024/2048 is +66% in one release, at 1000/2000 -19% in another; the next section");
+            Line("  measures that spread). The expert factors (compute 2.7x the even-load time, weights streamed at 0.64 of HBM, and");
+            Line("  51 µs per MoE layer per iteration whatever the batch) lump the compute side of load imbalance, grouped-GEMM tiles");
+            Line("  and the routing work (the weights side of expert parallelism, the busiest GPU's experts, is modelled without a");
+            Line("  fitted factor); Mixtral 8x7B's two vLLM latency rows, whose experts are few and large, come out about 60% slow");
+            Line("  with them.");
             Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees within about 6% at TP1, TP2 and PP2; PP8 is off by about 16% and TP8");
             Line("  under-predicted by about 35%, and its fitted collective efficiency sits at its bound.");
             Line("- **vLLM** rests on 24 figures, 18 of them DeepSeek-R1 on 8 x H200 (the same configuration on two hosts differs by");
@@ -447,7 +449,7 @@ namespace DeploySpec.Calibration
 
             Line(CrossValidationHeading);
             Line();
-            Line("`dotnet run -c Release --project tools/DeploySpec.Calibration -- crossvalidate` (about twelve minutes on two");
+            Line("`dotnet run -c Release --project tools/DeploySpec.Calibration -- crossvalidate` (about twenty-five minutes on two");
             Line("cores). Two kinds of held-out error, both on figures the fit did not see; the seed's ratios always stay in the fit.");
             Line();
             Line($"**Ten folds by configuration** (a configuration is one engine, model, weight format, GPU and split, with all its");

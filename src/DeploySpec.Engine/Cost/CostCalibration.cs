@@ -167,23 +167,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.5994936515208176, WeightStream: 0.7726125130132631, KvStream: 0.8999950928048546, Collective: 0.6509246274026129),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4344573404563439, WeightStream: 0.8662155446165254, KvStream: 0.5452023112724662, Collective: 0.5732205076134583),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.614799689946539, WeightStream: 0.4582732622331406, KvStream: 0.8320015308668798, Collective: 0.8999984749403189),
-            MatmulHalfSaturationTokens: 131.15150633729775,
-            CollectiveLatencySeconds: 3.1526861201460056E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 2.620417702090213, WeightStream: 0.6234178649322577, LayerLatencySeconds: 6.0413814452795684E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.0283836412578998E-05, StepSecondsPerSequence: 9.475336192937264E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0018749025848694852, StepSecondsPerSequence: 9.999999999997148E-06, ExpertTimeFactor: 1.235072729117509),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0129369617051918E-05, StepSecondsPerSequence: 9.999874001117168E-06, ExpertTimeFactor: 0.8947870816497259),
-            Band: new UncertaintyBand(Calibrated: 0.096,
-                GpuGeneration: new(InData: 0.106, Beyond: 0.228),
-                Precision: new(InData: 0.102, Beyond: 0.288),
-                ModelSize: new(InData: 0.117, Beyond: 0.171),
-                Lengths: new(InData: null, Beyond: 0.171),
-                Parallelism: new(InData: 0.095, Beyond: 0.109),
-                Architecture: new(InData: 0.124, Beyond: 0.344),
-                Engine: new(InData: 0.111, Beyond: 0.19)));
+            Hopper: new GenerationEfficiency(Matmul: 0.5994794389892544, WeightStream: 0.7758392675178816, KvStream: 0.8999999999957751, Collective: 0.6506232367235198),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4384355666965317, WeightStream: 0.6734510838506405, KvStream: 0.5357906939901467, Collective: 0.5650500618833552),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6184320262526302, WeightStream: 0.4614128469583024, KvStream: 0.8166477335412536, Collective: 0.8999999999987658),
+            MatmulHalfSaturationTokens: 130.64605950969772,
+            CollectiveLatencySeconds: 3.139538336366793E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 2.6637719206525166, WeightStream: 0.6361948560342043, LayerLatencySeconds: 5.130964345873227E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.000000002695366E-05, StepSecondsPerSequence: 9.51460578669013E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0019001380147477592, StepSecondsPerSequence: 9.999999998524702E-06, ExpertTimeFactor: 1.213497467124876),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 7.525964808538583E-05, StepSecondsPerSequence: 9.999999999863827E-06, ExpertTimeFactor: 0.8949229291617923),
+            Band: new UncertaintyBand(Calibrated: 0.095,
+                GpuGeneration: new(InData: 0.107, Beyond: 0.232),
+                Precision: new(InData: 0.111, Beyond: 0.292),
+                ModelSize: new(InData: 0.117, Beyond: 0.172),
+                Lengths: new(InData: null, Beyond: 0.161),
+                Parallelism: new(InData: 0.097, Beyond: 0.109),
+                Architecture: new(InData: 0.122, Beyond: 0.324),
+                Engine: new(InData: 0.118, Beyond: 0.166)));
     }
 
     /// <summary>

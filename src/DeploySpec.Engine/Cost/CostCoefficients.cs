@@ -6,7 +6,7 @@ namespace DeploySpec.Engine.Cost
     /// Everything the steady-state evaluator (<see cref="CostEvaluator"/>) needs about one plan of one deployment,
     /// folded by the engine's cost model to counts and seconds (docs/cost-model.md). The bottleneck pipeline stage
     /// sets the pace; a micro-batch of m sequences costs on it
-    /// <c>T(m) = max(m*GemmSecondsPerSequence, DenseWeightSeconds + ExpertWeightSeconds*(1 - exp(-m*ExpertIdleDecayPerToken)))
+    /// <c>T(m) = max(m*GemmSecondsPerSequence, DenseWeightSeconds + ExpertWeightSeconds*ExpertShare(1 - exp(-m*ExpertIdleDecayPerToken), ExpertImbalanceSpread))
     ///  + m*(AttentionSecondsPerSequence + CollectiveSecondsPerSequence) + StageLatencySeconds</c>.
     /// Generated code does not hold them: <c>CompiledDeployment</c> derives each plan's from the spec on first use.
     /// </summary>
@@ -46,6 +46,13 @@ namespace DeploySpec.Engine.Cost
     /// tokens plus the verify step's own (<see cref="SpeculationMethod.ExpectedTokensPerStep"/>). A count, not a time:
     /// the iteration's terms above already hold the verify step over k + 1 tokens and the drafter's work.
     /// </param>
+    /// <param name="ExpertImbalanceSpread">
+    /// How far the busiest GPU of an expert-parallel group lies above the mean share of its experts that some token
+    /// uses, in standard deviations of that share: c_g / sqrt(n), with c_g the expected largest of g standard normal
+    /// draws (g GPUs in the group) and n the experts each holds (0 without expert parallelism: tensor-parallel experts
+    /// split every expert evenly). A step streams the busiest GPU's experts, share p + this x sqrt(p (1 - p)) of them
+    /// at most 1, where p is the share a token-count of m leaves active (<see cref="CostEvaluator.ExpertShare"/>).
+    /// </param>
     public readonly record struct CostCoefficients(
         int Replicas,
         int Stages,
@@ -72,7 +79,8 @@ namespace DeploySpec.Engine.Cost
         bool CalibratedOnMeasurements = false,
         ExtrapolationAxes NotMeasured = ExtrapolationAxes.None,
         double PricePerHour = 0,
-        double AcceptedTokensPerStep = 1)
+        double AcceptedTokensPerStep = 1,
+        double ExpertImbalanceSpread = 0)
     {
         /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
         public bool HasExperts => ExpertWeightSeconds > 0;
@@ -83,6 +91,7 @@ namespace DeploySpec.Engine.Cost
             Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(StageLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
             Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
+            Valid(ExpertImbalanceSpread) &&
             PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1 &&
             AcceptedTokensPerStep >= 1 && !double.IsInfinity(AcceptedTokensPerStep);
 
@@ -162,13 +171,22 @@ namespace DeploySpec.Engine.Cost
             p99Seconds = Math.Max(0, (logWaiting + LogTailP99) / drainPerSecond);
         }
 
+        /// <summary>
+        /// The share of its routed experts the busiest GPU of an expert-parallel group streams when each expert is used
+        /// with probability <paramref name="used"/>: the mean share plus <paramref name="spread"/> standard deviations
+        /// of a binomial share (<see cref="CostCoefficients.ExpertImbalanceSpread"/>), at most all of them.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static double ExpertShare(double used, double spread) =>
+            spread > 0 ? Math.Min(1.0, used + spread * Math.Sqrt(used * (1.0 - used))) : used;
+
         /// <summary>Cost of one micro-batch of <paramref name="m"/> sequences on the bottleneck stage, in seconds.</summary>
         public static double StageSeconds(in CostCoefficients c, double m)
         {
             double weights = c.DenseWeightSeconds;
             if (c.HasExperts)
             {
-                weights += c.ExpertWeightSeconds * (1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken));
+                weights += c.ExpertWeightSeconds * ExpertShare(1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken), c.ExpertImbalanceSpread);
             }
 
             double gemm = Math.Max((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence, weights);

@@ -87,6 +87,11 @@ namespace DeploySpec.Engine.Cost
             double missProbability = model.IsMoe
                 ? Math.Pow(1.0 - model.ActiveExperts / (double)model.Experts, expertGroupReplicas)
                 : 1.0;
+            // Whole experts on each GPU of an expert-parallel group: the GPU whose experts the tokens hit most sets the
+            // step (tensor-parallel experts split every expert evenly over the group instead).
+            double imbalanceSpread = model.IsMoe && ep > 1
+                ? ExpectedLargestStandardNormal(ep) / Math.Sqrt(Math.Max(1.0, model.Experts / (double)ep))
+                : 0.0;
 
             // ---- decode attention at the mean context of a request in flight ----
             double meanContext = deployment.InputTokens + deployment.OutputTokens / 2.0;
@@ -143,7 +148,7 @@ namespace DeploySpec.Engine.Cost
             double chunks = Math.Ceiling(prompt / engine.MaxBatchedTokens);
             double chunkTokens = prompt / chunks;
             double chunkExpertBytes = model.IsMoe
-                ? routedStreamBytes * (1.0 - Math.Pow(missProbability, chunkTokens))
+                ? routedStreamBytes * CostEvaluator.ExpertShare(1.0 - Math.Pow(missProbability, chunkTokens), imbalanceSpread)
                 : 0;
             double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenSeconds, (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
             double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
@@ -206,8 +211,58 @@ namespace DeploySpec.Engine.Cost
                 ExtrapolatedAlong: axes,
                 NotMeasured: notMeasured,
                 PricePerHour: Pricing.PerGpuHour(deployment.Cluster) * degrees.GpuCount,
-                AcceptedTokensPerStep: speculation.AcceptedTokensPerStep);
+                AcceptedTokensPerStep: speculation.AcceptedTokensPerStep,
+                ExpertImbalanceSpread: imbalanceSpread);
             return Correct(coefficients, deployment.Correction);
+        }
+
+        /// <summary>
+        /// The expected largest of <paramref name="count"/> independent standard normal draws (0 for one draw; 1.42 for
+        /// eight, 2.04 for 32): E[max] = the integral of x count phi(x) Phi(x)^(count-1), by Simpson's rule on [-9, 9].
+        /// </summary>
+        public static double ExpectedLargestStandardNormal(int count)
+        {
+            if (count <= 1)
+            {
+                return 0.0;
+            }
+
+            // Planning asks for the same few group sizes again and again: computed once each (a race only recomputes).
+            if (count < LargestStandardNormal.Length)
+            {
+                double known = LargestStandardNormal[count];
+                return known > 0 ? known : LargestStandardNormal[count] = IntegrateLargestStandardNormal(count);
+            }
+
+            return IntegrateLargestStandardNormal(count);
+        }
+
+        private static readonly double[] LargestStandardNormal = new double[1025];
+
+        private static double IntegrateLargestStandardNormal(int count)
+        {
+            const int Steps = 720;
+            const double From = -9.0, To = 9.0, H = (To - From) / Steps;
+            double sum = 0;
+            for (int i = 0; i <= Steps; i++)
+            {
+                double x = From + i * H;
+                double density = Math.Exp(-0.5 * x * x) / Math.Sqrt(2.0 * Math.PI);
+                double f = x * count * density * Math.Pow(StandardNormalCdf(x), count - 1);
+                sum += (i == 0 || i == Steps ? 1 : i % 2 == 1 ? 4 : 2) * f;
+            }
+
+            return sum * H / 3.0;
+        }
+
+        /// <summary>Phi(x), the standard normal distribution function (erfc by Numerical Recipes' Chebyshev fit, |error| below 1.2e-7).</summary>
+        private static double StandardNormalCdf(double x)
+        {
+            double z = Math.Abs(x) / Math.Sqrt(2.0);
+            double t = 1.0 / (1.0 + 0.5 * z);
+            double erfc = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+                + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+            return x >= 0 ? 1.0 - 0.5 * erfc : 0.5 * erfc;
         }
 
         /// <summary>
