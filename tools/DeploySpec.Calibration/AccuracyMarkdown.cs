@@ -450,7 +450,7 @@ namespace DeploySpec.Calibration
 
             Line(CrossValidationHeading);
             Line();
-            Line("`dotnet run -c Release --project tools/DeploySpec.Calibration -- crossvalidate` (about twenty-five minutes on two");
+            Line("`dotnet run -c Release --project tools/DeploySpec.Calibration -- crossvalidate` (about thirteen minutes on two");
             Line("cores). Two kinds of held-out error, both on figures the fit did not see; the seed's ratios always stay in the fit.");
             Line();
             Line($"**Ten folds by configuration** (a configuration is one engine, model, weight format, GPU and split, with all its");
