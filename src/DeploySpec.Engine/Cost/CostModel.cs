@@ -218,7 +218,7 @@ namespace DeploySpec.Engine.Cost
 
         /// <summary>
         /// The expected largest of <paramref name="count"/> independent standard normal draws (0 for one draw; 1.42 for
-        /// eight, 2.04 for 32): E[max] = the integral of x count phi(x) Phi(x)^(count-1), by Simpson's rule on [-9, 9].
+        /// eight, 2.07 for 32): E[max] = the integral of x count phi(x) Phi(x)^(count-1), by Simpson's rule on [-9, 9].
         /// </summary>
         public static double ExpectedLargestStandardNormal(int count)
         {
