@@ -8,6 +8,30 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var data = CalibrationData.All();
 const string ResidualHeader = "file\tengine\tmodel\tgpu\tgpus\ttp\tpp\tep\tweights\tisl\tosl\tconcurrency\tmetric\tmeasured\tpredicted\terror\tslots\tbatchlimit";
+if (args.Length == 2 && args[0] == "logo")
+{
+    // One group left out (its name as crossvalidate prints it, e.g. "MoE rows"): its figures predicted by the fit without
+    // them (tab-separated, as residuals prints), then that fit and their median on stderr.
+    var group = Calibrator.Groups.FirstOrDefault(g => g.Name == args[1]);
+    if (group.Member is null)
+    {
+        Console.Error.WriteLine($"No group '{args[1]}'; groups: {string.Join(", ", Calibrator.Groups.Select(g => g.Name))}");
+        return 2;
+    }
+
+    var without = Calibrator.Fit(data.Where(p => !group.Member(p)).ToList());
+    var heldOut = data.Where(group.Member).Select(p => new PointResult(p, Calibrator.Predict(p, without))).ToList();
+    Console.WriteLine(ResidualHeader);
+    foreach (var r in heldOut)
+    {
+        Console.WriteLine(Residual(r, without));
+    }
+
+    Console.Error.WriteLine(without);
+    Console.Error.WriteLine($"{group.Name}: {Calibrator.Median(heldOut.Select(p => Math.Abs(p.RelativeError))):P1} ({heldOut.Count}), signed median {Calibrator.Median(heldOut.Select(p => p.RelativeError)):P1}");
+    return 0;
+}
+
 if (args.Length == 2 && args[0] is "predict" or "predict-refit")
 {
     // The stored model against a CSV in the published rows' format (tools/DeploySpec.Calibration/published/README.md)
@@ -91,7 +115,7 @@ switch (args.Length == 1 ? args[0] : "")
         Console.Error.WriteLine(band);
         return 0;
     default:
-        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate | logo | residuals | residuals-refit | logo-residuals | predict FILE.csv | predict-refit FILE.csv");
+        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate | logo [GROUP] | residuals | residuals-refit | logo-residuals | predict FILE.csv | predict-refit FILE.csv");
         return 2;
 }
 
