@@ -8,6 +8,30 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var data = CalibrationData.All();
 const string ResidualHeader = "file\tengine\tmodel\tgpu\tgpus\ttp\tpp\tep\tweights\tisl\tosl\tconcurrency\tmetric\tmeasured\tpredicted\terror\tslots\tbatchlimit";
+if (args.Length == 2 && args[0] == "explain")
+{
+    // Each offline (maximum-throughput) figure whose label contains the argument: measured against the stored model, and
+    // the terms of one decode iteration on the bottleneck stage at the load of the model's peak (a diagnosis aid:
+    // which term a misfit lives in). Stage terms in ms; "engine" is the step overhead plus the per-sequence work.
+    Console.WriteLine("figure\tmeasured\tpredicted\tsequences per replica\treplicas\tTPOT ms\tcompute ms\tweights ms\tattention ms\tcollectives ms\tfixed ms\tengine ms\tothers' prefill ms");
+    foreach (var p in data.Where(p => p.Concurrency == 0 && p.Label.Contains(args[1], StringComparison.Ordinal)))
+    {
+        var plan = Calibrator.Evaluate(p.Deployment, CostCalibration.Default);
+        var c = plan.Costs.Pool;
+        double m = Math.Min(plan.Peak.Concurrency, c.MaxConcurrency) / (double)c.Replicas;
+        double share = c.HasExperts ? CostEvaluator.ExpertShare(1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken), c.ExpertImbalanceSpread) : 0;
+        static string Ms(double seconds) => (seconds * 1e3).ToString("F1", CultureInfo.InvariantCulture);
+        Console.WriteLine(string.Join("\t", p.Label, p.Measured.ToString("F0", CultureInfo.InvariantCulture),
+            plan.Peak.OutputTokensPerSecond.ToString("F0", CultureInfo.InvariantCulture), m.ToString("F0", CultureInfo.InvariantCulture), c.Replicas,
+            plan.Peak.TimePerOutputTokenMs.ToString("F1", CultureInfo.InvariantCulture),
+            Ms((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence), Ms(c.DenseWeightSeconds + c.ExpertWeightSeconds * share),
+            Ms(m * c.AttentionSecondsPerSequence), Ms(m * c.CollectiveSecondsPerSequence), Ms(c.StageLatencySeconds),
+            Ms(c.StepOverheadSeconds + m * c.StepSecondsPerSequence), Ms((m - 1) / c.OutputTokens * c.StagePrefillSeconds)));
+    }
+
+    return 0;
+}
+
 if (args.Length == 2 && args[0] == "logo")
 {
     // One group left out (its name as crossvalidate prints it, e.g. "MoE rows"): its figures predicted by the fit without
@@ -115,7 +139,7 @@ switch (args.Length == 1 ? args[0] : "")
         Console.Error.WriteLine(band);
         return 0;
     default:
-        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate | logo [GROUP] | residuals | residuals-refit | logo-residuals | predict FILE.csv | predict-refit FILE.csv");
+        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate | logo [GROUP] | explain TEXT | residuals | residuals-refit | logo-residuals | predict FILE.csv | predict-refit FILE.csv");
         return 2;
 }
 
