@@ -67,6 +67,31 @@ public class CalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_fit_without_some_rows_names_the_factors_it_could_not_learn()
+    {
+        var full = CostCalibration.Default;
+        Assert.Empty(Calibrator.Unidentified(full, full));
+
+        // What a fit without the MoE rows and without any Blackwell row looks like: the expert factors and SGLang's
+        // runtime unfitted, Blackwell on Hopper's efficiencies.
+        var unfitted = full with { Experts = null, Sglang = null, Blackwell = full.Hopper };
+        Assert.Equal(
+            new[] { "Blackwell's efficiencies (Hopper's)", "expert factors (dense ones; no MoE layer time)", "SGLang's runtime (TensorRT-LLM's)" },
+            Calibrator.Unidentified(unfitted, full));
+
+        // A factor pushed to a bound of its range where the full fit is not (Blackwell's collective efficiency at its
+        // 0.20 floor, as with the FP4 rows left out); one at the bound in both fits is not news (TensorRT-LLM's fixed
+        // step overhead sits at its 10 µs floor in the full fit).
+        var pushed = full with
+        {
+            Blackwell = full.Blackwell with { Collective = 0.2005 },
+            TensorRtLlm = full.TensorRtLlm with { StepOverheadSeconds = 1.0e-5 },
+        };
+        Assert.Equal(new[] { "Blackwell's collective efficiency at its floor" }, Calibrator.Unidentified(pushed, full));
+        Assert.Empty(Calibrator.Unidentified(full with { Blackwell = full.Blackwell with { Collective = 0.3 } }, full));
+    }
+
+    [Fact]
     public void The_catalog_marks_measured_exactly_the_weight_formats_the_calibration_data_ran_on_each_GPU()
     {
         var measured = CalibrationData.All()

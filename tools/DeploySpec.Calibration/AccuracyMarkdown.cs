@@ -448,7 +448,7 @@ namespace DeploySpec.Calibration
         }
 
         /// <summary>The cross-validation section: ten folds by configuration, then per group left out the held-out errors by metric; then the band they set.</summary>
-        public static string WriteCrossValidation(IReadOnlyList<HeldOutResult> folds, IReadOnlyList<PointResult> kfold, UncertaintyBand band)
+        public static string WriteCrossValidation(IReadOnlyList<HeldOutResult> folds, IReadOnlyList<PointResult> kfold, UncertaintyBand band, CostCalibration full)
         {
             var md = new StringBuilder();
             void Line(string text = "") => md.Append(text).Append('\n');
@@ -486,17 +486,21 @@ namespace DeploySpec.Calibration
             Line();
             Line("**Leave one group out**: for each group, refit on everything else and predict the group. This is the error of");
             Line("a plan beyond the data along the group's axis (a GPU, a format, a size, a kind of parallelism, an architecture or");
-            Line("an engine the fit never saw).");
+            Line("an engine the fit never saw). The last column names what the fit without the group could not learn against the");
+            Line("fit on every row (`Calibrator.Unidentified`): the factors only the group's rows exercise, which then take");
+            Line("another's values, and the factors that end at a bound of their range where the full fit does not. A group that");
+            Line("holds the only rows of some factor cannot be predicted better than that fallback, whatever the model.");
             Line();
-            Line("| left out | band axis | throughput | TTFT | inter-token latency | request latency | all |");
-            Line("|---|---|---|---|---|---|---|");
+            Line("| left out | band axis | throughput | TTFT | inter-token latency | request latency | all | the fit without it lacks |");
+            Line("|---|---|---|---|---|---|---|---|");
             foreach (var fold in folds)
             {
-                Line($"| {fold.Group} | {fold.Axis} | {Cell(fold.HeldOut, Metric.Throughput)} | {Cell(fold.HeldOut, Metric.TimeToFirstToken)} | {Cell(fold.HeldOut, Metric.InterTokenLatency)} | {Cell(fold.HeldOut, Metric.RequestLatency)} | {F(fold.Median(), "0.0%")} ({fold.HeldOut.Count}) |");
+                var lacks = Calibrator.Unidentified(fold.Calibration, full);
+                Line($"| {fold.Group} | {fold.Axis} | {Cell(fold.HeldOut, Metric.Throughput)} | {Cell(fold.HeldOut, Metric.TimeToFirstToken)} | {Cell(fold.HeldOut, Metric.InterTokenLatency)} | {Cell(fold.HeldOut, Metric.RequestLatency)} | {F(fold.Median(), "0.0%")} ({fold.HeldOut.Count}) | {(lacks.Count == 0 ? "-" : string.Join("; ", lacks))} |");
             }
 
             var all = folds.SelectMany(f => f.HeldOut).ToList();
-            Line($"| **pooled over the groups** | | **{Cell(all, Metric.Throughput)}** | **{Cell(all, Metric.TimeToFirstToken)}** | **{Cell(all, Metric.InterTokenLatency)}** | **{Cell(all, Metric.RequestLatency)}** | **{Med(all)}** |");
+            Line($"| **pooled over the groups** | | **{Cell(all, Metric.Throughput)}** | **{Cell(all, Metric.TimeToFirstToken)}** | **{Cell(all, Metric.InterTokenLatency)}** | **{Cell(all, Metric.RequestLatency)}** | **{Med(all)}** | |");
             Line();
             Line("The band every estimate carries (`PerformanceEstimate.Uncertainty`, stored in `CostCalibration.Default.Band`)");
             Line("comes from these two tables (`UncertaintyBand.For`): inside the data, the larger of the calibrated corner and the");

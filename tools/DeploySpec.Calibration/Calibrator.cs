@@ -259,6 +259,96 @@ namespace DeploySpec.Calibration
             return results.OrderBy(r => r.Index).Select(r => r.Result).ToList();
         }
 
+        /// <summary>
+        /// What a fit without some rows could not learn, against <paramref name="full"/> (the fit on every row): the
+        /// blocks no remaining row exercises, which fall back (a generation's efficiencies to the next one's, the expert
+        /// factors to the dense ones, an engine's runtime to TensorRT-LLM's), and the factors that sit at a bound of
+        /// their range where the full fit does not (the remaining rows leave them free, or push them as far as they go).
+        /// The leave-one-group-out table names them beside each group's error.
+        /// </summary>
+        public static IReadOnlyList<string> Unidentified(CostCalibration fitted, CostCalibration full)
+        {
+            var lacks = new List<string>();
+            if (ReferenceEquals(fitted.Blackwell, fitted.Hopper) && !ReferenceEquals(full.Blackwell, full.Hopper))
+            {
+                lacks.Add("Blackwell's efficiencies (Hopper's)");
+            }
+
+            if (fitted.BlackwellRtx is null && full.BlackwellRtx is not null)
+            {
+                lacks.Add("RTX PRO 6000's efficiencies (Blackwell's)");
+            }
+
+            if (fitted.Experts is null && full.Experts is not null)
+            {
+                lacks.Add("expert factors (dense ones; no MoE layer time)");
+            }
+
+            if (fitted.Vllm is null && full.Vllm is not null)
+            {
+                lacks.Add("vLLM's runtime (TensorRT-LLM's)");
+            }
+
+            if (fitted.Sglang is null && full.Sglang is not null)
+            {
+                lacks.Add("SGLang's runtime (TensorRT-LLM's)");
+            }
+
+            // Every factor's range, from the parameterisation itself: each squashed coordinate at minus and plus infinity.
+            var everything = new Used(Blackwell: true, BlackwellRtx: true, Experts: true, Vllm: true, Sglang: true);
+            var floor = FromVector(Enumerable.Repeat(double.NegativeInfinity, Parameters).ToArray(), everything, full.Band);
+            var ceiling = FromVector(Enumerable.Repeat(double.PositiveInfinity, Parameters).ToArray(), everything, full.Band);
+            void Bound(string name, Func<CostCalibration, double?> factor)
+            {
+                if (factor(fitted) is not double value || factor(full) is not double fullValue)
+                {
+                    return;
+                }
+
+                double low = factor(floor)!.Value, high = factor(ceiling)!.Value;
+                // Within 1% of the range of a bound, in log units (the factors are ratios and times), or of the ceiling
+                // where the floor is 0.
+                bool At(double v, double b) => low > 0
+                    ? Math.Abs(Math.Log(v / b)) <= 0.01 * Math.Log(high / low)
+                    : Math.Abs(v - b) <= 0.01 * (high - low);
+                string? which = At(value, low) && !At(fullValue, low) ? "floor" : At(value, high) && !At(fullValue, high) ? "ceiling" : null;
+                if (which is not null)
+                {
+                    lacks.Add($"{name} at its {which}");
+                }
+            }
+
+            foreach (var (name, generation) in new (string, Func<CostCalibration, GenerationEfficiency?>)[]
+            {
+                ("Hopper's", c => c.Hopper),
+                ("Blackwell's", c => ReferenceEquals(c.Blackwell, c.Hopper) ? null : c.Blackwell),
+                ("RTX PRO 6000's", c => c.BlackwellRtx),
+            })
+            {
+                Bound(name + " matmul efficiency", c => generation(c)?.Matmul);
+                Bound(name + " weight-stream efficiency", c => generation(c)?.WeightStream);
+                Bound(name + " KV-stream efficiency", c => generation(c)?.KvStream);
+                Bound(name + " collective efficiency", c => generation(c)?.Collective);
+            }
+
+            Bound("GEMM half-saturation", c => c.MatmulHalfSaturationTokens);
+            Bound("collective latency", c => c.CollectiveLatencySeconds);
+            Bound("expert compute factor", c => c.Experts?.ComputeFactor);
+            Bound("expert weight-stream efficiency", c => c.Experts?.WeightStream);
+            Bound("MoE layer time", c => c.Experts?.LayerLatencySeconds);
+            foreach (var (name, runtime) in new (string, Func<CostCalibration, EngineRuntime?>)[]
+            {
+                ("TensorRT-LLM's", c => c.TensorRtLlm), ("vLLM's", c => c.Vllm), ("SGLang's", c => c.Sglang),
+            })
+            {
+                Bound(name + " step overhead", c => runtime(c)?.StepOverheadSeconds);
+                Bound(name + " per-sequence step", c => runtime(c)?.StepSecondsPerSequence);
+                Bound(name + " expert kernels' factor", c => runtime(c) is { } r && !ReferenceEquals(r, c.TensorRtLlm) ? r.ExpertTimeFactor : null);
+            }
+
+            return lacks;
+        }
+
         /// <summary>The configuration a point measured: engine, model, weights, GPU and split (its lengths and loads vary within it).</summary>
         public static string Configuration(CalibrationPoint p)
         {

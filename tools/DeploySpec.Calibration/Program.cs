@@ -52,6 +52,7 @@ if (args.Length == 2 && args[0] == "logo")
     }
 
     Console.Error.WriteLine(without);
+    Console.Error.WriteLine("Without it the fit lacks: " + string.Join("; ", Calibrator.Unidentified(without, CostCalibration.Default)));
     Console.Error.WriteLine($"{group.Name}: {Calibrator.Median(heldOut.Select(p => Math.Abs(p.RelativeError))):P1} ({heldOut.Count}), signed median {Calibrator.Median(heldOut.Select(p => p.RelativeError)):P1}");
     return 0;
 }
@@ -135,7 +136,7 @@ switch (args.Length == 1 ? args[0] : "")
         var folds = Calibrator.CrossValidate(data);
         var kfold = Calibrator.KFold(data);
         var band = Calibrator.Band(folds, kfold);
-        Console.Out.Write(AccuracyMarkdown.WriteCrossValidation(folds, kfold, band));
+        Console.Out.Write(AccuracyMarkdown.WriteCrossValidation(folds, kfold, band, CostCalibration.Default)); // the stored fit is the fit on every row
         Console.Error.WriteLine(band);
         return 0;
     default:
