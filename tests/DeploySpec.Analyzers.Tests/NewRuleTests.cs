@@ -57,8 +57,8 @@ public class NewRuleTests
             [{|#0:Deployment(typeof(Llama405B), typeof(TwoHgx), MaxTimePerOutputTokenMs = 20, MaxTimeToFirstTokenMs = 500)|}] public partial class Chat { }
             """,
             Diagnostic(Descriptors.TargetsNotJointlyReachable).WithLocation(0).WithMessage(
-                "Deployment 'Chat': no single plan meets both targets: TP16 x PP1 x DP1 reaches TPOT 19.65 ms but TTFT 1081.2 ms; " +
-                "TP8 x PP1 x DP2 reaches TTFT 299.1 ms but TPOT 23.51 ms"));
+                "Deployment 'Chat': no single plan meets both targets: TP16 x PP1 x DP1 reaches TPOT 19.65 ms but TTFT 1082.5 ms; " +
+                "TP8 x PP1 x DP2 reaches TTFT 298.8 ms but TPOT 23.51 ms"));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class NewRuleTests
             """,
             Diagnostic(Descriptors.RateNotServed).WithLocation(0).WithMessage(
                 "Deployment 'Chat': no plan serves RequestsPerSecond = 1.5 within the latency targets: the best at that rate, TP2 x PP1 x DP1, " +
-                "gives TTFT 1366.5 ms and TPOT 60.80 ms"));
+                "gives TTFT 1332.7 ms and TPOT 60.46 ms"));
     }
 
     [Fact]

@@ -138,6 +138,30 @@ public class MemoryModelTests
     }
 
     [Fact]
+    public void TensorRT_LLM_sizes_each_ranks_moe_buffers_for_every_attention_data_parallel_ranks_tokens()
+    {
+        // moe_max_num_tokens = max_num_tokens x the DP size under attention DP (TensorRT-LLM's fused_moe modules), and
+        // the KV cache is sized after a forward at that load. DeepSeek-R1 FP8 on 8 x H200 as DEP8: the fused-MoE
+        // workspace of 8 x 8192 tokens instead of 8192 takes about 13 GiB more from each rank (in the calibration's
+        // trtllm-bench runs at 1000/1000, 2,968 requests fit instead of 4,472).
+        var model = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
+        var dep8 = new Degrees(1, 1, 8, 8);
+        var trtllm = MemoryModel.PerGpu(On(model, Gpu.H200Sxm, 8, engine: ServingEngine.TensorRtLlm), dep8);
+        double oneBatch = MemoryModel.ActivationPeakBytes(model, 1, 8192, 2048, 8);
+        double eightBatches = MemoryModel.ActivationPeakBytes(model, 1, 8192, 2048, 8, moeBatches: 8);
+        Assert.Equal(eightBatches, trtllm.ActivationsBytes, 3);
+        Assert.InRange((eightBatches - oneBatch) / Units.BytesPerGiB, 12.0, 14.0);
+
+        // Without attention DP (experts within the TP group) and in vLLM, whose DP MoE works in chunks, one batch.
+        Assert.Equal(1, DeploySpec.Serving.ServingEngineProfile.For(ServingEngine.TensorRtLlm).MoeBatchesPerRank(8, 8));
+        Assert.Equal(1, DeploySpec.Serving.ServingEngineProfile.For(ServingEngine.Vllm).MoeBatchesPerRank(1, 8));
+        var onVllm = On(model, Gpu.H200Sxm, 8);
+        var vllm = MemoryModel.PerGpu(onVllm, dep8);
+        int vllmTokens = DeploySpec.Serving.ServingEngineProfile.For(ServingEngine.Vllm).MaxBatchedTokens;
+        Assert.Equal(MemoryModel.ActivationPeakBytes(model, 1, vllmTokens, MemoryModel.MaxBatchSize(onVllm), 8), vllm.ActivationsBytes, 3);
+    }
+
+    [Fact]
     public void The_moe_activation_peak_holds_every_routed_experts_down_projection_output()
     {
         // vLLM's and SGLang's fused-MoE kernels keep (tokens, top-k, hidden) outputs before the weighted sum; with the

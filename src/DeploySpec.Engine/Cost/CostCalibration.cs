@@ -167,23 +167,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.5994794389892544, WeightStream: 0.7758392675178816, KvStream: 0.8999999999957751, Collective: 0.6506232367235198),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4384355666965317, WeightStream: 0.6734510838506405, KvStream: 0.5357906939901467, Collective: 0.5650500618833552),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6184320262526302, WeightStream: 0.4614128469583024, KvStream: 0.8166477335412536, Collective: 0.8999999999987658),
-            MatmulHalfSaturationTokens: 130.64605950969772,
-            CollectiveLatencySeconds: 3.139538336366793E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 2.6637719206525166, WeightStream: 0.6361948560342043, LayerLatencySeconds: 5.130964345873227E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.000000002695366E-05, StepSecondsPerSequence: 9.51460578669013E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0019001380147477592, StepSecondsPerSequence: 9.999999998524702E-06, ExpertTimeFactor: 1.213497467124876),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 7.525964808538583E-05, StepSecondsPerSequence: 9.999999999863827E-06, ExpertTimeFactor: 0.8949229291617923),
+            Hopper: new GenerationEfficiency(Matmul: 0.6020015099047142, WeightStream: 0.7756961827835609, KvStream: 0.89999999999744, Collective: 0.6495491835039435),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4400986143208761, WeightStream: 0.6835672777646926, KvStream: 0.5365982442961023, Collective: 0.5643327250643091),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6180482956009626, WeightStream: 0.46148631861485573, KvStream: 0.8171117066032985, Collective: 0.8999999999992658),
+            MatmulHalfSaturationTokens: 133.85518797176886,
+            CollectiveLatencySeconds: 3.140076066236247E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 2.6580933319594826, WeightStream: 0.6388657254210758, LayerLatencySeconds: 5.174971839062682E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.000000000530548E-05, StepSecondsPerSequence: 9.543511421504978E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0018987631879184461, StepSecondsPerSequence: 9.999999999872233E-06, ExpertTimeFactor: 1.218340315807981),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 5.507368378672414E-05, StepSecondsPerSequence: 9.99999999989731E-06, ExpertTimeFactor: 0.8990552673186073),
             Band: new UncertaintyBand(Calibrated: 0.095,
-                GpuGeneration: new(InData: 0.107, Beyond: 0.232),
-                Precision: new(InData: 0.111, Beyond: 0.292),
-                ModelSize: new(InData: 0.117, Beyond: 0.172),
-                Lengths: new(InData: null, Beyond: 0.161),
-                Parallelism: new(InData: 0.097, Beyond: 0.109),
-                Architecture: new(InData: 0.122, Beyond: 0.324),
-                Engine: new(InData: 0.118, Beyond: 0.166)));
+                GpuGeneration: new(InData: 0.106, Beyond: 0.235),
+                Precision: new(InData: 0.112, Beyond: 0.292),
+                ModelSize: new(InData: 0.117, Beyond: 0.173),
+                Lengths: new(InData: null, Beyond: 0.154),
+                Parallelism: new(InData: 0.097, Beyond: 0.108),
+                Architecture: new(InData: 0.121, Beyond: 0.324),
+                Engine: new(InData: 0.117, Beyond: 0.168)));
     }
 
     /// <summary>

@@ -85,7 +85,8 @@ namespace DeploySpec.Engine.Memory
             var speculation = Cost.SpeculativeDecoding.Of(deployment);
             var draft = Cost.DraftCost.Of(deployment, tp);
             // A verify step samples k + 1 positions per sequence.
-            double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch * (speculation.DraftTokens + 1), degrees.ExpertParallel);
+            double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch * (speculation.DraftTokens + 1), degrees.ExpertParallel,
+                engine.MoeBatchesPerRank(tp, degrees.ExpertParallel));
 
             // The most loaded GPU is the stage with the most KV per sequence, then the most weights: check each.
             MemoryBreakdown? worst = null;
@@ -157,12 +158,14 @@ namespace DeploySpec.Engine.Memory
         /// the model-dtype logits and <see cref="SamplerFloat32BytesPerLogit"/> bytes of float32 sampler tensors per logit.</item>
         /// </list>
         /// Activations are in the model's dtype (16 bits for quantised checkpoints, 32 for FP32). docs/memory.md checks
-        /// this against the logged "torch peak memory increase".
+        /// this against the logged "torch peak memory increase". The fused-MoE workspace holds <paramref name="moeBatches"/>
+        /// batches of tokens where the engine gathers every attention-data-parallel rank's tokens into each rank's MoE
+        /// layer (<see cref="Serving.ServingEngineProfile.MoeBatchesPerRank"/>).
         /// </summary>
-        public static double ActivationPeakBytes(ModelArchitecture model, int tp, int tokens, int sequences, int expertParallel = 1)
+        public static double ActivationPeakBytes(ModelArchitecture model, int tp, int tokens, int sequences, int expertParallel = 1, int moeBatches = 1)
         {
             double dtype = ModelMath.AuxiliaryBytesPerParameter(model);
-            double moeWorkspace = FusedMoeWorkspaceBytes(model, expertParallel > 1 ? 1 : tp, tokens, dtype);
+            double moeWorkspace = FusedMoeWorkspaceBytes(model, expertParallel > 1 ? 1 : tp, tokens * moeBatches, dtype);
             double denseFfn = model.IsMoe
                 ? Math.Max(model.DenseLayers > 0 ? model.IntermediateSize : 0, model.SharedExperts * (double)model.EffectiveExpertIntermediateSize)
                 : model.IntermediateSize;

@@ -98,6 +98,14 @@ namespace DeploySpec.Serving
         /// <summary>Tokens per KV-cache block (page); a request's KV is rounded up to whole blocks.</summary>
         public int TokensPerKvBlock { get; }
 
+        /// <summary>
+        /// How many batches of <see cref="MaxBatchedTokens"/> the fused-MoE layers of one rank size their buffers for, in a
+        /// pool of <paramref name="tensorParallel"/>-way attention with experts over <paramref name="expertParallel"/> GPUs:
+        /// 1, unless the engine gathers every attention-data-parallel rank's tokens into each rank's MoE layer before
+        /// sizing the KV cache (TensorRT-LLM).
+        /// </summary>
+        public virtual int MoeBatchesPerRank(int tensorParallel, int expertParallel) => 1;
+
         /// <summary>Memory of the engine's captured CUDA graphs that its KV sizing subtracts, in bytes (0 when the engine sizes the KV cache before capturing them, as vLLM v0.19 does).</summary>
         public double CudaGraphBytes { get; }
 

@@ -23,6 +23,16 @@ namespace DeploySpec.Serving
         {
         }
 
+        /// <summary>
+        /// With attention data parallel (experts over more GPUs than the attention TP group; launched as
+        /// <c>--tp_size</c> = the EP degree with <c>enable_attention_dp</c>), TensorRT-LLM's MoE modules take
+        /// <c>moe_max_num_tokens</c> = <c>max_num_tokens</c> x the DP size ("The maximum number of tokens in MoE are
+        /// multiplied by DP size when attention DP is enabled", <c>tensorrt_llm/_torch/modules/fused_moe/</c>, 1.0 to 1.2),
+        /// and its KV cache is sized after a forward at that load: each rank's fused-MoE buffers hold every rank's tokens.
+        /// </summary>
+        public override int MoeBatchesPerRank(int tensorParallel, int expertParallel) =>
+            expertParallel > tensorParallel ? expertParallel : 1;
+
         /// <inheritdoc />
         public override LaunchConfig Launch(DeploymentFacts facts, ServingPool pool, LaunchOptions options)
         {
