@@ -80,12 +80,13 @@ public class CalibrationTests(ITestOutputHelper output)
             Calibrator.Unidentified(unfitted, full));
 
         // A factor pushed to a bound of its range where the full fit is not (Blackwell's collective efficiency at its
-        // 0.20 floor, as with the FP4 rows left out); one at the bound in both fits is not news (TensorRT-LLM's fixed
-        // step overhead sits at its 10 µs floor in the full fit).
+        // 0.20 floor, as with the FP4 rows left out); one at the bound in both fits is not news (Hopper's KV-stream
+        // efficiency sits at its 0.90 ceiling in the full fit).
+        Assert.InRange(full.Hopper.KvStream, 0.895, Calibrator.MaxBandwidthEfficiency);
         var pushed = full with
         {
             Blackwell = full.Blackwell with { Collective = 0.2005 },
-            TensorRtLlm = full.TensorRtLlm with { StepOverheadSeconds = 1.0e-5 },
+            Hopper = full.Hopper with { KvStream = Calibrator.MaxBandwidthEfficiency },
         };
         Assert.Equal(new[] { "Blackwell's collective efficiency at its floor" }, Calibrator.Unidentified(pushed, full));
         Assert.Empty(Calibrator.Unidentified(full with { Blackwell = full.Blackwell with { Collective = 0.3 } }, full));
@@ -145,17 +146,20 @@ public class CalibrationTests(ITestOutputHelper output)
     /// dim x KV bytes x (ISL + OSL)), capped at 4096, over PP, rounded up. 70B FP8 alone on an H100: 38.6 requests, raised
     /// to the floor of 64. 70B FP4 on 8 x B200 at 20000/2000: 396.1, rounded up to 512. 405B FP8 PP8 on 8 x H200 at
     /// 2048/128: 1353.8 / 8 = 169.2 per micro-batch, rounded up to 192, eight micro-batches in flight. 8B on an H200
-    /// at 128/128: far more than the cap.
+    /// at 128/128: far more than the cap. Its token budget (max_num_tokens) is the unrounded batch x (1 + ISL/OSL),
+    /// capped at 32768: 41.0 raised to the floor of 2048; 4357.1 rounded up to 4608 (512s between 4096 and 8192);
+    /// 2876.4 rounded up to 3072 (256s below 4096); 4096 x 2 = 8192.
     /// </summary>
     [Theory]
-    [InlineData("Llama 3.1 70B,H100,1,1,1,FP8,128,2048,1.0", 64)]
-    [InlineData("Llama 3.1 70B,B200,8,8,1,FP4,20000,2000,1.0", 512)]
-    [InlineData("Llama 3.1 405B,H200,8,1,8,FP8,2048,128,1.0", 8 * 192)]
-    [InlineData("Llama 3.1 8B,H200,1,1,1,FP8,128,128,1.0", 4096)]
-    public void Offline_TensorRT_LLM_rows_run_at_the_batch_limit_trtllm_bench_sets(string row, int limit)
+    [InlineData("Llama 3.1 70B,H100,1,1,1,FP8,128,2048,1.0", 64, 2048)]
+    [InlineData("Llama 3.1 70B,B200,8,8,1,FP4,20000,2000,1.0", 512, 4608)]
+    [InlineData("Llama 3.1 405B,H200,8,1,8,FP8,2048,128,1.0", 8 * 192, 3072)]
+    [InlineData("Llama 3.1 8B,H200,1,1,1,FP8,128,128,1.0", 4096, 8192)]
+    public void Offline_TensorRT_LLM_rows_run_at_the_batch_limit_trtllm_bench_sets(string row, int limit, int tokens)
     {
         var point = Assert.Single(CalibrationData.Parse("header\n" + row));
         Assert.Equal(limit, point.Deployment.MaxBatchSize);
+        Assert.Equal(tokens, point.Deployment.MaxBatchedTokens);
     }
 
     [Fact]

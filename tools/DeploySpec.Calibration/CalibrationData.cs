@@ -255,8 +255,13 @@ namespace DeploySpec.Calibration
             double requests = 0.95 * available / (bytesPerToken * (d.InputTokens + d.OutputTokens));
             double raw = Math.Min(requests, 4096) / pp;
             int limit = raw < 256 ? Math.Max(64, 32 * (int)Math.Ceiling(raw / 32)) : raw < 1024 ? 128 * (int)Math.Ceiling(raw / 128) : 256 * (int)Math.Ceiling(raw / 256);
+            // Its token budget per iteration (max_num_tokens) from the same estimate: the batch times (1 + ISL/OSL), capped
+            // at 32768, rounded up (to 256 below 4096, at least 2048; to 512 below 8192; to 1024 above).
+            double rawTokens = Math.Min(raw * (1.0 + d.InputTokens / (double)d.OutputTokens), 32768);
+            int tokens = rawTokens < 4096 ? Math.Max(2048, 256 * (int)Math.Ceiling(rawTokens / 256))
+                : rawTokens < 8192 ? 512 * (int)Math.Ceiling(rawTokens / 512) : 1024 * (int)Math.Ceiling(rawTokens / 1024);
             // The limit is per micro-batch: a pipeline keeps PP of them in flight.
-            return d with { MaxBatchSize = limit * pp };
+            return d with { MaxBatchSize = limit * pp, MaxBatchedTokens = tokens };
         }
 
         private static IEnumerable<(string[] Fields, int Line)> Rows(string csv, int fields)

@@ -167,23 +167,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6020015099047142, WeightStream: 0.7756961827835609, KvStream: 0.89999999999744, Collective: 0.6495491835039435),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4400986143208761, WeightStream: 0.6835672777646926, KvStream: 0.5365982442961023, Collective: 0.5643327250643091),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6180482956009626, WeightStream: 0.46148631861485573, KvStream: 0.8171117066032985, Collective: 0.8999999999992658),
-            MatmulHalfSaturationTokens: 133.85518797176886,
-            CollectiveLatencySeconds: 3.140076066236247E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 2.6580933319594826, WeightStream: 0.6388657254210758, LayerLatencySeconds: 5.174971839062682E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.000000000530548E-05, StepSecondsPerSequence: 9.543511421504978E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0018987631879184461, StepSecondsPerSequence: 9.999999999872233E-06, ExpertTimeFactor: 1.218340315807981),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 5.507368378672414E-05, StepSecondsPerSequence: 9.99999999989731E-06, ExpertTimeFactor: 0.8990552673186073),
-            Band: new UncertaintyBand(Calibrated: 0.095,
-                GpuGeneration: new(InData: 0.106, Beyond: 0.235),
-                Precision: new(InData: 0.112, Beyond: 0.292),
-                ModelSize: new(InData: 0.117, Beyond: 0.173),
-                Lengths: new(InData: null, Beyond: 0.154),
-                Parallelism: new(InData: 0.097, Beyond: 0.108),
-                Architecture: new(InData: 0.121, Beyond: 0.324),
-                Engine: new(InData: 0.117, Beyond: 0.168)));
+            Hopper: new GenerationEfficiency(Matmul: 0.6050360706024973, WeightStream: 0.7147085780062843, KvStream: 0.8995724700149164, Collective: 0.6510998340629469),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4411386549077979, WeightStream: 0.6389993949409494, KvStream: 0.5384705918448732, Collective: 0.5650531866847084),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6227181714308905, WeightStream: 0.45091094752819766, KvStream: 0.8164139397052761, Collective: 0.8998522212641349),
+            MatmulHalfSaturationTokens: 141.81257013972356,
+            CollectiveLatencySeconds: 3.194981744421486E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 2.710248345423996, WeightStream: 0.6381954422389601, LayerLatencySeconds: 4.9827033042498834E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.554595736317746E-05, StepSecondsPerSequence: 9.538594333050291E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014219027588149573, StepSecondsPerSequence: 9.6538748517706E-06, ExpertTimeFactor: 1.2312529358160216),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 6.627802949188551E-05, StepSecondsPerSequence: 9.980008048444387E-06, ExpertTimeFactor: 0.8971897201432065),
+            Band: new UncertaintyBand(Calibrated: 0.099,
+                GpuGeneration: new(InData: 0.108, Beyond: 0.24),
+                Precision: new(InData: 0.11, Beyond: 0.23),
+                ModelSize: new(InData: 0.117, Beyond: 0.167),
+                Lengths: new(InData: null, Beyond: 0.165),
+                Parallelism: new(InData: 0.101, Beyond: 0.108),
+                Architecture: new(InData: 0.122, Beyond: 0.306),
+                Engine: new(InData: 0.119, Beyond: 0.165)));
     }
 
     /// <summary>

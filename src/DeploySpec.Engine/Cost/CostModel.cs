@@ -145,7 +145,7 @@ namespace DeploySpec.Engine.Cost
 
             // ---- prefill of one request on the bottleneck stage (chunked by the engine's token budget) ----
             double prompt = deployment.InputTokens;
-            double chunks = Math.Ceiling(prompt / engine.MaxBatchedTokens);
+            double chunks = Math.Ceiling(prompt / MemoryModel.MaxBatchedTokens(deployment));
             double chunkTokens = prompt / chunks;
             double chunkExpertBytes = model.IsMoe
                 ? routedStreamBytes * CostEvaluator.ExpertShare(1.0 - Math.Pow(missProbability, chunkTokens), imbalanceSpread)

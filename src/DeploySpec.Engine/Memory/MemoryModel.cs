@@ -85,7 +85,7 @@ namespace DeploySpec.Engine.Memory
             var speculation = Cost.SpeculativeDecoding.Of(deployment);
             var draft = Cost.DraftCost.Of(deployment, tp);
             // A verify step samples k + 1 positions per sequence.
-            double activations = ActivationPeakBytes(model, tp, engine.MaxBatchedTokens, maxBatch * (speculation.DraftTokens + 1), degrees.ExpertParallel,
+            double activations = ActivationPeakBytes(model, tp, MaxBatchedTokens(deployment), maxBatch * (speculation.DraftTokens + 1), degrees.ExpertParallel,
                 engine.MoeBatchesPerRank(tp, degrees.ExpertParallel));
 
             // The most loaded GPU is the stage with the most KV per sequence, then the most weights: check each.
@@ -132,6 +132,10 @@ namespace DeploySpec.Engine.Memory
         }
 
         /// <summary>The batch limit in force: the deployment's, else the engine's default.</summary>
+        /// <summary>Tokens one iteration of <paramref name="deployment"/>'s engine batches at most: the spec's, else the engine's default.</summary>
+        public static int MaxBatchedTokens(DeploymentSpec deployment) =>
+            deployment.MaxBatchedTokens > 0 ? deployment.MaxBatchedTokens : ServingEngineProfile.For(deployment.Engine).MaxBatchedTokens;
+
         public static int MaxBatchSize(DeploymentSpec deployment) =>
             deployment.MaxBatchSize > 0 ? deployment.MaxBatchSize : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchSize;
 
