@@ -250,13 +250,15 @@ namespace DeploySpec.Calibration
         {
             var groups = Groups.Where(g => points.Any(g.Member)).ToList();
             var results = new ConcurrentBag<(int Index, HeldOutResult Result)>();
-            System.Threading.Tasks.Parallel.For(0, groups.Count, i =>
-            {
-                var (name, axis, member) = groups[i];
-                var fitted = Fit(points.Where(p => !member(p)).ToList());
-                results.Add((i, new HeldOutResult(name, axis, fitted, points.Where(member).Select(p => new PointResult(p, Predict(p, fitted))).ToList())));
-            });
+            System.Threading.Tasks.Parallel.For(0, groups.Count, i => results.Add((i, LeaveOut(points, groups[i]))));
             return results.OrderBy(r => r.Index).Select(r => r.Result).ToList();
+        }
+
+        /// <summary>Refits without one group's rows and predicts them.</summary>
+        public static HeldOutResult LeaveOut(IReadOnlyList<CalibrationPoint> points, (string Name, string Axis, Func<CalibrationPoint, bool> Member) group)
+        {
+            var fitted = Fit(points.Where(p => !group.Member(p)).ToList());
+            return new HeldOutResult(group.Name, group.Axis, fitted, points.Where(group.Member).Select(p => new PointResult(p, Predict(p, fitted))).ToList());
         }
 
         /// <summary>
@@ -294,10 +296,7 @@ namespace DeploySpec.Calibration
                 lacks.Add("SGLang's runtime (TensorRT-LLM's)");
             }
 
-            // Every factor's range, from the parameterisation itself: each squashed coordinate at minus and plus infinity.
-            var everything = new Used(Blackwell: true, BlackwellRtx: true, Experts: true, Vllm: true, Sglang: true);
-            var floor = FromVector(Enumerable.Repeat(double.NegativeInfinity, Parameters).ToArray(), everything, full.Band);
-            var ceiling = FromVector(Enumerable.Repeat(double.PositiveInfinity, Parameters).ToArray(), everything, full.Band);
+            var (floor, ceiling) = (FactorFloor.Value, FactorCeiling.Value);
             void Bound(string name, Func<CostCalibration, double?> factor)
             {
                 if (factor(fitted) is not double value || factor(full) is not double fullValue)
@@ -348,6 +347,12 @@ namespace DeploySpec.Calibration
 
             return lacks;
         }
+
+        /// <summary>Every factor at the low (high) end of its range, from the parameterisation itself: each squashed coordinate at minus (plus) infinity.</summary>
+        private static readonly Lazy<CostCalibration> FactorFloor = new(() => AtEnd(double.NegativeInfinity)), FactorCeiling = new(() => AtEnd(double.PositiveInfinity));
+
+        private static CostCalibration AtEnd(double coordinate) =>
+            FromVector(Enumerable.Repeat(coordinate, Parameters).ToArray(), new Used(Blackwell: true, BlackwellRtx: true, Experts: true, Vllm: true, Sglang: true), CostCalibration.Default.Band);
 
         /// <summary>The configuration a point measured: engine, model, weights, GPU and split (its lengths and loads vary within it).</summary>
         public static string Configuration(CalibrationPoint p)

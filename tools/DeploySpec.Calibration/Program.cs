@@ -44,8 +44,8 @@ if (args.Length == 2 && args[0] == "logo")
         return 2;
     }
 
-    var without = Calibrator.Fit(data.Where(p => !group.Member(p)).ToList());
-    var heldOut = data.Where(group.Member).Select(p => new PointResult(p, Calibrator.Predict(p, without))).ToList();
+    var left = Calibrator.LeaveOut(data, group);
+    var (without, heldOut) = (left.Calibration, left.HeldOut);
     Console.WriteLine(ResidualHeader);
     foreach (var r in heldOut)
     {
