@@ -220,6 +220,13 @@ namespace DeploySpec
         public double MemoryFraction { get; set; }
         /// <summary>Most requests one replica batches at once (max_num_seqs / max_batch_size); 0 = the engine's default.</summary>
         public int MaxBatchSize { get; set; }
+        /// <summary>
+        /// Most tokens one engine iteration processes (vLLM max-num-batched-tokens, TensorRT-LLM max_num_tokens, SGLang
+        /// chunked-prefill-size); 0 = the engine's default, 8192. It sizes the activation peak, and so the KV cache, and
+        /// splits each prompt into chunks of at most this many tokens. On vLLM and TensorRT-LLM each running request takes
+        /// a token of every decode iteration, so the default batch limit is at most this (vLLM refuses a MaxBatchSize above it).
+        /// </summary>
+        public int MaxBatchedTokens { get; set; }
         /// <summary>Extra memory kept free on every GPU, in GiB, on top of the engine's own reserve; 0 = the project default (MSBuild DeploySpecSafetyMarginGiB) or none.</summary>
         public double SafetyMarginGiB { get; set; }
         /// <summary>

@@ -36,6 +36,7 @@ namespace DeploySpec
     /// <param name="AcceptedTokensPerStep">Expected tokens each verify step emits, (1 - a^(k+1)) / (1 - a); 1 without speculation.</param>
     /// <param name="DraftCheckpoint">What the engine loads as the draft model (Speculation.DraftModel); empty otherwise.</param>
     /// <param name="TargetStatistic">What the latency targets bound: the mean, or the 90th or 99th percentile.</param>
+    /// <param name="MaxBatchedTokens">Tokens one engine iteration processes at most, the engine's default applied (0: the engine's default).</param>
     public sealed record DeploymentFacts(
         string Name,
         string ModelName,
@@ -68,7 +69,8 @@ namespace DeploySpec
         double AcceptanceRate = 0,
         double AcceptedTokensPerStep = 1,
         string DraftCheckpoint = "",
-        LatencyStatistic TargetStatistic = LatencyStatistic.Mean)
+        LatencyStatistic TargetStatistic = LatencyStatistic.Mean,
+        int MaxBatchedTokens = 0)
     {
         /// <summary>GPUs in the cluster.</summary>
         public int TotalGpus => GpusPerNode * Nodes;

@@ -124,6 +124,24 @@ public class SpecificationTests
     }
 
     [Fact]
+    public async Task A_vllm_token_budget_below_the_batch_limit_is_DS1003_at_the_budget_and_a_negative_one_names_its_bounds()
+    {
+        // TensorRT-LLM takes both (its iterations then run fewer requests); vLLM refuses to start.
+        await AnalyzerAsync($$"""
+            using DeploySpec;
+            {{CapacityTests.Llama70B}}
+            {{Cluster}}
+            [Deployment(typeof(Llama70B), typeof(HgxH200), MaxBatchSize = 1024, {|#0:MaxBatchedTokens = 512|})] public partial class Chat { }
+            [Deployment(typeof(Llama70B), typeof(HgxH200), Engine = ServingEngine.TensorRtLlm, MaxBatchSize = 1024, MaxBatchedTokens = 512)] public partial class OnTensorRt { }
+            [Deployment(typeof(Llama70B), typeof(HgxH200), {|#1:MaxBatchedTokens = -1|})] public partial class Negative { }
+            """,
+            Diagnostic(Descriptors.InvalidDeployment).WithLocation(0).WithArguments("Chat",
+                "MaxBatchedTokens 512 is below MaxBatchSize 1024: each running request takes a token of every iteration, so vLLM refuses to start (max_num_batched_tokens must be at least max_num_seqs); raise MaxBatchedTokens to 1024 or lower MaxBatchSize to 512"),
+            Diagnostic(Descriptors.InvalidDeployment).WithLocation(1).WithArguments("Negative",
+                "MaxBatchedTokens must be between 0 and 10000000 (tokens one engine iteration processes; 0 = the engine's default), but is -1"));
+    }
+
+    [Fact]
     public async Task Deployment_whose_model_type_lacks_the_attribute()
     {
         await AnalyzerAsync($$"""

@@ -34,6 +34,26 @@ public class CostModelTests
         }
     }
 
+    [Fact]
+    public void A_smaller_token_budget_splits_a_long_prompt_into_more_chunks_and_delays_its_first_token()
+    {
+        // Each chunk of a prompt streams the weights and pays the collectives' fixed time once more.
+        var spec = MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H100Sxm, 8) with
+        {
+            InputTokens = 32768, OutputTokens = 256, Mode = ServingMode.Aggregated, TensorParallel = 8,
+        };
+        PlanPool Pool(int tokens) => Planner.Plan(spec with { MaxBatchedTokens = tokens }).Plans.First(p => p.Pool.Degrees == new Degrees(8, 1, 1, 1)).Pool;
+        var small = Pool(2048);
+        var engineDefault = Pool(8192);
+        var large = Pool(32768);
+        Assert.Equal(16, small.Coefficients.PrefillChunks);
+        Assert.Equal(4, engineDefault.Coefficients.PrefillChunks);
+        Assert.Equal(1, large.Coefficients.PrefillChunks);
+        double Ttft(PlanPool pool) => CostEvaluator.Evaluate(pool.Coefficients, 1).TimeToFirstTokenMs;
+        Assert.True(Ttft(small) > Ttft(engineDefault) && Ttft(engineDefault) > Ttft(large), $"{Ttft(small)} / {Ttft(engineDefault)} / {Ttft(large)} ms");
+        Assert.Equal(Planner.Plan(spec).Plans.First(p => p.Pool.Degrees == new Degrees(8, 1, 1, 1)).Pool.Coefficients.PrefillChunks, engineDefault.Coefficients.PrefillChunks);
+    }
+
     [Theory]
     [MemberData(nameof(RandomDeployments))]
     public void Estimates_never_beat_bandwidth_or_compute_bounds(DeploymentSpec deployment)

@@ -104,6 +104,31 @@ public class LaunchAndReportTests
     }
 
     [Fact]
+    public void A_token_budget_reaches_each_engines_own_flag()
+    {
+        foreach (var (engine, flag, batch) in new[]
+                 {
+                     (ServingEngine.Vllm, "--max-num-batched-tokens 4096", "--max-num-seqs 1024"),
+                     (ServingEngine.TensorRtLlm, "--max_num_tokens 4096", "--max_batch_size 2048"),
+                     (ServingEngine.Sglang, "--chunked-prefill-size 4096", "--max-running-requests 1024"),
+                 })
+        {
+            var (result, facts, _) = Plan(Seed(engine) with { MaxBatchedTokens = 4096 }, "x");
+            Assert.Equal(4096, facts.MaxBatchedTokens);
+            Assert.Contains("per replica and 4096 tokens per iteration.", Plan(Seed(engine) with { MaxBatchedTokens = 4096 }, "x").Report.ToMarkdown());
+            string command = Assert.Single(EngineLaunch.For(engine, facts, PlanOf(result, 8, 1)).Commands);
+            Assert.Contains(" " + flag + " ", command + " ");
+            Assert.Contains(" " + batch + " ", command + " ");
+
+            // The engine's default budget: only TensorRT-LLM's command names it (trtllm-serve's own default is 8192 too).
+            var (plain, plainFacts, _) = Plan(Seed(engine), "x");
+            string defaultCommand = Assert.Single(EngineLaunch.For(engine, plainFacts, PlanOf(plain, 8, 1)).Commands);
+            Assert.Equal(engine == ServingEngine.TensorRtLlm, defaultCommand.Contains(flag.Split(' ')[0] + " 8192", StringComparison.Ordinal));
+            Assert.DoesNotContain("4096", defaultCommand, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_safety_margin_lowers_the_engine_memory_setting_by_the_margin()
     {
         var (result, _, _) = Plan(Seed(ServingEngine.Vllm) with { SafetyMarginGiB = 2 }, "x");

@@ -178,4 +178,34 @@ public class MemoryModelTests
         var dense = ModelCatalog.Llama31_8B;
         Assert.Equal(MemoryModel.ActivationPeakBytes(dense, 1, tokens, 0), MemoryModel.ActivationPeakBytes(dense with { ActiveExperts = 4 }, 1, tokens, 0));
     }
+    [Fact]
+    public void The_token_budget_sizes_the_activation_peak_and_so_the_kv_cache()
+    {
+        // vLLM's profile run is a forward over max_num_batched_tokens: a larger budget raises the activation peak, and
+        // under gpu_memory_utilization (a fraction of TOTAL memory) every byte of it comes out of the KV cache.
+        var spec = On(ModelCatalog.Llama31_70B, Gpu.H200Sxm, 2);
+        var degrees = new Degrees(2, 1, 1, 1);
+        var small = MemoryModel.PerGpu(spec with { MaxBatchedTokens = 2048 }, degrees);
+        var large = MemoryModel.PerGpu(spec with { MaxBatchedTokens = 32768 }, degrees);
+        Assert.Equal(MemoryModel.ActivationPeakBytes(spec.Model, 2, 32768, MemoryModel.MaxBatchSize(spec)), large.ActivationsBytes, 3);
+        Assert.True(large.ActivationsBytes > small.ActivationsBytes + GiB, $"{large.ActivationsBytes / GiB:F2} vs {small.ActivationsBytes / GiB:F2} GiB");
+        Assert.Equal(large.ActivationsBytes - small.ActivationsBytes, small.KvCacheBytes - large.KvCacheBytes, 3);
+        Assert.Equal(MemoryModel.PerGpu(spec, degrees).KvCacheBytes, MemoryModel.PerGpu(spec with { MaxBatchedTokens = 8192 }, degrees).KvCacheBytes, 3);
+    }
+
+    [Fact]
+    public void A_token_budget_below_the_default_batch_limit_caps_it_where_decode_tokens_count_against_it()
+    {
+        // vLLM and TensorRT-LLM spend one token of each iteration's budget on every running request; SGLang's
+        // chunked-prefill-size splits prompts only, and its decode batch is bounded by max-running-requests alone.
+        var spec = On(ModelCatalog.Llama31_8B, Gpu.H100Sxm, 1);
+        Assert.Equal(512, MemoryModel.MaxBatchSize(spec with { MaxBatchedTokens = 512 }));
+        Assert.Equal(512, MemoryModel.MaxBatchSize(spec with { Engine = ServingEngine.TensorRtLlm, MaxBatchedTokens = 512 }));
+        Assert.Equal(1024, MemoryModel.MaxBatchSize(spec with { Engine = ServingEngine.Sglang, MaxBatchedTokens = 512 }));
+        Assert.Equal(1024, MemoryModel.MaxBatchSize(spec with { MaxBatchedTokens = 16384 }));
+        Assert.Equal(1024, MemoryModel.MaxBatchSize(spec));
+        // A batch limit the spec sets is the spec's: vLLM would refuse it (SpecValidation says so), TensorRT-LLM runs fewer.
+        Assert.Equal(2048, MemoryModel.MaxBatchSize(spec with { Engine = ServingEngine.TensorRtLlm, MaxBatchSize = 2048, MaxBatchedTokens = 512 }));
+        Assert.True(MemoryModel.PerGpu(spec with { MaxBatchedTokens = 512 }, new Degrees(1, 1, 1, 1)).RequestsPerReplica <= 512);
+    }
 }

@@ -131,13 +131,25 @@ namespace DeploySpec.Engine.Memory
                    (candidate.RequestsPerReplica == worst.RequestsPerReplica && candidate.WeightsBytes > worst.WeightsBytes);
         }
 
-        /// <summary>The batch limit in force: the deployment's, else the engine's default.</summary>
         /// <summary>Tokens one iteration of <paramref name="deployment"/>'s engine batches at most: the spec's, else the engine's default.</summary>
         public static int MaxBatchedTokens(DeploymentSpec deployment) =>
             deployment.MaxBatchedTokens > 0 ? deployment.MaxBatchedTokens : ServingEngineProfile.For(deployment.Engine).MaxBatchedTokens;
 
-        public static int MaxBatchSize(DeploymentSpec deployment) =>
-            deployment.MaxBatchSize > 0 ? deployment.MaxBatchSize : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchSize;
+        /// <summary>
+        /// The batch limit in force: the deployment's, else the engine's default, which on an engine whose decode
+        /// iterations count against the token budget (<see cref="ServingEngineProfile.DecodeCountsAgainstTokenBudget"/>)
+        /// is at most <see cref="MaxBatchedTokens"/>: each running request takes a token of every iteration.
+        /// </summary>
+        public static int MaxBatchSize(DeploymentSpec deployment)
+        {
+            if (deployment.MaxBatchSize > 0)
+            {
+                return deployment.MaxBatchSize;
+            }
+
+            var engine = ServingEngineProfile.For(deployment.Engine);
+            return engine.DecodeCountsAgainstTokenBudget ? Math.Min(engine.DefaultMaxBatchSize, MaxBatchedTokens(deployment)) : engine.DefaultMaxBatchSize;
+        }
 
         /// <summary>Tokens of <paramref name="tokens"/> rounded up to whole KV blocks.</summary>
         private static double Blocks(int tokens, int tokensPerBlock) => Math.Ceiling(tokens / (double)tokensPerBlock) * tokensPerBlock;

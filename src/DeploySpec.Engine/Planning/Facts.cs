@@ -44,7 +44,8 @@ namespace DeploySpec.Engine.Planning
                 AcceptanceRate: speculation.AcceptanceRate,
                 AcceptedTokensPerStep: speculation.AcceptedTokensPerStep,
                 DraftCheckpoint: speculation.Method == Speculation.DraftModel ? deployment.Draft?.Checkpoint ?? "" : "",
-                TargetStatistic: deployment.TargetStatistic);
+                TargetStatistic: deployment.TargetStatistic,
+                MaxBatchedTokens: MemoryModel.MaxBatchedTokens(deployment));
         }
     }
 }

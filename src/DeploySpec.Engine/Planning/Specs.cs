@@ -69,11 +69,11 @@ namespace DeploySpec.Engine.Planning
         public double SafetyMarginGiB { get; init; }
 
         /// <summary>
-        /// Tokens one iteration batches at most (the engine's max_num_tokens / max-num-batched-tokens); 0 = the engine's
-        /// default (<see cref="Serving.ServingEngineProfile.MaxBatchedTokens"/>). Not an attribute: the calibration sets
-        /// it for runs that used another value (trtllm-bench tunes it per dataset).
+        /// Tokens one iteration batches at most (the engine's max-num-batched-tokens / max_num_tokens /
+        /// chunked-prefill-size); 0 = the engine's default (<see cref="Serving.ServingEngineProfile.MaxBatchedTokens"/>).
+        /// The calibration sets it too, for runs that used another value (trtllm-bench tunes it per dataset).
         /// </summary>
-        public int MaxBatchedTokens { get; internal init; }
+        public int MaxBatchedTokens { get; init; }
 
         /// <summary>The benchmark result files named by [Deployment(Measurements = ...)]: a path suffix with <c>*</c> within a segment ("" = none).</summary>
         public string Measurements { get; init; } = "";

@@ -134,6 +134,8 @@ namespace DeploySpec.Engine.Vocabulary
             Number<DeploymentSpec>(nameof(DeploymentAttribute.AcceptanceRate), d => d.AcceptanceRate, (d, v) => d with { AcceptanceRate = v }, 0, 1, true,
                 "in [0, 1): the probability that a draft token is accepted (0 = the method's default: EAGLE-3 0.80, MTP 0.85, a draft model 0.70)"),
             Choice<DeploymentSpec, LatencyStatistic>(nameof(DeploymentAttribute.TargetStatistic), d => d.TargetStatistic, (d, v) => d with { TargetStatistic = v }, "Mean, P90 or P99"),
+            Count<DeploymentSpec>(nameof(DeploymentAttribute.MaxBatchedTokens), d => d.MaxBatchedTokens, (d, v) => d with { MaxBatchedTokens = v }, 0, MaxTokens,
+                "tokens one engine iteration processes; 0 = the engine's default"),
         };
     }
 }

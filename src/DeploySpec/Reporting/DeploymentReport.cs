@@ -81,7 +81,7 @@ namespace DeploySpec.Reporting
             Line();
             Line($"{f.ModelName} ({F(f.Weights)} weights, {F(f.KvCache)} KV cache, checkpoint `{f.Checkpoint}`) on {f.TotalGpus} x {f.GpuLabel} " +
                  $"({f.Nodes} node{(f.Nodes == 1 ? "" : "s")} of {f.GpusPerNode}); {f.InputTokens} input / {f.OutputTokens} output tokens per request, " +
-                 $"context up to {f.ContextTokens} tokens; memory sized as {DeploySpec.Serving.ServingEngineProfile.For(f.Engine).DisplayName} does, batches of up to {f.MaxBatchSize} per replica.");
+                 $"context up to {f.ContextTokens} tokens; memory sized as {DeploySpec.Serving.ServingEngineProfile.For(f.Engine).DisplayName} does, batches of up to {f.MaxBatchSize} per replica{(f.MaxBatchedTokens > 0 ? $" and {f.MaxBatchedTokens} tokens per iteration" : "")}.");
             Line();
             Line($"Objective: {f.Objective}. Targets: {Target(f.TargetStatistic, "TTFT", f.MaxTimeToFirstTokenMs)}, {Target(f.TargetStatistic, "TPOT", f.MaxTimePerOutputTokenMs)}" +
                  (f.RequestsPerSecond > 0 ? $", judged at {N(f.RequestsPerSecond, 2)} requests/s (queueing included)." : "."));

@@ -26,7 +26,8 @@ namespace DeploySpec.Serving
     /// <param name="KvCacheDtype">The KV-cache format flag (null when the engine takes it from a config file).</param>
     /// <param name="Fp8KvCache">The value of <paramref name="KvCacheDtype"/> for an FP8 KV cache.</param>
     /// <param name="Quantization">How to serve quantized weights from an unquantized checkpoint (for the launch notes).</param>
-    internal sealed record EngineFlags(string ContextLength, string MaxBatchSize, string Memory, string? KvCacheDtype, string Fp8KvCache, string Quantization);
+    /// <param name="MaxBatchedTokens">The flag of the tokens one iteration processes at most (the chunked-prefill budget).</param>
+    internal sealed record EngineFlags(string ContextLength, string MaxBatchSize, string Memory, string? KvCacheDtype, string Fp8KvCache, string Quantization, string MaxBatchedTokens);
 
     /// <summary>
     /// Everything DeploySpec knows about one serving engine, in one place: its display name, its defaults (memory
@@ -55,8 +56,9 @@ namespace DeploySpec.Serving
         /// <summary>Creates a profile from the engine's facts (docs/memory.md, docs/launch.md).</summary>
         private protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, MemoryPolicy memoryPolicy, double defaultMemoryFraction,
             int defaultMaxBatchSize, int maxBatchedTokens, int tokensPerKvBlock, double cudaGraphBytes, EngineFlags flags, string? containerImage,
-            double minimumFreeBytes = 0)
+            double minimumFreeBytes = 0, bool decodeCountsAgainstTokenBudget = true)
         {
+            DecodeCountsAgainstTokenBudget = decodeCountsAgainstTokenBudget;
             MemoryPolicy = memoryPolicy;
             MinimumFreeBytes = minimumFreeBytes;
             Engine = engine;
@@ -94,6 +96,13 @@ namespace DeploySpec.Serving
 
         /// <summary>Tokens one iteration processes at most (chunked-prefill budget), which sizes the activation peak.</summary>
         public int MaxBatchedTokens { get; }
+
+        /// <summary>
+        /// True when each running request's decode token counts against <see cref="MaxBatchedTokens"/>, so no more
+        /// requests run at once than it allows (vLLM, TensorRT-LLM); false when the budget bounds prefill chunks only
+        /// (SGLang's chunked-prefill-size).
+        /// </summary>
+        public bool DecodeCountsAgainstTokenBudget { get; }
 
         /// <summary>Tokens per KV-cache block (page); a request's KV is rounded up to whole blocks.</summary>
         public int TokensPerKvBlock { get; }
@@ -227,8 +236,16 @@ namespace DeploySpec.Serving
             }
 
             Add(args, Flags.MaxBatchSize, Int(facts.MaxBatchSize));
+            if (TokenBudget(facts) != MaxBatchedTokens)
+            {
+                Add(args, Flags.MaxBatchedTokens, Int(TokenBudget(facts)));
+            }
+
             QuantizationNote(facts, notes);
         }
+
+        /// <summary>The tokens one iteration processes at most that the plan was sized with: the deployment's, else this engine's default.</summary>
+        private protected int TokenBudget(DeploymentFacts facts) => facts.MaxBatchedTokens > 0 ? facts.MaxBatchedTokens : MaxBatchedTokens;
 
         /// <summary>The plan's memory setting for this engine, or null (with a note) when it was sized for another.</summary>
         private protected string? MemoryValue(DeploymentFacts facts, ServingPool pool, List<string> notes)

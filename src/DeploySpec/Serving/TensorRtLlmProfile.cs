@@ -17,8 +17,7 @@ namespace DeploySpec.Serving
         internal TensorRtLlmProfile()
             : base(ServingEngine.TensorRtLlm, "TensorRT-LLM", "trtllm", MemoryPolicy.FractionOfFree, defaultMemoryFraction: 0.90, defaultMaxBatchSize: 2048, maxBatchedTokens: 8192,
                 tokensPerKvBlock: 32, cudaGraphBytes: 1.0 * GiB, flags: new EngineFlags(ContextLength: "--max_seq_len", MaxBatchSize: "--max_batch_size",
-                    Memory: "--kv_cache_free_gpu_memory_fraction", KvCacheDtype: null, Fp8KvCache: "fp8", Quantization: "a TensorRT-LLM FP8 (ModelOpt) checkpoint"),
-               
+                    Memory: "--kv_cache_free_gpu_memory_fraction", KvCacheDtype: null, Fp8KvCache: "fp8", Quantization: "a TensorRT-LLM FP8 (ModelOpt) checkpoint", MaxBatchedTokens: "--max_num_tokens"),
                 containerImage: null) // no official LeaderWorkerSet pattern: multi-node trtllm-serve is one MPI job
         {
         }
@@ -54,7 +53,7 @@ namespace DeploySpec.Serving
             }
 
             Add(args, Flags.MaxBatchSize, Int(facts.MaxBatchSize));
-            Add(args, "--max_num_tokens", Int(MaxBatchedTokens));
+            Add(args, Flags.MaxBatchedTokens, Int(TokenBudget(facts)));
             Add(args, Flags.ContextLength, Int(facts.ContextTokens));
             string? fraction = MemoryValue(facts, pool, notes);
             if (fraction is not null)
