@@ -35,6 +35,36 @@ public class CostModelTests
     }
 
     [Fact]
+    public void Attention_data_parallel_experts_exchange_tokens_the_way_each_engine_does()
+    {
+        // TensorRT-LLM's select_alltoall_method_type: an all-to-all only where EP exceeds top-k and NVLink spans nodes
+        // (MNNVL); vLLM (its default all2all backend) and SGLang (DP attention without DeepEP) gather every token.
+        var trtllm = DeploySpec.Serving.ServingEngineProfile.For(ServingEngine.TensorRtLlm);
+        Assert.Equal(DeploySpec.Serving.MoeExchange.AllToAll, trtllm.MoeExchange(8, 1, multiNodeNvLink: true));
+        Assert.Equal(DeploySpec.Serving.MoeExchange.AllGather, trtllm.MoeExchange(8, 8, multiNodeNvLink: true));
+        Assert.Equal(DeploySpec.Serving.MoeExchange.AllGather, trtllm.MoeExchange(8, 1, multiNodeNvLink: false));
+        foreach (var engine in new[] { ServingEngine.Vllm, ServingEngine.Sglang })
+        {
+            Assert.Equal(DeploySpec.Serving.MoeExchange.AllGather, DeploySpec.Serving.ServingEngineProfile.For(engine).MoeExchange(72, 1, multiNodeNvLink: true));
+        }
+
+        // Llama 4 Maverick (top-1) as DEP8 on GB200: an all-gather and a reduce-scatter carry each token to the 7 other
+        // ranks and back (7 x (2 + 2) bytes per element), an all-to-all to its one expert's GPU 7 times in 8 and back
+        // (2 x 7/8 x 2): 8 times fewer bytes on the same links.
+        double Exchange(ServingEngine engine, Gpu gpu, ModelArchitecture model)
+        {
+            var spec = MemoryModelTests.On(model, gpu, gpu == Gpu.GB200 ? 4 : 8, nodes: gpu == Gpu.GB200 ? 2 : 1, engine: engine) with { InputTokens = 1024, OutputTokens = 1024, Mode = ServingMode.Aggregated, TensorParallel = 1, ExpertParallel = 8 };
+            return Planner.Plan(spec).Plans.First(p => p.Pool.Degrees == new Degrees(1, 1, 8, 8)).Pool.Coefficients.CollectiveSecondsPerSequence;
+        }
+
+        var maverick = ModelCatalog.Llama4Maverick with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
+        Assert.Equal(8.0, Exchange(ServingEngine.Vllm, Gpu.GB200, maverick) / Exchange(ServingEngine.TensorRtLlm, Gpu.GB200, maverick), 9);
+        // TensorRT-LLM gathers an NVFP4 model's tokens quantized: 4 bits and an FP8 scale per 16 elements out, BF16 back.
+        var nvfp4 = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp4, KvCache = Precision.Fp8 };
+        Assert.Equal((2.0 + 2.0) / (0.5625 + 2.0), Exchange(ServingEngine.Vllm, Gpu.B200, nvfp4) / Exchange(ServingEngine.TensorRtLlm, Gpu.B200, nvfp4), 9);
+    }
+
+    [Fact]
     public void A_smaller_token_budget_splits_a_long_prompt_into_more_chunks_and_delays_its_first_token()
     {
         // Each chunk of a prompt streams the weights and pays the collectives' fixed time once more.

@@ -167,23 +167,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6050360706024973, WeightStream: 0.7147085780062843, KvStream: 0.8995724700149164, Collective: 0.6510998340629469),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4411386549077979, WeightStream: 0.6389993949409494, KvStream: 0.5384705918448732, Collective: 0.5650531866847084),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6227181714308905, WeightStream: 0.45091094752819766, KvStream: 0.8164139397052761, Collective: 0.8998522212641349),
-            MatmulHalfSaturationTokens: 141.81257013972356,
-            CollectiveLatencySeconds: 3.194981744421486E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 2.710248345423996, WeightStream: 0.6381954422389601, LayerLatencySeconds: 4.9827033042498834E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.554595736317746E-05, StepSecondsPerSequence: 9.538594333050291E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014219027588149573, StepSecondsPerSequence: 9.6538748517706E-06, ExpertTimeFactor: 1.2312529358160216),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 6.627802949188551E-05, StepSecondsPerSequence: 9.980008048444387E-06, ExpertTimeFactor: 0.8971897201432065),
-            Band: new UncertaintyBand(Calibrated: 0.099,
-                GpuGeneration: new(InData: 0.108, Beyond: 0.24),
-                Precision: new(InData: 0.11, Beyond: 0.23),
-                ModelSize: new(InData: 0.117, Beyond: 0.167),
-                Lengths: new(InData: null, Beyond: 0.165),
-                Parallelism: new(InData: 0.101, Beyond: 0.108),
-                Architecture: new(InData: 0.122, Beyond: 0.306),
-                Engine: new(InData: 0.119, Beyond: 0.165)));
+            Hopper: new GenerationEfficiency(Matmul: 0.6215522410186669, WeightStream: 0.7140534376754111, KvStream: 0.8999947004366051, Collective: 0.6418250788329269),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4371163167511864, WeightStream: 0.5587900657704321, KvStream: 0.5593092444421011, Collective: 0.5560342676602874),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6384130166464776, WeightStream: 0.458286476100019, KvStream: 0.7751428060571197, Collective: 0.8999977432428163),
+            MatmulHalfSaturationTokens: 173.60193529954472,
+            CollectiveLatencySeconds: 3.1784914851477166E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.2990436227654083, WeightStream: 0.6481709132236131, LayerLatencySeconds: 5.064294246152987E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.0093136730744841E-05, StepSecondsPerSequence: 9.285926416118337E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.001394632649541583, StepSecondsPerSequence: 9.999999868780265E-06, ExpertTimeFactor: 1.2107788079240922),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0287535264072044E-05, StepSecondsPerSequence: 9.999717608061133E-06, ExpertTimeFactor: 0.9001370171423226),
+            Band: new UncertaintyBand(Calibrated: 0.102,
+                GpuGeneration: new(InData: 0.111, Beyond: 0.221),
+                Precision: new(InData: 0.116, Beyond: 0.299),
+                ModelSize: new(InData: 0.118, Beyond: 0.17),
+                Lengths: new(InData: null, Beyond: 0.171),
+                Parallelism: new(InData: 0.118, Beyond: 0.127),
+                Architecture: new(InData: 0.127, Beyond: 0.307),
+                Engine: new(InData: 0.119, Beyond: 0.157)));
     }
 
     /// <summary>

@@ -117,16 +117,20 @@ namespace DeploySpec.Engine.Cost
             }
 
             // Experts spread over more GPUs than the tensor-parallel group (expert parallelism across data-parallel
-            // attention) send each token to its experts' GPUs and back: two all-to-alls per MoE layer. Experts split
-            // within the TP group see every token already and ride on its all-reduce.
+            // attention) take each token to its experts' GPUs and back, two exchanges per MoE layer, as the engine does
+            // it: an all-to-all sends a token once per routed expert, to (ep - 1)/ep of them on other GPUs; an all-gather
+            // (with a reduce-scatter back) sends every token to each of the other ep/tp - 1 attention ranks. Experts
+            // split within the TP group see every token already and ride on its all-reduce.
             if (ep > tp && moeLayers > 0)
             {
                 var link = Topology.GroupLink(cluster, ep);
                 double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
                 double rate = Topology.UnidirectionalBytesPerSecond(cluster, link) * efficiency.Collective;
-                double dispatchBytes = (double)model.ActiveExperts * model.HiddenSize * ActivationBytes * (ep - 1) / ep;
+                double exchangeBytes = engine.MoeExchange(ep, model.ActiveExperts, gpu.ScaleUpSpansNodes) == Serving.MoeExchange.AllToAll
+                    ? 2.0 * model.ActiveExperts * model.HiddenSize * ActivationBytes * (ep - 1) / ep
+                    : ((double)ep / tp - 1.0) * model.HiddenSize * (engine.MoeDispatchBytesPerElement(model.Weights) + ActivationBytes);
                 collectiveLatency += 2 * moeLayers * latency;
-                collectivePerSequence += 2 * moeLayers * dispatchBytes / rate;
+                collectivePerSequence += moeLayers * exchangeBytes / rate;
             }
 
             // ---- the stage's fixed time per iteration: its collectives, and each MoE layer's routing and expert

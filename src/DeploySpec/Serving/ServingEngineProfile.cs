@@ -17,6 +17,16 @@ namespace DeploySpec.Serving
         StaticFraction,
     }
 
+    /// <summary>How an engine moves each token to the GPUs of its experts and back when experts span more GPUs than the attention TP group (attention data parallel).</summary>
+    public enum MoeExchange
+    {
+        /// <summary>Every attention-data-parallel rank gathers all ranks' tokens before the MoE layer and reduce-scatters the outputs after it: each token reaches every other rank.</summary>
+        AllGather,
+
+        /// <summary>Each token goes to the ranks of its top-k experts only, once per routed expert, and comes back the same way.</summary>
+        AllToAll,
+    }
+
     /// <summary>
     /// The server flags every engine takes, in its own spelling (docs/launch.md cites each).
     /// </summary>
@@ -114,6 +124,17 @@ namespace DeploySpec.Serving
         /// sizing the KV cache (TensorRT-LLM).
         /// </summary>
         public virtual int MoeBatchesPerRank(int tensorParallel, int expertParallel) => 1;
+
+        /// <summary>
+        /// How the engine's MoE layers exchange tokens under attention data parallel with experts over
+        /// <paramref name="expertParallel"/> GPUs, <paramref name="topK"/> routed experts per token, on GPUs whose NVLink
+        /// spans nodes (<paramref name="multiNodeNvLink"/>, GB200 NVL72): by default an all-gather and a reduce-scatter
+        /// (vLLM's default all2all backend, SGLang's DP attention without DeepEP).
+        /// </summary>
+        public virtual MoeExchange MoeExchange(int expertParallel, int topK, bool multiNodeNvLink) => Serving.MoeExchange.AllGather;
+
+        /// <summary>Bytes per hidden-state element the engine sends to the experts' GPUs (BF16: 2), for weights in <paramref name="weights"/>.</summary>
+        public virtual double MoeDispatchBytesPerElement(Precision weights) => 2.0;
 
         /// <summary>Memory of the engine's captured CUDA graphs that its KV sizing subtracts, in bytes (0 when the engine sizes the KV cache before capturing them, as vLLM v0.19 does).</summary>
         public double CudaGraphBytes { get; }

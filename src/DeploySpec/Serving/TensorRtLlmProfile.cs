@@ -32,6 +32,17 @@ namespace DeploySpec.Serving
         public override int MoeBatchesPerRank(int tensorParallel, int expertParallel) =>
             expertParallel > tensorParallel ? expertParallel : 1;
 
+        /// <summary>
+        /// TensorRT-LLM's fused MoE (1.0 to 1.2, <c>select_alltoall_method_type</c>) uses an all-to-all only when the EP
+        /// size exceeds top-k and the GPUs support multi-node NVLink (MNNVL; DeepEP only on request), else an all-gather
+        /// before the experts and a reduce-scatter after them.
+        /// </summary>
+        public override MoeExchange MoeExchange(int expertParallel, int topK, bool multiNodeNvLink) =>
+            expertParallel > topK && multiNodeNvLink ? Serving.MoeExchange.AllToAll : Serving.MoeExchange.AllGather;
+
+        /// <summary>NVFP4 models gather their tokens already quantized (4 bits and an FP8 scale per 16 elements); the others in BF16.</summary>
+        public override double MoeDispatchBytesPerElement(Precision weights) => weights == Precision.Fp4 ? 0.5 + 1.0 / 16 : 2.0;
+
         /// <inheritdoc />
         public override LaunchConfig Launch(DeploymentFacts facts, ServingPool pool, LaunchOptions options)
         {
