@@ -129,7 +129,7 @@ namespace DeploySpec.Serving
         /// How the engine's MoE layers exchange tokens under attention data parallel with experts over
         /// <paramref name="expertParallel"/> GPUs, <paramref name="topK"/> routed experts per token, on GPUs whose NVLink
         /// spans nodes (<paramref name="multiNodeNvLink"/>, GB200 NVL72): by default an all-gather and a reduce-scatter
-        /// (vLLM's default all2all backend, SGLang's DP attention without DeepEP).
+        /// (vLLM's <c>VLLM_ALL2ALL_BACKEND</c>, <c>allgather_reducescatter</c> by default in <c>vllm/envs.py</c>; SGLang's DP attention without DeepEP).
         /// </summary>
         public virtual MoeExchange MoeExchange(int expertParallel, int topK, bool multiNodeNvLink) => Serving.MoeExchange.AllGather;
 
