@@ -157,10 +157,21 @@ public class GeneratorBehaviourTests
         // The cheapest plan within the targets, at a declared price per GPU-hour (MinCost end to end).
         { Sources.Llama70BWithTargets.Replace("Engine = ServingEngine.TensorRtLlm", "Engine = ServingEngine.TensorRtLlm, Objective = Objective.MinCost")
             .Replace("[Cluster(Gpu = Gpu.H100Sxm)]", "[Cluster(Gpu = Gpu.H100Sxm, PricePerGpuHour = 2.5)]"), "Assistant" },
+        // The engine's token budget from the attribute, through the generated spec to the facts and the evaluators.
+        { Sources.Llama70BWithTargets.Replace("Engine = ServingEngine.TensorRtLlm", "Engine = ServingEngine.TensorRtLlm, MaxBatchedTokens = 16384"), "Assistant" },
         // Classes that cannot take the generated base class get the members written in: one with a base class of its own, a static one.
         { Sources.Llama70BWithTargets.Replace("public partial class Assistant { }", "public partial class Assistant : ServiceBase { }\npublic abstract class ServiceBase { }"), "Assistant" },
         { Sources.Llama70BWithTargets.Replace("public partial class Assistant { }", "public static partial class Assistant { }"), "Assistant" },
     };
+
+    [Fact]
+    public void The_token_budget_reaches_the_generated_facts()
+    {
+        var (type, deployment) = CompileAndLoad(
+            Sources.Llama70BWithTargets.Replace("Engine = ServingEngine.TensorRtLlm", "Engine = ServingEngine.TensorRtLlm, MaxBatchedTokens = 16384"), "Assistant");
+        Assert.Equal(16384, deployment.MaxBatchedTokens);
+        Assert.Equal(16384, ((DeploymentFacts)type.GetProperty("Facts", Generated)!.GetValue(null)!).MaxBatchedTokens);
+    }
 
     /// <summary>
     /// The emitted evaluators against the engine: every plan, concurrencies from 1 to past capacity (random and
