@@ -132,7 +132,7 @@ namespace DeploySpec
         ModelSize = 4,
         /// <summary>Input or output lengths outside the measured ranges (32 to 32,768 in, 1 to 32,768 out).</summary>
         Lengths = 8,
-        /// <summary>Tensor, pipeline or expert parallelism above 8, or a model replica (or expert group) beyond one NVLink domain.</summary>
+        /// <summary>Tensor or pipeline parallelism above 8, or a model replica beyond one NVLink domain (the band inside the data: the held-out error of the pipeline-parallel rows).</summary>
         Parallelism = 16,
         /// <summary>Mixture-of-experts, latent (MLA), windowed, chunked or recurrent layers (the band is the held-out error of the MoE rows).</summary>
         Architecture = 32,
@@ -140,6 +140,12 @@ namespace DeploySpec
         Engine = 64,
         /// <summary>Disaggregated prefill/decode or speculative decoding: no calibration row measures either, so the band holds no error for it (not measured).</summary>
         ServingMode = 128,
+        /// <summary>
+        /// Experts over more GPUs than the attention tensor-parallel group (attention data parallel, EP &gt; TP): the band
+        /// inside the data is the held-out error of those rows; beyond it, expert parallelism above 8 or an expert group
+        /// beyond one NVLink domain.
+        /// </summary>
+        ExpertParallelism = 256,
     }
 
     /// <summary>The one way the axes of extrapolation are written, in estimates, reports and diagnostics.</summary>
@@ -152,6 +158,7 @@ namespace DeploySpec
             (ExtrapolationAxes.ModelSize, "model size"),
             (ExtrapolationAxes.Lengths, "lengths"),
             (ExtrapolationAxes.Parallelism, "parallelism"),
+            (ExtrapolationAxes.ExpertParallelism, "expert parallelism"),
             (ExtrapolationAxes.Architecture, "architecture"),
             (ExtrapolationAxes.Engine, "serving engine"),
             (ExtrapolationAxes.ServingMode, "serving mode"),

@@ -1,4 +1,5 @@
 using DeploySpec.Engine.Cost;
+using DeploySpec.Engine.Memory;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
 using Xunit;
@@ -137,6 +138,19 @@ public class LatencyUnderLoadTests
         Assert.Equal(ExtrapolationAxes.None, moe.ExtrapolatedAlong);
         double expected = new[] { band.Calibrated, band.Architecture.InData!.Value, band.ModelSize.InData!.Value, band.Engine.InData!.Value }.Max();
         Assert.Equal(expected, moe.Uncertainty, 12);
+
+        // The same model with its experts over eight attention-data-parallel GPUs (DEP8) is also of that kind, which
+        // has its own held-out error; experts split inside the TP group are not.
+        var dep8 = Plan(deepSeek with { TensorParallel = 1, ExpertParallel = 8 }).SingleRequest;
+        Assert.Equal(ExtrapolationAxes.None, dep8.ExtrapolatedAlong);
+        Assert.Equal(Math.Max(expected, band.ExpertParallelism.InData!.Value), dep8.Uncertainty, 12);
+        Assert.True(CalibrationDomain.Kinds(deepSeek, new Degrees(1, 1, 8, 8)).HasFlag(ExtrapolationAxes.ExpertParallelism));
+        Assert.False(CalibrationDomain.Kinds(deepSeek, new Degrees(8, 1, 1, 8)).HasFlag(ExtrapolationAxes.ExpertParallelism));
+        var wider = CostCalibration.Default with { Band = band with { ExpertParallelism = new(0.5, null) } };
+        var dep8Degrees = new Degrees(1, 1, 8, 8);
+        var tp8Degrees = new Degrees(8, 1, 1, 8);
+        Assert.Equal(0.5, Planner.Evaluate(deepSeek, dep8Degrees, MemoryModel.PerGpu(deepSeek, dep8Degrees), wider).SingleRequest.Uncertainty, 12);
+        Assert.Equal(expected, Planner.Evaluate(deepSeek, tp8Degrees, MemoryModel.PerGpu(deepSeek, tp8Degrees), wider).SingleRequest.Uncertainty, 12);
     }
 
     [Fact]
@@ -152,6 +166,12 @@ public class LatencyUnderLoadTests
         var wide = Plan(MemoryModelTests.On(ModelCatalog.Llama31_405B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H200Sxm, 8, nodes: 2) with { TensorParallel = 16 });
         Assert.True(wide.SingleRequest.ExtrapolatedAlong.HasFlag(ExtrapolationAxes.Parallelism));
 
+        // Experts over sixteen attention-data-parallel GPUs on two nodes: beyond every measured expert group, not
+        // beyond the measured replicas (TP2 x PP1 each).
+        var wideExperts = CalibrationDomain.Axes(MemoryModelTests.On(ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8 }, Gpu.H200Sxm, 8, nodes: 2),
+            new Degrees(2, 1, 8, 16), CostCalibration.Default);
+        Assert.Equal(ExtrapolationAxes.ExpertParallelism, wideExperts & (ExtrapolationAxes.ExpertParallelism | ExtrapolationAxes.Parallelism));
+
         // A recurrent hybrid (no such model measured) lies beyond the data along architecture.
         var hybrid = CalibrationDomain.Axes(MemoryModelTests.On(ModelCatalog.Llama31_8B with { HybridPattern = "M-M-*-" , Layers = 6 }, Gpu.H200Sxm, 1), new Degrees(1, 1, 1, 1), CostCalibration.Default);
         Assert.True(hybrid.HasFlag(ExtrapolationAxes.Architecture));
@@ -160,7 +180,7 @@ public class LatencyUnderLoadTests
     [Fact]
     public void An_axis_no_calibration_group_measures_is_reported_not_measured_and_adds_nothing_to_the_band()
     {
-        var band = new UncertaintyBand(0.1, new(null, 0.2), new(null, null), new(null, null), new(null, null), new(null, null), new(null, null), new(null, null));
+        var band = new UncertaintyBand(0.1, new(null, 0.2), new(null, null), new(null, null), new(null, null), new(null, null), new(null, null), new(null, null), new(null, null));
         Assert.Equal(Math.Sqrt(0.1 * 0.1 + 0.2 * 0.2), band.For(ExtrapolationAxes.None, ExtrapolationAxes.GpuGeneration | ExtrapolationAxes.Engine), 12);
         Assert.Equal(ExtrapolationAxes.Engine, band.Unmeasured(ExtrapolationAxes.GpuGeneration | ExtrapolationAxes.Engine));
         var estimate = new PerformanceEstimate(1, 1, 1, 1, 1, false, 0.22, ExtrapolationAxes.GpuGeneration | ExtrapolationAxes.Engine, false, ExtrapolationAxes.Engine);

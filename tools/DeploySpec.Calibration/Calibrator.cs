@@ -221,7 +221,8 @@ namespace DeploySpec.Calibration
         /// <summary>
         /// The groups the cross-validation leaves out, one at a time, each named for the band axis it measures: each
         /// GPU (generation), each weight format but FP8 (precision), each model size, the latency rows (lengths and
-        /// loads), the pipeline-parallel rows and the TP8 rows (parallelism), the mixture-of-experts rows
+        /// loads), the pipeline-parallel rows and the TP8 rows (parallelism), the rows with experts over attention-data-
+        /// parallel GPUs (expert parallelism), the mixture-of-experts rows
         /// (architecture), and each engine's rows but TensorRT-LLM's, which hold the seed (engine). A group with no rows
         /// in the data is skipped, and its axis is "not measured".
         /// </summary>
@@ -240,6 +241,7 @@ namespace DeploySpec.Calibration
             ("latency rows", "lengths", p => p.Concurrency > 0),
             ("PP > 1 rows", "parallelism", p => p.Deployment.PipelineParallel > 1),
             ("TP8 rows", "parallelism", p => p.Deployment.TensorParallel == 8),
+            ("EP > TP rows", "expert parallelism", p => p.Deployment.ExpertParallel > p.Deployment.TensorParallel),
             ("MoE rows", "architecture", p => p.IsMoe),
             ("vLLM rows", "serving engine", p => p.Engine == ServingEngine.Vllm),
             ("SGLang rows", "serving engine", p => p.Engine == ServingEngine.Sglang),
@@ -404,7 +406,8 @@ namespace DeploySpec.Calibration
 
             return new UncertaintyBand(Round(Median(kfold.Select(r => Math.Abs(r.RelativeError)))),
                 Of("GPU generation", ExtrapolationAxes.GpuGeneration), Of("precision", ExtrapolationAxes.Precision), Of("model size", ExtrapolationAxes.ModelSize),
-                Of("lengths", ExtrapolationAxes.Lengths), Of("parallelism", ExtrapolationAxes.Parallelism), Of("architecture", ExtrapolationAxes.Architecture),
+                Of("lengths", ExtrapolationAxes.Lengths), Of("parallelism", ExtrapolationAxes.Parallelism), Of("expert parallelism", ExtrapolationAxes.ExpertParallelism),
+                Of("architecture", ExtrapolationAxes.Architecture),
                 Of("serving engine", ExtrapolationAxes.Engine));
         }
 

@@ -54,10 +54,11 @@ namespace DeploySpec.Engine.Cost
     /// <param name="ModelSize">A model above 100 B parameters; beyond: a size group left out of the fit (the worst).</param>
     /// <param name="Lengths">Beyond: the latency rows left out (lengths and loads the throughput rows lack).</param>
     /// <param name="Parallelism">Pipeline parallelism; beyond: the worse of the PP &gt; 1 rows and the TP8 rows left out.</param>
+    /// <param name="ExpertParallelism">Experts over more GPUs than the attention TP group (EP &gt; TP); beyond: those rows left out.</param>
     /// <param name="Architecture">Mixture-of-experts (latent, chunked attention); beyond: the MoE rows left out.</param>
     /// <param name="Engine">vLLM or SGLang; beyond: an engine's rows left out (the worst engine other than TensorRT-LLM).</param>
     public sealed record UncertaintyBand(double Calibrated, AxisError GpuGeneration, AxisError Precision, AxisError ModelSize, AxisError Lengths,
-        AxisError Parallelism, AxisError Architecture, AxisError Engine)
+        AxisError Parallelism, AxisError ExpertParallelism, AxisError Architecture, AxisError Engine)
     {
         /// <summary>The band of a plan of the kinds <paramref name="kinds"/> lying beyond the data along <paramref name="beyond"/>.</summary>
         public double For(ExtrapolationAxes kinds, ExtrapolationAxes beyond)
@@ -103,6 +104,7 @@ namespace DeploySpec.Engine.Cost
             (ExtrapolationAxes.ModelSize, ModelSize),
             (ExtrapolationAxes.Lengths, Lengths),
             (ExtrapolationAxes.Parallelism, Parallelism),
+            (ExtrapolationAxes.ExpertParallelism, ExpertParallelism),
             (ExtrapolationAxes.Architecture, Architecture),
             (ExtrapolationAxes.Engine, Engine),
         };
@@ -182,6 +184,7 @@ namespace DeploySpec.Engine.Cost
                 ModelSize: new(InData: 0.118, Beyond: 0.17),
                 Lengths: new(InData: null, Beyond: 0.171),
                 Parallelism: new(InData: 0.118, Beyond: 0.127),
+                ExpertParallelism: new(InData: 0.116, Beyond: 0.137),
                 Architecture: new(InData: 0.127, Beyond: 0.307),
                 Engine: new(InData: 0.119, Beyond: 0.157)));
     }
@@ -198,8 +201,8 @@ namespace DeploySpec.Engine.Cost
         /// <summary>
         /// The kinds <paramref name="degrees"/> of <paramref name="deployment"/> belong to, each an axis whose band has
         /// its own held-out error: a GPU other than Hopper, weights other than FP8, a model above 100 B parameters,
-        /// pipeline parallelism, any layer other than dense grouped-query attention, a serving engine other than
-        /// TensorRT-LLM.
+        /// pipeline parallelism, experts over attention-data-parallel ranks, any layer other than dense grouped-query
+        /// attention, a serving engine other than TensorRT-LLM.
         /// </summary>
         public static ExtrapolationAxes Kinds(DeploymentSpec deployment, Degrees degrees)
         {
@@ -223,6 +226,11 @@ namespace DeploySpec.Engine.Cost
             if (degrees.PipelineParallel > 1)
             {
                 kinds |= ExtrapolationAxes.Parallelism;
+            }
+
+            if (model.IsMoe && degrees.ExpertParallel > degrees.TensorParallel)
+            {
+                kinds |= ExtrapolationAxes.ExpertParallelism;
             }
 
             if (!IsDenseAttention(model))
@@ -279,10 +287,19 @@ namespace DeploySpec.Engine.Cost
                 axes |= ExtrapolationAxes.Lengths;
             }
 
-            if (degrees.TensorParallel > MeasuredDegree || degrees.PipelineParallel > MeasuredDegree || degrees.ExpertParallel > MeasuredDegree
-                || !Hardware.Topology.InScaleUpDomain(deployment.Cluster, Math.Max(degrees.GpuCount / degrees.DataParallel, degrees.ExpertParallel)))
+            int replicaGpus = degrees.GpuCount / degrees.DataParallel;
+            if (degrees.TensorParallel > MeasuredDegree || degrees.PipelineParallel > MeasuredDegree
+                || !Hardware.Topology.InScaleUpDomain(deployment.Cluster, replicaGpus))
             {
                 axes |= ExtrapolationAxes.Parallelism;
+            }
+
+            // Experts over attention-data-parallel ranks spread wider than any measured expert group: over more than 8
+            // GPUs, or beyond one NVLink domain (experts within the TP group lie within the replica, judged above).
+            if (degrees.ExpertParallel > degrees.TensorParallel
+                && (degrees.ExpertParallel > MeasuredDegree || !Hardware.Topology.InScaleUpDomain(deployment.Cluster, degrees.ExpertParallel)))
+            {
+                axes |= ExtrapolationAxes.ExpertParallelism;
             }
 
             return axes;
