@@ -53,9 +53,9 @@ namespace DeploySpec.Generators
 
             var clusterSpec = accelerator is null ? cluster.Cluster : cluster.Cluster with { Accelerator = accelerator.Accelerator };
             var spec = defaults.Apply(deployment.Settings with { Model = model.Model, Cluster = clusterSpec, Draft = input.Draft?.Model });
-            if (SpeculationChecks.Errors(spec).FirstOrDefault() is { } speculationError)
+            if (SettingsChecks.Errors(spec).FirstOrDefault() is { } settingsError)
             {
-                return Unplanned(deployment, speculationError.Message); // DS1015/DS1016, reported by the analyzer from the same check
+                return Unplanned(deployment, settingsError.Message); // DS1003/DS1015/DS1016, reported by the analyzer from the same check
             }
             PlanningResult result;
             try

@@ -149,6 +149,25 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public async Task A_project_wide_batch_limit_above_a_vllm_deployments_token_budget_is_DS1003_at_the_budget()
+    {
+        // DeploySpecMaxBatchSize = 1024 for the project, MaxBatchedTokens = 512 on one deployment: vLLM would refuse to
+        // start, so the check runs on the spec with the project's defaults in, not on the attribute alone.
+        const string Budget = """
+
+            [Deployment(typeof(Llama405B), typeof(HgxH200), MaxBatchedTokens = 512)] public partial class Batch { }
+            [Deployment(typeof(Llama405B), typeof(HgxH200), MaxBatchedTokens = 2048)] public partial class Roomy { }
+            """;
+        string culture(Diagnostic d) => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        var found = await AnalyzeAsync("root = true", "is_global = true\nbuild_property.DeploySpecMaxBatchSize = 1024", Budget);
+        var invalid = Assert.Single(found, d => d.Id == "DS1003");
+        Assert.Equal("Deployment 'Batch': MaxBatchedTokens 512 is below MaxBatchSize 1024: each running request takes a token of every iteration, so vLLM refuses to start " +
+            "(max_num_batched_tokens must be at least max_num_seqs); raise MaxBatchedTokens to 1024 or lower MaxBatchSize to 512", culture(invalid));
+        Assert.Equal("MaxBatchedTokens = 512", invalid.Location.SourceTree!.ToString().Substring(invalid.Location.SourceSpan.Start, invalid.Location.SourceSpan.Length));
+        Assert.Empty((await AnalyzeAsync("root = true", "is_global = true", Budget)).Where(d => d.Id == "DS1003"));
+    }
+
+    [Fact]
     public void Every_rule_has_a_help_page_an_index_row_a_release_entry_and_a_known_category()
     {
         string root = typeof(ConfigurationTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;

@@ -141,17 +141,17 @@ public class SpeculativeDecodingTests
     [Fact]
     public void Inconsistent_speculation_is_an_error_with_the_numbers_and_is_not_planned()
     {
-        string Message(DeploymentSpec spec) => Assert.Single(SpeculationChecks.Errors(spec)).Message;
+        string Message(DeploymentSpec spec) => Assert.Single(SettingsChecks.Errors(spec)).Message;
 
         string tooLarge = Message(MemoryModelTests.On(ModelCatalog.Llama31_8B, Gpu.H100Sxm, 8) with { Name = "Chat", Speculation = Speculation.DraftModel, Draft = ModelCatalog.Llama31_70B });
         Assert.Contains("70.55 B parameters, not fewer than the model Llama 3.1 8B's 8.03 B", tooLarge);
         Assert.StartsWith("Deployment 'Chat': DraftModel Llama 3.1 70B has", tooLarge);
         Assert.Contains("needs DraftModel = typeof(...)", Message(Llama70B(Speculation.DraftModel)));
         Assert.Contains("declares none (MtpLayers = 0", Message(Llama70B(Speculation.Mtp)));
-        var wrongMethod = Assert.Single(SpeculationChecks.Errors(Llama70B() with { Draft = ModelCatalog.Llama31_8B }));
+        var wrongMethod = Assert.Single(SettingsChecks.Errors(Llama70B() with { Draft = ModelCatalog.Llama31_8B }));
         Assert.Contains("but Speculation is Eagle3; set Speculation = Speculation.DraftModel", wrongMethod.Message);
         Assert.Equal(new SetSpeculation(Speculation.DraftModel), Assert.Single(wrongMethod.Fixes));
-        Assert.Empty(SpeculationChecks.Errors(Llama70B()));
+        Assert.Empty(SettingsChecks.Errors(Llama70B()));
         Assert.All(DeploymentJudge.Explain(Llama70B(Speculation.Mtp)), f => Assert.Equal(Rules.SpeculationInconsistent, f.Rule));
     }
 

@@ -7,7 +7,7 @@ namespace DeploySpec.Engine.Diagnosis
 {
     /// <summary>
     /// The one place that judges a deployment: pinned degrees that cannot split the model or tile the cluster
-    /// (<see cref="PinnedDegreeChecks"/>), speculative decoding that cannot be planned (<see cref="SpeculationChecks"/>), plans that do not fit memory, concurrency or context beyond the KV cache
+    /// (<see cref="PinnedDegreeChecks"/>), settings the engine or speculative decoding cannot plan (<see cref="SettingsChecks"/>), plans that do not fit memory, concurrency or context beyond the KV cache
     /// (<see cref="CapacityChecks"/>), latency targets no plan meets (<see cref="LatencyTargetChecks"/>) and
     /// estimates outside the calibration data (<see cref="ExtrapolationCheck"/>). Built on the planner's own
     /// candidate enumeration (<see cref="CandidateRules"/>), so what the analyzers report and what the generator
@@ -19,10 +19,10 @@ namespace DeploySpec.Engine.Diagnosis
         public static IReadOnlyList<Finding> Explain(DeploymentSpec spec, CancellationToken cancellationToken = default)
         {
             var judgement = new Judgement(spec, cancellationToken);
-            var speculation = SpeculationChecks.Errors(spec);
-            if (speculation.Count > 0)
+            var settings = SettingsChecks.Errors(spec);
+            if (settings.Count > 0)
             {
-                return speculation; // not planned (the generator declines it): its errors show alone
+                return settings; // not planned (the generator declines it): its errors show alone
             }
 
             bool pinnedError = PinnedDegreeChecks.Judge(judgement);

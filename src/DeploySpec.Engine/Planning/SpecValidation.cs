@@ -94,15 +94,6 @@ namespace DeploySpec.Engine.Planning
                     deployment.MaxContext, (long)deployment.InputTokens + deployment.OutputTokens)));
             }
 
-            // vLLM's SchedulerConfig._verify_args: "max_num_batched_tokens (...) must be greater than or equal to
-            // max_num_seqs (...)": every running request takes a token of each iteration.
-            if (deployment.Engine == ServingEngine.Vllm && deployment.MaxBatchedTokens > 0 && deployment.MaxBatchSize > deployment.MaxBatchedTokens)
-            {
-                problems.Add(new SpecProblem(nameof(DeploymentSpec.MaxBatchedTokens), string.Format(CultureInfo.InvariantCulture,
-                    "MaxBatchedTokens {0} is below MaxBatchSize {1}: each running request takes a token of every iteration, so vLLM refuses to start (max_num_batched_tokens must be at least max_num_seqs); raise MaxBatchedTokens to {1} or lower MaxBatchSize to {0}",
-                    deployment.MaxBatchedTokens, deployment.MaxBatchSize)));
-            }
-
             if (deployment.Mode == ServingMode.Disaggregated && deployment.PinsDegrees)
             {
                 problems.Add(new SpecProblem(nameof(DeploymentSpec.Mode), string.Format(CultureInfo.InvariantCulture,

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using DeploySpec.Engine.Models;
 using DeploySpec.Engine.Planning;
 using D = DeploySpec.DeploymentAttribute;
@@ -6,16 +7,28 @@ using D = DeploySpec.DeploymentAttribute;
 namespace DeploySpec.Engine.Diagnosis
 {
     /// <summary>
-    /// DS1015 and DS1016: speculative decoding that cannot be planned as declared. They need the joined model and draft
-    /// (a typeof() argument each), so they are judged here, not by the parser: the analyzer reports them from
+    /// Settings that can be judged only on the spec as joined, not by the parser: speculative decoding that cannot be
+    /// planned as declared (DS1015, DS1016: they need the joined model and draft, a typeof() argument each), and a limit
+    /// the engine itself refuses once the project's MSBuild defaults are in (DS1003). The analyzer reports them from
     /// <see cref="DeploymentJudge.Explain"/>, and the generator declines a spec that has any (the same function).
     /// </summary>
-    public static class SpeculationChecks
+    public static class SettingsChecks
     {
-        /// <summary>Every speculation error of <paramref name="spec"/> (empty when it plans as declared).</summary>
+        /// <summary>Every such error of <paramref name="spec"/> (empty when it plans as declared).</summary>
         public static IReadOnlyList<Finding> Errors(DeploymentSpec spec)
         {
             var findings = new List<Finding>();
+
+            // vLLM's SchedulerConfig._verify_args: "max_num_batched_tokens (...) must be greater than or equal to
+            // max_num_seqs (...)": every running request takes a token of each iteration. The batch limit may be the
+            // project's (DeploySpecMaxBatchSize), so this is judged after the defaults apply.
+            if (spec.Engine == ServingEngine.Vllm && spec.MaxBatchedTokens > 0 && spec.MaxBatchSize > spec.MaxBatchedTokens)
+            {
+                findings.Add(Finding.Of(Rules.InvalidDeployment, FindingTarget.Argument(nameof(D.MaxBatchedTokens)), spec.Name, string.Format(CultureInfo.InvariantCulture,
+                    "MaxBatchedTokens {0} is below MaxBatchSize {1}: each running request takes a token of every iteration, so vLLM refuses to start (max_num_batched_tokens must be at least max_num_seqs); raise MaxBatchedTokens to {1} or lower MaxBatchSize to {0}",
+                    spec.MaxBatchedTokens, spec.MaxBatchSize)));
+            }
+
             var model = spec.Model;
             var draft = spec.Draft;
             string speculation = nameof(D.Speculation), draftModel = nameof(D.DraftModel);
