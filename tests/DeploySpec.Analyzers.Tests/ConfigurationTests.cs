@@ -168,6 +168,27 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public async Task The_project_wide_token_budget_applies_where_a_deployment_sets_none_and_is_checked_like_its_own()
+    {
+        // A vLLM deployment with a batch limit of 1024 under a project budget of 512: vLLM would refuse it (DS1003); one
+        // with its own budget keeps it. A fractional budget is DS1008 and plans nothing.
+        const string Batch = """
+
+            [Deployment(typeof(Llama405B), typeof(HgxH200), MaxBatchSize = 1024)] public partial class Batch { }
+            [Deployment(typeof(Llama405B), typeof(HgxH200), MaxBatchSize = 1024, MaxBatchedTokens = 2048)] public partial class Own { }
+            """;
+        string culture(Diagnostic d) => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        var found = await AnalyzeAsync("root = true", "is_global = true\nbuild_property.DeploySpecMaxBatchedTokens = 512", Batch);
+        var invalid = Assert.Single(found, d => d.Id == "DS1003");
+        Assert.Equal("Deployment 'Batch': MaxBatchedTokens 512 is below MaxBatchSize 1024: each running request takes a token of every iteration, so vLLM refuses to start " +
+            "(max_num_batched_tokens must be at least max_num_seqs); raise MaxBatchedTokens to 1024 or lower MaxBatchSize to 512", culture(invalid));
+
+        var fractional = await AnalyzeAsync("root = true", "is_global = true\nbuild_property.DeploySpecMaxBatchedTokens = 512.5", Batch);
+        Assert.Contains(fractional, d => d.Id == "DS1008" && culture(d) == "MSBuild property DeploySpecMaxBatchedTokens must be a whole number, but is 512.5");
+        Assert.DoesNotContain(fractional, d => d.Id == "DS1003");
+    }
+
+    [Fact]
     public void Every_rule_has_a_help_page_an_index_row_a_release_entry_and_a_known_category()
     {
         string root = typeof(ConfigurationTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
