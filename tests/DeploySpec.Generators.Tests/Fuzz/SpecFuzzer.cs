@@ -145,6 +145,7 @@ public sealed class SpecFuzzer(int seed, IReadOnlyList<string> configFiles)
         if (Chance(0.3)) deployment.Add("Engine = " + Enum("ServingEngine", 3));
         if (Chance(0.15)) deployment.Add("MemoryFraction = " + Dbl(0, 0.5, 0.8, 0.9, 0.95));
         if (Chance(0.15)) deployment.Add("MaxBatchSize = " + Int(0, 1, 64, 256, 1000000));
+        if (Chance(0.15)) deployment.Add("MaxBatchedTokens = " + Int(0, 64, 512, 2048, 8192, 32768));
         if (Chance(0.1)) deployment.Add("SafetyMarginGiB = " + Dbl(0, 1, 2, 10, 1024));
         if (Chance(0.2)) deployment.Add("MaxTimeToFirstTokenMs = " + Dbl(0, 50, 200, 1000, 5000));
         if (Chance(0.2)) deployment.Add("MaxTimePerOutputTokenMs = " + Dbl(0, 1, 5, 20, 50));
