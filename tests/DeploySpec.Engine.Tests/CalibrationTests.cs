@@ -162,6 +162,32 @@ public class CalibrationTests(ITestOutputHelper output)
         Assert.Equal(tokens, point.Deployment.MaxBatchedTokens);
     }
 
+    /// <summary>
+    /// An offline figure is a finite benchmark: the performance overview's $num_requests of uniform length, queued at
+    /// once, run in waves of the plan's capacity. Up to capacity it is the closed-loop figure at that many requests; a
+    /// whole number of waves gives the figure at capacity; one request more than a wave adds a second wave of one
+    /// request that runs its whole output length, which costs far more than one request's share.
+    /// </summary>
+    [Fact]
+    public void Offline_figures_are_predicted_as_the_finite_benchmark_that_measured_them()
+    {
+        var point = Assert.Single(CalibrationData.Parse("header\nLlama 3.1 70B,H100,1,1,1,FP8,1000,1000,1.0"));
+        Assert.Equal(3000, CalibrationData.BenchmarkRequests(point));
+        Assert.Equal(1500, CalibrationData.BenchmarkRequests(point with { Deployment = point.Deployment with { InputTokens = 1024, OutputTokens = 8192 } }));
+        Assert.Equal(0, CalibrationData.BenchmarkRequests(point with { Deployment = point.Deployment with { InputTokens = 1024, OutputTokens = 2048 } }));
+        Assert.Equal(0, CalibrationData.BenchmarkRequests(point with { Concurrency = 64, Metric = Metric.InterTokenLatency }));
+
+        var costs = Calibrator.Evaluate(point.Deployment, CostCalibration.Default).Costs;
+        int capacity = costs.MaxConcurrency;
+        int osl = point.Deployment.OutputTokens;
+        double AtLoad(int inFlight) => CostEvaluator.Evaluate(costs, inFlight).OutputTokensPerSecond;
+        Assert.Equal(AtLoad(capacity / 2), Calibrator.FiniteBenchmarkThroughput(costs, capacity / 2, osl), 6);
+        Assert.Equal(AtLoad(capacity), Calibrator.FiniteBenchmarkThroughput(costs, 3 * capacity, osl), 6);
+        double oneMore = Calibrator.FiniteBenchmarkThroughput(costs, capacity + 1, osl);
+        Assert.Equal((capacity + 1.0) * osl / (capacity * (double)osl / AtLoad(capacity) + osl / AtLoad(1)), oneMore, 6);
+        Assert.True(oneMore < 0.95 * AtLoad(capacity), $"{oneMore} tok/s against {AtLoad(capacity)} at capacity {capacity}");
+    }
+
     [Fact]
     public void Latency_rows_read_every_measured_figure_and_skip_the_empty_ones()
     {

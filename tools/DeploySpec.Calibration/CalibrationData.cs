@@ -65,6 +65,37 @@ namespace DeploySpec.Calibration
     public static class CalibrationData
     {
         public const string HopperFile = "trtllm-offline-max-throughput.csv";
+
+        /// <summary>The published rows of TensorRT-LLM's performance overview (published/README.md).</summary>
+        public const string PerfOverviewFile = "trtllm-perf-overview.csv";
+
+        /// <summary>
+        /// The requests <c>trtllm-bench throughput</c> ran for an offline figure of the performance overview (and of the
+        /// shared 0.17 and 0.19 files, the same workflow): the pages' own <c>$num_requests</c> table, every request of
+        /// uniform length queued at once. Releases 0.17 to 1.0 (e.g. NVIDIA/TensorRT-LLM@00f37686
+        /// docs/source/performance/perf-overview.md, "Preparing a Dataset"): 128/128 30000, 128/2048 3000, 128/4096 1500,
+        /// 1000/2000 1500, 2048/128 3000, 2048/2048 1500, 5000/500 1500, 1000/1000 3000, 500/2000 3000, 20000/2000 1000;
+        /// 1.1 and 1.2 (NVIDIA/TensorRT-LLM@03e27c7d docs/source/developer-guide/perf-overview.md): 1024/1024 3000,
+        /// 8192/1024 1500, 1024/8192 1500, 32768/1024 1000, 1024/32768 1000. 0 where no table names the lengths (the
+        /// figure is then read as the steady state at capacity).
+        /// </summary>
+        public static int BenchmarkRequests(CalibrationPoint point)
+        {
+            if (point.Concurrency != 0 || point.Metric != Metric.Throughput ||
+                (point.File != HopperFile && point.File != BlackwellFile && point.File != PerfOverviewFile))
+            {
+                return 0;
+            }
+
+            return (point.Deployment.InputTokens, point.Deployment.OutputTokens) switch
+            {
+                (128, 128) => 30000,
+                (128, 2048) or (2048, 128) or (1000, 1000) or (500, 2000) or (1024, 1024) => 3000,
+                (128, 4096) or (1000, 2000) or (2048, 2048) or (5000, 500) or (8192, 1024) or (1024, 8192) => 1500,
+                (20000, 2000) or (32768, 1024) or (1024, 32768) => 1000,
+                _ => 0,
+            };
+        }
         public const string BlackwellFile = "trtllm-b200-fp4-throughput.csv";
         public const string LatencyFile = "latency.csv";
 

@@ -417,6 +417,11 @@ namespace DeploySpec.Calibration
         public static double Predict(CalibrationPoint point, CostCalibration calibration)
         {
             var plan = Evaluate(point.Deployment, calibration);
+            if (CalibrationData.BenchmarkRequests(point) is int requests && requests > 0)
+            {
+                return FiniteBenchmarkThroughput(plan.Costs, requests, point.Deployment.OutputTokens);
+            }
+
             var estimate = point.Concurrency == 0 ? plan.Peak : CostEvaluator.Evaluate(plan.Costs, point.Concurrency);
             return point.Metric switch
             {
@@ -425,6 +430,21 @@ namespace DeploySpec.Calibration
                 Metric.RequestLatency => estimate.TimeToFirstTokenMs + (point.Deployment.OutputTokens - 1) * estimate.TimePerOutputTokenMs,
                 _ => estimate.OutputTokensPerSecond,
             };
+        }
+
+        /// <summary>
+        /// Output tokens per second of an offline benchmark of <paramref name="requests"/> requests of uniform length, all
+        /// queued at once: they run in waves of the plan's capacity, each as long as one request's latency at that load,
+        /// and a last wave of the remainder runs its whole output length at a smaller batch. At or below capacity this is
+        /// the closed-loop figure at that many requests; a whole number of full waves gives the figure at capacity.
+        /// </summary>
+        public static double FiniteBenchmarkThroughput(PlanCosts costs, int requests, int outputTokens)
+        {
+            int capacity = costs.MaxConcurrency;
+            double WaveSeconds(int inFlight) => inFlight * (double)outputTokens / CostEvaluator.Evaluate(costs, inFlight).OutputTokensPerSecond;
+            int fullWaves = requests / capacity, rest = requests % capacity;
+            double seconds = fullWaves * WaveSeconds(capacity) + (rest > 0 ? WaveSeconds(rest) : 0);
+            return requests * (double)outputTokens / seconds;
         }
 
         /// <summary>Peak output throughput of a pinned calibration deployment (its single plan at capacity).</summary>

@@ -169,24 +169,24 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6215522410186669, WeightStream: 0.7140534376754111, KvStream: 0.8999947004366051, Collective: 0.6418250788329269),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4371163167511864, WeightStream: 0.5587900657704321, KvStream: 0.5593092444421011, Collective: 0.5560342676602874),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6384130166464776, WeightStream: 0.458286476100019, KvStream: 0.7751428060571197, Collective: 0.8999977432428163),
-            MatmulHalfSaturationTokens: 173.60193529954472,
-            CollectiveLatencySeconds: 3.1784914851477166E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.2990436227654083, WeightStream: 0.6481709132236131, LayerLatencySeconds: 5.064294246152987E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 1.0093136730744841E-05, StepSecondsPerSequence: 9.285926416118337E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.001394632649541583, StepSecondsPerSequence: 9.999999868780265E-06, ExpertTimeFactor: 1.2107788079240922),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0287535264072044E-05, StepSecondsPerSequence: 9.999717608061133E-06, ExpertTimeFactor: 0.9001370171423226),
-            Band: new UncertaintyBand(Calibrated: 0.102,
-                GpuGeneration: new(InData: 0.111, Beyond: 0.221),
-                Precision: new(InData: 0.116, Beyond: 0.299),
-                ModelSize: new(InData: 0.118, Beyond: 0.17),
-                Lengths: new(InData: null, Beyond: 0.171),
-                Parallelism: new(InData: 0.118, Beyond: 0.127),
-                ExpertParallelism: new(InData: 0.116, Beyond: 0.137),
-                Architecture: new(InData: 0.127, Beyond: 0.307),
-                Engine: new(InData: 0.119, Beyond: 0.157)));
+            Hopper: new GenerationEfficiency(Matmul: 0.6060924384921951, WeightStream: 0.7175832964166906, KvStream: 0.8999999723616317, Collective: 0.6638656250699042),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4303162375353574, WeightStream: 0.6695446790191136, KvStream: 0.5634094290694868, Collective: 0.556504310033775),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6214554151732115, WeightStream: 0.5127489526140165, KvStream: 0.8021957921865823, Collective: 0.8999999905954026),
+            MatmulHalfSaturationTokens: 140.0935551530168,
+            CollectiveLatencySeconds: 3.161826507676507E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 2.924620164775686, WeightStream: 0.6541250742534925, LayerLatencySeconds: 5.239604198979843E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 6.597604222647331E-05, StepSecondsPerSequence: 8.118929892402689E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014575087534108343, StepSecondsPerSequence: 9.999981047758739E-06, ExpertTimeFactor: 1.2400216464079523),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0001319834076222E-05, StepSecondsPerSequence: 9.999998696656771E-06, ExpertTimeFactor: 0.914677158557265),
+            Band: new UncertaintyBand(Calibrated: 0.097,
+                GpuGeneration: new(InData: 0.108, Beyond: 0.211),
+                Precision: new(InData: 0.11, Beyond: 0.235),
+                ModelSize: new(InData: 0.114, Beyond: 0.151),
+                Lengths: new(InData: null, Beyond: 0.126),
+                Parallelism: new(InData: 0.112, Beyond: 0.119),
+                ExpertParallelism: new(InData: 0.105, Beyond: 0.104),
+                Architecture: new(InData: 0.123, Beyond: 0.312),
+                Engine: new(InData: 0.118, Beyond: 0.165)));
     }
 
     /// <summary>
