@@ -10,10 +10,11 @@ var data = CalibrationData.All();
 const string ResidualHeader = "file\tengine\tmodel\tgpu\tgpus\ttp\tpp\tep\tweights\tisl\tosl\tconcurrency\tmetric\tmeasured\tpredicted\terror\tslots\tbatchlimit";
 if (args.Length == 2 && args[0] == "explain")
 {
-    // Each offline (maximum-throughput) figure whose label contains the argument: measured against the stored model, and
-    // the terms of one decode iteration on the bottleneck stage at the load of the model's peak (a diagnosis aid:
-    // which term a misfit lives in). Stage terms in ms; "engine" is the step overhead plus the per-sequence work.
-    Console.WriteLine("figure\tmeasured\tpredicted\tbatch limit\ttoken budget\tsequences per replica\treplicas\tTPOT ms\tcompute ms\tweights ms\tattention ms\tcollectives ms\tfixed ms\tengine ms\tothers' prefill ms");
+    // Each offline (maximum-throughput) figure whose label contains the argument: measured against the stored model (as
+    // the fit predicts it: the finite benchmark of that many requests, 0 = the steady state at capacity), and the terms
+    // of one decode iteration on the bottleneck stage at the load of the model's peak (a diagnosis aid: which term a
+    // misfit lives in). Stage terms in ms; "engine" is the step overhead plus the per-sequence work.
+    Console.WriteLine("figure\tmeasured\tpredicted\tbenchmark requests\tbatch limit\ttoken budget\tsequences per replica\treplicas\tTPOT ms\tcompute ms\tweights ms\tattention ms\tcollectives ms\tfixed ms\tengine ms\tothers' prefill ms");
     foreach (var p in data.Where(p => p.Concurrency == 0 && p.Label.Contains(args[1], StringComparison.Ordinal)))
     {
         var plan = Calibrator.Evaluate(p.Deployment, CostCalibration.Default);
@@ -22,7 +23,8 @@ if (args.Length == 2 && args[0] == "explain")
         double share = c.HasExperts ? CostEvaluator.ExpertShare(1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken), c.ExpertImbalanceSpread) : 0;
         static string Ms(double seconds) => (seconds * 1e3).ToString("F1", CultureInfo.InvariantCulture);
         Console.WriteLine(string.Join("\t", p.Label, p.Measured.ToString("F0", CultureInfo.InvariantCulture),
-            plan.Peak.OutputTokensPerSecond.ToString("F0", CultureInfo.InvariantCulture), DeploySpec.Engine.Memory.MemoryModel.MaxBatchSize(p.Deployment),
+            Calibrator.Predict(p, CostCalibration.Default).ToString("F0", CultureInfo.InvariantCulture), CalibrationData.BenchmarkRequests(p),
+            DeploySpec.Engine.Memory.MemoryModel.MaxBatchSize(p.Deployment),
             DeploySpec.Engine.Memory.MemoryModel.MaxBatchedTokens(p.Deployment), m.ToString("F0", CultureInfo.InvariantCulture), c.Replicas,
             plan.Peak.TimePerOutputTokenMs.ToString("F1", CultureInfo.InvariantCulture),
             Ms((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence), Ms(c.DenseWeightSeconds + c.ExpertWeightSeconds * share),
