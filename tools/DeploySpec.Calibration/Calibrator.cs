@@ -447,9 +447,6 @@ namespace DeploySpec.Calibration
             return requests * (double)outputTokens / seconds;
         }
 
-        /// <summary>Peak output throughput of a pinned calibration deployment (its single plan at capacity).</summary>
-        public static double Predict(DeploymentSpec deployment, CostCalibration calibration) => Evaluate(deployment, calibration).Peak.OutputTokensPerSecond;
-
         public static SeedResult EvaluateSeed(CostCalibration calibration)
         {
             var tp8 = Evaluate(CalibrationData.Seed(8, 1), calibration);

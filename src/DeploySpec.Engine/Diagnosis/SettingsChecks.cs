@@ -19,14 +19,15 @@ namespace DeploySpec.Engine.Diagnosis
         {
             var findings = new List<Finding>();
 
-            // vLLM's SchedulerConfig._verify_args: "max_num_batched_tokens (...) must be greater than or equal to
-            // max_num_seqs (...)": every running request takes a token of each iteration. The batch limit may be the
-            // project's (DeploySpecMaxBatchSize), so this is judged after the defaults apply.
-            if (spec.Engine == ServingEngine.Vllm && spec.MaxBatchedTokens > 0 && spec.MaxBatchSize > spec.MaxBatchedTokens)
+            // An engine that refuses a batch limit above its token budget (vLLM: every running request takes a token of
+            // each iteration). The batch limit may be the project's (DeploySpecMaxBatchSize), so this is judged after the
+            // defaults apply.
+            var engine = Serving.ServingEngineProfile.For(spec.Engine);
+            if (engine.RefusesBatchAboveTokenBudget && spec.MaxBatchedTokens > 0 && spec.MaxBatchSize > spec.MaxBatchedTokens)
             {
                 findings.Add(Finding.Of(Rules.InvalidDeployment, FindingTarget.Argument(nameof(D.MaxBatchedTokens)), spec.Name, string.Format(CultureInfo.InvariantCulture,
-                    "MaxBatchedTokens {0} is below MaxBatchSize {1}: each running request takes a token of every iteration, so vLLM refuses to start (max_num_batched_tokens must be at least max_num_seqs); raise MaxBatchedTokens to {1} or lower MaxBatchSize to {0}",
-                    spec.MaxBatchedTokens, spec.MaxBatchSize)));
+                    "MaxBatchedTokens {0} is below MaxBatchSize {1}: each running request takes a token of every iteration, so {2} refuses to start (max_num_batched_tokens must be at least max_num_seqs); raise MaxBatchedTokens to {1} or lower MaxBatchSize to {0}",
+                    spec.MaxBatchedTokens, spec.MaxBatchSize, engine.DisplayName)));
             }
 
             var model = spec.Model;

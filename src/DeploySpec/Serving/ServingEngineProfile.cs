@@ -66,9 +66,10 @@ namespace DeploySpec.Serving
         /// <summary>Creates a profile from the engine's facts (docs/memory.md, docs/launch.md).</summary>
         private protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, MemoryPolicy memoryPolicy, double defaultMemoryFraction,
             int defaultMaxBatchSize, int maxBatchedTokens, int tokensPerKvBlock, double cudaGraphBytes, EngineFlags flags, string? containerImage,
-            double minimumFreeBytes = 0, bool decodeCountsAgainstTokenBudget = true)
+            double minimumFreeBytes = 0, bool decodeCountsAgainstTokenBudget = true, bool refusesBatchAboveTokenBudget = false)
         {
             DecodeCountsAgainstTokenBudget = decodeCountsAgainstTokenBudget;
+            RefusesBatchAboveTokenBudget = refusesBatchAboveTokenBudget;
             MemoryPolicy = memoryPolicy;
             MinimumFreeBytes = minimumFreeBytes;
             Engine = engine;
@@ -113,6 +114,12 @@ namespace DeploySpec.Serving
         /// (SGLang's chunked-prefill-size).
         /// </summary>
         public bool DecodeCountsAgainstTokenBudget { get; }
+
+        /// <summary>
+        /// True when the engine refuses to start with a batch limit above <see cref="MaxBatchedTokens"/> (vLLM's
+        /// <c>SchedulerConfig._verify_args</c>: "max_num_batched_tokens ... must be greater than or equal to max_num_seqs").
+        /// </summary>
+        public bool RefusesBatchAboveTokenBudget { get; }
 
         /// <summary>Tokens per KV-cache block (page); a request's KV is rounded up to whole blocks.</summary>
         public int TokensPerKvBlock { get; }

@@ -19,7 +19,7 @@ namespace DeploySpec.Serving
             : base(ServingEngine.Vllm, "vLLM", "vllm", MemoryPolicy.FractionOfTotal, defaultMemoryFraction: 0.90, defaultMaxBatchSize: 1024, maxBatchedTokens: 8192,
                 tokensPerKvBlock: 16, cudaGraphBytes: 0 /* v0.19 logs the estimate but does not subtract it (docs/memory.md) */, flags: new EngineFlags(ContextLength: "--max-model-len", MaxBatchSize: "--max-num-seqs",
                     Memory: "--gpu-memory-utilization", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8", Quantization: "--quantization fp8", MaxBatchedTokens: "--max-num-batched-tokens"),
-                containerImage: "vllm/vllm-openai:latest")
+                containerImage: "vllm/vllm-openai:latest", refusesBatchAboveTokenBudget: true)
         {
         }
 
