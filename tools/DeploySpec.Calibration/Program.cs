@@ -124,6 +124,15 @@ switch (args.Length == 1 ? args[0] : "")
         }
 
         return 0;
+    case "kfold-residuals":
+        // Every figure as its fold of the ten-fold cross-validation predicts it (the fit without its configuration).
+        Console.WriteLine(ResidualHeader);
+        foreach (var r in Calibrator.KFold(data))
+        {
+            Console.WriteLine(Residual(r, CostCalibration.Default));
+        }
+
+        return 0;
     case "logo":
         // Leave one group out only (quicker than crossvalidate): each group's held-out median and the pooled one.
         var held = Calibrator.CrossValidate(data);
@@ -143,7 +152,7 @@ switch (args.Length == 1 ? args[0] : "")
         Console.Error.WriteLine(band);
         return 0;
     default:
-        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate | logo [GROUP] | explain TEXT | residuals | residuals-refit | logo-residuals | predict FILE.csv | predict-refit FILE.csv");
+        Console.Error.WriteLine("Usage: dotnet run --project tools/DeploySpec.Calibration -- accuracy | fit | crossvalidate | logo [GROUP] | explain TEXT | residuals | residuals-refit | kfold-residuals | logo-residuals | predict FILE.csv | predict-refit FILE.csv");
         return 2;
 }
 
