@@ -120,10 +120,11 @@ public class LaunchAndReportTests
             Assert.Contains(" " + flag + " ", command + " ");
             Assert.Contains(" " + batch + " ", command + " ");
 
-            // The engine's default budget: only TensorRT-LLM's command names it (trtllm-serve's own default is 8192 too).
+            // The engine's default budget (8192 on the seed's H200 for all three): vLLM's command leaves it out; TensorRT-LLM's
+            // names it (trtllm-serve's own default is 8192 too), and SGLang's, whose default depends on the GPU's memory.
             var (plain, plainFacts, _) = Plan(Seed(engine), "x");
             string defaultCommand = Assert.Single(EngineLaunch.For(engine, plainFacts, PlanOf(plain, 8, 1)).Commands);
-            Assert.Equal(engine == ServingEngine.TensorRtLlm, defaultCommand.Contains(flag.Split(' ')[0] + " 8192", StringComparison.Ordinal));
+            Assert.Equal(engine != ServingEngine.Vllm, defaultCommand.Contains(flag.Split(' ')[0] + " 8192", StringComparison.Ordinal));
             Assert.DoesNotContain("4096", defaultCommand, StringComparison.Ordinal);
         }
     }
@@ -161,7 +162,7 @@ public class LaunchAndReportTests
         var plan = PlanOf(result, 8, 1);
         string command = Assert.Single(EngineLaunch.Sglang(facts, plan).Commands);
         Assert.StartsWith("python3 -m sglang.launch_server --model-path meta-llama/Llama-3.1-405B-Instruct-FP8 --tp-size 8 --pp-size 1 --context-length 2176 --mem-fraction-static ", command);
-        Assert.Contains("--kv-cache-dtype fp8_e4m3 --max-running-requests 1024 --host 0.0.0.0 --port 8000", command);
+        Assert.Contains("--kv-cache-dtype fp8_e4m3 --max-running-requests 1024 --chunked-prefill-size 8192 --host 0.0.0.0 --port 8000", command);
     }
 
     [Fact]

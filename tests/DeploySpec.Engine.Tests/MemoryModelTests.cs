@@ -194,6 +194,34 @@ public class MemoryModelTests
     }
 
     [Fact]
+    public void Sglangs_default_token_budget_follows_the_gpus_memory_and_sizes_its_activations()
+    {
+        // SGLang's handle_gpu_memory_settings: chunked_prefill_size 2048 below 20 GiB, 4096 below 60, 8192 below 160,
+        // 16384 above; vLLM's and TensorRT-LLM's default is 8192 on every GPU.
+        var model = ModelCatalog.Llama31_8B;
+        foreach (var (gpu, tokens) in new[] { (Gpu.L4, 4096), (Gpu.L40S, 4096), (Gpu.H100Sxm, 8192), (Gpu.H200Sxm, 8192), (Gpu.RtxPro6000, 8192), (Gpu.B200, 16384), (Gpu.GB200, 16384) })
+        {
+            var sglang = On(model, gpu, 1) with { Engine = ServingEngine.Sglang };
+            Assert.Equal(tokens, MemoryModel.MaxBatchedTokens(sglang));
+            Assert.Equal(8192, MemoryModel.MaxBatchedTokens(sglang with { Engine = ServingEngine.Vllm }));
+            Assert.Equal(8192, MemoryModel.MaxBatchedTokens(sglang with { Engine = ServingEngine.TensorRtLlm }));
+            Assert.Equal(512, MemoryModel.MaxBatchedTokens(sglang with { MaxBatchedTokens = 512 }));
+        }
+
+        var profile = DeploySpec.Serving.ServingEngineProfile.For(ServingEngine.Sglang);
+        Assert.Equal(2048, profile.DefaultMaxBatchedTokens(16 * GiB));
+        Assert.Equal(4096, profile.DefaultMaxBatchedTokens(20 * GiB));
+        Assert.Equal(8192, profile.DefaultMaxBatchedTokens(160 * GiB - 1));
+        Assert.Equal(16384, profile.DefaultMaxBatchedTokens(160 * GiB));
+
+        // The budget is the forward pass the activation peak is sized for: B200's default is 16384 tokens.
+        var onB200 = On(model, Gpu.B200, 1) with { Engine = ServingEngine.Sglang };
+        var degrees = new Degrees(1, 1, 1, 1);
+        Assert.Equal(MemoryModel.PerGpu(onB200 with { MaxBatchedTokens = 16384 }, degrees).ActivationsBytes, MemoryModel.PerGpu(onB200, degrees).ActivationsBytes, 3);
+        Assert.True(MemoryModel.PerGpu(onB200, degrees).ActivationsBytes > MemoryModel.PerGpu(onB200 with { MaxBatchedTokens = 8192 }, degrees).ActivationsBytes);
+    }
+
+    [Fact]
     public void A_token_budget_below_the_default_batch_limit_caps_it_where_decode_tokens_count_against_it()
     {
         // vLLM and TensorRT-LLM spend one token of each iteration's budget on every running request; SGLang's

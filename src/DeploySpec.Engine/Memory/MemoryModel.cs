@@ -131,9 +131,11 @@ namespace DeploySpec.Engine.Memory
                    (candidate.RequestsPerReplica == worst.RequestsPerReplica && candidate.WeightsBytes > worst.WeightsBytes);
         }
 
-        /// <summary>Tokens one iteration of <paramref name="deployment"/>'s engine batches at most: the spec's, else the engine's default.</summary>
+        /// <summary>Tokens one iteration of <paramref name="deployment"/>'s engine batches at most: the spec's, else the engine's default on its GPU.</summary>
         public static int MaxBatchedTokens(DeploymentSpec deployment) =>
-            deployment.MaxBatchedTokens > 0 ? deployment.MaxBatchedTokens : ServingEngineProfile.For(deployment.Engine).MaxBatchedTokens;
+            deployment.MaxBatchedTokens > 0
+                ? deployment.MaxBatchedTokens
+                : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchedTokens(GpuCatalog.Of(deployment.Cluster).MemoryBytes);
 
         /// <summary>
         /// The batch limit in force: the deployment's, else the engine's default, which on an engine whose decode

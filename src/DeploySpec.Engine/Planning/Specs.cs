@@ -70,7 +70,7 @@ namespace DeploySpec.Engine.Planning
 
         /// <summary>
         /// Tokens one iteration batches at most (the engine's max-num-batched-tokens / max_num_tokens /
-        /// chunked-prefill-size); 0 = the engine's default (<see cref="Serving.ServingEngineProfile.MaxBatchedTokens"/>).
+        /// chunked-prefill-size); 0 = the engine's default on the GPU (<see cref="Serving.ServingEngineProfile.DefaultMaxBatchedTokens"/>).
         /// The calibration sets it too, for runs that used another value (trtllm-bench tunes it per dataset).
         /// </summary>
         public int MaxBatchedTokens { get; init; }

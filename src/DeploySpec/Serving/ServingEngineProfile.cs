@@ -66,8 +66,10 @@ namespace DeploySpec.Serving
         /// <summary>Creates a profile from the engine's facts (docs/memory.md, docs/launch.md).</summary>
         private protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, MemoryPolicy memoryPolicy, double defaultMemoryFraction,
             int defaultMaxBatchSize, int maxBatchedTokens, int tokensPerKvBlock, double cudaGraphBytes, EngineFlags flags, string? containerImage,
-            double minimumFreeBytes = 0, bool decodeCountsAgainstTokenBudget = true, bool refusesBatchAboveTokenBudget = false)
+            double minimumFreeBytes = 0, bool decodeCountsAgainstTokenBudget = true, bool refusesBatchAboveTokenBudget = false,
+            (double BelowBytes, int Tokens)[]? smallerGpuTokenBudgets = null)
         {
+            SmallerGpuTokenBudgets = smallerGpuTokenBudgets ?? System.Array.Empty<(double, int)>();
             DecodeCountsAgainstTokenBudget = decodeCountsAgainstTokenBudget;
             RefusesBatchAboveTokenBudget = refusesBatchAboveTokenBudget;
             MemoryPolicy = memoryPolicy;
@@ -105,8 +107,38 @@ namespace DeploySpec.Serving
         /// <summary>Requests one replica batches at once by default (max_num_seqs, max_batch_size, max_running_requests).</summary>
         public int DefaultMaxBatchSize { get; }
 
-        /// <summary>Tokens one iteration processes at most (chunked-prefill budget), which sizes the activation peak.</summary>
+        /// <summary>
+        /// Tokens one iteration processes at most by default (chunked-prefill budget), which sizes the activation peak:
+        /// on every GPU where the default does not depend on the GPU's memory, and on the largest GPUs where it does
+        /// (<see cref="DefaultMaxBatchedTokens"/>).
+        /// </summary>
         public int MaxBatchedTokens { get; }
+
+        /// <summary>True when the engine picks its default token budget from the GPU's memory (SGLang's chunked-prefill size).</summary>
+        public bool TokenBudgetDependsOnGpu => SmallerGpuTokenBudgets.Length > 0;
+
+        /// <summary>
+        /// The engine's default token budget on a GPU of <paramref name="gpuMemoryBytes"/> (as CUDA reports it): the
+        /// budget of the first tier the memory is below, else <see cref="MaxBatchedTokens"/>. SGLang's
+        /// <c>handle_gpu_memory_settings</c> (sgl-project/sglang@031ed82d <c>python/sglang/srt/arg_groups/memory_hook.py</c>)
+        /// sets <c>chunked_prefill_size</c> to 2048 below 20 GiB, 4096 below 60 GiB, 8192 below 160 GiB and 16384 above;
+        /// vLLM's and TensorRT-LLM's are one figure.
+        /// </summary>
+        public int DefaultMaxBatchedTokens(double gpuMemoryBytes)
+        {
+            foreach (var (below, tokens) in SmallerGpuTokenBudgets)
+            {
+                if (gpuMemoryBytes < below)
+                {
+                    return tokens;
+                }
+            }
+
+            return MaxBatchedTokens;
+        }
+
+        /// <summary>The default token budgets of GPUs below each memory size, bytes, smallest first.</summary>
+        private (double BelowBytes, int Tokens)[] SmallerGpuTokenBudgets { get; }
 
         /// <summary>
         /// True when each running request's decode token counts against <see cref="MaxBatchedTokens"/>, so no more
@@ -264,7 +296,8 @@ namespace DeploySpec.Serving
             }
 
             Add(args, Flags.MaxBatchSize, Int(facts.MaxBatchSize));
-            if (TokenBudget(facts) != MaxBatchedTokens)
+            // An engine whose default depends on the GPU's memory is told the budget the plan was sized with.
+            if (TokenBudget(facts) != MaxBatchedTokens || (TokenBudgetDependsOnGpu && facts.MaxBatchedTokens > 0))
             {
                 Add(args, Flags.MaxBatchedTokens, Int(TokenBudget(facts)));
             }

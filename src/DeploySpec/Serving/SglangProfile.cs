@@ -14,10 +14,11 @@ namespace DeploySpec.Serving
     {
         internal SglangProfile()
             : base(ServingEngine.Sglang, "SGLang", "sglang", MemoryPolicy.StaticFraction, defaultMemoryFraction: 0.0 /* derived from the GPU (docs/memory.md) */, defaultMaxBatchSize: 1024,
-                maxBatchedTokens: 8192, tokensPerKvBlock: 1, cudaGraphBytes: 1.5 * GiB, flags: new EngineFlags(ContextLength: "--context-length", MaxBatchSize: "--max-running-requests",
+                maxBatchedTokens: 16384, tokensPerKvBlock: 1, cudaGraphBytes: 1.5 * GiB, flags: new EngineFlags(ContextLength: "--context-length", MaxBatchSize: "--max-running-requests",
                     Memory: "--mem-fraction-static", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8_e4m3", Quantization: "--quantization fp8", MaxBatchedTokens: "--chunked-prefill-size"),
                 containerImage: "lmsysorg/sglang:latest", minimumFreeBytes: 10.0 * GiB /* on GPUs above 60 GB */,
-                decodeCountsAgainstTokenBudget: false /* chunked-prefill-size splits prompts; decode batches are bounded by max-running-requests alone */)
+                decodeCountsAgainstTokenBudget: false /* chunked-prefill-size splits prompts; decode batches are bounded by max-running-requests alone */,
+                smallerGpuTokenBudgets: new[] { (20 * GiB, 2048), (60 * GiB, 4096), (160 * GiB, 8192) } /* memory_hook.py handle_gpu_memory_settings */)
         {
         }
 
