@@ -27,8 +27,9 @@ public class CalibrationTests(ITestOutputHelper output)
         Assert.Equal(29, report.Points.Count(p => p.Point.File == CalibrationData.LatencyFile));
         Assert.Equal(576, report.Points.Count(p => p.Point.File == "trtllm-perf-overview.csv"));
         Assert.Equal(30, report.Points.Count(p => p.Point.File == "engines-online.csv"));
-        Assert.Equal(2 * 118, report.Points.Count(p => p.Point.File == "inferencex-online.csv")); // throughput and inter-token latency of each SGLang run
-        Assert.Equal(2 * 139, report.Points.Count(p => p.Point.File == "inferencex-trtllm-serve.csv")); // the same of each TensorRT-LLM trtllm-serve run
+        // Throughput and inter-token latency of each SGLang run, less the stalled runs' throughput (check/inferencex-stalled.csv).
+        Assert.Equal(2 * 118 - 17, report.Points.Count(p => p.Point.File == "inferencex-online.csv"));
+        Assert.Equal(2 * 139 - 1, report.Points.Count(p => p.Point.File == "inferencex-trtllm-serve.csv")); // the same of each TensorRT-LLM trtllm-serve run
         foreach (string file in CalibrationData.Files.Concat(CalibrationData.PublishedFiles))
         {
             output.WriteLine($"{file}: median |error| {report.Median(file):P1}");
@@ -186,6 +187,33 @@ public class CalibrationTests(ITestOutputHelper output)
         double oneMore = Calibrator.FiniteBenchmarkThroughput(costs, capacity + 1, osl);
         Assert.Equal((capacity + 1.0) * osl / (capacity * (double)osl / AtLoad(capacity) + osl / AtLoad(1)), oneMore, 6);
         Assert.True(oneMore < 0.95 * AtLoad(capacity), $"{oneMore} tok/s against {AtLoad(capacity)} at capacity {capacity}");
+    }
+
+    /// <summary>
+    /// A closed-loop throughput that its own inter-token latency contradicts (below
+    /// <see cref="CalibrationData.StalledThroughputShare"/> of concurrency over ITL) is a stall of that run: such figures,
+    /// and only those, are in check/inferencex-stalled.csv instead of the fit, and their inter-token latency stays in.
+    /// </summary>
+    [Fact]
+    public void InferenceX_throughput_that_its_own_latency_contradicts_is_kept_out_of_the_fit()
+    {
+        var inferenceX = CalibrationData.All().Where(p => p.File is CalibrationData.InferenceXOnlineFile or CalibrationData.InferenceXTrtllmServeFile).ToList();
+        // A row is its source (which names the run and the concurrency) and its label (engine, model, GPU, split, lengths).
+        static string Row(CalibrationPoint p) => p.Source + "|" + p.Label + "|" + p.Weights;
+        var itl = inferenceX.Where(p => p.Metric == Metric.InterTokenLatency).ToDictionary(Row);
+        double Share(CalibrationPoint throughput) => throughput.Measured / (throughput.Concurrency / (itl[Row(throughput)].Measured / 1000.0));
+
+        var fitted = inferenceX.Where(p => p.Metric == Metric.Throughput).ToList();
+        Assert.All(fitted, p => Assert.True(Share(p) >= CalibrationData.StalledThroughputShare, $"{p.Label}: {Share(p):F2}"));
+        var stalled = CalibrationData.Check("inferencex-stalled.csv");
+        Assert.Equal(18, stalled.Count);
+        Assert.All(stalled, p =>
+        {
+            Assert.Equal(Metric.Throughput, p.Metric);
+            Assert.True(Share(p) < CalibrationData.StalledThroughputShare, $"{p.Label}: {Share(p):F2}");
+            Assert.DoesNotContain(fitted, f => Row(f) == Row(p));
+        });
+        Assert.Equal(257, fitted.Count + stalled.Count);
     }
 
     [Fact]

@@ -69,6 +69,22 @@ namespace DeploySpec.Calibration
         /// <summary>The published rows of TensorRT-LLM's performance overview (published/README.md).</summary>
         public const string PerfOverviewFile = "trtllm-perf-overview.csv";
 
+        /// <summary>InferenceX's SGLang runs (published/README.md).</summary>
+        public const string InferenceXOnlineFile = "inferencex-online.csv";
+
+        /// <summary>InferenceX's <c>trtllm-serve</c> runs of the same benchmark (published/README.md).</summary>
+        public const string InferenceXTrtllmServeFile = "inferencex-trtllm-serve.csv";
+
+        /// <summary>
+        /// The least output throughput of a closed-loop run, as a share of its concurrency over its own mean inter-token
+        /// latency, that the fit takes as the engine's: below it, every request of the run waited seconds for its first
+        /// token (a mean of 5.6-12.9 s in the 18 InferenceX figures below it; for the 17 SGLang ones a stall of the run,
+        /// published/README.md "Stalled runs"). The other 239 InferenceX pairs lie at 0.86-0.98 (the first token's wait
+        /// and the benchmark's drain). Such a throughput figure is kept out of the fit (check/inferencex-stalled.csv)
+        /// and its inter-token latency stays in; the rule is on the figures, not on the model's error.
+        /// </summary>
+        public const double StalledThroughputShare = 0.85;
+
         /// <summary>
         /// The requests <c>trtllm-bench throughput</c> ran for an offline figure of the performance overview (and of the
         /// shared 0.17 and 0.19 files, the same workflow): the pages' own <c>$num_requests</c> table, every request of

@@ -169,24 +169,24 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6060924384921951, WeightStream: 0.7175832964166906, KvStream: 0.8999999723616317, Collective: 0.6638656250699042),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4303162375353574, WeightStream: 0.6695446790191136, KvStream: 0.5634094290694868, Collective: 0.556504310033775),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6214554151732115, WeightStream: 0.5127489526140165, KvStream: 0.8021957921865823, Collective: 0.8999999905954026),
-            MatmulHalfSaturationTokens: 140.0935551530168,
-            CollectiveLatencySeconds: 3.161826507676507E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 2.924620164775686, WeightStream: 0.6541250742534925, LayerLatencySeconds: 5.239604198979843E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 6.597604222647331E-05, StepSecondsPerSequence: 8.118929892402689E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014575087534108343, StepSecondsPerSequence: 9.999981047758739E-06, ExpertTimeFactor: 1.2400216464079523),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0001319834076222E-05, StepSecondsPerSequence: 9.999998696656771E-06, ExpertTimeFactor: 0.914677158557265),
-            Band: new UncertaintyBand(Calibrated: 0.097,
-                GpuGeneration: new(InData: 0.108, Beyond: 0.211),
-                Precision: new(InData: 0.11, Beyond: 0.235),
-                ModelSize: new(InData: 0.114, Beyond: 0.151),
-                Lengths: new(InData: null, Beyond: 0.126),
-                Parallelism: new(InData: 0.112, Beyond: 0.119),
-                ExpertParallelism: new(InData: 0.105, Beyond: 0.104),
-                Architecture: new(InData: 0.123, Beyond: 0.312),
-                Engine: new(InData: 0.118, Beyond: 0.165)));
+            Hopper: new GenerationEfficiency(Matmul: 0.6068764239169662, WeightStream: 0.7171043677416402, KvStream: 0.8999944209229376, Collective: 0.6621139700158534),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4301022261722769, WeightStream: 0.6686607784697334, KvStream: 0.5645256827363017, Collective: 0.5650071393466494),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6192089992924322, WeightStream: 0.5133789880905332, KvStream: 0.8039457697076227, Collective: 0.8999980649617707),
+            MatmulHalfSaturationTokens: 140.0933781266447,
+            CollectiveLatencySeconds: 3.161184516205623E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 2.875354375487743, WeightStream: 0.6492001278222608, LayerLatencySeconds: 5.133239196102942E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 8.989366809432197E-05, StepSecondsPerSequence: 8.197226204333411E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014533072140567916, StepSecondsPerSequence: 9.996088099852284E-06, ExpertTimeFactor: 1.2384440886326362),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0202116209437237E-05, StepSecondsPerSequence: 9.999695983976816E-06, ExpertTimeFactor: 0.8861577222372716),
+            Band: new UncertaintyBand(Calibrated: 0.094,
+                GpuGeneration: new(InData: 0.104, Beyond: 0.212),
+                Precision: new(InData: 0.105, Beyond: 0.234),
+                ModelSize: new(InData: 0.107, Beyond: 0.149),
+                Lengths: new(InData: null, Beyond: 0.121),
+                Parallelism: new(InData: 0.11, Beyond: 0.118),
+                ExpertParallelism: new(InData: 0.103, Beyond: 0.104),
+                Architecture: new(InData: 0.117, Beyond: 0.306),
+                Engine: new(InData: 0.105, Beyond: 0.166)));
     }
 
     /// <summary>
