@@ -476,7 +476,7 @@ namespace DeploySpec.Calibration
             Line("its configurations and predicted. This is the error on a deployment the fit has not seen, of kinds it has seen, and");
             Line("what a plan inside the data carries: the calibrated corner, or the larger error of the kinds the plan belongs to.");
             Line("Each fit keeps the best of three starts; the held-out figures move by a few tenths of a point with the starts (five");
-            Line("starts put the calibrated corner at 9.9% on 5619262's model, where three give 9.7%): read them to about half a point.");
+            Line("starts put the calibrated corner at 9.6% on this model, where three give 9.4%): read them to about half a point.");
             Line();
             Line("| configurations of the kind | throughput | TTFT | inter-token latency | request latency | all |");
             Line("|---|---|---|---|---|---|");
