@@ -79,7 +79,7 @@ namespace DeploySpec.Calibration
         /// The least output throughput of a closed-loop run, as a share of its concurrency over its own mean inter-token
         /// latency, that the fit takes as the engine's: below it, every request of the run waited seconds for its first
         /// token (a mean of 5.6-12.9 s in the 18 InferenceX figures below it; for the 17 SGLang ones a stall of the run,
-        /// published/README.md "Stalled runs"). The other 239 InferenceX pairs lie at 0.86-0.98 (the first token's wait
+        /// published/README.md "Stalled runs"). The other 239 InferenceX pairs lie at 0.88-0.98 (the first token's wait
         /// and the benchmark's drain). Such a throughput figure is kept out of the fit (check/inferencex-stalled.csv)
         /// and its inter-token latency stays in; the rule is on the figures, not on the model's error.
         /// </summary>
