@@ -147,7 +147,7 @@ public class PartitionTests
             Diagnostic(Descriptors.TimePerOutputTokenUnreachable).WithLocation(2).WithMessage("Deployment 'Chat': " +
                 "no plan meets MaxTimePerOutputTokenMs = 5 ms: the fastest, TP16 x PP1 x DP1, takes 19.80 ms per output token (50.5 tok/s per user) even for one request"),
             Diagnostic(Descriptors.TimeToFirstTokenUnreachable).WithLocation(3).WithMessage("Deployment 'Chat': " +
-                "no plan meets MaxTimeToFirstTokenMs = 20 ms: the fastest, TP16 x PP1 x DP1, takes 1063.1 ms to the first token of a 2048-token prompt even for one request"));
+                "no plan meets MaxTimeToFirstTokenMs = 20 ms: the fastest, TP16 x PP1 x DP1, takes 1062.7 ms to the first token of a 2048-token prompt even for one request"));
     }
 
     [Fact]

@@ -221,6 +221,34 @@ public class MemoryModelTests
         Assert.True(MemoryModel.PerGpu(onB200, degrees).ActivationsBytes > MemoryModel.PerGpu(onB200 with { MaxBatchedTokens = 8192 }, degrees).ActivationsBytes);
     }
 
+    /// <summary>
+    /// Without a MemoryFraction, SGLang derives mem_fraction_static = (capacity - reserve) / capacity, rounded to 0.001, its
+    /// reserve in MiB being 512 + 1.5 x max(chunk, 2048) + 1024 x TP x PP / 8 + 2 x the decode graphs' batch (+ 4.5 x batch x
+    /// DP ranks under attention DP at 512) + the prefill graphs (1536 with MLA, else 8 per captured size), at least 10 GiB
+    /// above 60 GiB (memory_hook.py). Worked here by hand for four plans.
+    /// </summary>
+    [Fact]
+    public void Sglangs_default_memory_fraction_is_the_one_it_derives_itself()
+    {
+        var llama70 = ModelCatalog.Llama31_70B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
+        var deepSeek = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, KvCache = Precision.Fp8 };
+        double Fraction(ModelArchitecture model, Gpu gpu, int gpus, Degrees degrees) =>
+            MemoryModel.PerGpu(On(model, gpu, gpus, engine: ServingEngine.Sglang), degrees).EngineMemoryFraction;
+
+        // H200 (143,771 MiB), TP8, chunk 8192, 58 prefill graph sizes: 512 + 12288 + 1024 + 1024 + 464 = 15,312 MiB.
+        Assert.Equal(0.893, Fraction(llama70, Gpu.H200Sxm, 8, new Degrees(8, 1, 1, 1)), 6);
+        // B200 (183,359 MiB), TP8, chunk 16384, MLA: 512 + 24576 + 1024 + 1024 + 1536 = 28,672 MiB.
+        Assert.Equal(0.844, Fraction(deepSeek, Gpu.B200, 8, new Degrees(8, 1, 1, 1)), 6);
+        // H200, DP attention over 8 ranks (--tp-size 8 --dp-size 8): 15,312 - 464 + 1536 + 512 x 8 x (3 + 1.5) = 34,816 MiB.
+        Assert.Equal(0.758, Fraction(deepSeek, Gpu.H200Sxm, 8, new Degrees(1, 1, 8, 8)), 6);
+        // L4 (22.5 GiB = 23,040 MiB), TP1, chunk 4096, graphs of 48: 512 + 6144 + 128 + 96 + 400 = 7,280 MiB; no 10 GiB floor.
+        Assert.Equal(0.684, Fraction(ModelCatalog.Llama31_8B, Gpu.L4, 1, new Degrees(1, 1, 1, 1)), 6);
+
+        // A fraction the deployment sets is used as given.
+        var set = On(llama70, Gpu.H200Sxm, 8, engine: ServingEngine.Sglang) with { MemoryFraction = 0.8 };
+        Assert.Equal(0.8, MemoryModel.PerGpu(set, new Degrees(8, 1, 1, 1)).EngineMemoryFraction, 6);
+    }
+
     [Fact]
     public void A_token_budget_below_the_default_batch_limit_caps_it_where_decode_tokens_count_against_it()
     {

@@ -58,7 +58,7 @@ namespace DeploySpec.Calibration
             Line("  figures: 8-61%, but Maverick's 8192/1024 row at -19% and its two longest-output rows at +90%), DEP4 on B200,");
             Line("  GB200 and H200 under-predicted by 5% (median over 39), and MoE models");
             Line("  at TP8 on B200 (NVFP4 Maverick and Qwen3-235B) are under-predicted by 28-42%. Qwen3-235B on 8 x H100 at 1000/1000");
-            Line("  shows it: DEP8 measured 4% above TP8, the model 59%. The tokens' exchange is counted as TensorRT-LLM makes it (an");
+            Line("  shows it: DEP8 measured 4% above TP8, the model 58%. The tokens' exchange is counted as TensorRT-LLM makes it (an");
             Line("  all-gather and a reduce-scatter, NVFP4 tokens gathered quantized: at DEP4 a third of an all-to-all's bytes;");
             Line("  docs/cost-model.md), and each offline figure as the finite benchmark that measured it (docs/calibration.md); DEP4");
             Line("  then comes out slow and DEP8 fast, so what DEP8 on Hopper and RTX PRO 6000 lacks is not one cost of attention data");
@@ -84,8 +84,8 @@ namespace DeploySpec.Calibration
             Line("  a quarter, so no model gets closer than that). **SGLang** rests on 225: InferenceX's DeepSeek-R1 runs on 4 and 8");
             Line("  B200 (NVFP4 and FP8) and 8 H200 at 4 to 256 requests in flight, and six older H200 latencies. **TensorRT-LLM's");
             Line("  online server** rests on InferenceX's 139 `trtllm-serve` runs of the same benchmark (18 runs of the two stalled: their");
-            Line("  throughput is kept out, \"Kept out of the fit\" below, and their inter-token latency kept in). Both are about 7-10% off in");
-            Line("  sample (median, throughput and inter-token latency). TensorRT-LLM's fixed step overhead is 90 µs and SGLang's sits at");
+            Line("  throughput is kept out, \"Kept out of the fit\" below, and their inter-token latency kept in). Both are about 6-10% off in");
+            Line("  sample (median, throughput and inter-token latency). TensorRT-LLM's fixed step overhead is 100 µs and SGLang's sits at");
             Line("  its 10 µs floor (it was 3.5 ms before the MoE layers had a fixed time): the few milliseconds per step these runs show at low load are the MoE layers'");
             Line("  fixed time, shared by the engines.");
             Line("- **Per-engine memory** (vLLM's profiler, SGLang's static fraction, TensorRT-LLM's free fraction) is checked");

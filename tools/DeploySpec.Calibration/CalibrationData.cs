@@ -260,6 +260,11 @@ namespace DeploySpec.Calibration
                     deployment = TrtllmBench(deployment);
                 }
 
+                if (engine == ServingEngine.Sglang && file == InferenceXOnlineFile)
+                {
+                    deployment = InferenceXSglang(deployment);
+                }
+
                 string label = deployment.Name + (concurrency > 0 ? " @" + concurrency : "");
                 void Add(Metric metric, string text)
                 {
@@ -309,6 +314,24 @@ namespace DeploySpec.Calibration
                 : rawTokens < 8192 ? 512 * (int)Math.Ceiling(rawTokens / 512) : 1024 * (int)Math.Ceiling(rawTokens / 1024);
             // The limit is per micro-batch: a pipeline keeps PP of them in flight.
             return d with { MaxBatchSize = limit * pp, MaxBatchedTokens = tokens };
+        }
+
+        /// <summary>
+        /// An InferenceX SGLang row as its script launched the server: every script sets <c>--mem-fraction-static</c> and
+        /// <c>--chunked-prefill-size</c> (SemiAnalysisAI/InferenceX, <c>benchmarks/dsr1_fp4_b200_docker.sh</c> and
+        /// <c>dsr1_fp8_b200_docker.sh</c> of 2025-11 (189ae51c) and 2026-01 (d27433df), <c>benchmarks/single_node/dsr1_*.sh</c>
+        /// of 2026-03 (12ba0ae0), the dates of the rows' runs): NVFP4 on B200 0.85 and 16384 tokens; FP8 on B200 0.82 and
+        /// 32768 at TP8, 0.95 and 8192 at TP4 (the 2026-03 script); FP8 on H200 0.82 and 32768.
+        /// </summary>
+        public static DeploymentSpec InferenceXSglang(DeploymentSpec d)
+        {
+            if (d.Model.Weights == Precision.Fp4)
+            {
+                return d with { MemoryFraction = 0.85, MaxBatchedTokens = 16384 };
+            }
+
+            bool fourB200 = d.Cluster.Gpu == Gpu.B200 && d.Cluster.TotalGpus == 4;
+            return d with { MemoryFraction = fourB200 ? 0.95 : 0.82, MaxBatchedTokens = fourB200 ? 8192 : 32768 };
         }
 
         private static IEnumerable<(string[] Fields, int Line)> Rows(string csv, int fields)

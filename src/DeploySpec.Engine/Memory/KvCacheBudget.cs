@@ -14,11 +14,12 @@ namespace DeploySpec.Engine.Memory
         /// <paramref name="activationsBytes"/>, <paramref name="startupNonTorchBytes"/> outside the framework's
         /// allocator before anything is loaded (CUDA context, communicators) and <paramref name="forwardNonTorchBytes"/>
         /// more once a forward pass has run (workspaces, all-reduce buffers), under <paramref name="engine"/>'s policy at
-        /// <paramref name="memoryFraction"/> (0 = its default), with <paramref name="marginBytes"/> more kept free (it
-        /// moves from the KV pool to the reserve).
+        /// <paramref name="memoryFraction"/> (0 = its default; for an engine that derives it, from
+        /// <paramref name="derivedReserveBytes"/>, <see cref="ServingEngineProfile.DerivedReserveBytes"/>), with
+        /// <paramref name="marginBytes"/> more kept free (it moves from the KV pool to the reserve).
         /// </summary>
         public static KvCacheBudget Of(ServingEngineProfile engine, double capacityBytes, double weightsBytes, double activationsBytes,
-            double startupNonTorchBytes, double forwardNonTorchBytes, double memoryFraction, double marginBytes)
+            double startupNonTorchBytes, double forwardNonTorchBytes, double memoryFraction, double marginBytes, double derivedReserveBytes = 0)
         {
             double graphs = engine.CudaGraphBytes;
             double nonTorch = startupNonTorchBytes + forwardNonTorchBytes;
@@ -39,9 +40,9 @@ namespace DeploySpec.Engine.Memory
                 {
                     // SGLang applies the fraction to the memory free when it starts loading (the device less what the
                     // CUDA context and the communicators took); what the weights take comes out of it.
+                    // By default it derives the fraction from its own estimate of what to keep free, rounded to 0.001.
                     double measured = capacityBytes - startupNonTorchBytes;
-                    double keepFree = Math.Max(engine.MinimumFreeBytes, Units.BytesPerGiB + activationsBytes) + nonTorch + graphs;
-                    double fraction = memoryFraction > 0 ? memoryFraction : (capacityBytes - keepFree) / capacityBytes;
+                    double fraction = memoryFraction > 0 ? memoryFraction : Math.Round((capacityBytes - derivedReserveBytes) / capacityBytes, 3);
 
                     // A static fraction set so high that the activations, CUDA graphs and non-torch memory no longer fit
                     // in what it leaves free: the engine would run out of memory; size the KV cache smaller by the shortfall.

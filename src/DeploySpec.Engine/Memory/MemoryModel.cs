@@ -88,6 +88,12 @@ namespace DeploySpec.Engine.Memory
             double activations = ActivationPeakBytes(model, tp, MaxBatchedTokens(deployment), maxBatch * (speculation.DraftTokens + 1), degrees.ExpertParallel,
                 engine.MoeBatchesPerRank(tp, degrees.ExpertParallel));
 
+            // An engine that derives its memory fraction (SGLang) does it from its own settings; under attention data
+            // parallel SGLang runs --tp-size over the whole expert group and --dp-size over its attention ranks.
+            bool attentionDp = degrees.ExpertParallel > tp;
+            double derivedReserve = engine.DerivedReserveBytes(capacity, MaxBatchedTokens(deployment), attentionDp ? degrees.ExpertParallel : tp,
+                degrees.PipelineParallel, attentionDp ? degrees.ExpertParallel / tp : 1, model.IsMla, deployment.Speculation);
+
             // The most loaded GPU is the stage with the most KV per sequence, then the most weights: check each.
             MemoryBreakdown? worst = null;
             for (int stage = 0; stage < layout.Stages; stage++)
@@ -95,7 +101,7 @@ namespace DeploySpec.Engine.Memory
                 // The drafter runs on the last stage, with the LM head.
                 bool drafts = stage == layout.Stages - 1 && speculation.IsOn;
                 double weights = ModelMath.WeightBytesPerGpu(model, layout, stage, tp, degrees.ExpertParallel) + (drafts ? draft.WeightBytes : 0);
-                var budget = KvCacheBudget.Of(engine, capacity, weights, activations, startupNonTorch, forwardNonTorch, deployment.MemoryFraction, margin);
+                var budget = KvCacheBudget.Of(engine, capacity, weights, activations, startupNonTorch, forwardNonTorch, deployment.MemoryFraction, margin, derivedReserve);
                 double perToken = ModelMath.KvBytesPerTokenPerGpu(model, layout, stage, tp);
                 double perRequest = KvBytesPerRequest(model, layout, stage, tp, deployment.TokensPerRequest, engine.TokensPerKvBlock);
                 double perContext = KvBytesPerRequest(model, layout, stage, tp, deployment.ContextTokens, engine.TokensPerKvBlock);

@@ -13,7 +13,7 @@ namespace DeploySpec.Serving
         FractionOfTotal,
         /// <summary>The fraction is of the memory still FREE after weights, activations, non-torch memory and CUDA graphs (TensorRT-LLM's free_gpu_memory_fraction).</summary>
         FractionOfFree,
-        /// <summary>The fraction of the memory free at start-up (total less the CUDA context and communicators) holds weights and the KV cache; the rest stays free for activations, CUDA graphs and non-torch memory, and by default at least <see cref="ServingEngineProfile.MinimumFreeBytes"/> (SGLang's mem_fraction_static).</summary>
+        /// <summary>The fraction of the memory free at start-up (total less the CUDA context and communicators) holds weights and the KV cache; the rest stays free for activations, CUDA graphs and non-torch memory, by default what the engine derives (<see cref="ServingEngineProfile.DerivedReserveBytes"/>; SGLang's mem_fraction_static).</summary>
         StaticFraction,
     }
 
@@ -50,6 +50,7 @@ namespace DeploySpec.Serving
     {
         /// <summary>Bytes in one GiB (2^30).</summary>
         private protected const double GiB = MemoryPerGpu.BytesPerGiB;
+        private protected const double MiB = GiB / 1024.0;
 
         private static readonly ServingEngineProfile Vllm = new VllmProfile();
         private static readonly ServingEngineProfile TensorRtLlm = new TensorRtLlmProfile();
@@ -98,7 +99,7 @@ namespace DeploySpec.Serving
         /// <summary>How the engine's memory setting divides a GPU.</summary>
         public MemoryPolicy MemoryPolicy { get; }
 
-        /// <summary>What the engine keeps free at least when it derives its memory fraction itself (SGLang on GPUs above 60 GB), bytes.</summary>
+        /// <summary>What the engine keeps free at least when it derives its memory fraction itself (SGLang on GPUs above 60 GiB: 10 GiB), bytes.</summary>
         public double MinimumFreeBytes { get; }
 
         /// <summary>The engine's default memory fraction (0 when the engine derives it from the GPU).</summary>
@@ -113,6 +114,17 @@ namespace DeploySpec.Serving
         /// (<see cref="DefaultMaxBatchedTokens"/>).
         /// </summary>
         public int MaxBatchedTokens { get; }
+
+        /// <summary>
+        /// What the engine keeps out of its memory fraction when it derives the fraction itself (SGLang's
+        /// <c>mem_fraction_static</c> = (capacity - this) / capacity), bytes; 0 for an engine with a fixed default fraction.
+        /// The inputs are the engine's own settings: <paramref name="tokenBudget"/> its chunked-prefill size,
+        /// <paramref name="tensorParallel"/> its <c>--tp-size</c> (the whole expert group under attention data parallel),
+        /// <paramref name="attentionDataParallel"/> its attention data-parallel ranks (1 without), and whether the model
+        /// has latent attention (MLA) and a drafter.
+        /// </summary>
+        public virtual double DerivedReserveBytes(double capacityBytes, int tokenBudget, int tensorParallel, int pipelineParallel,
+            int attentionDataParallel, bool latentAttention, Speculation speculation) => 0;
 
         /// <summary>True when the engine picks its default token budget from the GPU's memory (SGLang's chunked-prefill size).</summary>
         public bool TokenBudgetDependsOnGpu => SmallerGpuTokenBudgets.Length > 0;

@@ -6,9 +6,9 @@ using static DeploySpec.Launch.LaunchText;
 namespace DeploySpec.Serving
 {
     /// <summary>
-    /// SGLang: KV = total x mem_fraction_static - weights, the static fraction leaving max(10 GiB, 1 GiB +
-    /// activations) free on large GPUs; max_running_requests 1024, chunked prefill 8192 tokens, page size 1
-    /// (docs/memory.md). Launched with <c>python3 -m sglang.launch_server</c>.
+    /// SGLang: KV = mem_fraction_static x the memory free at start-up - weights, the fraction derived by default as
+    /// SGLang derives it (<see cref="DerivedReserveBytes"/>); max_running_requests 1024, chunked prefill by the GPU's
+    /// memory (2048 to 16384 tokens), page size 1 (docs/memory.md). Launched with <c>python3 -m sglang.launch_server</c>.
     /// </summary>
     internal sealed class SglangProfile : ServingEngineProfile
     {
@@ -16,10 +16,61 @@ namespace DeploySpec.Serving
             : base(ServingEngine.Sglang, "SGLang", "sglang", MemoryPolicy.StaticFraction, defaultMemoryFraction: 0.0 /* derived from the GPU (docs/memory.md) */, defaultMaxBatchSize: 1024,
                 maxBatchedTokens: 16384, tokensPerKvBlock: 1, cudaGraphBytes: 1.5 * GiB, flags: new EngineFlags(ContextLength: "--context-length", MaxBatchSize: "--max-running-requests",
                     Memory: "--mem-fraction-static", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8_e4m3", Quantization: "--quantization fp8", MaxBatchedTokens: "--chunked-prefill-size"),
-                containerImage: "lmsysorg/sglang:latest", minimumFreeBytes: 10.0 * GiB /* on GPUs above 60 GB */,
+                containerImage: "lmsysorg/sglang:latest", minimumFreeBytes: 10.0 * GiB /* on GPUs above 60 GiB */,
                 decodeCountsAgainstTokenBudget: false /* chunked-prefill-size splits prompts; decode batches are bounded by max-running-requests alone */,
                 smallerGpuTokenBudgets: new[] { (20 * GiB, 2048), (60 * GiB, 4096), (160 * GiB, 8192) } /* memory_hook.py handle_gpu_memory_settings */)
         {
+        }
+
+        /// <summary>
+        /// SGLang's reserve when it derives <c>mem_fraction_static</c> itself (<c>handle_gpu_memory_settings</c> and
+        /// <c>reserve_for_graph_mb</c>, sgl-project/sglang@031ed82d <c>python/sglang/srt/arg_groups/memory_hook.py</c>;
+        /// the prefill graph sizes from <c>generate_prefill_cuda_graph_batch_sizes</c> in <c>cuda_graph_hook.py</c>), in
+        /// MiB of the device: 512 of constant metadata, 1.5 per token of max(chunked-prefill size, 2048) for activations,
+        /// 1024 x TP x PP / 8, the decode CUDA graphs (2 per request of the largest captured batch: 8 below 20 GiB; 48
+        /// (160 at TP4 and above) below 35 GiB; 32 (160) below 60 GiB; 256 (512) below 160 GiB; 512 above), under
+        /// attention data parallel 3 more per request per rank (and 1.5 more above 300 requests), the prefill graphs
+        /// (1.5 GiB with latent attention, else 8 per captured token count up to the chunked-prefill size), at least
+        /// 10 GiB on GPUs above 60 GiB, and 2 GiB for a draft head (6 GiB for a separate draft model).
+        /// </summary>
+        public override double DerivedReserveBytes(double capacityBytes, int tokenBudget, int tensorParallel, int pipelineParallel,
+            int attentionDataParallel, bool latentAttention, Speculation speculation)
+        {
+            double memoryMiB = capacityBytes / MiB;
+            double graphBatch = memoryMiB < 20 * 1024 ? 8
+                : memoryMiB < 35 * 1024 ? (tensorParallel < 4 ? 48 : 160)
+                : memoryMiB < 60 * 1024 ? (tensorParallel < 4 ? 32 : 160)
+                : memoryMiB < 160 * 1024 ? (tensorParallel < 4 ? 256 : 512)
+                : 512;
+            double reserved = 512 + Math.Max(tokenBudget, 2048) * 1.5 + tensorParallel * pipelineParallel / 8.0 * 1024 + graphBatch * 2;
+            if (attentionDataParallel > 1)
+            {
+                reserved += graphBatch * attentionDataParallel * 3 + (graphBatch > 300 ? graphBatch * attentionDataParallel * 1.5 : 0);
+            }
+
+            reserved += latentAttention ? 1.5 * 1024 : PrefillGraphSizes(tokenBudget) * 8;
+            if (memoryMiB > 60 * 1024)
+            {
+                reserved = Math.Max(reserved, MinimumFreeBytes / MiB);
+            }
+
+            reserved += speculation switch { Speculation.None => 0, Speculation.DraftModel => 6 * 1024, _ => 2 * 1024 };
+            return reserved * MiB;
+        }
+
+        /// <summary>The token counts SGLang captures prefill CUDA graphs for, up to <paramref name="maxTokens"/> (<c>generate_prefill_cuda_graph_batch_sizes</c>).</summary>
+        private static int PrefillGraphSizes(int maxTokens)
+        {
+            int count = 0;
+            foreach (var (from, to, step) in new[] { (4, 32, 4), (48, 256, 16), (288, 512, 32), (576, 1024, 64), (1280, 4096, 256), (4608, int.MaxValue, 512) })
+            {
+                for (int size = from; size <= Math.Min(to, maxTokens); size += step)
+                {
+                    count++;
+                }
+            }
+
+            return count;
         }
 
         /// <inheritdoc />
