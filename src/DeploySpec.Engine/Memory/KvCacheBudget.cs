@@ -19,7 +19,7 @@ namespace DeploySpec.Engine.Memory
         /// <paramref name="marginBytes"/> more kept free (it moves from the KV pool to the reserve).
         /// </summary>
         public static KvCacheBudget Of(ServingEngineProfile engine, double capacityBytes, double weightsBytes, double activationsBytes,
-            double startupNonTorchBytes, double forwardNonTorchBytes, double memoryFraction, double marginBytes, double derivedReserveBytes = 0)
+            double startupNonTorchBytes, double forwardNonTorchBytes, double memoryFraction, double marginBytes, double derivedReserveBytes)
         {
             double graphs = engine.CudaGraphBytes;
             double nonTorch = startupNonTorchBytes + forwardNonTorchBytes;
