@@ -194,25 +194,35 @@ public class MemoryModelTests
     }
 
     [Fact]
-    public void Sglangs_default_token_budget_follows_the_gpus_memory_and_sizes_its_activations()
+    public void The_engines_default_token_budgets_and_batch_limits_follow_the_gpu()
     {
         // SGLang's handle_gpu_memory_settings: chunked_prefill_size 2048 below 20 GiB, 4096 below 60, 8192 below 160,
-        // 16384 above; vLLM's and TensorRT-LLM's default is 8192 on every GPU.
+        // 16384 above. vllm serve's get_batch_defaults: max_num_batched_tokens 8192 and max_num_seqs 1024 on GPUs of
+        // 70 GiB and more but A100, else 2048 and 256. TensorRT-LLM: 8192 and 2048 everywhere.
         var model = ModelCatalog.Llama31_8B;
-        foreach (var (gpu, tokens) in new[] { (Gpu.L4, 4096), (Gpu.L40S, 4096), (Gpu.H100Sxm, 8192), (Gpu.H200Sxm, 8192), (Gpu.RtxPro6000, 8192), (Gpu.B200, 16384), (Gpu.GB200, 16384) })
+        foreach (var (gpu, sglangTokens, vllmTokens, vllmSeqs) in new[]
+                 {
+                     (Gpu.L4, 4096, 2048, 256), (Gpu.L40S, 4096, 2048, 256), (Gpu.A100Sxm80, 8192, 2048, 256), (Gpu.H100Sxm, 8192, 8192, 1024),
+                     (Gpu.H200Sxm, 8192, 8192, 1024), (Gpu.RtxPro6000, 8192, 8192, 1024), (Gpu.B200, 16384, 8192, 1024), (Gpu.GB200, 16384, 8192, 1024),
+                 })
         {
             var sglang = On(model, gpu, 1) with { Engine = ServingEngine.Sglang };
-            Assert.Equal(tokens, MemoryModel.MaxBatchedTokens(sglang));
-            Assert.Equal(8192, MemoryModel.MaxBatchedTokens(sglang with { Engine = ServingEngine.Vllm }));
+            var vllm = sglang with { Engine = ServingEngine.Vllm };
+            Assert.Equal(sglangTokens, MemoryModel.MaxBatchedTokens(sglang));
+            Assert.Equal(1024, MemoryModel.MaxBatchSize(sglang));
+            Assert.Equal(vllmTokens, MemoryModel.MaxBatchedTokens(vllm));
+            Assert.Equal(vllmSeqs, MemoryModel.MaxBatchSize(vllm));
             Assert.Equal(8192, MemoryModel.MaxBatchedTokens(sglang with { Engine = ServingEngine.TensorRtLlm }));
+            Assert.Equal(2048, MemoryModel.MaxBatchSize(sglang with { Engine = ServingEngine.TensorRtLlm }));
             Assert.Equal(512, MemoryModel.MaxBatchedTokens(sglang with { MaxBatchedTokens = 512 }));
+            Assert.Equal(300, MemoryModel.MaxBatchSize(vllm with { MaxBatchSize = 300 }));
         }
 
         var profile = DeploySpec.Serving.ServingEngineProfile.For(ServingEngine.Sglang);
-        Assert.Equal(2048, profile.DefaultMaxBatchedTokens(16 * GiB));
-        Assert.Equal(4096, profile.DefaultMaxBatchedTokens(20 * GiB));
-        Assert.Equal(8192, profile.DefaultMaxBatchedTokens(160 * GiB - 1));
-        Assert.Equal(16384, profile.DefaultMaxBatchedTokens(160 * GiB));
+        Assert.Equal(2048, profile.DefaultMaxBatchedTokens(16 * GiB, "x"));
+        Assert.Equal(4096, profile.DefaultMaxBatchedTokens(20 * GiB, "x"));
+        Assert.Equal(8192, profile.DefaultMaxBatchedTokens(160 * GiB - 1, "x"));
+        Assert.Equal(16384, profile.DefaultMaxBatchedTokens(160 * GiB, "x"));
 
         // The budget is the forward pass the activation peak is sized for: B200's default is 16384 tokens.
         var onB200 = On(model, Gpu.B200, 1) with { Engine = ServingEngine.Sglang };

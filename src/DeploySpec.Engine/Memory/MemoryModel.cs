@@ -141,7 +141,7 @@ namespace DeploySpec.Engine.Memory
         public static int MaxBatchedTokens(DeploymentSpec deployment) =>
             deployment.MaxBatchedTokens > 0
                 ? deployment.MaxBatchedTokens
-                : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchedTokens(GpuCatalog.Of(deployment.Cluster).MemoryBytes);
+                : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchedTokens(GpuCatalog.Of(deployment.Cluster).MemoryBytes, GpuCatalog.Of(deployment.Cluster).Name);
 
         /// <summary>
         /// The batch limit in force: the deployment's, else the engine's default, which on an engine whose decode
@@ -156,7 +156,9 @@ namespace DeploySpec.Engine.Memory
             }
 
             var engine = ServingEngineProfile.For(deployment.Engine);
-            return engine.DecodeCountsAgainstTokenBudget ? Math.Min(engine.DefaultMaxBatchSize, MaxBatchedTokens(deployment)) : engine.DefaultMaxBatchSize;
+            var gpu = GpuCatalog.Of(deployment.Cluster);
+            int limit = engine.DefaultMaxBatchSizeOn(gpu.MemoryBytes, gpu.Name);
+            return engine.DecodeCountsAgainstTokenBudget ? Math.Min(limit, MaxBatchedTokens(deployment)) : limit;
         }
 
         /// <summary>Tokens of <paramref name="tokens"/> rounded up to whole KV blocks.</summary>

@@ -67,10 +67,8 @@ namespace DeploySpec.Serving
         /// <summary>Creates a profile from the engine's facts (docs/memory.md, docs/launch.md).</summary>
         private protected ServingEngineProfile(ServingEngine engine, string displayName, string shortName, MemoryPolicy memoryPolicy, double defaultMemoryFraction,
             int defaultMaxBatchSize, int maxBatchedTokens, int tokensPerKvBlock, double cudaGraphBytes, EngineFlags flags, string? containerImage,
-            double minimumFreeBytes = 0, bool decodeCountsAgainstTokenBudget = true, bool refusesBatchAboveTokenBudget = false,
-            (double BelowBytes, int Tokens)[]? smallerGpuTokenBudgets = null)
+            double minimumFreeBytes = 0, bool decodeCountsAgainstTokenBudget = true, bool refusesBatchAboveTokenBudget = false)
         {
-            SmallerGpuTokenBudgets = smallerGpuTokenBudgets ?? System.Array.Empty<(double, int)>();
             DecodeCountsAgainstTokenBudget = decodeCountsAgainstTokenBudget;
             RefusesBatchAboveTokenBudget = refusesBatchAboveTokenBudget;
             MemoryPolicy = memoryPolicy;
@@ -126,31 +124,23 @@ namespace DeploySpec.Serving
         public virtual double DerivedReserveBytes(double capacityBytes, int tokenBudget, int tensorParallel, int pipelineParallel,
             int attentionDataParallel, bool latentAttention, Speculation speculation) => 0;
 
-        /// <summary>True when the engine picks its default token budget from the GPU's memory (SGLang's chunked-prefill size).</summary>
-        public bool TokenBudgetDependsOnGpu => SmallerGpuTokenBudgets.Length > 0;
+        /// <summary>
+        /// True when the engine is told its token budget whatever it is, because its own default depends on the GPU's
+        /// memory in a way its launch command should not leave to chance (SGLang's chunked-prefill size).
+        /// </summary>
+        public virtual bool TokenBudgetDependsOnGpu => false;
 
         /// <summary>
-        /// The engine's default token budget on a GPU of <paramref name="gpuMemoryBytes"/> (as CUDA reports it): the
-        /// budget of the first tier the memory is below, else <see cref="MaxBatchedTokens"/>. SGLang's
-        /// <c>handle_gpu_memory_settings</c> (sgl-project/sglang@031ed82d <c>python/sglang/srt/arg_groups/memory_hook.py</c>)
-        /// sets <c>chunked_prefill_size</c> to 2048 below 20 GiB, 4096 below 60 GiB, 8192 below 160 GiB and 16384 above;
-        /// vLLM's and TensorRT-LLM's are one figure.
+        /// The engine's default token budget on a GPU of <paramref name="gpuMemoryBytes"/> (as CUDA reports it) named
+        /// <paramref name="gpuName"/>: <see cref="MaxBatchedTokens"/> where it does not depend on the GPU (TensorRT-LLM).
         /// </summary>
-        public int DefaultMaxBatchedTokens(double gpuMemoryBytes)
-        {
-            foreach (var (below, tokens) in SmallerGpuTokenBudgets)
-            {
-                if (gpuMemoryBytes < below)
-                {
-                    return tokens;
-                }
-            }
+        public virtual int DefaultMaxBatchedTokens(double gpuMemoryBytes, string gpuName) => MaxBatchedTokens;
 
-            return MaxBatchedTokens;
-        }
-
-        /// <summary>The default token budgets of GPUs below each memory size, bytes, smallest first.</summary>
-        private (double BelowBytes, int Tokens)[] SmallerGpuTokenBudgets { get; }
+        /// <summary>
+        /// The engine's default batch limit on a GPU of <paramref name="gpuMemoryBytes"/> named <paramref name="gpuName"/>:
+        /// <see cref="DefaultMaxBatchSize"/> where it does not depend on the GPU (TensorRT-LLM, SGLang).
+        /// </summary>
+        public virtual int DefaultMaxBatchSizeOn(double gpuMemoryBytes, string gpuName) => DefaultMaxBatchSize;
 
         /// <summary>
         /// True when each running request's decode token counts against <see cref="MaxBatchedTokens"/>, so no more

@@ -17,10 +17,20 @@ namespace DeploySpec.Serving
                 maxBatchedTokens: 16384, tokensPerKvBlock: 1, cudaGraphBytes: 1.5 * GiB, flags: new EngineFlags(ContextLength: "--context-length", MaxBatchSize: "--max-running-requests",
                     Memory: "--mem-fraction-static", KvCacheDtype: "--kv-cache-dtype", Fp8KvCache: "fp8_e4m3", Quantization: "--quantization fp8", MaxBatchedTokens: "--chunked-prefill-size"),
                 containerImage: "lmsysorg/sglang:latest", minimumFreeBytes: 10.0 * GiB /* on GPUs above 60 GiB */,
-                decodeCountsAgainstTokenBudget: false /* chunked-prefill-size splits prompts; decode batches are bounded by max-running-requests alone */,
-                smallerGpuTokenBudgets: new[] { (20 * GiB, 2048), (60 * GiB, 4096), (160 * GiB, 8192) } /* memory_hook.py handle_gpu_memory_settings */)
+                decodeCountsAgainstTokenBudget: false /* chunked-prefill-size splits prompts; decode batches are bounded by max-running-requests alone */)
         {
         }
+
+        /// <inheritdoc />
+        public override bool TokenBudgetDependsOnGpu => true;
+
+        /// <summary>
+        /// SGLang's chunked-prefill size by the GPU's memory (<c>handle_gpu_memory_settings</c>, sgl-project/sglang@031ed82d
+        /// <c>python/sglang/srt/arg_groups/memory_hook.py</c>): 2048 tokens below 20 GiB, 4096 below 60 GiB, 8192 below
+        /// 160 GiB, 16384 above.
+        /// </summary>
+        public override int DefaultMaxBatchedTokens(double gpuMemoryBytes, string gpuName) =>
+            gpuMemoryBytes < 20 * GiB ? 2048 : gpuMemoryBytes < 60 * GiB ? 4096 : gpuMemoryBytes < 160 * GiB ? 8192 : MaxBatchedTokens;
 
         /// <summary>
         /// SGLang's reserve when it derives <c>mem_fraction_static</c> itself (<c>handle_gpu_memory_settings</c> and

@@ -10,7 +10,8 @@ namespace DeploySpec.Serving
     /// profile run adds), as its V1 profiler computes it (v0.19, checked against its startup logs); CUDA graphs are
     /// captured after the KV cache is sized and are not subtracted (from v0.21 their estimate is, by default).
     /// gpu_memory_utilization 0.90 of TOTAL memory; max_num_seqs 1024 and max_num_batched_tokens 8192 for the OpenAI
-    /// server on 70 GB+ GPUs (V1 engine); 16-token blocks (docs/memory.md). Launched with <c>vllm serve</c>;
+    /// server on GPUs of 70 GiB and more but A100, 256 and 2048 on the others (V1 engine, <see cref="DefaultMaxBatchSizeOn"/>);
+    /// 16-token blocks (docs/memory.md). Launched with <c>vllm serve</c>;
     /// EP is enabled, not sized (vLLM's EP size is TP x DP).
     /// </summary>
     internal sealed class VllmProfile : ServingEngineProfile
@@ -22,6 +23,18 @@ namespace DeploySpec.Serving
                 containerImage: "vllm/vllm-openai:latest", refusesBatchAboveTokenBudget: true)
         {
         }
+
+        /// <summary>
+        /// <c>vllm serve</c>'s default token budget (<c>EngineArgs.get_batch_defaults</c>, OpenAI server): 8192 on GPUs of
+        /// 70 GiB and more whose name does not say A100 (a large budget lowered A100's throughput, vLLM PR #17885), else 2048.
+        /// </summary>
+        public override int DefaultMaxBatchedTokens(double gpuMemoryBytes, string gpuName) => LargeDefaults(gpuMemoryBytes, gpuName) ? MaxBatchedTokens : 2048;
+
+        /// <summary><c>vllm serve</c>'s default <c>max_num_seqs</c> (<c>EngineArgs.get_batch_defaults</c>): 1024 where the budget is 8192, else 256.</summary>
+        public override int DefaultMaxBatchSizeOn(double gpuMemoryBytes, string gpuName) => LargeDefaults(gpuMemoryBytes, gpuName) ? DefaultMaxBatchSize : 256;
+
+        private static bool LargeDefaults(double gpuMemoryBytes, string gpuName) =>
+            gpuMemoryBytes >= 70 * GiB && gpuName.IndexOf("a100", StringComparison.OrdinalIgnoreCase) < 0;
 
         /// <inheritdoc />
         public override LaunchConfig Launch(DeploymentFacts facts, ServingPool pool, LaunchOptions options)
