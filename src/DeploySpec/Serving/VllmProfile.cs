@@ -25,7 +25,7 @@ namespace DeploySpec.Serving
         }
 
         /// <summary>
-        /// <c>vllm serve</c>'s default token budget (<c>EngineArgs.get_batch_defaults</c>, OpenAI server): 8192 on GPUs of
+        /// <c>vllm serve</c>'s default token budget (<c>EngineArgs.get_batch_defaults</c>, vllm-project/vllm@99d7eb5d <c>vllm/engine/arg_utils.py</c>, OpenAI server): 8192 on GPUs of
         /// 70 GiB and more whose name does not say A100 (a large budget lowered A100's throughput, vLLM PR #17885), else 2048.
         /// </summary>
         public override int DefaultMaxBatchedTokens(double gpuMemoryBytes, string gpuName) => LargeDefaults(gpuMemoryBytes, gpuName) ? MaxBatchedTokens : 2048;
