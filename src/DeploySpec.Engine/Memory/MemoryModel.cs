@@ -138,10 +138,16 @@ namespace DeploySpec.Engine.Memory
         }
 
         /// <summary>Tokens one iteration of <paramref name="deployment"/>'s engine batches at most: the spec's, else the engine's default on its GPU.</summary>
-        public static int MaxBatchedTokens(DeploymentSpec deployment) =>
-            deployment.MaxBatchedTokens > 0
-                ? deployment.MaxBatchedTokens
-                : ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchedTokens(GpuCatalog.Of(deployment.Cluster).MemoryBytes, GpuCatalog.Of(deployment.Cluster).Name);
+        public static int MaxBatchedTokens(DeploymentSpec deployment)
+        {
+            if (deployment.MaxBatchedTokens > 0)
+            {
+                return deployment.MaxBatchedTokens;
+            }
+
+            var gpu = GpuCatalog.Of(deployment.Cluster);
+            return ServingEngineProfile.For(deployment.Engine).DefaultMaxBatchedTokens(gpu.MemoryBytes, gpu.Name);
+        }
 
         /// <summary>
         /// The batch limit in force: the deployment's, else the engine's default, which on an engine whose decode
