@@ -139,14 +139,21 @@ public class LatencyUnderLoadTests
         double expected = new[] { band.Calibrated, band.Architecture.InData!.Value, band.ModelSize.InData!.Value, band.Engine.InData!.Value }.Max();
         Assert.Equal(expected, moe.Uncertainty, 12);
 
-        // The same model with its experts over eight attention-data-parallel GPUs (DEP8) is also of that kind, which
-        // has its own held-out error; experts split inside the TP group are not.
+        // The same model with its experts over eight attention-data-parallel GPUs (DEP8) is also of that kind, and of
+        // its widest groups, whose held-out error (the DEP8 rows') is larger than the kind's; four ranks (two replicas of
+        // TP2 under EP8, as DEP4) are of the kind only; experts split inside the TP group are neither.
         var dep8 = Plan(deepSeek with { TensorParallel = 1, ExpertParallel = 8 }).SingleRequest;
         Assert.Equal(ExtrapolationAxes.None, dep8.ExtrapolatedAlong);
-        Assert.Equal(Math.Max(expected, band.ExpertParallelism.InData!.Value), dep8.Uncertainty, 12);
+        Assert.True(band.WideExpertParallelism > band.ExpertParallelism.InData);
+        Assert.Equal(new[] { expected, band.ExpertParallelism.InData!.Value, band.WideExpertParallelism!.Value }.Max(), dep8.Uncertainty, 12);
+        var fourRanks = Plan(deepSeek with { TensorParallel = 2, ExpertParallel = 8 }).SingleRequest;
+        Assert.Equal(Math.Max(expected, band.ExpertParallelism.InData!.Value), fourRanks.Uncertainty, 12);
+        Assert.Equal(8, CalibrationDomain.ExpertRanks(new Degrees(1, 1, 8, 8)));
+        Assert.Equal(4, CalibrationDomain.ExpertRanks(new Degrees(2, 1, 4, 8)));
+        Assert.Equal(1, CalibrationDomain.ExpertRanks(new Degrees(8, 1, 1, 8)));
         Assert.True(CalibrationDomain.Kinds(deepSeek, new Degrees(1, 1, 8, 8)).HasFlag(ExtrapolationAxes.ExpertParallelism));
         Assert.False(CalibrationDomain.Kinds(deepSeek, new Degrees(8, 1, 1, 8)).HasFlag(ExtrapolationAxes.ExpertParallelism));
-        var wider = CostCalibration.Default with { Band = band with { ExpertParallelism = new(0.5, null) } };
+        var wider = CostCalibration.Default with { Band = band with { ExpertParallelism = new(0.5, null), WideExpertParallelism = 0.3 } };
         var dep8Degrees = new Degrees(1, 1, 8, 8);
         var tp8Degrees = new Degrees(8, 1, 1, 8);
         Assert.Equal(0.5, Planner.Evaluate(deepSeek, dep8Degrees, MemoryModel.PerGpu(deepSeek, dep8Degrees), wider).SingleRequest.Uncertainty, 12);

@@ -63,9 +63,10 @@ namespace DeploySpec.Calibration
             Line("  docs/cost-model.md), and each offline figure as the finite benchmark that measured it (docs/calibration.md); DEP4");
             Line("  then comes out slow and DEP8 fast, so what DEP8 on Hopper and RTX PRO 6000 lacks is not one cost of attention data");
             Line("  parallel at any size. Plans with experts over attention-data-parallel GPUs carry those rows' own held-out error (the");
-            Line("  cross-validation's \"EP > TP\" kind and group), but that is a median over 96 figures, most of them DEP4 and online");
-            Line("  runs that agree: a DEP8 plan on Hopper may deliver less than its estimate and its band say (the planner sample's");
-            Line("  DeepSeek-V3 recommendation has that shape, on vLLM, which no DEP8 row measures). Memory explains little of it:");
+            Line("  cross-validation's \"EP > TP\" kind and group), and plans whose experts span more than four attention ranks the");
+            Line("  DEP8 rows' own (below: about twice the kind's, whose 96 figures are mostly DEP4 and online runs that agree). The");
+            Line("  offline DEP8 rows on Hopper lie beyond even that: a DEP8 plan on Hopper may deliver less than its band says (the");
+            Line("  planner sample's DeepSeek-V3 recommendation has that shape, on vLLM, which no DEP8 row measures). Memory explains little of it:");
             Line("  under attention DP TensorRT-LLM sizes each rank's MoE buffers for every");
             Line("  rank's tokens (docs/memory.md), but at the 2048-4096 tokens trtllm-bench chose for DeepSeek-R1's H200 runs that");
             Line("  takes a seventh of a rank's KV cache, and counting it moved those rows by a point or two. A step that waits for the");
@@ -494,6 +495,12 @@ namespace DeploySpec.Calibration
                 {
                     Line($"| {name} | {Cell(of, Metric.Throughput)} | {Cell(of, Metric.TimeToFirstToken)} | {Cell(of, Metric.InterTokenLatency)} | {Cell(of, Metric.RequestLatency)} | {Med(of)} ({of.Count}) |");
                 }
+
+                var wide = kfold.Where(r => Calibrator.IsWideExpertParallel(r.Point)).ToList();
+                if (axis == ExtrapolationAxes.ExpertParallelism && wide.Count > 0)
+                {
+                    Line($"| of those, experts over more than {CalibrationDomain.NarrowExpertRanks} attention ranks (DEP8) | {Cell(wide, Metric.Throughput)} | {Cell(wide, Metric.TimeToFirstToken)} | {Cell(wide, Metric.InterTokenLatency)} | {Cell(wide, Metric.RequestLatency)} | {Med(wide)} ({wide.Count}) |");
+                }
             }
 
             Line();
@@ -517,8 +524,8 @@ namespace DeploySpec.Calibration
             Line();
             Line("The band every estimate carries (`PerformanceEstimate.Uncertainty`, stored in `CostCalibration.Default.Band`)");
             Line("comes from these two tables (`UncertaintyBand.For`): inside the data, the larger of the calibrated corner and the");
-            Line("ten-fold error of the kinds the plan belongs to; beyond the data along an axis, that axis's worst left-out group");
-            Line("in quadrature. An axis no group exercises is *not measured*: it adds nothing to the figure, and the estimate says so");
+            Line("ten-fold error of the kinds the plan belongs to (for experts over more than " + CalibrationDomain.NarrowExpertRanks.ToString(CultureInfo.InvariantCulture) + " attention ranks, the DEP8 rows' own);");
+            Line("beyond the data along an axis, that axis's worst left-out group in quadrature. An axis no group exercises is *not measured*: it adds nothing to the figure, and the estimate says so");
             Line("(`PerformanceEstimate.NotMeasured`) instead of borrowing another axis's error.");
             Line();
             md.Append(BandTable(band));
@@ -531,7 +538,7 @@ namespace DeploySpec.Calibration
             static string Axis(double? error) => error is double e ? "±" + F(e, "0.0%") : "not measured";
             return "| | calibrated | GPU generation | precision | model size | lengths | parallelism | expert parallelism | architecture | serving engine |\n" +
                 "|---|---|---|---|---|---|---|---|---|---|\n" +
-                $"| inside the data (kind) | ±{F(band.Calibrated, "0.0%")} | {Axis(band.GpuGeneration.InData)} | {Axis(band.Precision.InData)} | {Axis(band.ModelSize.InData)} | {Axis(band.Lengths.InData)} | {Axis(band.Parallelism.InData)} | {Axis(band.ExpertParallelism.InData)} | {Axis(band.Architecture.InData)} | {Axis(band.Engine.InData)} |\n" +
+                $"| inside the data (kind) | ±{F(band.Calibrated, "0.0%")} | {Axis(band.GpuGeneration.InData)} | {Axis(band.Precision.InData)} | {Axis(band.ModelSize.InData)} | {Axis(band.Lengths.InData)} | {Axis(band.Parallelism.InData)} | {Axis(band.ExpertParallelism.InData)}{(band.WideExpertParallelism is double w ? $" (±{F(w, "0.0%")} over more than {CalibrationDomain.NarrowExpertRanks} ranks)" : "")} | {Axis(band.Architecture.InData)} | {Axis(band.Engine.InData)} |\n" +
                 $"| beyond the data | | {Axis(band.GpuGeneration.Beyond)} | {Axis(band.Precision.Beyond)} | {Axis(band.ModelSize.Beyond)} | {Axis(band.Lengths.Beyond)} | {Axis(band.Parallelism.Beyond)} | {Axis(band.ExpertParallelism.Beyond)} | {Axis(band.Architecture.Beyond)} | {Axis(band.Engine.Beyond)} |\n";
         }
     }

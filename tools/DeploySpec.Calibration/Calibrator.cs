@@ -404,12 +404,18 @@ namespace DeploySpec.Calibration
                 return new AxisError(inData.Count == 0 ? null : Round(Median(inData)), beyond.Count == 0 ? null : Round(beyond.Max()));
             }
 
+            var wide = kfold.Where(r => IsWideExpertParallel(r.Point)).Select(r => Math.Abs(r.RelativeError)).ToList();
             return new UncertaintyBand(Round(Median(kfold.Select(r => Math.Abs(r.RelativeError)))),
                 Of("GPU generation", ExtrapolationAxes.GpuGeneration), Of("precision", ExtrapolationAxes.Precision), Of("model size", ExtrapolationAxes.ModelSize),
                 Of("lengths", ExtrapolationAxes.Lengths), Of("parallelism", ExtrapolationAxes.Parallelism), Of("expert parallelism", ExtrapolationAxes.ExpertParallelism),
                 Of("architecture", ExtrapolationAxes.Architecture),
-                Of("serving engine", ExtrapolationAxes.Engine));
+                Of("serving engine", ExtrapolationAxes.Engine),
+                wide.Count == 0 ? null : Round(Median(wide)));
         }
+
+        /// <summary>True for a point of the EP &gt; TP kind whose expert groups span more than <see cref="CalibrationDomain.NarrowExpertRanks"/> attention ranks (DEP8).</summary>
+        public static bool IsWideExpertParallel(CalibrationPoint p) =>
+            (Kinds(p) & ExtrapolationAxes.ExpertParallelism) != 0 && CalibrationDomain.ExpertRanks(Split(p.Deployment)) > CalibrationDomain.NarrowExpertRanks;
 
         private static double Round(double value) => Math.Round(value, 3);
 

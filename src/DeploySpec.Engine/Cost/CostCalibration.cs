@@ -57,11 +57,20 @@ namespace DeploySpec.Engine.Cost
     /// <param name="ExpertParallelism">Experts over more GPUs than the attention TP group (EP &gt; TP); beyond: those rows left out.</param>
     /// <param name="Architecture">Mixture-of-experts (latent, chunked attention); beyond: the MoE rows left out.</param>
     /// <param name="Engine">vLLM or SGLang; beyond: an engine's rows left out (the worst engine other than TensorRT-LLM).</param>
+    /// <param name="WideExpertParallelism">
+    /// Held-out error (ten folds) of the configurations whose experts span more than
+    /// <see cref="CalibrationDomain.NarrowExpertRanks"/> attention-data-parallel ranks (DEP8): the model is further off
+    /// there than on the narrower groups that make up most of the EP &gt; TP kind, so a plan that wide carries the larger of
+    /// the two. Null where no such row was in the fit.
+    /// </param>
     public sealed record UncertaintyBand(double Calibrated, AxisError GpuGeneration, AxisError Precision, AxisError ModelSize, AxisError Lengths,
-        AxisError Parallelism, AxisError ExpertParallelism, AxisError Architecture, AxisError Engine)
+        AxisError Parallelism, AxisError ExpertParallelism, AxisError Architecture, AxisError Engine, double? WideExpertParallelism = null)
     {
-        /// <summary>The band of a plan of the kinds <paramref name="kinds"/> lying beyond the data along <paramref name="beyond"/>.</summary>
-        public double For(ExtrapolationAxes kinds, ExtrapolationAxes beyond)
+        /// <summary>
+        /// The band of a plan of the kinds <paramref name="kinds"/> lying beyond the data along <paramref name="beyond"/>,
+        /// whose expert-parallel groups span <paramref name="expertRanks"/> attention-data-parallel ranks (1 without).
+        /// </summary>
+        public double For(ExtrapolationAxes kinds, ExtrapolationAxes beyond, int expertRanks = 1)
         {
             double inside = Calibrated, sum = 0;
             foreach (var (axis, error) in Axes)
@@ -77,6 +86,12 @@ namespace DeploySpec.Engine.Cost
                 {
                     inside = Math.Max(inside, d);
                 }
+            }
+
+            if ((kinds & ~beyond & ExtrapolationAxes.ExpertParallelism) != 0 && expertRanks > CalibrationDomain.NarrowExpertRanks
+                && WideExpertParallelism is double wide)
+            {
+                inside = Math.Max(inside, wide);
             }
 
             return Math.Sqrt(inside * inside + sum);
@@ -186,7 +201,8 @@ namespace DeploySpec.Engine.Cost
                 Parallelism: new(InData: 0.11, Beyond: 0.118),
                 ExpertParallelism: new(InData: 0.103, Beyond: 0.104),
                 Architecture: new(InData: 0.117, Beyond: 0.306),
-                Engine: new(InData: 0.105, Beyond: 0.166)));
+                Engine: new(InData: 0.105, Beyond: 0.166),
+                WideExpertParallelism: 0.201));
     }
 
     /// <summary>
@@ -197,6 +213,17 @@ namespace DeploySpec.Engine.Cost
     {
         /// <summary>Largest measured tensor- and pipeline-parallel degrees (TP8, PP8; expert parallelism up to 8 with attention data parallelism).</summary>
         public const int MeasuredDegree = 8;
+
+        /// <summary>
+        /// The most attention-data-parallel ranks an expert group spans in the measured configurations the model
+        /// reproduces as well as the rest (DEP2, DEP4); wider groups (DEP8) have their own held-out error
+        /// (<see cref="UncertaintyBand.WideExpertParallelism"/>).
+        /// </summary>
+        public const int NarrowExpertRanks = 4;
+
+        /// <summary>The attention-data-parallel ranks one expert group of <paramref name="degrees"/> spans: EP / TP where experts spread beyond the attention's TP group, else 1.</summary>
+        public static int ExpertRanks(Degrees degrees) =>
+            degrees.ExpertParallel > degrees.TensorParallel ? degrees.ExpertParallel / degrees.TensorParallel : 1;
 
         /// <summary>
         /// The kinds <paramref name="degrees"/> of <paramref name="deployment"/> belong to, each an axis whose band has
