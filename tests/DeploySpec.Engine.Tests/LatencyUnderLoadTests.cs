@@ -161,6 +161,31 @@ public class LatencyUnderLoadTests
     }
 
     [Fact]
+    public void Eight_gpus_joined_by_pcie_only_carry_the_held_out_error_of_the_eight_gpu_rtx_rows()
+    {
+        var band = CostCalibration.Default.Band;
+        var fp4 = ModelCatalog.Llama31_70B with { Weights = Precision.Fp4, KvCache = Precision.Fp8 };
+        var eight = MemoryModelTests.On(fp4, Gpu.RtxPro6000, 8, engine: ServingEngine.TensorRtLlm);
+        var four = MemoryModelTests.On(fp4, Gpu.RtxPro6000, 4, engine: ServingEngine.TensorRtLlm);
+        Assert.True(band.WidePcieGroups > band.GpuGeneration.InData);
+
+        // PP8 over eight RTX PRO 6000 (PCIe only): of the GPU kind, and of its widest PCIe groups.
+        var pp8 = Plan(eight with { TensorParallel = 1, PipelineParallel = 8 }).SingleRequest;
+        Assert.Equal(ExtrapolationAxes.None, pp8.ExtrapolatedAlong);
+        Assert.Equal(8, CalibrationDomain.PcieGroupGpus(eight.Cluster, new Degrees(1, 8, 1, 1)));
+        Assert.Equal(band.WidePcieGroups!.Value, pp8.Uncertainty, 12);
+
+        // Four of them (PP4), or eight as two replicas of four: the GPU kind's error and the pipeline kind's only.
+        double narrow = new[] { band.Calibrated, band.GpuGeneration.InData!.Value, band.Precision.InData!.Value, band.Parallelism.InData!.Value }.Max();
+        Assert.Equal(narrow, Plan(four with { TensorParallel = 1, PipelineParallel = 4 }).SingleRequest.Uncertainty, 12);
+        Assert.Equal(4, CalibrationDomain.PcieGroupGpus(eight.Cluster, new Degrees(1, 4, 2, 1)));
+
+        // NVLink joins the GPUs of an HGX: no PCIe group, whatever its size.
+        var h200 = MemoryModelTests.On(ModelCatalog.Llama31_70B with { Weights = Precision.Fp8 }, Gpu.H200Sxm, 8);
+        Assert.Equal(1, CalibrationDomain.PcieGroupGpus(h200.Cluster, new Degrees(8, 1, 1, 1)));
+    }
+
+    [Fact]
     public void Estimates_outside_the_calibration_data_name_each_axis_and_widen_the_band()
     {
         var l40s = MemoryModelTests.On(ModelCatalog.Llama31_8B, Gpu.L40S, 4) with { TensorParallel = 4 };

@@ -80,7 +80,9 @@ namespace DeploySpec.Calibration
             Line("  factor); Mixtral 8x7B's two vLLM latency rows, whose experts are few and large, come out 46-60% slow with them.");
             Line("- **RTX PRO 6000** (PCIe, no NVLink) agrees within about 4% at TP1, TP2 and PP2 (53 figures); PP8 is over-predicted");
             Line("  by about 3% (by 17% for Llama 3.1 70B, 30% for Qwen3-30B), Qwen3-30B at TP8 is under-predicted by about 33%, and");
-            Line("  the fitted collective efficiency sits at its bound.");
+            Line("  the fitted collective efficiency sits at its bound. Held out (ten folds), its eight-GPU configurations are about 21%");
+            Line("  off against about 6% for its smaller ones, so a plan whose replica or expert group spans more than four GPUs joined");
+            Line("  by PCIe only carries that error (the band at the end of the page).");
             Line("- **vLLM** rests on 24 figures, 18 of them DeepSeek-R1 on 8 x H200 (the same configuration on two hosts differs by");
             Line("  a quarter, so no model gets closer than that). **SGLang** rests on 225: InferenceX's DeepSeek-R1 runs on 4 and 8");
             Line("  B200 (NVFP4 and FP8) and 8 H200 at 4 to 256 requests in flight, and six older H200 latencies. **TensorRT-LLM's");
@@ -496,10 +498,17 @@ namespace DeploySpec.Calibration
                     Line($"| {name} | {Cell(of, Metric.Throughput)} | {Cell(of, Metric.TimeToFirstToken)} | {Cell(of, Metric.InterTokenLatency)} | {Cell(of, Metric.RequestLatency)} | {Med(of)} ({of.Count}) |");
                 }
 
-                var wide = kfold.Where(r => Calibrator.IsWideExpertParallel(r.Point)).ToList();
-                if (axis == ExtrapolationAxes.ExpertParallelism && wide.Count > 0)
+                var wide = axis switch
                 {
-                    Line($"| of those, experts over more than {CalibrationDomain.NarrowExpertRanks} attention ranks (DEP8) | {Cell(wide, Metric.Throughput)} | {Cell(wide, Metric.TimeToFirstToken)} | {Cell(wide, Metric.InterTokenLatency)} | {Cell(wide, Metric.RequestLatency)} | {Med(wide)} ({wide.Count}) |");
+                    ExtrapolationAxes.GpuGeneration => ($"of those, a replica or expert group of more than {CalibrationDomain.NarrowGroup} GPUs joined by PCIe only (8 x RTX PRO 6000)",
+                        kfold.Where(r => Calibrator.IsWidePcieGroup(r.Point)).ToList()),
+                    ExtrapolationAxes.ExpertParallelism => ($"of those, experts over more than {CalibrationDomain.NarrowGroup} attention ranks (DEP8)",
+                        kfold.Where(r => Calibrator.IsWideExpertParallel(r.Point)).ToList()),
+                    _ => ("", new List<PointResult>()),
+                };
+                if (wide.Item2.Count > 0)
+                {
+                    Line($"| {wide.Item1} | {Cell(wide.Item2, Metric.Throughput)} | {Cell(wide.Item2, Metric.TimeToFirstToken)} | {Cell(wide.Item2, Metric.InterTokenLatency)} | {Cell(wide.Item2, Metric.RequestLatency)} | {Med(wide.Item2)} ({wide.Item2.Count}) |");
                 }
             }
 
@@ -524,7 +533,8 @@ namespace DeploySpec.Calibration
             Line();
             Line("The band every estimate carries (`PerformanceEstimate.Uncertainty`, stored in `CostCalibration.Default.Band`)");
             Line("comes from these two tables (`UncertaintyBand.For`): inside the data, the larger of the calibrated corner and the");
-            Line("ten-fold error of the kinds the plan belongs to (for experts over more than " + CalibrationDomain.NarrowExpertRanks.ToString(CultureInfo.InvariantCulture) + " attention ranks, the DEP8 rows' own);");
+            Line("ten-fold error of the kinds the plan belongs to (for experts over more than " + CalibrationDomain.NarrowGroup.ToString(CultureInfo.InvariantCulture) + " attention ranks, the DEP8 rows' own;");
+            Line("for a group of more than " + CalibrationDomain.NarrowGroup.ToString(CultureInfo.InvariantCulture) + " GPUs joined by PCIe only, the eight-GPU RTX PRO 6000 rows' own);");
             Line("beyond the data along an axis, that axis's worst left-out group in quadrature. An axis no group exercises is *not measured*: it adds nothing to the figure, and the estimate says so");
             Line("(`PerformanceEstimate.NotMeasured`) instead of borrowing another axis's error.");
             Line();
@@ -538,7 +548,7 @@ namespace DeploySpec.Calibration
             static string Axis(double? error) => error is double e ? "±" + F(e, "0.0%") : "not measured";
             return "| | calibrated | GPU generation | precision | model size | lengths | parallelism | expert parallelism | architecture | serving engine |\n" +
                 "|---|---|---|---|---|---|---|---|---|---|\n" +
-                $"| inside the data (kind) | ±{F(band.Calibrated, "0.0%")} | {Axis(band.GpuGeneration.InData)} | {Axis(band.Precision.InData)} | {Axis(band.ModelSize.InData)} | {Axis(band.Lengths.InData)} | {Axis(band.Parallelism.InData)} | {Axis(band.ExpertParallelism.InData)}{(band.WideExpertParallelism is double w ? $" (±{F(w, "0.0%")} over more than {CalibrationDomain.NarrowExpertRanks} ranks)" : "")} | {Axis(band.Architecture.InData)} | {Axis(band.Engine.InData)} |\n" +
+                $"| inside the data (kind) | ±{F(band.Calibrated, "0.0%")} | {Axis(band.GpuGeneration.InData)}{(band.WidePcieGroups is double p ? $" (±{F(p, "0.0%")} over more than {CalibrationDomain.NarrowGroup} GPUs on PCIe)" : "")} | {Axis(band.Precision.InData)} | {Axis(band.ModelSize.InData)} | {Axis(band.Lengths.InData)} | {Axis(band.Parallelism.InData)} | {Axis(band.ExpertParallelism.InData)}{(band.WideExpertParallelism is double w ? $" (±{F(w, "0.0%")} over more than {CalibrationDomain.NarrowGroup} ranks)" : "")} | {Axis(band.Architecture.InData)} | {Axis(band.Engine.InData)} |\n" +
                 $"| beyond the data | | {Axis(band.GpuGeneration.Beyond)} | {Axis(band.Precision.Beyond)} | {Axis(band.ModelSize.Beyond)} | {Axis(band.Lengths.Beyond)} | {Axis(band.Parallelism.Beyond)} | {Axis(band.ExpertParallelism.Beyond)} | {Axis(band.Architecture.Beyond)} | {Axis(band.Engine.Beyond)} |\n";
         }
     }

@@ -59,18 +59,26 @@ namespace DeploySpec.Engine.Cost
     /// <param name="Engine">vLLM or SGLang; beyond: an engine's rows left out (the worst engine other than TensorRT-LLM).</param>
     /// <param name="WideExpertParallelism">
     /// Held-out error (ten folds) of the configurations whose experts span more than
-    /// <see cref="CalibrationDomain.NarrowExpertRanks"/> attention-data-parallel ranks (DEP8): the model is further off
+    /// <see cref="CalibrationDomain.NarrowGroup"/> attention-data-parallel ranks (DEP8): the model is further off
     /// there than on the narrower groups that make up most of the EP &gt; TP kind, so a plan that wide carries the larger of
     /// the two. Null where no such row was in the fit.
     /// </param>
+    /// <param name="WidePcieGroups">
+    /// Held-out error (ten folds) of the configurations on a measured GPU whose model replica or expert group spans
+    /// more than <see cref="CalibrationDomain.NarrowGroup"/> GPUs joined by PCIe only (eight RTX PRO 6000): the
+    /// model is further off there than on the same GPUs in smaller groups, so such a plan carries the larger of this
+    /// and its GPU kind's error. Null where no such row was in the fit.
+    /// </param>
     public sealed record UncertaintyBand(double Calibrated, AxisError GpuGeneration, AxisError Precision, AxisError ModelSize, AxisError Lengths,
-        AxisError Parallelism, AxisError ExpertParallelism, AxisError Architecture, AxisError Engine, double? WideExpertParallelism = null)
+        AxisError Parallelism, AxisError ExpertParallelism, AxisError Architecture, AxisError Engine, double? WideExpertParallelism = null,
+        double? WidePcieGroups = null)
     {
         /// <summary>
         /// The band of a plan of the kinds <paramref name="kinds"/> lying beyond the data along <paramref name="beyond"/>,
-        /// whose expert-parallel groups span <paramref name="expertRanks"/> attention-data-parallel ranks (1 without).
+        /// whose expert-parallel groups span <paramref name="expertRanks"/> attention-data-parallel ranks (1 without) and
+        /// whose largest group joined by PCIe only spans <paramref name="pcieGroupGpus"/> GPUs (1 where NVLink joins it).
         /// </summary>
-        public double For(ExtrapolationAxes kinds, ExtrapolationAxes beyond, int expertRanks = 1)
+        public double For(ExtrapolationAxes kinds, ExtrapolationAxes beyond, int expertRanks = 1, int pcieGroupGpus = 1)
         {
             double inside = Calibrated, sum = 0;
             foreach (var (axis, error) in Axes)
@@ -88,10 +96,16 @@ namespace DeploySpec.Engine.Cost
                 }
             }
 
-            if ((kinds & ~beyond & ExtrapolationAxes.ExpertParallelism) != 0 && expertRanks > CalibrationDomain.NarrowExpertRanks
+            if ((kinds & ~beyond & ExtrapolationAxes.ExpertParallelism) != 0 && expertRanks > CalibrationDomain.NarrowGroup
                 && WideExpertParallelism is double wide)
             {
                 inside = Math.Max(inside, wide);
+            }
+
+            if ((beyond & ExtrapolationAxes.GpuGeneration) == 0 && pcieGroupGpus > CalibrationDomain.NarrowGroup
+                && WidePcieGroups is double pcie)
+            {
+                inside = Math.Max(inside, pcie);
             }
 
             return Math.Sqrt(inside * inside + sum);
@@ -202,7 +216,8 @@ namespace DeploySpec.Engine.Cost
                 ExpertParallelism: new(InData: 0.103, Beyond: 0.104),
                 Architecture: new(InData: 0.117, Beyond: 0.306),
                 Engine: new(InData: 0.105, Beyond: 0.166),
-                WideExpertParallelism: 0.201));
+                WideExpertParallelism: 0.201,
+                WidePcieGroups: 0.21));
     }
 
     /// <summary>
@@ -215,11 +230,23 @@ namespace DeploySpec.Engine.Cost
         public const int MeasuredDegree = 8;
 
         /// <summary>
-        /// The most attention-data-parallel ranks an expert group spans in the measured configurations the model
-        /// reproduces as well as the rest (DEP2, DEP4); wider groups (DEP8) have their own held-out error
-        /// (<see cref="UncertaintyBand.WideExpertParallelism"/>).
+        /// The widest groups whose measured configurations the model reproduces as well as the rest: expert groups over
+        /// up to four attention-data-parallel ranks (DEP2, DEP4), and up to four GPUs joined by PCIe only. Wider ones
+        /// (DEP8, eight RTX PRO 6000) have their own held-out errors (<see cref="UncertaintyBand.WideExpertParallelism"/>,
+        /// <see cref="UncertaintyBand.WidePcieGroups"/>).
         /// </summary>
-        public const int NarrowExpertRanks = 4;
+        public const int NarrowGroup = 4;
+
+        /// <summary>
+        /// The GPUs of the largest group of <paramref name="degrees"/> that talks over PCIe only (no NVLink): a model
+        /// replica (TP x PP) or an expert group (EP, where experts spread beyond the TP group); 1 where NVLink joins it.
+        /// </summary>
+        public static int PcieGroupGpus(ClusterSpec cluster, Degrees degrees)
+        {
+            int span = Math.Max(degrees.TensorParallel * degrees.PipelineParallel,
+                degrees.ExpertParallel > degrees.TensorParallel ? degrees.ExpertParallel : 1);
+            return span > 1 && Hardware.Topology.GroupLink(cluster, span) is Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6 ? span : 1;
+        }
 
         /// <summary>The attention-data-parallel ranks one expert group of <paramref name="degrees"/> spans: EP / TP where experts spread beyond the attention's TP group, else 1.</summary>
         public static int ExpertRanks(Degrees degrees) =>
