@@ -144,8 +144,8 @@ public class LatencyUnderLoadTests
         // TP2 under EP8, as DEP4) are of the kind only; experts split inside the TP group are neither.
         var dep8 = Plan(deepSeek with { TensorParallel = 1, ExpertParallel = 8 }).SingleRequest;
         Assert.Equal(ExtrapolationAxes.None, dep8.ExtrapolatedAlong);
-        Assert.True(band.WideExpertParallelism > band.ExpertParallelism.InData);
-        Assert.Equal(new[] { expected, band.ExpertParallelism.InData!.Value, band.WideExpertParallelism!.Value }.Max(), dep8.Uncertainty, 12);
+        Assert.True(band.WideExpertGroup > band.ExpertParallelism.InData);
+        Assert.Equal(new[] { expected, band.ExpertParallelism.InData!.Value, band.WideExpertGroup!.Value }.Max(), dep8.Uncertainty, 12);
         var fourRanks = Plan(deepSeek with { TensorParallel = 2, ExpertParallel = 8 }).SingleRequest;
         Assert.Equal(Math.Max(expected, band.ExpertParallelism.InData!.Value), fourRanks.Uncertainty, 12);
         Assert.Equal(8, CalibrationDomain.ExpertRanks(new Degrees(1, 1, 8, 8)));
@@ -153,11 +153,35 @@ public class LatencyUnderLoadTests
         Assert.Equal(1, CalibrationDomain.ExpertRanks(new Degrees(8, 1, 1, 8)));
         Assert.True(CalibrationDomain.Kinds(deepSeek, new Degrees(1, 1, 8, 8)).HasFlag(ExtrapolationAxes.ExpertParallelism));
         Assert.False(CalibrationDomain.Kinds(deepSeek, new Degrees(8, 1, 1, 8)).HasFlag(ExtrapolationAxes.ExpertParallelism));
-        var wider = CostCalibration.Default with { Band = band with { ExpertParallelism = new(0.5, null), WideExpertParallelism = 0.3 } };
+        var wider = CostCalibration.Default with { Band = band with { ExpertParallelism = new(0.5, null), WideExpertGroup = 0.3 } };
         var dep8Degrees = new Degrees(1, 1, 8, 8);
         var tp8Degrees = new Degrees(8, 1, 1, 8);
         Assert.Equal(0.5, Planner.Evaluate(deepSeek, dep8Degrees, MemoryModel.PerGpu(deepSeek, dep8Degrees), wider).SingleRequest.Uncertainty, 12);
         Assert.Equal(expected, Planner.Evaluate(deepSeek, tp8Degrees, MemoryModel.PerGpu(deepSeek, tp8Degrees), wider).SingleRequest.Uncertainty, 12);
+    }
+
+    [Fact]
+    public void Moe_models_with_grouped_query_attention_carry_their_own_rows_held_out_error_and_deepseek_its_kinds()
+    {
+        var band = CostCalibration.Default.Band;
+        Assert.True(band.GroupedQueryExperts > band.Architecture.InData);
+
+        // Qwen3-235B-A22B FP8 at TP8 on one HGX H200 under TensorRT-LLM: MoE, above 100 B, grouped-query attention.
+        var qwen = MemoryModelTests.On(ModelCatalog.Qwen3_235B_A22B with { Weights = Precision.Fp8, KvCache = Precision.Fp8 }, Gpu.H200Sxm, 8,
+            engine: ServingEngine.TensorRtLlm) with { TensorParallel = 8 };
+        Assert.Equal(BandTraits.GroupedQueryExperts, CalibrationDomain.Traits(qwen, new Degrees(8, 1, 1, 1)));
+        var estimate = Plan(qwen).SingleRequest;
+        Assert.Equal(ExtrapolationAxes.None, estimate.ExtrapolatedAlong);
+        Assert.Equal(band.GroupedQueryExperts!.Value, estimate.Uncertainty, 12);
+
+        // DeepSeek-V3 (latent attention) is of the MoE kind only; a dense model of neither.
+        var deepSeek = qwen with { Model = ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, KvCache = Precision.Fp8 } };
+        Assert.Equal(BandTraits.None, CalibrationDomain.Traits(deepSeek, new Degrees(8, 1, 1, 1)));
+        Assert.Equal(BandTraits.None, CalibrationDomain.Traits(qwen with { Model = ModelCatalog.Llama31_70B }, new Degrees(8, 1, 1, 1)));
+
+        // The trait refines the architecture kind: beyond the data along architecture (no MoE rows fitted), it adds nothing.
+        var noMoe = band with { Calibrated = 0.1, Architecture = new(null, 0.3) };
+        Assert.Equal(Math.Sqrt(0.1 * 0.1 + 0.3 * 0.3), noMoe.For(ExtrapolationAxes.Architecture, ExtrapolationAxes.Architecture, BandTraits.GroupedQueryExperts), 12);
     }
 
     [Fact]
@@ -167,13 +191,13 @@ public class LatencyUnderLoadTests
         var fp4 = ModelCatalog.Llama31_70B with { Weights = Precision.Fp4, KvCache = Precision.Fp8 };
         var eight = MemoryModelTests.On(fp4, Gpu.RtxPro6000, 8, engine: ServingEngine.TensorRtLlm);
         var four = MemoryModelTests.On(fp4, Gpu.RtxPro6000, 4, engine: ServingEngine.TensorRtLlm);
-        Assert.True(band.WidePcieGroups > band.GpuGeneration.InData);
+        Assert.True(band.WidePcieGroup > band.GpuGeneration.InData);
 
         // PP8 over eight RTX PRO 6000 (PCIe only): of the GPU kind, and of its widest PCIe groups.
         var pp8 = Plan(eight with { TensorParallel = 1, PipelineParallel = 8 }).SingleRequest;
         Assert.Equal(ExtrapolationAxes.None, pp8.ExtrapolatedAlong);
         Assert.Equal(8, CalibrationDomain.PcieGroupGpus(eight.Cluster, new Degrees(1, 8, 1, 1)));
-        Assert.Equal(band.WidePcieGroups!.Value, pp8.Uncertainty, 12);
+        Assert.Equal(band.WidePcieGroup!.Value, pp8.Uncertainty, 12);
 
         // Four of them (PP4), or eight as two replicas of four: the GPU kind's error and the pipeline kind's only.
         double narrow = new[] { band.Calibrated, band.GpuGeneration.InData!.Value, band.Precision.InData!.Value, band.Parallelism.InData!.Value }.Max();

@@ -404,24 +404,22 @@ namespace DeploySpec.Calibration
                 return new AxisError(inData.Count == 0 ? null : Round(Median(inData)), beyond.Count == 0 ? null : Round(beyond.Max()));
             }
 
-            var wide = kfold.Where(r => IsWideExpertParallel(r.Point)).Select(r => Math.Abs(r.RelativeError)).ToList();
-            var widePcie = kfold.Where(r => IsWidePcieGroup(r.Point)).Select(r => Math.Abs(r.RelativeError)).ToList();
+            double? Trait(BandTraits trait)
+            {
+                var of = kfold.Where(r => (Traits(r.Point) & trait) != 0).Select(r => Math.Abs(r.RelativeError)).ToList();
+                return of.Count == 0 ? null : Round(Median(of));
+            }
+
             return new UncertaintyBand(Round(Median(kfold.Select(r => Math.Abs(r.RelativeError)))),
                 Of("GPU generation", ExtrapolationAxes.GpuGeneration), Of("precision", ExtrapolationAxes.Precision), Of("model size", ExtrapolationAxes.ModelSize),
                 Of("lengths", ExtrapolationAxes.Lengths), Of("parallelism", ExtrapolationAxes.Parallelism), Of("expert parallelism", ExtrapolationAxes.ExpertParallelism),
                 Of("architecture", ExtrapolationAxes.Architecture),
                 Of("serving engine", ExtrapolationAxes.Engine),
-                wide.Count == 0 ? null : Round(Median(wide)),
-                widePcie.Count == 0 ? null : Round(Median(widePcie)));
+                Trait(BandTraits.WideExpertGroup), Trait(BandTraits.WidePcieGroup), Trait(BandTraits.GroupedQueryExperts));
         }
 
-        /// <summary>True for a point whose replica or expert group spans more than <see cref="CalibrationDomain.NarrowGroup"/> GPUs joined by PCIe only (eight RTX PRO 6000).</summary>
-        public static bool IsWidePcieGroup(CalibrationPoint p) =>
-            CalibrationDomain.PcieGroupGpus(p.Deployment.Cluster, Split(p.Deployment)) > CalibrationDomain.NarrowGroup;
-
-        /// <summary>True for a point of the EP &gt; TP kind whose expert groups span more than <see cref="CalibrationDomain.NarrowGroup"/> attention ranks (DEP8).</summary>
-        public static bool IsWideExpertParallel(CalibrationPoint p) =>
-            (Kinds(p) & ExtrapolationAxes.ExpertParallelism) != 0 && CalibrationDomain.ExpertRanks(Split(p.Deployment)) > CalibrationDomain.NarrowGroup;
+        /// <summary>The finer kinds (<see cref="BandTraits"/>) of a calibration point's pinned plan.</summary>
+        public static BandTraits Traits(CalibrationPoint p) => CalibrationDomain.Traits(p.Deployment, Split(p.Deployment));
 
         private static double Round(double value) => Math.Round(value, 3);
 

@@ -42,6 +42,23 @@ namespace DeploySpec.Engine.Cost
     public sealed record AxisError(double? InData, double? Beyond);
 
     /// <summary>
+    /// Finer kinds of plan, inside an axis's kind, on which the model is measurably further off than on the rest of the
+    /// kind (docs/accuracy.md, ten folds): such a plan carries their held-out error where it is the larger.
+    /// </summary>
+    [Flags]
+    public enum BandTraits
+    {
+        /// <summary>None of them.</summary>
+        None = 0,
+        /// <summary>Experts over more than <see cref="CalibrationDomain.NarrowGroup"/> attention-data-parallel ranks (DEP8); refines expert parallelism.</summary>
+        WideExpertGroup = 1,
+        /// <summary>A model replica or expert group of more than <see cref="CalibrationDomain.NarrowGroup"/> GPUs joined by PCIe only; refines the GPU kind.</summary>
+        WidePcieGroup = 2,
+        /// <summary>Mixture-of-experts with grouped-query (not latent) attention: Qwen3, Llama 4, Mixtral; refines the architecture kind.</summary>
+        GroupedQueryExperts = 4,
+    }
+
+    /// <summary>
     /// The relative half-width of an estimate's band, from held-out errors only (docs/accuracy.md). A plan inside the
     /// data gets the held-out error of configurations like it: the calibrated corner's, or the larger error of the kinds
     /// it belongs to (pipeline-parallel, mixture-of-experts, a serving engine other than TensorRT-LLM, ...). Each axis
@@ -57,28 +74,29 @@ namespace DeploySpec.Engine.Cost
     /// <param name="ExpertParallelism">Experts over more GPUs than the attention TP group (EP &gt; TP); beyond: those rows left out.</param>
     /// <param name="Architecture">Mixture-of-experts (latent, chunked attention); beyond: the MoE rows left out.</param>
     /// <param name="Engine">vLLM or SGLang; beyond: an engine's rows left out (the worst engine other than TensorRT-LLM).</param>
-    /// <param name="WideExpertParallelism">
+    /// <param name="WideExpertGroup">
     /// Held-out error (ten folds) of the configurations whose experts span more than
-    /// <see cref="CalibrationDomain.NarrowGroup"/> attention-data-parallel ranks (DEP8): the model is further off
-    /// there than on the narrower groups that make up most of the EP &gt; TP kind, so a plan that wide carries the larger of
-    /// the two. Null where no such row was in the fit.
+    /// <see cref="CalibrationDomain.NarrowGroup"/> attention-data-parallel ranks (DEP8; <see cref="BandTraits.WideExpertGroup"/>).
+    /// Null where no such row was in the fit.
     /// </param>
-    /// <param name="WidePcieGroups">
-    /// Held-out error (ten folds) of the configurations on a measured GPU whose model replica or expert group spans
-    /// more than <see cref="CalibrationDomain.NarrowGroup"/> GPUs joined by PCIe only (eight RTX PRO 6000): the
-    /// model is further off there than on the same GPUs in smaller groups, so such a plan carries the larger of this
-    /// and its GPU kind's error. Null where no such row was in the fit.
+    /// <param name="WidePcieGroup">
+    /// Held-out error (ten folds) of the configurations whose model replica or expert group spans more than
+    /// <see cref="CalibrationDomain.NarrowGroup"/> GPUs joined by PCIe only (eight RTX PRO 6000; <see cref="BandTraits.WidePcieGroup"/>).
+    /// Null where no such row was in the fit.
+    /// </param>
+    /// <param name="GroupedQueryExperts">
+    /// Held-out error (ten folds) of the mixture-of-experts configurations whose attention is not latent (Qwen3, Llama 4,
+    /// Mixtral; <see cref="BandTraits.GroupedQueryExperts"/>). Null where no such row was in the fit.
     /// </param>
     public sealed record UncertaintyBand(double Calibrated, AxisError GpuGeneration, AxisError Precision, AxisError ModelSize, AxisError Lengths,
-        AxisError Parallelism, AxisError ExpertParallelism, AxisError Architecture, AxisError Engine, double? WideExpertParallelism = null,
-        double? WidePcieGroups = null)
+        AxisError Parallelism, AxisError ExpertParallelism, AxisError Architecture, AxisError Engine, double? WideExpertGroup = null,
+        double? WidePcieGroup = null, double? GroupedQueryExperts = null)
     {
         /// <summary>
         /// The band of a plan of the kinds <paramref name="kinds"/> lying beyond the data along <paramref name="beyond"/>,
-        /// whose expert-parallel groups span <paramref name="expertRanks"/> attention-data-parallel ranks (1 without) and
-        /// whose largest group joined by PCIe only spans <paramref name="pcieGroupGpus"/> GPUs (1 where NVLink joins it).
+        /// with the finer kinds <paramref name="traits"/> (each counts where its axis lies inside the data).
         /// </summary>
-        public double For(ExtrapolationAxes kinds, ExtrapolationAxes beyond, int expertRanks = 1, int pcieGroupGpus = 1)
+        public double For(ExtrapolationAxes kinds, ExtrapolationAxes beyond, BandTraits traits = BandTraits.None)
         {
             double inside = Calibrated, sum = 0;
             foreach (var (axis, error) in Axes)
@@ -96,20 +114,24 @@ namespace DeploySpec.Engine.Cost
                 }
             }
 
-            if ((kinds & ~beyond & ExtrapolationAxes.ExpertParallelism) != 0 && expertRanks > CalibrationDomain.NarrowGroup
-                && WideExpertParallelism is double wide)
+            foreach (var (trait, axis, error) in Traits)
             {
-                inside = Math.Max(inside, wide);
-            }
-
-            if ((beyond & ExtrapolationAxes.GpuGeneration) == 0 && pcieGroupGpus > CalibrationDomain.NarrowGroup
-                && WidePcieGroups is double pcie)
-            {
-                inside = Math.Max(inside, pcie);
+                if ((traits & trait) != 0 && (kinds & ~beyond & axis) != 0 && error is double t)
+                {
+                    inside = Math.Max(inside, t);
+                }
             }
 
             return Math.Sqrt(inside * inside + sum);
         }
+
+        /// <summary>Each finer kind, the axis whose kind it refines, and its held-out error.</summary>
+        private (BandTraits Trait, ExtrapolationAxes Axis, double? Error)[] Traits => new[]
+        {
+            (BandTraits.WideExpertGroup, ExtrapolationAxes.ExpertParallelism, WideExpertGroup),
+            (BandTraits.WidePcieGroup, ExtrapolationAxes.GpuGeneration, WidePcieGroup),
+            (BandTraits.GroupedQueryExperts, ExtrapolationAxes.Architecture, GroupedQueryExperts),
+        };
 
         /// <summary>The axes of <paramref name="beyond"/> that no calibration group measures: the band cannot say how far off the model is along them.</summary>
         public ExtrapolationAxes Unmeasured(ExtrapolationAxes beyond)
@@ -216,8 +238,9 @@ namespace DeploySpec.Engine.Cost
                 ExpertParallelism: new(InData: 0.103, Beyond: 0.104),
                 Architecture: new(InData: 0.117, Beyond: 0.306),
                 Engine: new(InData: 0.105, Beyond: 0.166),
-                WideExpertParallelism: 0.201,
-                WidePcieGroups: 0.21));
+                WideExpertGroup: 0.201,
+                WidePcieGroup: 0.21,
+                GroupedQueryExperts: 0.169));
     }
 
     /// <summary>
@@ -232,8 +255,7 @@ namespace DeploySpec.Engine.Cost
         /// <summary>
         /// The widest groups whose measured configurations the model reproduces as well as the rest: expert groups over
         /// up to four attention-data-parallel ranks (DEP2, DEP4), and up to four GPUs joined by PCIe only. Wider ones
-        /// (DEP8, eight RTX PRO 6000) have their own held-out errors (<see cref="UncertaintyBand.WideExpertParallelism"/>,
-        /// <see cref="UncertaintyBand.WidePcieGroups"/>).
+        /// (DEP8, eight RTX PRO 6000) have their own held-out errors (<see cref="BandTraits"/>).
         /// </summary>
         public const int NarrowGroup = 4;
 
@@ -246,6 +268,28 @@ namespace DeploySpec.Engine.Cost
             int span = Math.Max(degrees.TensorParallel * degrees.PipelineParallel,
                 degrees.ExpertParallel > degrees.TensorParallel ? degrees.ExpertParallel : 1);
             return span > 1 && Hardware.Topology.GroupLink(cluster, span) is Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6 ? span : 1;
+        }
+
+        /// <summary>The finer kinds (<see cref="BandTraits"/>) <paramref name="degrees"/> of <paramref name="deployment"/> belong to.</summary>
+        public static BandTraits Traits(DeploymentSpec deployment, Degrees degrees)
+        {
+            var traits = BandTraits.None;
+            if (ExpertRanks(degrees) > NarrowGroup)
+            {
+                traits |= BandTraits.WideExpertGroup;
+            }
+
+            if (PcieGroupGpus(deployment.Cluster, degrees) > NarrowGroup)
+            {
+                traits |= BandTraits.WidePcieGroup;
+            }
+
+            if (deployment.Model.IsMoe && !deployment.Model.IsMla)
+            {
+                traits |= BandTraits.GroupedQueryExperts;
+            }
+
+            return traits;
         }
 
         /// <summary>The attention-data-parallel ranks one expert group of <paramref name="degrees"/> spans: EP / TP where experts spread beyond the attention's TP group, else 1.</summary>

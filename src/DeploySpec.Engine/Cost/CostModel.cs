@@ -180,7 +180,7 @@ namespace DeploySpec.Engine.Cost
 
             var axes = CalibrationDomain.Axes(deployment, degrees, calibration);
             var kinds = CalibrationDomain.Kinds(deployment, degrees);
-            double uncertainty = calibration.Band.For(kinds, axes, CalibrationDomain.ExpertRanks(degrees), CalibrationDomain.PcieGroupGpus(cluster, degrees));
+            double uncertainty = calibration.Band.For(kinds, axes, CalibrationDomain.Traits(deployment, degrees));
             var notMeasured = calibration.Band.Unmeasured(axes);
             if (speculation.IsOn)
             {
