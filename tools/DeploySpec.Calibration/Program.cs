@@ -7,7 +7,7 @@ using DeploySpec.Engine.Cost;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var data = CalibrationData.All();
-const string ResidualHeader = "file\tengine\tmodel\tgpu\tgpus\ttp\tpp\tep\tweights\tisl\tosl\tconcurrency\tmetric\tmeasured\tpredicted\terror\tslots\tbatchlimit";
+const string ResidualHeader = "file\tengine\tmodel\tgpu\tgpus\ttp\tpp\tep\tweights\tisl\tosl\tconcurrency\tmetric\tmeasured\tpredicted\terror\tslots\tbatchlimit\tband";
 if (args.Length == 2 && args[0] == "explain")
 {
     // Each offline (maximum-throughput) figure whose label contains the argument: measured against the stored model (as
@@ -162,5 +162,6 @@ static string Residual(PointResult r, CostCalibration calibration)
     return string.Join("\t", r.Point.File, d.Engine, d.Model.Name, r.Point.GpuGroup, d.Cluster.TotalGpus, d.TensorParallel, d.PipelineParallel,
         Math.Max(1, d.ExpertParallel), d.Model.Weights, d.InputTokens, d.OutputTokens, r.Point.Concurrency, r.Point.Metric,
         r.Point.Measured.ToString("R", CultureInfo.InvariantCulture), r.Predicted.ToString("R", CultureInfo.InvariantCulture),
-        r.RelativeError.ToString("F4", CultureInfo.InvariantCulture), Calibrator.Evaluate(d, calibration).Pool.Coefficients.MaxConcurrency, d.MaxBatchSize);
+        r.RelativeError.ToString("F4", CultureInfo.InvariantCulture), Calibrator.Evaluate(d, calibration).Pool.Coefficients.MaxConcurrency, d.MaxBatchSize,
+        Calibrator.Evaluate(d, calibration).Pool.Coefficients.Uncertainty.ToString("F3", CultureInfo.InvariantCulture));
 }
