@@ -538,16 +538,15 @@ namespace DeploySpec.Calibration
             Line("beyond the data along an axis, that axis's worst left-out group in quadrature. An axis no group exercises is");
             Line("*not measured*: it adds nothing to the figure, and the estimate says so (`PerformanceEstimate.NotMeasured`)");
             Line("instead of borrowing another axis's error.");
-            Line();
-            md.Append(BandTable(band));
             var banded = full with { Band = band };
             int within = kfold.Count(r => Math.Abs(r.RelativeError) <= Calibrator.Evaluate(r.Point.Deployment, banded).Pool.Coefficients.Uncertainty);
+            Line($"Read against the band each plan carries (the table below), {F(within / (double)kfold.Count, "0%")} of the {kfold.Count} figures held out");
+            Line("ten folds at a time lie inside it. Each kind's band is its median held-out error, so about half of its own figures");
+            Line("lie inside; a plan of several kinds takes the largest, which holds more. The configurations furthest outside are");
+            Line("MoE models with grouped-query attention at TP8 (Qwen3-235B and Llama 4 Maverick: 20-65% off against a band of");
+            Line("17%) and Mixtral 8x7B's two vLLM latency rows.");
             Line();
-            Line($"Read against the band each plan carries, {F(within / (double)kfold.Count, "0%")} of the {kfold.Count} figures held out ten folds at a");
-            Line("time lie inside it. Each kind's band is its median held-out error, so about half of its own figures lie inside;");
-            Line("a plan of several kinds takes the largest, which holds more. The configurations furthest outside are MoE models");
-            Line("with grouped-query attention at TP8 (Qwen3-235B and Llama 4 Maverick: 20-65% off against a band of 17%) and");
-            Line("Mixtral 8x7B's two vLLM latency rows.");
+            md.Append(BandTable(band));
             return md.ToString();
         }
 
