@@ -501,10 +501,10 @@ namespace DeploySpec.Calibration
                     Line($"| {name} | {Cell(of, Metric.Throughput)} | {Cell(of, Metric.TimeToFirstToken)} | {Cell(of, Metric.InterTokenLatency)} | {Cell(of, Metric.RequestLatency)} | {Med(of)} ({of.Count}) |");
                 }
 
-                foreach (var (trait, traitAxis, traitName) in Traits)
+                foreach (var (trait, traitName) in Traits)
                 {
                     var wide = kfold.Where(r => (Calibrator.Traits(r.Point) & trait) != 0).ToList();
-                    if (traitAxis == axis && wide.Count > 0)
+                    if (CalibrationDomain.Refines(trait) == axis && wide.Count > 0)
                     {
                         Line($"| of those, {traitName} | {Cell(wide, Metric.Throughput)} | {Cell(wide, Metric.TimeToFirstToken)} | {Cell(wide, Metric.InterTokenLatency)} | {Cell(wide, Metric.RequestLatency)} | {Med(wide)} ({wide.Count}) |");
                     }
@@ -550,12 +550,12 @@ namespace DeploySpec.Calibration
             return md.ToString();
         }
 
-        /// <summary>The finer kinds the band holds apart (<see cref="BandTraits"/>), the axis each refines, and how the page names them.</summary>
-        private static readonly (BandTraits Trait, ExtrapolationAxes Axis, string Name)[] Traits =
+        /// <summary>The finer kinds the band holds apart (<see cref="BandTraits"/>) and how the page names them.</summary>
+        private static readonly (BandTraits Trait, string Name)[] Traits =
         {
-            (BandTraits.WidePcieGroup, ExtrapolationAxes.GpuGeneration, $"a replica or expert group of more than {CalibrationDomain.NarrowGroup} GPUs joined by PCIe only (8 x RTX PRO 6000)"),
-            (BandTraits.WideExpertGroup, ExtrapolationAxes.ExpertParallelism, $"experts over more than {CalibrationDomain.NarrowGroup} attention ranks (DEP8)"),
-            (BandTraits.GroupedQueryExperts, ExtrapolationAxes.Architecture, "MoE with grouped-query attention (Qwen3, Llama 4, Mixtral: not DeepSeek's latent attention)"),
+            (BandTraits.WidePcieGroup, $"a replica or expert group of more than {CalibrationDomain.NarrowGroup} GPUs joined by PCIe only (8 x RTX PRO 6000)"),
+            (BandTraits.WideExpertGroup, $"experts over more than {CalibrationDomain.NarrowGroup} attention ranks (DEP8)"),
+            (BandTraits.GroupedQueryExperts, "MoE with grouped-query attention (Qwen3, Llama 4, Mixtral: not DeepSeek's latent attention)"),
         };
 
         /// <summary>The band as the page's last table (a test holds the page's table to <c>CostCalibration.Default.Band</c>).</summary>

@@ -114,9 +114,9 @@ namespace DeploySpec.Engine.Cost
                 }
             }
 
-            foreach (var (trait, axis, error) in Traits)
+            foreach (var (trait, error) in Traits)
             {
-                if ((traits & trait) != 0 && (kinds & ~beyond & axis) != 0 && error is double t)
+                if ((traits & trait) != 0 && (kinds & ~beyond & CalibrationDomain.Refines(trait)) != 0 && error is double t)
                 {
                     inside = Math.Max(inside, t);
                 }
@@ -125,12 +125,12 @@ namespace DeploySpec.Engine.Cost
             return Math.Sqrt(inside * inside + sum);
         }
 
-        /// <summary>Each finer kind, the axis whose kind it refines, and its held-out error.</summary>
-        private (BandTraits Trait, ExtrapolationAxes Axis, double? Error)[] Traits => new[]
+        /// <summary>Each finer kind and its held-out error.</summary>
+        private (BandTraits Trait, double? Error)[] Traits => new[]
         {
-            (BandTraits.WideExpertGroup, ExtrapolationAxes.ExpertParallelism, WideExpertGroup),
-            (BandTraits.WidePcieGroup, ExtrapolationAxes.GpuGeneration, WidePcieGroup),
-            (BandTraits.GroupedQueryExperts, ExtrapolationAxes.Architecture, GroupedQueryExperts),
+            (BandTraits.WideExpertGroup, WideExpertGroup),
+            (BandTraits.WidePcieGroup, WidePcieGroup),
+            (BandTraits.GroupedQueryExperts, GroupedQueryExperts),
         };
 
         /// <summary>The axes of <paramref name="beyond"/> that no calibration group measures: the band cannot say how far off the model is along them.</summary>
@@ -267,8 +267,17 @@ namespace DeploySpec.Engine.Cost
         {
             int span = Math.Max(degrees.TensorParallel * degrees.PipelineParallel,
                 degrees.ExpertParallel > degrees.TensorParallel ? degrees.ExpertParallel : 1);
-            return span > 1 && Hardware.Topology.GroupLink(cluster, span) is Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6 ? span : 1;
+            return span > 1 && LinkCatalog.IsPcie(Hardware.Topology.GroupLink(cluster, span)) ? span : 1;
         }
+
+        /// <summary>The axis whose kind <paramref name="trait"/> (one flag) refines.</summary>
+        public static ExtrapolationAxes Refines(BandTraits trait) => trait switch
+        {
+            BandTraits.WideExpertGroup => ExtrapolationAxes.ExpertParallelism,
+            BandTraits.WidePcieGroup => ExtrapolationAxes.GpuGeneration,
+            BandTraits.GroupedQueryExperts => ExtrapolationAxes.Architecture,
+            _ => ExtrapolationAxes.None,
+        };
 
         /// <summary>The finer kinds (<see cref="BandTraits"/>) <paramref name="degrees"/> of <paramref name="deployment"/> belong to.</summary>
         public static BandTraits Traits(DeploymentSpec deployment, Degrees degrees)

@@ -101,7 +101,7 @@ namespace DeploySpec.Engine.Hardware
 
             var link = accelerator.Link == Link.Default ? DeclaredDefaultLink : accelerator.Link;
             int domain = accelerator.LinkDomainGpus > 0 ? accelerator.LinkDomainGpus : UsualReach(link);
-            var host = link is Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6 ? link : Link.PcieGen5;
+            var host = LinkCatalog.IsPcie(link) ? link : Link.PcieGen5;
             return new GpuSpec(null, accelerator.Name, accelerator.MemoryGiB * GiB, accelerator.MemoryBandwidthTBps * TB,
                 accelerator.Bf16Tflops * T, accelerator.Fp8Tflops * T, 0, accelerator.Fp4Tflops * T,
                 link, domain, host, GpuGeneration.Unknown, None, DeclaredProvenance)

@@ -22,6 +22,9 @@ namespace DeploySpec.Engine.Hardware
             _ => 128e9,
         };
 
+        /// <summary>True for a PCIe link (GPUs joined through the host, no NVLink or Infinity Fabric).</summary>
+        public static bool IsPcie(Link link) => link is Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6;
+
         /// <summary>One direction: what a ring collective's step can push, in bytes/s.</summary>
         public static double UnidirectionalBytesPerSecond(Link link) => BidirectionalBytesPerSecond(link) / 2.0;
 
@@ -31,7 +34,7 @@ namespace DeploySpec.Engine.Hardware
         /// </summary>
         public static double ExtraLatencySeconds(Link link) => link switch
         {
-            Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6 => 5e-6,
+            _ when IsPcie(link) => 5e-6,
             Link.InfiniBandNdr or Link.InfiniBandXdr or Link.Ethernet200G => 10e-6,
             _ => 0.0,
         };

@@ -37,7 +37,7 @@ namespace DeploySpec.Engine.Planning
             }
 
             var gpu = Hardware.GpuCatalog.Get(cluster.Gpu);
-            return gpu.ScaleUpLink is Link.PcieGen4 or Link.PcieGen5 or Link.PcieGen6
+            return Hardware.LinkCatalog.IsPcie(gpu.ScaleUpLink)
                 ? new SpecProblem(nameof(ClusterSpec.NvLinkDomainGpus), string.Format(CultureInfo.InvariantCulture,
                     "NvLinkDomainGpus {0} is set, but the {1} has no NVLink: its GPUs talk over {2} (leave NvLinkDomainGpus out, or set IntraNodeLink if this cluster has another link)",
                     cluster.NvLinkDomainGpus, gpu.Name, Hardware.LinkCatalog.DisplayName(gpu.ScaleUpLink)))
