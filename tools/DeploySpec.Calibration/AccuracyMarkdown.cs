@@ -501,10 +501,10 @@ namespace DeploySpec.Calibration
                     Line($"| {name} | {Cell(of, Metric.Throughput)} | {Cell(of, Metric.TimeToFirstToken)} | {Cell(of, Metric.InterTokenLatency)} | {Cell(of, Metric.RequestLatency)} | {Med(of)} ({of.Count}) |");
                 }
 
-                foreach (var (trait, traitName) in Traits)
+                foreach (var (trait, traitName) in Traits.Where(t => CalibrationDomain.Refines(t.Trait) == axis))
                 {
                     var wide = kfold.Where(r => (Calibrator.Traits(r.Point) & trait) != 0).ToList();
-                    if (CalibrationDomain.Refines(trait) == axis && wide.Count > 0)
+                    if (wide.Count > 0)
                     {
                         Line($"| of those, {traitName} | {Cell(wide, Metric.Throughput)} | {Cell(wide, Metric.TimeToFirstToken)} | {Cell(wide, Metric.InterTokenLatency)} | {Cell(wide, Metric.RequestLatency)} | {Med(wide)} ({wide.Count}) |");
                     }
@@ -544,7 +544,7 @@ namespace DeploySpec.Calibration
             Line("ten folds at a time lie inside it. Each kind's band is its median held-out error, so about half of its own figures");
             Line("lie inside; a plan of several kinds takes the largest, which holds more. The configurations furthest outside are");
             Line("MoE models with grouped-query attention at TP8 (Qwen3-235B and Llama 4 Maverick: 20-65% off against a band of");
-            Line("17%) and Mixtral 8x7B's two vLLM latency rows.");
+            Line($"{(band.GroupedQueryExperts is double gqa ? F(gqa, "0%") : "-")}) and Mixtral 8x7B's two vLLM latency rows.");
             Line();
             md.Append(BandTable(band));
             return md.ToString();

@@ -159,9 +159,10 @@ switch (args.Length == 1 ? args[0] : "")
 static string Residual(PointResult r, CostCalibration calibration)
 {
     var d = r.Point.Deployment;
+    var pool = Calibrator.Evaluate(d, calibration).Pool.Coefficients;
     return string.Join("\t", r.Point.File, d.Engine, d.Model.Name, r.Point.GpuGroup, d.Cluster.TotalGpus, d.TensorParallel, d.PipelineParallel,
         Math.Max(1, d.ExpertParallel), d.Model.Weights, d.InputTokens, d.OutputTokens, r.Point.Concurrency, r.Point.Metric,
         r.Point.Measured.ToString("R", CultureInfo.InvariantCulture), r.Predicted.ToString("R", CultureInfo.InvariantCulture),
-        r.RelativeError.ToString("F4", CultureInfo.InvariantCulture), Calibrator.Evaluate(d, calibration).Pool.Coefficients.MaxConcurrency, d.MaxBatchSize,
-        Calibrator.Evaluate(d, calibration).Pool.Coefficients.Uncertainty.ToString("F3", CultureInfo.InvariantCulture));
+        r.RelativeError.ToString("F4", CultureInfo.InvariantCulture), pool.MaxConcurrency, d.MaxBatchSize,
+        pool.Uncertainty.ToString("F3", CultureInfo.InvariantCulture));
 }
