@@ -25,7 +25,7 @@ public class CalibrationTests(ITestOutputHelper output)
         Assert.Equal(27, report.Points.Count(p => p.Point.File == CalibrationData.HopperFile));
         Assert.Equal(14, report.Points.Count(p => p.Point.File == CalibrationData.BlackwellFile));
         Assert.Equal(29, report.Points.Count(p => p.Point.File == CalibrationData.LatencyFile));
-        Assert.Equal(576, report.Points.Count(p => p.Point.File == "trtllm-perf-overview.csv"));
+        Assert.Equal(585, report.Points.Count(p => p.Point.File == "trtllm-perf-overview.csv"));
         Assert.Equal(30, report.Points.Count(p => p.Point.File == "engines-online.csv"));
         // Throughput and inter-token latency of each SGLang run, less the stalled runs' throughput (check/inferencex-stalled.csv).
         Assert.Equal(2 * 118 - 17, report.Points.Count(p => p.Point.File == "inferencex-online.csv"));

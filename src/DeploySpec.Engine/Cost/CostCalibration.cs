@@ -220,27 +220,27 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6065486359553044, WeightStream: 0.7174004033159398, KvStream: 0.8999999999995063, Collective: 0.6624581332355374),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4304299113629583, WeightStream: 0.6685507176440614, KvStream: 0.5644195730444013, Collective: 0.5643961704667262),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6198541680971059, WeightStream: 0.5132773974613849, KvStream: 0.8037563846302098, Collective: 0.8999999999988957),
-            MatmulHalfSaturationTokens: 139.97787963672508,
-            CollectiveLatencySeconds: 3.1587742937927555E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 2.890536816383168, WeightStream: 0.6502920571143759, LayerLatencySeconds: 5.134643050808653E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00010010929419887522, StepSecondsPerSequence: 8.179994528373575E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014562372180298617, StepSecondsPerSequence: 9.999999999110625E-06, ExpertTimeFactor: 1.2389108141468474),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0000000020888323E-05, StepSecondsPerSequence: 9.999999999960458E-06, ExpertTimeFactor: 0.8879635386202693),
-            Band: new UncertaintyBand(Calibrated: 0.094,
-                GpuGeneration: new(InData: 0.102, Beyond: 0.212),
-                Precision: new(InData: 0.105, Beyond: 0.235),
-                ModelSize: new(InData: 0.107, Beyond: 0.149),
-                Lengths: new(InData: null, Beyond: 0.121),
-                Parallelism: new(InData: 0.11, Beyond: 0.118),
-                ExpertParallelism: new(InData: 0.103, Beyond: 0.104),
-                Architecture: new(InData: 0.117, Beyond: 0.306),
-                Engine: new(InData: 0.105, Beyond: 0.166),
-                WideExpertGroup: 0.201,
-                WidePcieGroup: 0.21,
-                GroupedQueryExperts: 0.169));
+            Hopper: new GenerationEfficiency(Matmul: 0.6297673906395658, WeightStream: 0.6991025869089962, KvStream: 0.8999994065496921, Collective: 0.6111400340549744),
+            Blackwell: new GenerationEfficiency(Matmul: 0.46939551066194807, WeightStream: 0.7734489084377849, KvStream: 0.5700644444434688, Collective: 0.47005685946410364),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6390467366576815, WeightStream: 0.5149143601775419, KvStream: 0.801355574380523, Collective: 0.3526534712957975),
+            MatmulHalfSaturationTokens: 157.82064444381092,
+            CollectiveLatencySeconds: 2.9434896296675042E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.924183443657189, WeightStream: 0.6709622998971825, LayerLatencySeconds: 5.8755522861966E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.0001028649677069633, StepSecondsPerSequence: 9.999996251109353E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0013477311610647132, StepSecondsPerSequence: 9.999623111380566E-06, ExpertTimeFactor: 1.188857541029307),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0008768345147087E-05, StepSecondsPerSequence: 9.999967950659445E-06, ExpertTimeFactor: 0.8824757483202291),
+            Band: new UncertaintyBand(Calibrated: 0.085,
+                GpuGeneration: new(InData: 0.088, Beyond: 0.15),
+                Precision: new(InData: 0.092, Beyond: 0.684),
+                ModelSize: new(InData: 0.101, Beyond: 0.132),
+                Lengths: new(InData: null, Beyond: 0.18),
+                Parallelism: new(InData: 0.098, Beyond: 0.094),
+                ExpertParallelism: new(InData: 0.088, Beyond: 0.122),
+                Architecture: new(InData: 0.101, Beyond: 0.292),
+                Engine: new(InData: 0.103, Beyond: 0.144),
+                WideExpertGroup: 0.11,
+                WidePcieGroup: 0.116,
+                GroupedQueryExperts: 0.102));
     }
 
     /// <summary>
