@@ -55,7 +55,7 @@ namespace DeploySpec.Calibration
             Line("  under SGLang and TensorRT-LLM's `trtllm-serve`). TensorRT-LLM's 1.0 performance overview ran its MoE models with");
             Line("  attention data parallel: its table headers say TP8 or TP4, but its command for MoE models sets `--ep` and");
             Line("  `enable_attention_dp`. Where a later page measured the same model, GPUs and lengths as DEP, the 1.0 figure lies");
-            Line("  within 0.3-4% of it (published/README.md gives the pairs).");
+            Line("  within 0.3-4.2% of it (published/README.md gives the pairs).");
             Line("  - Read as the tensor-parallel splits the headers name, as this page did before, those 132 rows made DEP8 on Hopper");
             Line("    look over-predicted by a third and MoE at TP8 on B200 under-predicted by a quarter to a half.");
             Line("  - Read as DEP, offline DEP8 is over-predicted by about 6% on H100, H200 and RTX PRO 6000 (median of 61;");
