@@ -28,6 +28,8 @@ namespace DeploySpec.Calibration
             var s = report.Seed;
             var md = new StringBuilder();
             void Line(string text = "") => md.Append(text).Append('\n');
+            // One of the fitted expert factors, or what stands in for it where no MoE row was in the fit.
+            string Expert(Func<ExpertEfficiency, double> factor, string format, string none) => c.Experts is { } e ? F(factor(e), format) : none;
 
             Line("# Accuracy of the cost model");
             Line();
@@ -64,8 +66,8 @@ namespace DeploySpec.Calibration
             Line("  - The one MoE configuration left offline at TP8 with the experts tensor-parallel is Llama 4 Maverick from the 0.20");
             Line("    page (0.21 reprints it). It is over-predicted by 26% (median of 13, +8% to +151%), and nothing in the model");
             Line("    explains it.");
-            Line($"  The expert factors (compute {(c.Experts is { } xc ? F(xc.ComputeFactor, "0.0") : "-")}x the even-load time, near the top of its range; weights streamed at {(c.Experts is { } xw ? F(xw.WeightStream, "0.00") : "-")} of HBM;");
-            Line($"  {(c.Experts is { } xl ? F(xl.LayerLatencySeconds * 1e6, "0") : "-")} µs per MoE layer per iteration whatever the batch) lump the compute side of load imbalance, grouped-GEMM");
+            Line($"  The expert factors (compute {Expert(e => e.ComputeFactor, "0.0", "-")}x the even-load time, near the top of its range; weights streamed at {Expert(e => e.WeightStream, "0.00", "-")} of HBM;");
+            Line($"  {Expert(e => e.LayerLatencySeconds * 1e6, "0", "-")} µs per MoE layer per iteration whatever the batch) lump the compute side of load imbalance, grouped-GEMM");
             Line("  tiles and the routing work. The weights side of expert parallelism, the busiest GPU's experts, is modelled without a");
             Line("  fitted factor. Mixtral 8x7B's two vLLM latency rows, whose experts are few and large, come out 39-52% slow with");
             Line("  these factors. A fixed time per expert, which would spare Mixtral, is rejected by the other MoE rows");
@@ -118,9 +120,9 @@ namespace DeploySpec.Calibration
             Line("|---|---|---|---|");
             Line($"| GEMM half-saturation | {F(c.MatmulHalfSaturationTokens, "0")} tokens | 0 - {F(Calibrator.MaxHalfSaturationTokens, "0")} | a matrix product of m tokens runs at m / (m + this) of the large-matrix rate |");
             Line($"| collective latency | {F(c.CollectiveLatencySeconds * 1e6, "0.00")} µs | 1 - 200 µs | each all-reduce / all-to-all / hand-off (plus the link's own latency from the catalog: PCIe and InfiniBand add more) |");
-            Line($"| expert compute factor | {(c.Experts is { } ex ? F(ex.ComputeFactor, "0.000") : "not fitted (no MoE rows)")} | 1 - {F(Calibrator.MaxExpertComputeFactor, "0")} | routed experts' matrix products over their even-load dense-rate time (load imbalance, few tokens per grouped GEMM) |");
-            Line($"| expert weight-stream efficiency | {(c.Experts is { } ew ? F(ew.WeightStream, "0.000") : "not fitted (no MoE rows)")} | 0.2 - {F(Calibrator.MaxBandwidthEfficiency, "0.00")} | HBM bandwidth when streaming routed-expert weights |");
-            Line($"| MoE layer fixed time | {(c.Experts is { } el ? F(el.LayerLatencySeconds * 1e6, "0.0") + " µs" : "not fitted (no MoE rows)")} | 1 - 200 µs | each MoE layer per iteration, whatever the batch (routing, permute, grouped-GEMM launches and tails) |");
+            Line($"| expert compute factor | {Expert(e => e.ComputeFactor, "0.000", "not fitted (no MoE rows)")} | 1 - {F(Calibrator.MaxExpertComputeFactor, "0")} | routed experts' matrix products over their even-load dense-rate time (load imbalance, few tokens per grouped GEMM) |");
+            Line($"| expert weight-stream efficiency | {Expert(e => e.WeightStream, "0.000", "not fitted (no MoE rows)")} | 0.2 - {F(Calibrator.MaxBandwidthEfficiency, "0.00")} | HBM bandwidth when streaming routed-expert weights |");
+            Line($"| MoE layer fixed time | {Expert(e => e.LayerLatencySeconds * 1e6, "0.0' µs'", "not fitted (no MoE rows)")} | 1 - 200 µs | each MoE layer per iteration, whatever the batch (routing, permute, grouped-GEMM launches and tails) |");
             foreach (var (name, runtime) in new[] { ("TensorRT-LLM", (EngineRuntime?)c.TensorRtLlm), ("vLLM", c.Vllm), ("SGLang", c.Sglang) })
             {
                 string fixedStep = runtime is null ? "not fitted (no rows; TensorRT-LLM's is used)" : F(runtime.StepOverheadSeconds * 1e3, "0.000") + " ms";
