@@ -118,7 +118,7 @@ namespace DeploySpec.Calibration
             Line();
             Line("| factor | value | bound | what it scales |");
             Line("|---|---|---|---|");
-            Line($"| GEMM half-saturation | {F(c.MatmulHalfSaturationTokens, "0")} tokens | 0 - {F(Calibrator.MaxHalfSaturationTokens, "0")} | a matrix product of m tokens runs at m / (m + this) of the large-matrix rate |");
+            Line($"| GEMM half-saturation | {F(c.Hopper.MatmulHalfSaturationTokens, "0")} tokens | 0 - {F(Calibrator.MaxHalfSaturationTokens, "0")} | a matrix product of m tokens runs at m / (m + this) of the large-matrix rate |");
             Line($"| collective latency | {F(c.CollectiveLatencySeconds * 1e6, "0.00")} µs | 1 - 200 µs | each all-reduce / all-to-all / hand-off (plus the link's own latency from the catalog: PCIe and InfiniBand add more) |");
             Line($"| expert compute factor | {Expert(e => e.ComputeFactor, "0.000", "not fitted (no MoE rows)")} | 1 - {F(Calibrator.MaxExpertComputeFactor, "0")} | routed experts' matrix products over their even-load dense-rate time (load imbalance, few tokens per grouped GEMM) |");
             Line($"| expert weight-stream efficiency | {Expert(e => e.WeightStream, "0.000", "not fitted (no MoE rows)")} | 0.2 - {F(Calibrator.MaxBandwidthEfficiency, "0.00")} | HBM bandwidth when streaming routed-expert weights |");

@@ -332,7 +332,7 @@ namespace DeploySpec.Calibration
                 Bound(name + " collective efficiency", c => generation(c)?.Collective);
             }
 
-            Bound("GEMM half-saturation", c => c.MatmulHalfSaturationTokens);
+            Bound("GEMM half-saturation", c => c.Hopper.MatmulHalfSaturationTokens);
             Bound("collective latency", c => c.CollectiveLatencySeconds);
             Bound("expert compute factor", c => c.Experts?.ComputeFactor);
             Bound("expert weight-stream efficiency", c => c.Experts?.WeightStream);
@@ -495,7 +495,8 @@ namespace DeploySpec.Calibration
             Matmul: Squash(x[at], 0.2, MaxMatmulEfficiency),
             WeightStream: Squash(x[at + 1], 0.2, MaxBandwidthEfficiency),
             KvStream: Squash(x[at + 2], 0.2, MaxBandwidthEfficiency),
-            Collective: Squash(x[at + 3], 0.2, MaxBandwidthEfficiency));
+            Collective: Squash(x[at + 3], 0.2, MaxBandwidthEfficiency),
+            MatmulHalfSaturationTokens: Squash(x[(int)Block.Shared], 0, MaxHalfSaturationTokens));
 
         private static EngineRuntime Runtime(double[] x, int at, bool expertFactor) => new(
             StepOverheadSeconds: 1e-5 * Math.Pow(1000.0, Squash(x[at], 0, 1)),
@@ -509,7 +510,6 @@ namespace DeploySpec.Calibration
                 Hopper: hopper,
                 Blackwell: used.Blackwell ? Generation(x, (int)Block.Blackwell) : hopper,
                 BlackwellRtx: used.BlackwellRtx ? Generation(x, (int)Block.BlackwellRtx) : null,
-                MatmulHalfSaturationTokens: Squash(x[(int)Block.Shared], 0, MaxHalfSaturationTokens),
                 CollectiveLatencySeconds: 1e-6 * Math.Pow(200.0, Squash(x[(int)Block.Shared + 1], 0, 1)),
                 Experts: used.Experts
                     ? new ExpertEfficiency(

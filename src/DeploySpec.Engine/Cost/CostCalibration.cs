@@ -10,7 +10,11 @@ namespace DeploySpec.Engine.Cost
     /// <param name="WeightStream">Share of the HBM bandwidth at which weights stream.</param>
     /// <param name="KvStream">Share of the HBM bandwidth at which the KV cache is read in decode attention.</param>
     /// <param name="Collective">Share of the per-direction link bandwidth that all-reduces, all-to-alls and pipeline hand-offs reach.</param>
-    public sealed record GenerationEfficiency(double Matmul, double WeightStream, double KvStream, double Collective);
+    /// <param name="MatmulHalfSaturationTokens">
+    /// Tokens at which a matrix product reaches half its large-matrix rate: a product of m tokens runs at m / (m + this)
+    /// of it (partly filled tensor-core tiles and waves at small m).
+    /// </param>
+    public sealed record GenerationEfficiency(double Matmul, double WeightStream, double KvStream, double Collective, double MatmulHalfSaturationTokens);
 
     /// <summary>
     /// A serving engine's own work per iteration (its runtime: scheduling, launches, sampling), and how its expert
@@ -163,7 +167,7 @@ namespace DeploySpec.Engine.Cost
 
     /// <summary>
     /// The fitted factors of the cost model: per GPU generation, the fractions of datasheet peaks that real kernels
-    /// reach (hardware), the GEMM half-saturation size and the collectives' efficiency and latency (shared), what
+    /// reach and the GEMM half-saturation size (hardware), the collectives' latency (shared), what
     /// expert layers reach (<see cref="Experts"/>), and each serving engine's own work per iteration (runtime), fitted
     /// on that engine's rows. <see cref="Default"/> holds what the calibration tool (tools/DeploySpec.Calibration)
     /// fits; a test refits and checks they have not drifted.
@@ -171,7 +175,6 @@ namespace DeploySpec.Engine.Cost
     /// <param name="Hopper">Hopper's efficiencies (H100, H200; also every GPU outside Blackwell).</param>
     /// <param name="Blackwell">Data-centre Blackwell's efficiencies (B200, B300, GB200, GB300).</param>
     /// <param name="BlackwellRtx">Workstation Blackwell's efficiencies (RTX PRO 6000); null when no such row was in the fit (data-centre Blackwell's apply).</param>
-    /// <param name="MatmulHalfSaturationTokens">Tokens at which a matrix product reaches half its large-matrix rate.</param>
     /// <param name="CollectiveLatencySeconds">Fixed latency of each collective and hand-off, s.</param>
     /// <param name="TensorRtLlm">TensorRT-LLM's runtime (most calibration rows ran on it).</param>
     /// <param name="Band">The band estimates carry, from the cross-validation.</param>
@@ -182,7 +185,6 @@ namespace DeploySpec.Engine.Cost
         GenerationEfficiency Hopper,
         GenerationEfficiency Blackwell,
         GenerationEfficiency? BlackwellRtx,
-        double MatmulHalfSaturationTokens,
         double CollectiveLatencySeconds,
         ExpertEfficiency? Experts,
         EngineRuntime TensorRtLlm,
@@ -220,10 +222,9 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6297673906395658, WeightStream: 0.6991025869089962, KvStream: 0.8999994065496921, Collective: 0.6111400340549744),
-            Blackwell: new GenerationEfficiency(Matmul: 0.46939551066194807, WeightStream: 0.7734489084377849, KvStream: 0.5700644444434688, Collective: 0.47005685946410364),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6390467366576815, WeightStream: 0.5149143601775419, KvStream: 0.801355574380523, Collective: 0.3526534712957975),
-            MatmulHalfSaturationTokens: 157.82064444381092,
+            Hopper: new GenerationEfficiency(Matmul: 0.6297673906395658, WeightStream: 0.6991025869089962, KvStream: 0.8999994065496921, Collective: 0.6111400340549744, MatmulHalfSaturationTokens: 157.82064444381092),
+            Blackwell: new GenerationEfficiency(Matmul: 0.46939551066194807, WeightStream: 0.7734489084377849, KvStream: 0.5700644444434688, Collective: 0.47005685946410364, MatmulHalfSaturationTokens: 157.82064444381092),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6390467366576815, WeightStream: 0.5149143601775419, KvStream: 0.801355574380523, Collective: 0.3526534712957975, MatmulHalfSaturationTokens: 157.82064444381092),
             CollectiveLatencySeconds: 2.9434896296675042E-05,
             Experts: new ExpertEfficiency(ComputeFactor: 3.924183443657189, WeightStream: 0.6709622998971825, LayerLatencySeconds: 5.8755522861966E-05),
             TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.0001028649677069633, StepSecondsPerSequence: 9.999996251109353E-06),

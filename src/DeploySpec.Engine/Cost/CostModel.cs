@@ -47,7 +47,7 @@ namespace DeploySpec.Engine.Cost
             double attentionRate = gpu.Bf16FlopsPerSecond * efficiency.Matmul;
             double weightRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.WeightStream;
             double kvRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.KvStream;
-            double saturation = calibration.MatmulHalfSaturationTokens;
+            double saturation = efficiency.MatmulHalfSaturationTokens;
             var speculation = SpeculativeDecoding.Of(deployment);
             double verified = speculation.DraftTokens + 1.0; // tokens per sequence each iteration runs through the model (1 without speculation)
 
