@@ -82,9 +82,9 @@ namespace DeploySpec.Calibration
         public const double MaxEngineExpertFactor = 3.0;
 
         /// <summary>The parameters, in vector order; a block is fitted only when some point exercises it.</summary>
-        private enum Block { Hopper = 0, Blackwell = 4, BlackwellRtx = 8, Shared = 12, TensorRtLlm = 14, Experts = 16, Vllm = 19, Sglang = 22 }
+        private enum Block { Hopper = 0, Blackwell = 5, BlackwellRtx = 10, Shared = 15, TensorRtLlm = 16, Experts = 18, Vllm = 21, Sglang = 24 }
 
-        private const int Parameters = 25;
+        private const int Parameters = 27;
 
         public static CostCalibration Fit(IReadOnlyList<CalibrationPoint> points, UncertaintyBand? band = null)
         {
@@ -330,9 +330,9 @@ namespace DeploySpec.Calibration
                 Bound(name + " weight-stream efficiency", c => generation(c)?.WeightStream);
                 Bound(name + " KV-stream efficiency", c => generation(c)?.KvStream);
                 Bound(name + " collective efficiency", c => generation(c)?.Collective);
+                Bound(name + " GEMM half-saturation", c => generation(c)?.MatmulHalfSaturationTokens);
             }
 
-            Bound("GEMM half-saturation", c => c.Hopper.MatmulHalfSaturationTokens);
             Bound("collective latency", c => c.CollectiveLatencySeconds);
             Bound("expert compute factor", c => c.Experts?.ComputeFactor);
             Bound("expert weight-stream efficiency", c => c.Experts?.WeightStream);
@@ -496,7 +496,7 @@ namespace DeploySpec.Calibration
             WeightStream: Squash(x[at + 1], 0.2, MaxBandwidthEfficiency),
             KvStream: Squash(x[at + 2], 0.2, MaxBandwidthEfficiency),
             Collective: Squash(x[at + 3], 0.2, MaxBandwidthEfficiency),
-            MatmulHalfSaturationTokens: Squash(x[(int)Block.Shared], 0, MaxHalfSaturationTokens));
+            MatmulHalfSaturationTokens: Squash(x[at + 4], 0, MaxHalfSaturationTokens));
 
         private static EngineRuntime Runtime(double[] x, int at, bool expertFactor) => new(
             StepOverheadSeconds: 1e-5 * Math.Pow(1000.0, Squash(x[at], 0, 1)),
@@ -510,7 +510,7 @@ namespace DeploySpec.Calibration
                 Hopper: hopper,
                 Blackwell: used.Blackwell ? Generation(x, (int)Block.Blackwell) : hopper,
                 BlackwellRtx: used.BlackwellRtx ? Generation(x, (int)Block.BlackwellRtx) : null,
-                CollectiveLatencySeconds: 1e-6 * Math.Pow(200.0, Squash(x[(int)Block.Shared + 1], 0, 1)),
+                CollectiveLatencySeconds: 1e-6 * Math.Pow(200.0, Squash(x[(int)Block.Shared], 0, 1)),
                 Experts: used.Experts
                     ? new ExpertEfficiency(
                         ComputeFactor: Squash(x[(int)Block.Experts], 1.0, MaxExpertComputeFactor),

@@ -222,26 +222,26 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6297673906395658, WeightStream: 0.6991025869089962, KvStream: 0.8999994065496921, Collective: 0.6111400340549744, MatmulHalfSaturationTokens: 157.82064444381092),
-            Blackwell: new GenerationEfficiency(Matmul: 0.46939551066194807, WeightStream: 0.7734489084377849, KvStream: 0.5700644444434688, Collective: 0.47005685946410364, MatmulHalfSaturationTokens: 157.82064444381092),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6390467366576815, WeightStream: 0.5149143601775419, KvStream: 0.801355574380523, Collective: 0.3526534712957975, MatmulHalfSaturationTokens: 157.82064444381092),
-            CollectiveLatencySeconds: 2.9434896296675042E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.924183443657189, WeightStream: 0.6709622998971825, LayerLatencySeconds: 5.8755522861966E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.0001028649677069633, StepSecondsPerSequence: 9.999996251109353E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0013477311610647132, StepSecondsPerSequence: 9.999623111380566E-06, ExpertTimeFactor: 1.188857541029307),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0008768345147087E-05, StepSecondsPerSequence: 9.999967950659445E-06, ExpertTimeFactor: 0.8824757483202291),
-            Band: new UncertaintyBand(Calibrated: 0.085,
-                GpuGeneration: new(InData: 0.088, Beyond: 0.15),
-                Precision: new(InData: 0.092, Beyond: 0.684),
-                ModelSize: new(InData: 0.101, Beyond: 0.132),
-                Lengths: new(InData: null, Beyond: 0.18),
-                Parallelism: new(InData: 0.098, Beyond: 0.094),
-                ExpertParallelism: new(InData: 0.088, Beyond: 0.122),
-                Architecture: new(InData: 0.101, Beyond: 0.292),
-                Engine: new(InData: 0.103, Beyond: 0.144),
-                WideExpertGroup: 0.11,
-                WidePcieGroup: 0.116,
-                GroupedQueryExperts: 0.102));
+            Hopper: new GenerationEfficiency(Matmul: 0.6187943322364988, WeightStream: 0.7047405327078626, KvStream: 0.899999999998683, Collective: 0.6126812152147141, MatmulHalfSaturationTokens: 134.75029586386069),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4867872164505634, WeightStream: 0.899999999969882, KvStream: 0.5849251884394664, Collective: 0.4608255584222707, MatmulHalfSaturationTokens: 222.69683773839955),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6467917055714484, WeightStream: 0.5320459654087943, KvStream: 0.8201600842576671, Collective: 0.3637941697654292, MatmulHalfSaturationTokens: 287.3651570168399),
+            CollectiveLatencySeconds: 2.912386090405708E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.999999999993533, WeightStream: 0.6701523595873506, LayerLatencySeconds: 5.849608909355287E-05),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00011339578566808545, StepSecondsPerSequence: 9.999999999986687E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014033482000849965, StepSecondsPerSequence: 9.999999998802156E-06, ExpertTimeFactor: 1.17540316689082),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0000000052180661E-05, StepSecondsPerSequence: 9.999999999873229E-06, ExpertTimeFactor: 0.8928882607845094),
+            Band: new UncertaintyBand(Calibrated: 0.083,
+                GpuGeneration: new(InData: 0.086, Beyond: 0.154),
+                Precision: new(InData: 0.086, Beyond: 0.692),
+                ModelSize: new(InData: 0.097, Beyond: 0.153),
+                Lengths: new(InData: null, Beyond: 0.186),
+                Parallelism: new(InData: 0.086, Beyond: 0.092),
+                ExpertParallelism: new(InData: 0.082, Beyond: 0.126),
+                Architecture: new(InData: 0.099, Beyond: 0.291),
+                Engine: new(InData: 0.103, Beyond: 0.148),
+                WideExpertGroup: 0.096,
+                WidePcieGroup: 0.095,
+                GroupedQueryExperts: 0.099));
     }
 
     /// <summary>
