@@ -458,6 +458,8 @@ namespace DeploySpec.Calibration
         }
 
         /// <summary>The cross-validation section: ten folds by configuration, then per group left out the held-out errors by metric; then the band they set.</summary>
+        private static readonly string[] SmallNumbers = { "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve" };
+
         public static string WriteCrossValidation(IReadOnlyList<HeldOutResult> folds, IReadOnlyList<PointResult> kfold, UncertaintyBand band, CostCalibration full)
         {
             var md = new StringBuilder();
@@ -517,7 +519,8 @@ namespace DeploySpec.Calibration
             {
                 // Every figure of this paragraph is read from the fold, so a refit cannot leave it behind.
                 string error = F(bf16.Median(), "0%");
-                Line($"A factor need not reach a bound to be lost. The {bf16.HeldOut.Count} BF16 figures are all vLLM latencies of dense models at a batch");
+                string count = bf16.HeldOut.Count is > 0 and <= 12 ? SmallNumbers[bf16.HeldOut.Count - 1] : F(bf16.HeldOut.Count, "0");
+                Line($"A factor need not reach a bound to be lost. The {count} BF16 figures are all vLLM latencies of dense models at a batch");
                 Line("of 8. Left out, they take every dense vLLM row with them, and vLLM's fixed step overhead is then fitted on");
                 Line($"DeepSeek-R1's vLLM rows alone: {F(alone.StepOverheadSeconds * 1e3, "0.0")} ms, against {F(withThem.StepOverheadSeconds * 1e3, "0.0")} ms with them (`-- logo \"BF16 rows\"`). Their {error} is that");
                 Line("engine's overhead more than the weight format's. The band beyond the data along precision takes it all the same,");
