@@ -111,8 +111,8 @@ namespace DeploySpec.Calibration
             Line("  B200 (NVFP4 and FP8) and 8 H200 at 4 to 256 requests in flight, and six older H200 latencies. **TensorRT-LLM's");
             Line("  online server** rests on InferenceX's 139 `trtllm-serve` runs of the same benchmark (18 runs of the two stalled: their");
             Line("  throughput is kept out, \"Kept out of the fit\" below, and their inter-token latency kept in). Both are about 6-10% off in");
-            Line("  sample (median, throughput and inter-token latency). TensorRT-LLM's fixed step overhead is about 110 µs and SGLang's sits at");
-            Line("  its 10 µs floor (it was 3.5 ms before the MoE layers had a fixed time): the few milliseconds per step these runs show at low load are the MoE layers'");
+            Line($"  sample (median, throughput and inter-token latency). TensorRT-LLM's fixed step overhead is {F(c.TensorRtLlm.StepOverheadSeconds * 1e6, "0")} µs and SGLang's {(c.Sglang is { } sglang ? F(sglang.StepOverheadSeconds * 1e6, "0") + " µs" : "not fitted")}");
+            Line("  (it was 3.5 ms before the MoE layers had a fixed time): the few milliseconds per step these runs show at low load are the MoE layers'");
             Line("  fixed time, shared by the engines.");
             Line("- **Per-engine memory** (vLLM's profiler, SGLang's static fraction, TensorRT-LLM's free fraction) is checked");
             Line("  against real startup logs in docs/memory.md, not here.");
