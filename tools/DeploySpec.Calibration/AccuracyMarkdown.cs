@@ -33,12 +33,9 @@ namespace DeploySpec.Calibration
 
             // The prose's in-sample figures, read from the report so that a refit cannot leave them behind.
             List<PointResult> Rows(Func<PointResult, bool> member) => report.Points.Where(member).ToList();
-            static double Abs(IEnumerable<PointResult> rows) => Calibrator.Median(rows.Select(p => Math.Abs(p.RelativeError)));
-            static double Signed(IEnumerable<PointResult> rows) => Calibrator.Median(rows.Select(p => p.RelativeError));
             static string Off(double signed) => signed >= 0 ? $"over-predicted by about {F(signed, "0%")}" : $"under-predicted by about {F(-signed, "0%")}";
             static string Range(IEnumerable<PointResult> rows) => $"{F(rows.Min(p => p.RelativeError), "+0%;-0%")} to {F(rows.Max(p => p.RelativeError), "+0%;-0%")}";
-            static bool Offline(PointResult p) => p.Point.Concurrency == 0 && p.Point.Metric == Metric.Throughput;
-            static bool Dep(PointResult p, int ranks) => p.Point.IsMoe && p.Point.Deployment.TensorParallel == 1 && p.Point.Deployment.ExpertParallel == ranks && Offline(p);
+            static bool Dep(PointResult p, int ranks) => p.Point.IsMoe && p.Point.Deployment.TensorParallel == 1 && p.Point.Deployment.ExpertParallel == ranks && p.Point.IsOfflineThroughput;
             static bool Gpu(PointResult p, params string[] groups) => groups.Contains(p.Point.GpuGroup);
             string Model(PointResult p) => p.Point.Deployment.Model.Name;
             var dense = Rows(p => !p.Point.IsMoe);
@@ -56,7 +53,7 @@ namespace DeploySpec.Calibration
             var rtxRows = Rows(p => Gpu(p, "RTXPRO6000"));
             var rtxSmall = rtxRows.Where(p => p.Point.Deployment.ExpertParallel <= 1 && p.Point.Deployment.TensorParallel * p.Point.Deployment.PipelineParallel <= 2).ToList();
             var rtxPp8 = rtxRows.Where(p => p.Point.Deployment.PipelineParallel == 8).ToList();
-            var denseTp8Offline = Rows(p => !p.Point.IsMoe && p.Point.Deployment.TensorParallel == 8 && Offline(p));
+            var denseTp8Offline = Rows(p => !p.Point.IsMoe && p.Point.Deployment.TensorParallel == 8 && p.Point.IsOfflineThroughput);
             string SameSign(double first, double second) => Math.Sign(first) == Math.Sign(second) ? $"by {F(Math.Abs(second), "0%")}" : Off(second);
 
             Line("# Accuracy of the cost model");
@@ -75,24 +72,24 @@ namespace DeploySpec.Calibration
             Line("## Where the model agrees with the measurements and where it does not");
             Line();
             Line("Read from the tables below (in sample) and the cross-validation (held out):");
-            Line($"- **Dense models** agree best: over the {dense.Count} dense figures the median error is about {F(Abs(dense), "0%")}, on Hopper at TP2 to TP8");
-            Line($"  too, and the latency-against-load rows reproduce inter-token latency within about {F(Abs(latency.Where(p => p.Point.Metric == Metric.InterTokenLatency)), "0%")} and throughput within {F(Abs(latency.Where(p => p.Point.Metric == Metric.Throughput)), "0%")}. Dense");
-            Line($"  FP4 at TP8 on B200 and GB200 is within about {F(Abs(denseFp4Tp8), "0%")} (median; signed {F(Signed(denseFp4Tp8), "+0%;-0%")}).");
-            Line($"- **Very short requests** (128 in / 128 out) agree within about {F(Abs(short128.Where(p => !p.Point.IsMoe)), "0%")} for dense models since a busy replica pays only");
+            Line($"- **Dense models** agree best: over the {dense.Count} dense figures the median error is about {F(Calibrator.MedianAbsoluteError(dense), "0%")}, on Hopper at TP2 to TP8");
+            Line($"  too, and the latency-against-load rows reproduce inter-token latency within about {F(Calibrator.MedianAbsoluteError(latency.Where(p => p.Point.Metric == Metric.InterTokenLatency)), "0%")} and throughput within {F(Calibrator.MedianAbsoluteError(latency.Where(p => p.Point.Metric == Metric.Throughput)), "0%")}. Dense");
+            Line($"  FP4 at TP8 on B200 and GB200 is within about {F(Calibrator.MedianAbsoluteError(denseFp4Tp8), "0%")} (median; signed {F(Calibrator.MedianSignedError(denseFp4Tp8), "+0%;-0%")}).");
+            Line($"- **Very short requests** (128 in / 128 out) agree within about {F(Calibrator.MedianAbsoluteError(short128.Where(p => !p.Point.IsMoe)), "0%")} for dense models since a busy replica pays only");
             Line("  a prompt's compute (before, every prompt paid a pass over the weights and these rows were a quarter too slow);");
-            Line($"  mixture-of-experts models there are about {F(Abs(short128.Where(p => p.Point.IsMoe)), "0%")} off.");
-            Line($"- **Mixture-of-experts** figures are off by about {F(Abs(moe), "0%")} (median over {moe.Count}, {moe.Count(p => p.Point.File is CalibrationData.InferenceXOnlineFile or CalibrationData.InferenceXTrtllmServeFile)} of them InferenceX's DeepSeek-R1 runs");
+            Line($"  mixture-of-experts models there are about {F(Calibrator.MedianAbsoluteError(short128.Where(p => p.Point.IsMoe)), "0%")} off.");
+            Line($"- **Mixture-of-experts** figures are off by about {F(Calibrator.MedianAbsoluteError(moe), "0%")} (median over {moe.Count}, {moe.Count(p => p.Point.File is CalibrationData.InferenceXOnlineFile or CalibrationData.InferenceXTrtllmServeFile)} of them InferenceX's DeepSeek-R1 runs");
             Line("  under SGLang and TensorRT-LLM's `trtllm-serve`). TensorRT-LLM's 1.0 performance overview ran its MoE models with");
             Line("  attention data parallel: its table headers say TP8 or TP4, but its command for MoE models sets `--ep` and");
             Line("  `enable_attention_dp`. Where a later page measured the same model, GPUs and lengths as DEP, the 1.0 figure lies");
             Line("  within 0.3-4.2% of it (published/README.md gives the pairs).");
             Line("  - Read as the tensor-parallel splits the headers name, as this page did before, those 132 rows made DEP8 on Hopper");
             Line("    look over-predicted by a third and MoE at TP8 on B200 under-predicted by a quarter to a half.");
-            Line($"  - Read as DEP, offline DEP8 is {Off(Signed(dep8Narrow))} on H100, H200 and RTX PRO 6000 (median of {dep8Narrow.Count};");
-            Line($"    Maverick's two longest-output rows on 8 x H200 at {string.Join(" and ", maverickDep8H200.Select(p => F(p.RelativeError, "+0%;-0%")))}) and {SameSign(Signed(dep8Narrow), Signed(dep8B200))} on B200 ({dep8B200.Count}).");
-            Line($"  - DEP4 is {Off(Signed(dep4))} ({dep4.Count}) and DEP2 {Off(Signed(dep2))} ({dep2.Count}).");
+            Line($"  - Read as DEP, offline DEP8 is {Off(Calibrator.MedianSignedError(dep8Narrow))} on H100, H200 and RTX PRO 6000 (median of {dep8Narrow.Count};");
+            Line($"    Maverick's two longest-output rows on 8 x H200 at {string.Join(" and ", maverickDep8H200.Select(p => F(p.RelativeError, "+0%;-0%")))}) and {SameSign(Calibrator.MedianSignedError(dep8Narrow), Calibrator.MedianSignedError(dep8B200))} on B200 ({dep8B200.Count}).");
+            Line($"  - DEP4 is {Off(Calibrator.MedianSignedError(dep4))} ({dep4.Count}) and DEP2 {Off(Calibrator.MedianSignedError(dep2))} ({dep2.Count}).");
             Line("  - The one MoE configuration left offline at TP8 with the experts tensor-parallel is Llama 4 Maverick from the 0.20");
-            Line($"    page (0.21 reprints it). It is {Off(Signed(maverickTp8))} (median of {maverickTp8.Count}, {Range(maverickTp8)}), and nothing in the model");
+            Line($"    page (0.21 reprints it). It is {Off(Calibrator.MedianSignedError(maverickTp8))} (median of {maverickTp8.Count}, {Range(maverickTp8)}), and nothing in the model");
             Line("    explains it.");
             Line($"  The expert factors (compute {Expert(e => e.ComputeFactor, "0.0", "-")}x the even-load time, near the top of its range; weights streamed at {Expert(e => e.WeightStream, "0.00", "-")} of HBM;");
             Line($"  {Expert(e => e.LayerLatencySeconds * 1e6, "0", "-")} µs per MoE layer per iteration whatever the batch) lump the compute side of load imbalance, grouped-GEMM");
@@ -101,9 +98,9 @@ namespace DeploySpec.Calibration
             Line("  these factors. A fixed time per expert, which would spare Mixtral, is rejected by the other MoE rows");
             Line("  (docs/calibration.md). Held out (ten folds), the MoE models with grouped-query attention (Qwen3, Llama 4,");
             Line("  Mixtral) are about 10% off, as DeepSeek-R1 is.");
-            Line($"- **RTX PRO 6000** (PCIe, no NVLink) agrees within about {F(Abs(rtxSmall), "0%")} at TP1, TP2 and PP2 without expert parallelism ({rtxSmall.Count}");
-            Line($"  figures). PP8 is {Off(Signed(rtxPp8))} ({F(Signed(rtxPp8.Where(p => Model(p) == "Llama 3.1 70B")), "+0%;-0%")} for Llama 3.1 70B, {F(Signed(rtxPp8.Where(p => Model(p) == "Qwen3-30B-A3B")), "+0%;-0%")} for Qwen3-30B), and Qwen3-30B as DEP8");
-            Line($"  agrees within about {F(Abs(rtxRows.Where(p => Model(p) == "Qwen3-30B-A3B" && Dep(p, 8))), "0%")}. Held out (ten folds), its eight-GPU configurations are about 11% off against about 6% for");
+            Line($"- **RTX PRO 6000** (PCIe, no NVLink) agrees within about {F(Calibrator.MedianAbsoluteError(rtxSmall), "0%")} at TP1, TP2 and PP2 without expert parallelism ({rtxSmall.Count}");
+            Line($"  figures). PP8 is {Off(Calibrator.MedianSignedError(rtxPp8))} ({F(Calibrator.MedianSignedError(rtxPp8.Where(p => Model(p) == "Llama 3.1 70B")), "+0%;-0%")} for Llama 3.1 70B, {F(Calibrator.MedianSignedError(rtxPp8.Where(p => Model(p) == "Qwen3-30B-A3B")), "+0%;-0%")} for Qwen3-30B), and Qwen3-30B as DEP8");
+            Line($"  agrees within about {F(Calibrator.MedianAbsoluteError(rtxRows.Where(p => Model(p) == "Qwen3-30B-A3B" && Dep(p, 8))), "0%")}. Held out (ten folds), its eight-GPU configurations are about 11% off against about 6% for");
             Line("  its smaller ones, so a plan whose replica or expert group spans more than four GPUs joined by PCIe only carries");
             Line("  that error (the band at the end of the page).");
             Line("- **vLLM** rests on 24 figures, 18 of them DeepSeek-R1 on 8 x H200 (the same configuration on two hosts differs by");
@@ -172,7 +169,7 @@ namespace DeploySpec.Calibration
             Line("Fitted at a bound: a factor the data push against its physical limit (a bandwidth efficiency of 0.90, the lowest");
             Line("fixed step overhead, the highest per-sequence one) says the model lacks a term those rows need, not that the");
             Line("hardware reaches the bound. The per-sequence overheads near 10 µs take up work that grows with the batch but");
-            Line($"not with the GPUs of a tensor-parallel group (with them, dense TP8 offline is off by {F(Math.Abs(Signed(denseTp8Offline)), "0%")} on the median, {F(Abs(denseTp8Offline), "0%")} in size).");
+            Line($"not with the GPUs of a tensor-parallel group (with them, dense TP8 offline is off by {F(Math.Abs(Calibrator.MedianSignedError(denseTp8Offline)), "0%")} on the median, {F(Calibrator.MedianAbsoluteError(denseTp8Offline), "0%")} in size).");
             Line();
             Line("## Seed: Llama 3.1 405B FP8 on one HGX H200 (8 x H200 SXM), 2048 in / 128 out, TensorRT-LLM");
             Line();
@@ -294,10 +291,10 @@ namespace DeploySpec.Calibration
                     .OrderBy(g => g.Key.Engine).ThenBy(g => g.Key.GpuGroup, StringComparer.Ordinal).ThenBy(g => g.Key.Weights).ThenBy(g => g.Key.Metric))
                 {
                     line($"| {g.Key.Engine} | {g.Key.GpuGroup} | {g.Key.Weights} | {g.Key.Metric} | {g.Count()} | "
-                        + $"{F(Calibrator.Median(g.Select(p => Math.Abs(p.RelativeError))), "0.0%")} | {Pct(Calibrator.Median(g.Select(p => p.RelativeError)))} |");
+                        + $"{F(Calibrator.MedianAbsoluteError(g), "0.0%")} | {Pct(Calibrator.MedianSignedError(g))} |");
                 }
 
-                line($"| all | | | | {points.Count} | **{F(Calibrator.Median(points.Select(p => Math.Abs(p.RelativeError))), "0.0%")}** | {Pct(Calibrator.Median(points.Select(p => p.RelativeError)))} |");
+                line($"| all | | | | {points.Count} | **{F(Calibrator.MedianAbsoluteError(points), "0.0%")}** | {Pct(Calibrator.MedianSignedError(points))} |");
                 line("");
             }
         }
@@ -495,7 +492,7 @@ namespace DeploySpec.Calibration
         {
             var md = new StringBuilder();
             void Line(string text = "") => md.Append(text).Append('\n');
-            static string Med(IEnumerable<PointResult> results) => F(Calibrator.Median(results.Select(p => Math.Abs(p.RelativeError))), "0.0%");
+            static string Med(IEnumerable<PointResult> results) => F(Calibrator.MedianAbsoluteError(results), "0.0%");
             string Cell(IReadOnlyList<PointResult> held, Metric metric) =>
                 held.Any(p => p.Point.Metric == metric) ? Med(held.Where(p => p.Point.Metric == metric)) + " (" + held.Count(p => p.Point.Metric == metric) + ")" : "-";
 

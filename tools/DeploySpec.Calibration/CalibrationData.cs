@@ -48,6 +48,9 @@ namespace DeploySpec.Calibration
         /// <summary>True for a mixture-of-experts model.</summary>
         public bool IsMoe => Deployment.Model.IsMoe;
 
+        /// <summary>True for an offline maximum-throughput figure (every request queued at once, no concurrency stated).</summary>
+        public bool IsOfflineThroughput => Concurrency == 0 && Metric == Metric.Throughput;
+
         /// <summary>The serving engine that ran it.</summary>
         public ServingEngine Engine => Deployment.Engine;
 

@@ -33,18 +33,18 @@ namespace DeploySpec.Calibration
     public sealed record AccuracyReport(CostCalibration Calibration, IReadOnlyList<PointResult> Points, SeedResult Seed)
     {
         /// <summary>Median of |predicted / measured - 1| over every figure.</summary>
-        public double MedianAbsoluteRelativeError => Calibrator.Median(Points.Select(p => Math.Abs(p.RelativeError)));
+        public double MedianAbsoluteRelativeError => Calibrator.MedianAbsoluteError(Points);
 
         /// <summary>Median |error| of one file's figures of one metric (all metrics when null).</summary>
         public double Median(string file, Metric? metric = null) =>
-            Calibrator.Median(Points.Where(p => p.Point.File == file && (metric is null || p.Point.Metric == metric)).Select(p => Math.Abs(p.RelativeError)));
+            Calibrator.MedianAbsoluteError(Points.Where(p => p.Point.File == file && (metric is null || p.Point.Metric == metric)));
     }
 
     /// <summary>One fold of the cross-validation: a group left out of the fit, and the errors on it.</summary>
     public sealed record HeldOutResult(string Group, string Axis, CostCalibration Calibration, IReadOnlyList<PointResult> HeldOut)
     {
         public double Median(Metric? metric = null) =>
-            Calibrator.Median(HeldOut.Where(p => metric is null || p.Point.Metric == metric).Select(p => Math.Abs(p.RelativeError)));
+            Calibrator.MedianAbsoluteError(HeldOut.Where(p => metric is null || p.Point.Metric == metric));
     }
 
     /// <summary>
@@ -470,6 +470,12 @@ namespace DeploySpec.Calibration
             int n = sorted.Count;
             return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
         }
+
+        /// <summary>Median of |predicted / measured - 1| over <paramref name="results"/> (NaN for none).</summary>
+        public static double MedianAbsoluteError(IEnumerable<PointResult> results) => Median(results.Select(p => Math.Abs(p.RelativeError)));
+
+        /// <summary>Median of predicted / measured - 1 over <paramref name="results"/>: above 0, the model over-predicts.</summary>
+        public static double MedianSignedError(IEnumerable<PointResult> results) => Median(results.Select(p => p.RelativeError));
 
         private static readonly ConcurrentDictionary<DeploymentSpec, (Degrees Degrees, MemoryBreakdown Memory)> Sized = new();
 

@@ -33,7 +33,7 @@ namespace DeploySpec.Calibration
         public static IReadOnlyList<Pair> Pairs(IEnumerable<PointResult> points)
         {
             var offline = points
-                .Where(p => p.Point.Metric == Metric.Throughput && p.Point.Concurrency == 0 && CalibrationData.PublishedFiles.Contains(p.Point.File))
+                .Where(p => p.Point.IsOfflineThroughput && CalibrationData.PublishedFiles.Contains(p.Point.File))
                 .ToList();
             var pairs = new List<Pair>();
             foreach (var group in offline.GroupBy(p => Configuration(p.Point), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))

@@ -56,7 +56,7 @@ if (args.Length == 2 && args[0] == "logo")
 
     Console.Error.WriteLine(without);
     Console.Error.WriteLine("Without it the fit lacks: " + string.Join("; ", Calibrator.Unidentified(without, CostCalibration.Default)));
-    Console.Error.WriteLine($"{group.Name}: {Calibrator.Median(heldOut.Select(p => Math.Abs(p.RelativeError))):P1} ({heldOut.Count}), signed median {Calibrator.Median(heldOut.Select(p => p.RelativeError)):P1}");
+    Console.Error.WriteLine($"{group.Name}: {Calibrator.MedianAbsoluteError(heldOut):P1} ({heldOut.Count}), signed median {Calibrator.MedianSignedError(heldOut):P1}");
     return 0;
 }
 
@@ -141,7 +141,7 @@ switch (args.Length == 1 ? args[0] : "")
             Console.WriteLine($"{f.Group,-20} {f.Median():P1} ({f.HeldOut.Count})");
         }
 
-        Console.WriteLine($"pooled {Calibrator.Median(held.SelectMany(f => f.HeldOut).Select(p => Math.Abs(p.RelativeError))):P1}");
+        Console.WriteLine($"pooled {Calibrator.MedianAbsoluteError(held.SelectMany(f => f.HeldOut)):P1}");
         return 0;
     case "crossvalidate":
         // Refit with each group left out and predict it; prints the section docs/accuracy.md ends with and the band.
