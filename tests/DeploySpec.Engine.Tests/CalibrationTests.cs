@@ -56,7 +56,6 @@ public class CalibrationTests(ITestOutputHelper output)
         AssertClose(fitted.CollectiveLatencySeconds, stored.CollectiveLatencySeconds);
         AssertClose(fitted.Experts!.ComputeFactor, stored.Experts!.ComputeFactor);
         AssertClose(fitted.Experts.WeightStream, stored.Experts.WeightStream);
-        AssertClose(fitted.Experts.LayerLatencySeconds, stored.Experts.LayerLatencySeconds);
         foreach (var engine in new[] { ServingEngine.TensorRtLlm, ServingEngine.Vllm, ServingEngine.Sglang })
         {
             Assert.True(stored.Measured(engine), $"{engine} has rows in the fit");
@@ -76,7 +75,7 @@ public class CalibrationTests(ITestOutputHelper output)
         // runtime unfitted, Blackwell on Hopper's efficiencies.
         var unfitted = full with { Experts = null, Sglang = null, Blackwell = full.Hopper };
         Assert.Equal(
-            new[] { "Blackwell's efficiencies (Hopper's)", "expert factors (dense ones; no MoE layer time)", "SGLang's runtime (TensorRT-LLM's)" },
+            new[] { "Blackwell's efficiencies (Hopper's)", "expert factors (dense ones)", "SGLang's runtime (TensorRT-LLM's)" },
             Calibrator.Unidentified(unfitted, full));
 
         // A factor pushed to a bound of its range where the full fit is not (Blackwell's collective efficiency at its

@@ -82,9 +82,9 @@ namespace DeploySpec.Calibration
         public const double MaxEngineExpertFactor = 3.0;
 
         /// <summary>The parameters, in vector order; a block is fitted only when some point exercises it.</summary>
-        private enum Block { Hopper = 0, Blackwell = 5, BlackwellRtx = 10, Shared = 15, TensorRtLlm = 16, Experts = 18, Vllm = 21, Sglang = 24 }
+        private enum Block { Hopper = 0, Blackwell = 5, BlackwellRtx = 10, Shared = 15, TensorRtLlm = 16, Experts = 18, Vllm = 20, Sglang = 23 }
 
-        private const int Parameters = 27;
+        private const int Parameters = 26;
 
         public static CostCalibration Fit(IReadOnlyList<CalibrationPoint> points, UncertaintyBand? band = null)
         {
@@ -285,7 +285,7 @@ namespace DeploySpec.Calibration
 
             if (fitted.Experts is null && full.Experts is not null)
             {
-                lacks.Add("expert factors (dense ones; no MoE layer time)");
+                lacks.Add("expert factors (dense ones)");
             }
 
             if (fitted.Vllm is null && full.Vllm is not null)
@@ -336,7 +336,6 @@ namespace DeploySpec.Calibration
             Bound("collective latency", c => c.CollectiveLatencySeconds);
             Bound("expert compute factor", c => c.Experts?.ComputeFactor);
             Bound("expert weight-stream efficiency", c => c.Experts?.WeightStream);
-            Bound("MoE layer time", c => c.Experts?.LayerLatencySeconds);
             foreach (var (name, runtime) in new (string, Func<CostCalibration, EngineRuntime?>)[]
             {
                 ("TensorRT-LLM's", c => c.TensorRtLlm), ("vLLM's", c => c.Vllm), ("SGLang's", c => c.Sglang),
@@ -520,8 +519,7 @@ namespace DeploySpec.Calibration
                 Experts: used.Experts
                     ? new ExpertEfficiency(
                         ComputeFactor: Squash(x[(int)Block.Experts], 1.0, MaxExpertComputeFactor),
-                        WeightStream: Squash(x[(int)Block.Experts + 1], 0.2, MaxBandwidthEfficiency),
-                        LayerLatencySeconds: 1e-6 * Math.Pow(200.0, Squash(x[(int)Block.Experts + 2], 0, 1)))
+                        WeightStream: Squash(x[(int)Block.Experts + 1], 0.2, MaxBandwidthEfficiency))
                     : null,
                 TensorRtLlm: Runtime(x, (int)Block.TensorRtLlm, expertFactor: false),
                 Vllm: used.Vllm ? Runtime(x, (int)Block.Vllm, used.Experts) : null,

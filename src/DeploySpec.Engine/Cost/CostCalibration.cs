@@ -28,12 +28,12 @@ namespace DeploySpec.Engine.Cost
     /// <summary>
     /// What mixture-of-experts layers reach beside the dense model's efficiencies, fitted on the MoE rows of the
     /// calibration data: routed tokens do not spread evenly (the busiest expert of a layer sets its time) and grouped
-    /// expert GEMMs run on few tokens per expert.
+    /// expert GEMMs run on few tokens per expert. Each MoE layer's fixed time per iteration is not a factor of its own:
+    /// it is <see cref="CostModel.RoutingStepsPerMoeLayer"/> x <see cref="CostCalibration.CollectiveLatencySeconds"/>.
     /// </summary>
     /// <param name="ComputeFactor">Expert matrix-product time over its even-load, dense-rate time (at least 1): load imbalance and grouped-GEMM efficiency together.</param>
     /// <param name="WeightStream">Share of the HBM bandwidth at which routed-expert weights stream (scattered, per-expert tiles).</param>
-    /// <param name="LayerLatencySeconds">Fixed time of each MoE layer per iteration, whatever the batch (routing, top-k, permute, the grouped GEMMs' launches and tails), s.</param>
-    public sealed record ExpertEfficiency(double ComputeFactor, double WeightStream, double LayerLatencySeconds = 0);
+    public sealed record ExpertEfficiency(double ComputeFactor, double WeightStream);
 
     /// <summary>
     /// What the cross-validation says of one axis (docs/accuracy.md): the median held-out error of calibration
@@ -222,23 +222,23 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6187943322364988, WeightStream: 0.7047405327078626, KvStream: 0.899999999998683, Collective: 0.6126812152147141, MatmulHalfSaturationTokens: 134.75029586386069),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4867872164505634, WeightStream: 0.899999999969882, KvStream: 0.5849251884394664, Collective: 0.4608255584222707, MatmulHalfSaturationTokens: 222.69683773839955),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6467917055714484, WeightStream: 0.5320459654087943, KvStream: 0.8201600842576671, Collective: 0.3637941697654292, MatmulHalfSaturationTokens: 287.3651570168399),
-            CollectiveLatencySeconds: 2.912386090405708E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.999999999993533, WeightStream: 0.6701523595873506, LayerLatencySeconds: 5.849608909355287E-05),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00011339578566808545, StepSecondsPerSequence: 9.999999999986687E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014033482000849965, StepSecondsPerSequence: 9.999999998802156E-06, ExpertTimeFactor: 1.17540316689082),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0000000052180661E-05, StepSecondsPerSequence: 9.999999999873229E-06, ExpertTimeFactor: 0.8928882607845094),
+            Hopper: new GenerationEfficiency(Matmul: 0.6188328718053849, WeightStream: 0.7048035828182635, KvStream: 0.8999999999959556, Collective: 0.6127325951711783, MatmulHalfSaturationTokens: 134.73934180635868),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4867811772379072, WeightStream: 0.8999999999358939, KvStream: 0.5848840386167921, Collective: 0.4609736533728187, MatmulHalfSaturationTokens: 222.71717539551668),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6468032644432563, WeightStream: 0.5320774875642478, KvStream: 0.820071183351069, Collective: 0.3638017428614258, MatmulHalfSaturationTokens: 287.3574614712294),
+            CollectiveLatencySeconds: 2.9183019137159032E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.9999999999822857, WeightStream: 0.6700663719894226),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00011268319640780895, StepSecondsPerSequence: 9.999999999940456E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014028468977496649, StepSecondsPerSequence: 9.999999998140201E-06, ExpertTimeFactor: 1.1753625641827736),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0000000033782873E-05, StepSecondsPerSequence: 9.999999999855743E-06, ExpertTimeFactor: 0.8928355212671172),
             Band: new UncertaintyBand(Calibrated: 0.083,
-                GpuGeneration: new(InData: 0.086, Beyond: 0.154),
-                Precision: new(InData: 0.086, Beyond: 0.692),
-                ModelSize: new(InData: 0.097, Beyond: 0.153),
-                Lengths: new(InData: null, Beyond: 0.186),
-                Parallelism: new(InData: 0.086, Beyond: 0.092),
-                ExpertParallelism: new(InData: 0.082, Beyond: 0.126),
-                Architecture: new(InData: 0.099, Beyond: 0.291),
-                Engine: new(InData: 0.103, Beyond: 0.148),
+                GpuGeneration: new(InData: 0.085, Beyond: 0.154),
+                Precision: new(InData: 0.085, Beyond: 0.683),
+                ModelSize: new(InData: 0.098, Beyond: 0.149),
+                Lengths: new(InData: null, Beyond: 0.177),
+                Parallelism: new(InData: 0.085, Beyond: 0.092),
+                ExpertParallelism: new(InData: 0.081, Beyond: 0.126),
+                Architecture: new(InData: 0.099, Beyond: 0.126),
+                Engine: new(InData: 0.104, Beyond: 0.147),
                 WideExpertGroup: 0.096,
                 WidePcieGroup: 0.095,
                 GroupedQueryExperts: 0.099));

@@ -4,7 +4,7 @@ partial class Services
 {
     /// <summary>
     /// Mixtral on TwoNodes (8 x H100 SXM5 80GB: 2 nodes of 4), 1000 input / 1000 output tokens per request, memory sized as vLLM does.
-    /// 45 plans fit, 0 candidates rejected. Recommended: TP2 x PP1 x DP4, 89.2 tok/s per user at one request, 29851 tok/s at capacity (3008 in flight). Full table: ToMarkdown().
+    /// 45 plans fit, 0 candidates rejected. Recommended: TP2 x PP1 x DP4, 89.2 tok/s per user at one request, 29854 tok/s at capacity (3008 in flight). Full table: ToMarkdown().
     /// </summary>
     partial class Router : global::DeploySpec.Engine.Planning.GeneratedDeployment<Router.__DeploySpec>
     {
