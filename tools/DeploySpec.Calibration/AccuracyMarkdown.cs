@@ -92,7 +92,7 @@ namespace DeploySpec.Calibration
             Line($"    page (0.21 reprints it). It is {Off(Calibrator.MedianSignedError(maverickTp8))} (median of {maverickTp8.Count}, {Range(maverickTp8)}), and nothing in the model");
             Line("    explains it.");
             Line($"  The expert factors (compute {Expert(e => e.ComputeFactor, "0.0", "-")}x the even-load time, near the top of its range; weights streamed at {Expert(e => e.WeightStream, "0.00", "-")} of HBM;");
-            Line($"  and {F(CostModel.RoutingStepsPerMoeLayer * c.CollectiveLatencySeconds * 1e6, "0")} µs per MoE layer per iteration whatever the batch, its two routing steps at the collective latency) lump the compute side");
+            Line($"  and {F(c.MoeLayerLatencySeconds * 1e6, "0")} µs per MoE layer per iteration whatever the batch, its two routing steps at the collective latency) lump the compute side");
             Line("  of load imbalance, grouped-GEMM tiles and the routing work. The weights side of expert parallelism, the busiest GPU's experts, is modelled without a");
             Line($"  fitted factor. Mixtral 8x7B's {Words(mixtral.Count)} vLLM latency rows, whose experts are few and large, come out {F(mixtral.Min(p => p.RelativeError) * 100, "0")}-{F(mixtral.Max(p => p.RelativeError), "0%")} slow with");
             Line("  these factors. A fixed time per expert, which would spare Mixtral, is rejected by the other MoE rows");
@@ -147,7 +147,7 @@ namespace DeploySpec.Calibration
             Line($"| collective latency | {F(c.CollectiveLatencySeconds * 1e6, "0.00")} µs | 1 - 200 µs | each all-reduce / all-to-all / hand-off (plus the link's own latency from the catalog: PCIe and InfiniBand add more) |");
             Line($"| expert compute factor | {Expert(e => e.ComputeFactor, "0.000", "not fitted (no MoE rows)")} | 1 - {F(Calibrator.MaxExpertComputeFactor, "0")} | routed experts' matrix products over their even-load dense-rate time (load imbalance, few tokens per grouped GEMM) |");
             Line($"| expert weight-stream efficiency | {Expert(e => e.WeightStream, "0.000", "not fitted (no MoE rows)")} | 0.2 - {F(Calibrator.MaxBandwidthEfficiency, "0.00")} | HBM bandwidth when streaming routed-expert weights |");
-            Line($"| MoE layer fixed time | {F(CostModel.RoutingStepsPerMoeLayer * c.CollectiveLatencySeconds * 1e6, "0.0")} µs | {CostModel.RoutingStepsPerMoeLayer} x the collective latency, not a factor of its own | each MoE layer per iteration, whatever the batch: its dispatch and combine (top-k, permute, un-permute) |");
+            Line($"| MoE layer fixed time | {F(c.MoeLayerLatencySeconds * 1e6, "0.0")} µs | {CostModel.RoutingStepsPerMoeLayer} x the collective latency, not a factor of its own | each MoE layer per iteration, whatever the batch: its dispatch and combine (top-k, permute, un-permute) |");
             foreach (var (name, runtime) in new[] { ("TensorRT-LLM", (EngineRuntime?)c.TensorRtLlm), ("vLLM", c.Vllm), ("SGLang", c.Sglang) })
             {
                 string fixedStep = runtime is null ? "not fitted (no rows; TensorRT-LLM's is used)" : F(runtime.StepOverheadSeconds * 1e3, "0.000") + " ms";

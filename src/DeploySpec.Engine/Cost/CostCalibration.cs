@@ -29,7 +29,7 @@ namespace DeploySpec.Engine.Cost
     /// What mixture-of-experts layers reach beside the dense model's efficiencies, fitted on the MoE rows of the
     /// calibration data: routed tokens do not spread evenly (the busiest expert of a layer sets its time) and grouped
     /// expert GEMMs run on few tokens per expert. Each MoE layer's fixed time per iteration is not a factor of its own:
-    /// it is <see cref="CostModel.RoutingStepsPerMoeLayer"/> x <see cref="CostCalibration.CollectiveLatencySeconds"/>.
+    /// it is <see cref="CostCalibration.MoeLayerLatencySeconds"/> (<see cref="CostModel.RoutingStepsPerMoeLayer"/> x the collective latency).
     /// </summary>
     /// <param name="ComputeFactor">Expert matrix-product time over its even-load, dense-rate time (at least 1): load imbalance and grouped-GEMM efficiency together.</param>
     /// <param name="WeightStream">Share of the HBM bandwidth at which routed-expert weights stream (scattered, per-expert tiles).</param>
@@ -192,6 +192,9 @@ namespace DeploySpec.Engine.Cost
         EngineRuntime? Sglang,
         UncertaintyBand Band)
     {
+        /// <summary>Each MoE layer's fixed time per iteration, whatever the batch: its routing steps at the collective latency, s.</summary>
+        public double MoeLayerLatencySeconds => CostModel.RoutingStepsPerMoeLayer * CollectiveLatencySeconds;
+
         /// <summary>The runtime overheads of <paramref name="engine"/>: its own where its rows were in the fit, else TensorRT-LLM's.</summary>
         public EngineRuntime Runtime(ServingEngine engine) => engine switch
         {

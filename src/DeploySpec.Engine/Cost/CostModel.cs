@@ -145,7 +145,7 @@ namespace DeploySpec.Engine.Cost
             }
 
             // ---- the stage's fixed time per iteration: its collectives, and each MoE layer's routing steps ----
-            double stageLatency = collectiveLatency + moeLayers * RoutingStepsPerMoeLayer * calibration.CollectiveLatencySeconds;
+            double stageLatency = collectiveLatency + moeLayers * calibration.MoeLayerLatencySeconds;
 
             // ---- pipeline hand-offs ----
             double hopLatency = 0, hopPerSequence = 0;
