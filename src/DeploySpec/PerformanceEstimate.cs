@@ -134,7 +134,7 @@ namespace DeploySpec
         Lengths = 8,
         /// <summary>Tensor or pipeline parallelism above 8, or a model replica beyond one NVLink domain (the band inside the data: the held-out error of the pipeline-parallel rows).</summary>
         Parallelism = 16,
-        /// <summary>Mixture-of-experts, latent (MLA), windowed, chunked or recurrent layers (the band is the held-out error of the MoE rows).</summary>
+        /// <summary>Mixture-of-experts, latent (MLA) or chunked attention (the band is the held-out error of the MoE rows, which run all three).</summary>
         Architecture = 32,
         /// <summary>A serving engine whose own runs were not in the fit (it runs with TensorRT-LLM's fitted step overheads).</summary>
         Engine = 64,
@@ -146,6 +146,11 @@ namespace DeploySpec
         /// beyond one NVLink domain.
         /// </summary>
         ExpertParallelism = 256,
+        /// <summary>
+        /// Sliding-window, recurrent (linear attention, state-space) or hybrid layers: no calibration row ran them, so the
+        /// band holds no error for them (not measured), rather than another kind's.
+        /// </summary>
+        LayerKind = 512,
     }
 
     /// <summary>The one way the axes of extrapolation are written, in estimates, reports and diagnostics.</summary>
@@ -160,19 +165,26 @@ namespace DeploySpec
             (ExtrapolationAxes.Parallelism, "parallelism"),
             (ExtrapolationAxes.ExpertParallelism, "expert parallelism"),
             (ExtrapolationAxes.Architecture, "architecture"),
+            (ExtrapolationAxes.LayerKind, "layer kind"),
             (ExtrapolationAxes.Engine, "serving engine"),
             (ExtrapolationAxes.ServingMode, "serving mode"),
         };
 
         /// <summary>"GPU generation, model size": the axes in <paramref name="axes"/>, in declaration order ("" for none).</summary>
-        public static string Describe(this ExtrapolationAxes axes)
+        public static string Describe(this ExtrapolationAxes axes) => axes.Describe(ExtrapolationAxes.None);
+
+        /// <summary>
+        /// "architecture, layer kind (not measured)": the axes in <paramref name="axes"/>, in declaration order, each of
+        /// <paramref name="notMeasured"/> marked as one no calibration row measures ("" for none).
+        /// </summary>
+        public static string Describe(this ExtrapolationAxes axes, ExtrapolationAxes notMeasured)
         {
             var text = new System.Text.StringBuilder();
             foreach (var (axis, name) in Names)
             {
                 if ((axes & axis) != 0)
                 {
-                    text.Append(text.Length == 0 ? "" : ", ").Append(name);
+                    text.Append(text.Length == 0 ? "" : ", ").Append(name).Append((notMeasured & axis) != 0 ? " (not measured)" : "");
                 }
             }
 

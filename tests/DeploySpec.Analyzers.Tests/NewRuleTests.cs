@@ -1,3 +1,5 @@
+using System.Globalization;
+using DeploySpec.Engine.Cost;
 using Xunit;
 using static DeploySpec.Analyzers.Tests.Verify;
 
@@ -112,6 +114,23 @@ public class NewRuleTests
             Diagnostic(Descriptors.EstimatesExtrapolated).WithLocation(0).WithMessage(
                 "Deployment 'Chat': the estimates of its winners TP1 x PP2 x DP1, TP2 x PP1 x DP1 are extrapolated beyond the calibration data " +
                 "along GPU generation, precision: read them as plus or minus 71% (docs/accuracy.md)"));
+    }
+
+    [Fact]
+    public async Task DS4005_names_a_layer_kind_no_row_measured_as_not_measured_and_borrows_no_error_for_it()
+    {
+        // Llama 3.1 8B's shape in FP8 on two H100 with TensorRT-LLM lies inside the data (DS4005 stays silent on it, the
+        // test below): a sliding window on half its layers lies beyond the data along the layer kind alone, which no
+        // group of rows measures, so the band stays the calibrated corner's.
+        await AnalyzerWithExtrapolationAsync($$"""
+            using DeploySpec;
+            [Model(Layers = 32, HiddenSize = 4096, AttentionHeads = 32, KeyValueHeads = 8, IntermediateSize = 14336, VocabSize = 128256, Weights = Precision.Fp8, SlidingWindow = 4096, SlidingWindowLayers = 16)] public partial class Windowed { }
+            [Cluster(Gpu = Gpu.H100Sxm, GpusPerNode = 2)] public partial class Pair { }
+            [{|#0:Deployment(typeof(Windowed), typeof(Pair), Engine = ServingEngine.TensorRtLlm)|}] public partial class Chat { }
+            """,
+            Diagnostic(Descriptors.EstimatesExtrapolated).WithLocation(0).WithMessage(
+                "Deployment 'Chat': the estimates of its winner TP1 x PP1 x DP2 are extrapolated beyond the calibration data " +
+                "along layer kind (not measured): read them as plus or minus " + (CostCalibration.Default.Band.Calibrated * 100).ToString("0", CultureInfo.InvariantCulture) + "% (docs/accuracy.md)"));
     }
 
     [Fact]

@@ -233,9 +233,20 @@ public class LatencyUnderLoadTests
             new Degrees(2, 1, 8, 16), CostCalibration.Default);
         Assert.Equal(ExtrapolationAxes.ExpertParallelism, wideExperts & (ExtrapolationAxes.ExpertParallelism | ExtrapolationAxes.Parallelism));
 
-        // A recurrent hybrid (no such model measured) lies beyond the data along architecture.
-        var hybrid = CalibrationDomain.Axes(MemoryModelTests.On(ModelCatalog.Llama31_8B with { HybridPattern = "M-M-*-" , Layers = 6 }, Gpu.H200Sxm, 1), new Degrees(1, 1, 1, 1), CostCalibration.Default);
-        Assert.True(hybrid.HasFlag(ExtrapolationAxes.Architecture));
+        // A recurrent hybrid (no such model measured) lies beyond the data along the layer kind, which no group of rows
+        // measures: the band names it as not measured and borrows no other kind's error (the MoE rows').
+        var hybridSpec = MemoryModelTests.On(ModelCatalog.Llama31_8B with { HybridPattern = "M-M-*-", Layers = 6 }, Gpu.H200Sxm, 1);
+        var hybrid = CalibrationDomain.Axes(hybridSpec, new Degrees(1, 1, 1, 1), CostCalibration.Default);
+        var hybridKinds = CalibrationDomain.Kinds(hybridSpec, new Degrees(1, 1, 1, 1));
+        Assert.Equal(ExtrapolationAxes.LayerKind, hybrid & (ExtrapolationAxes.LayerKind | ExtrapolationAxes.Architecture));
+        Assert.Equal(ExtrapolationAxes.LayerKind, CostCalibration.Default.Band.Unmeasured(hybrid));
+        Assert.Equal(ExtrapolationAxes.None, hybridKinds & ExtrapolationAxes.Architecture);
+        Assert.Equal(CostCalibration.Default.Band.For(hybridKinds, hybrid & ~ExtrapolationAxes.LayerKind), CostCalibration.Default.Band.For(hybridKinds, hybrid));
+
+        // A sliding window on a MoE model: the experts are measured (architecture inside the data), the window is not.
+        var windowed = CalibrationDomain.Axes(MemoryModelTests.On(ModelCatalog.DeepSeekV3 with { Weights = Precision.Fp8, SlidingWindow = 4096 }, Gpu.H200Sxm, 8),
+            new Degrees(8, 1, 1, 1), CostCalibration.Default);
+        Assert.Equal(ExtrapolationAxes.LayerKind, windowed & (ExtrapolationAxes.LayerKind | ExtrapolationAxes.Architecture));
     }
 
     [Fact]

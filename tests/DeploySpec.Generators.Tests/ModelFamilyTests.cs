@@ -185,7 +185,7 @@ public class ModelFamilyTests
         AssertTotal(maverick, 400e9, 0.02);
     }
 
-    /// <summary>Each sample family, its weights, whether it is extrapolated along architecture, and the vLLM memory fraction it is planned at (0 = the default 0.90).</summary>
+    /// <summary>Each sample family, its weights, whether it has layers of a kind no row measured (windowed, recurrent, hybrid), and the vLLM memory fraction it is planned at (0 = the default 0.90).</summary>
     public static TheoryData<string, Precision, bool, double> Families => new()
     {
         // Routed experts, latent and chunked attention are measured (the MoE rows of the calibration data); windowed,
@@ -224,7 +224,7 @@ public class ModelFamilyTests
 
     [Theory]
     [MemberData(nameof(Families))]
-    public void Each_family_plans_on_8_H200(string directory, Precision weights, bool extrapolatedArchitecture, double memoryFraction)
+    public void Each_family_plans_on_8_H200(string directory, Precision weights, bool unmeasuredLayers, double memoryFraction)
     {
         var model = Parse(directory);
         Assert.Equal(weights, model.Weights);
@@ -242,7 +242,11 @@ public class ModelFamilyTests
             Assert.True(plan.Pool.Memory.Fits);
             Assert.True(plan.Pool.Memory.RequestsPerReplica >= 1);
             Assert.True(plan.SingleRequest.TimePerOutputTokenMs > 0 && double.IsFinite(plan.SingleRequest.TimePerOutputTokenMs));
-            Assert.Equal(extrapolatedArchitecture, (plan.Pool.Coefficients.ExtrapolatedAlong & ExtrapolationAxes.Architecture) != 0);
+            // Windowed, recurrent and hybrid layers: beyond the data along the layer kind, named as not measured; every
+            // family's experts and attention otherwise lie inside the data (MoE rows are in the fit).
+            Assert.Equal(unmeasuredLayers, (plan.Pool.Coefficients.ExtrapolatedAlong & ExtrapolationAxes.LayerKind) != 0);
+            Assert.Equal(unmeasuredLayers, (plan.Pool.Coefficients.NotMeasured & ExtrapolationAxes.LayerKind) != 0);
+            Assert.Equal(ExtrapolationAxes.None, plan.Pool.Coefficients.ExtrapolatedAlong & ExtrapolationAxes.Architecture);
         }
     }
 

@@ -573,7 +573,10 @@ namespace DeploySpec.Calibration
             Line("grouped-query attention, the Qwen3, Llama 4 and Mixtral rows' own: the finer kinds of the table above, `BandTraits`);");
             Line("beyond the data along an axis, that axis's worst left-out group in quadrature. An axis no group exercises is");
             Line("*not measured*: it adds nothing to the figure, and the estimate says so (`PerformanceEstimate.NotMeasured`)");
-            Line("instead of borrowing another axis's error.");
+            Line("instead of borrowing another axis's error. Two axes no group can exercise at all: the layer kind (sliding-window,");
+            Line("recurrent and hybrid layers, which no calibration row ran: a Gemma 3 or Qwen3-Next plan carries the band of the kinds");
+            Line("it is measured as, MoE for Qwen3-Next, and says *layer kind (not measured)*, not the MoE rows' error beyond the data)");
+            Line("and the serving mode (disaggregated or speculative serving).");
             var banded = full with { Band = band };
             int within = kfold.Count(r => Math.Abs(r.RelativeError) <= Calibrator.Evaluate(r.Point.Deployment, banded).Pool.Coefficients.Uncertainty);
             Line($"Read against the band each plan carries (the table below), {F(within / (double)kfold.Count, "0%")} of the {kfold.Count} figures held out");

@@ -140,7 +140,7 @@ namespace DeploySpec.Engine.Cost
         /// <summary>The axes of <paramref name="beyond"/> that no calibration group measures: the band cannot say how far off the model is along them.</summary>
         public ExtrapolationAxes Unmeasured(ExtrapolationAxes beyond)
         {
-            var unmeasured = ExtrapolationAxes.None;
+            var unmeasured = beyond & NeverMeasured;
             foreach (var (axis, error) in Axes)
             {
                 if ((beyond & axis) != 0 && error.Beyond is null)
@@ -151,6 +151,9 @@ namespace DeploySpec.Engine.Cost
 
             return unmeasured;
         }
+
+        /// <summary>Axes no group of calibration rows can measure, whatever the fit: layer kinds no row ran, and serving modes.</summary>
+        public const ExtrapolationAxes NeverMeasured = ExtrapolationAxes.LayerKind | ExtrapolationAxes.ServingMode;
 
         private (ExtrapolationAxes Axis, AxisError Error)[] Axes => new[]
         {
@@ -344,7 +347,7 @@ namespace DeploySpec.Engine.Cost
                 kinds |= ExtrapolationAxes.ExpertParallelism;
             }
 
-            if (!IsDenseAttention(model))
+            if (HasMeasuredKindOfLayer(model))
             {
                 kinds |= ExtrapolationAxes.Architecture;
             }
@@ -386,11 +389,16 @@ namespace DeploySpec.Engine.Cost
             }
 
             // Measured: dense grouped-query attention; with MoE rows in the fit also routed experts, latent attention
-            // (DeepSeek) and chunked local attention (Llama 4). Never measured: windows, recurrent and hybrid layers.
-            bool measuredKind = IsDenseAttention(model) || (calibration.Experts is not null && model.IsMoe);
-            if (!measuredKind || model.SlidingWindow > 0 || model.HasRecurrentLayers || model.HybridPattern.Length > 0)
+            // (DeepSeek) and chunked local attention (Llama 4). Never measured: windows, recurrent and hybrid layers, an
+            // axis of their own that no group's error stands for.
+            if (HasMeasuredKindOfLayer(model) && !(calibration.Experts is not null && model.IsMoe))
             {
                 axes |= ExtrapolationAxes.Architecture;
+            }
+
+            if (HasUnmeasuredLayers(model))
+            {
+                axes |= ExtrapolationAxes.LayerKind;
             }
 
             if (deployment.InputTokens < 32 || deployment.InputTokens > 32_768 || deployment.OutputTokens > 32_768)
@@ -416,7 +424,11 @@ namespace DeploySpec.Engine.Cost
             return axes;
         }
 
-        private static bool IsDenseAttention(Models.ModelArchitecture model) =>
-            !model.IsMoe && !model.IsMla && model.SlidingWindow == 0 && model.AttentionChunkSize == 0 && !model.HasRecurrentLayers && model.HybridPattern.Length == 0;
+        /// <summary>Routed experts, latent attention or chunked local attention: the kinds the MoE rows run (DeepSeek, Llama 4).</summary>
+        private static bool HasMeasuredKindOfLayer(Models.ModelArchitecture model) => model.IsMoe || model.IsMla || model.AttentionChunkSize > 0;
+
+        /// <summary>Sliding windows, recurrent (linear attention, state-space) or hybrid layers: no calibration row ran any.</summary>
+        private static bool HasUnmeasuredLayers(Models.ModelArchitecture model) =>
+            model.SlidingWindow > 0 || model.HasRecurrentLayers || model.HybridPattern.Length > 0;
     }
 }

@@ -16,8 +16,9 @@ namespace DeploySpec.Engine.Diagnosis
                 return;
             }
 
+            var notMeasured = winners.Aggregate(ExtrapolationAxes.None, (all, p) => all | p.SingleRequest.NotMeasured);
             string plans = string.Join(", ", winners.Select(p => p.Plan.ToString()));
-            c.Add(Rules.EstimatesExtrapolated, FindingTarget.Attribute, (winners.Count == 1 ? "its winner " : "its winners ") + plans, axes.Describe(),
+            c.Add(Rules.EstimatesExtrapolated, FindingTarget.Attribute, (winners.Count == 1 ? "its winner " : "its winners ") + plans, axes.Describe(notMeasured),
                 winners.Max(p => p.SingleRequest.Uncertainty) * 100);
         }
     }

@@ -267,14 +267,14 @@ namespace DeploySpec.Reporting
         /// <summary>"±14%": the estimate's band.</summary>
         public static string Band(PerformanceEstimate estimate) => "\u00b1" + (estimate.Uncertainty * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
-        /// <summary>"calibrated", "extrapolated (GPU generation, precision)", or "calibrated on this project's measurements".</summary>
+        /// <summary>"calibrated", "extrapolated along GPU generation, serving mode (not measured)", or "calibrated on this project's measurements".</summary>
         public static string Provenance(PerformanceEstimate estimate) => estimate.Provenance switch
         {
             EstimateProvenance.Calibrated => "calibrated",
             EstimateProvenance.CalibratedOnProjectMeasurements => estimate.ExtrapolatedAlong == ExtrapolationAxes.None
                 ? "calibrated on this project's measurements"
-                : "calibrated on this project's measurements (model extrapolated along " + estimate.ExtrapolatedAlong.Describe() + ")",
-            _ => "extrapolated (" + estimate.ExtrapolatedAlong.Describe() + ")",
+                : "calibrated on this project's measurements (model extrapolated along " + estimate.ExtrapolatedAlong.Describe(estimate.NotMeasured) + ")",
+            _ => "extrapolated along " + estimate.ExtrapolatedAlong.Describe(estimate.NotMeasured),
         };
 
         /// <summary>"412.4 / 380.1 (-7.8%) / 405.0 (-1.8%)": measured, then each prediction with its error; "-" when not measured.</summary>
