@@ -115,6 +115,26 @@ public class TopologyTests
     }
 
     [Fact]
+    public void An_all_reduces_fixed_latency_grows_with_its_rounds_log2_of_the_group()
+    {
+        // The eight-GPU all-reduce takes the fitted collective latency; recursive doubling over n GPUs takes log2(n)
+        // rounds to its three.
+        Assert.Equal(0.0, DeploySpec.Engine.Cost.CostModel.AllReduceLatencyShare(1));
+        Assert.Equal(1.0 / 3.0, DeploySpec.Engine.Cost.CostModel.AllReduceLatencyShare(2), 12);
+        Assert.Equal(2.0 / 3.0, DeploySpec.Engine.Cost.CostModel.AllReduceLatencyShare(4), 12);
+        Assert.Equal(1.0, DeploySpec.Engine.Cost.CostModel.AllReduceLatencyShare(8));
+        Assert.Equal(4.0 / 3.0, DeploySpec.Engine.Cost.CostModel.AllReduceLatencyShare(16), 12);
+
+        // Llama 3.1 405B (dense, 126 layers) on one HGX B200, all over NVLink: TP4's 252 all-reduces per iteration pay two
+        // thirds of TP8's fixed latency each, and that is all the stage's fixed time holds.
+        var tp4 = Planner.Plan(On(HgxB200(1), 4, 1)).Plans.Single().Pool.Coefficients;
+        var tp8 = Planner.Plan(On(HgxB200(1), 8, 1)).Plans.Single().Pool.Coefficients;
+        double latency = DeploySpec.Engine.Cost.CostCalibration.Default.CollectiveLatencySeconds;
+        Assert.Equal(2 * 126 * latency, tp8.StageLatencySeconds, 12);
+        Assert.Equal(2 * 126 * latency * 2 / 3, tp4.StageLatencySeconds, 12);
+    }
+
+    [Fact]
     public void Tensor_parallelism_over_16_gpus_is_nvlink_on_gb200_trays_and_infiniband_on_hgx_b200()
     {
         // TP16 must divide the cluster, so 64 GPUs: 16 of a rack's 18 trays, against eight HGX B200 nodes.

@@ -178,7 +178,7 @@ namespace DeploySpec.Engine.Cost
     /// <param name="Hopper">Hopper's efficiencies (H100, H200; also every GPU outside Blackwell).</param>
     /// <param name="Blackwell">Data-centre Blackwell's efficiencies (B200, B300, GB200, GB300).</param>
     /// <param name="BlackwellRtx">Workstation Blackwell's efficiencies (RTX PRO 6000); null when no such row was in the fit (data-centre Blackwell's apply).</param>
-    /// <param name="CollectiveLatencySeconds">Fixed latency of each collective and hand-off, s.</param>
+    /// <param name="CollectiveLatencySeconds">Fixed latency of an all-reduce over eight GPUs (smaller groups take <see cref="CostModel.AllReduceLatencyShare"/> of it), of each exchange between expert-parallel GPUs, each pipeline hand-off and each MoE routing step, s.</param>
     /// <param name="TensorRtLlm">TensorRT-LLM's runtime (most calibration rows ran on it).</param>
     /// <param name="Band">The band estimates carry, from the cross-validation.</param>
     /// <param name="Experts">What expert layers reach; null when no mixture-of-experts row was in the fit (dense efficiencies apply).</param>
@@ -228,26 +228,26 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6188328718053849, WeightStream: 0.7048035828182635, KvStream: 0.8999999999959556, Collective: 0.6127325951711783, MatmulHalfSaturationTokens: 134.73934180635868),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4867811772379072, WeightStream: 0.8999999999358939, KvStream: 0.5848840386167921, Collective: 0.4609736533728187, MatmulHalfSaturationTokens: 222.71717539551668),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6468032644432563, WeightStream: 0.5320774875642478, KvStream: 0.820071183351069, Collective: 0.3638017428614258, MatmulHalfSaturationTokens: 287.3574614712294),
-            CollectiveLatencySeconds: 2.9183019137159032E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.9999999999822857, WeightStream: 0.6700663719894226),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00011268319640780895, StepSecondsPerSequence: 9.999999999940456E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0014028468977496649, StepSecondsPerSequence: 9.999999998140201E-06, ExpertTimeFactor: 1.1753625641827736),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.0000000033782873E-05, StepSecondsPerSequence: 9.999999999855743E-06, ExpertTimeFactor: 0.8928355212671172),
-            Band: new UncertaintyBand(Calibrated: 0.083,
-                GpuGeneration: new(InData: 0.085, Beyond: 0.154),
-                Precision: new(InData: 0.085, Beyond: 0.683),
-                ModelSize: new(InData: 0.098, Beyond: 0.149),
-                Lengths: new(InData: null, Beyond: 0.177),
-                Parallelism: new(InData: 0.085, Beyond: 0.092),
-                ExpertParallelism: new(InData: 0.081, Beyond: 0.126),
-                Architecture: new(InData: 0.099, Beyond: 0.126),
-                Engine: new(InData: 0.104, Beyond: 0.147),
-                WideExpertGroup: 0.096,
+            Hopper: new GenerationEfficiency(Matmul: 0.6161243098031368, WeightStream: 0.6423675044127253, KvStream: 0.8996790667897037, Collective: 0.6062042462252908, MatmulHalfSaturationTokens: 142.34853667614001),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4834489919372054, WeightStream: 0.7499031110955761, KvStream: 0.5800680484807061, Collective: 0.45191630818255185, MatmulHalfSaturationTokens: 224.1284356179862),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.645007737016454, WeightStream: 0.5340395226246011, KvStream: 0.8179775186660019, Collective: 0.36323597511600914, MatmulHalfSaturationTokens: 284.73965109486585),
+            CollectiveLatencySeconds: 3.020616137651375E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.9404112920564294, WeightStream: 0.6785309320006092),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00010323059188021416, StepSecondsPerSequence: 9.998519635059032E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0009899847558218838, StepSecondsPerSequence: 9.936991958683001E-06, ExpertTimeFactor: 1.1842954599096565),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.2227712517993105E-05, StepSecondsPerSequence: 9.985357911078045E-06, ExpertTimeFactor: 0.9120410862878624),
+            Band: new UncertaintyBand(Calibrated: 0.082,
+                GpuGeneration: new(InData: 0.082, Beyond: 0.156),
+                Precision: new(InData: 0.083, Beyond: 0.607),
+                ModelSize: new(InData: 0.094, Beyond: 0.17),
+                Lengths: new(InData: null, Beyond: 0.163),
+                Parallelism: new(InData: 0.084, Beyond: 0.09),
+                ExpertParallelism: new(InData: 0.078, Beyond: 0.125),
+                Architecture: new(InData: 0.095, Beyond: 0.126),
+                Engine: new(InData: 0.104, Beyond: 0.124),
+                WideExpertGroup: 0.086,
                 WidePcieGroup: 0.095,
-                GroupedQueryExperts: 0.099));
+                GroupedQueryExperts: 0.096));
     }
 
     /// <summary>

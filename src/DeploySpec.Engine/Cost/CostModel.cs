@@ -40,6 +40,22 @@ namespace DeploySpec.Engine.Cost
         /// </summary>
         public const int RoutingStepsPerMoeLayer = 2;
 
+        /// <summary>
+        /// GPUs in the all-reduce whose fixed latency <see cref="CostCalibration.CollectiveLatencySeconds"/> is: eight, a
+        /// whole HGX node's tensor-parallel group (the calibration's TP8 rows).
+        /// </summary>
+        public const int ReferenceAllReduceRanks = 8;
+
+        /// <summary>
+        /// The share of <see cref="CostCalibration.CollectiveLatencySeconds"/> an all-reduce over <paramref name="ranks"/>
+        /// GPUs takes: its synchronising rounds, log2(ranks) as recursive doubling needs them (Thakur, Rabenseifner and
+        /// Gropp, "Optimization of Collective Communication Operations in MPICH", 2005), over the eight-GPU all-reduce's
+        /// three. TP2 pays a third of TP8's fixed latency, TP4 two thirds, TP16 four thirds. One latency for every group
+        /// size put TP2 and TP4 at TP8's: against it the fit's loss is 12.48 -> 12.12 (docs/calibration.md).
+        /// </summary>
+        public static double AllReduceLatencyShare(int ranks) =>
+            ranks <= 1 ? 0.0 : Math.Log(ranks, 2) / Math.Log(ReferenceAllReduceRanks, 2);
+
         private const double ActivationBytes = 2.0; // BF16 hidden states on the wire
 
         public static CostCoefficients Specialize(DeploymentSpec deployment, Degrees degrees, MemoryBreakdown memory, CostCalibration calibration)
@@ -118,7 +134,7 @@ namespace DeploySpec.Engine.Cost
             if (tp > 1)
             {
                 var link = Topology.GroupLink(cluster, tp);
-                double latency = calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
+                double latency = AllReduceLatencyShare(tp) * calibration.CollectiveLatencySeconds + LinkCatalog.ExtraLatencySeconds(link);
                 double rate = Topology.UnidirectionalBytesPerSecond(cluster, link) * efficiency.Collective;
                 double ringBytes = 2.0 * (tp - 1) / tp * model.HiddenSize * ActivationBytes;
                 collectiveLatency += 2 * count * latency;

@@ -5,7 +5,7 @@ namespace Acme.Serving
 {
     /// <summary>
     /// Acme.Serving.Llama405B on Acme.Serving.HgxH200 (8 x H200 SXM 141GB: 1 node of 8), 8192 input / 512 output tokens per request, memory sized as vLLM does.
-    /// 8 plans fit, 3 candidates rejected. Recommended: TP8 x PP1 x DP1, 41.9 tok/s per user at one request, 389 tok/s at capacity (284 in flight). Full table: ToMarkdown().
+    /// 8 plans fit, 3 candidates rejected. Recommended: TP8 x PP1 x DP1, 39.7 tok/s per user at one request, 387 tok/s at capacity (284 in flight). Full table: ToMarkdown().
     /// </summary>
     partial class Batch
     {
@@ -13,7 +13,7 @@ namespace Acme.Serving
         public readonly struct __DeploySpec : global::DeploySpec.Engine.Planning.IDeploymentData
         {
             public string Spec => "Name=Batch;Model={Name=Llama405B;Checkpoint=Llama405B;Layers=126;HiddenSize=16384;AttentionHeads=128;KeyValueHeads=8;IntermediateSize=53248;VocabSize=128256;Weights=Fp8;KvCache=Fp8};Cluster={Name=HgxH200;Gpu=H200Sxm};InputTokens=8192;OutputTokens=512;Objective=MinLatency";
-            public string Table => "197b85623|0 5 0 1|0:1 0:2 0:4 2:8 0:8 2:16 2:32 2:50 1:32 1:64 1:100 5:128 5:256 5:279";
+            public string Table => "197b85623|0 5 0 1|0:1 0:2 0:4 2:8 2:16 2:32 2:50 1:32 1:64 1:100 5:128 5:256 5:279";
         }
         /// <summary>Every plan that fits, best first (MinLatency objective, latency targets met first).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans => global::DeploySpec.Engine.Planning.GeneratedDeployment<__DeploySpec>.Plans;

@@ -5,7 +5,7 @@ namespace Acme.Serving
 {
     /// <summary>
     /// Acme.Serving.Llama405B on Acme.Serving.HgxH200 (8 x H200 SXM 141GB: 1 node of 8), 4096 input / 256 output tokens per request, memory sized as vLLM does.
-    /// 8 plans fit, 3 candidates rejected. Recommended: TP8 x PP1 x DP1 (no plan meets the latency targets), 41.9 tok/s per user at one request, 411 tok/s at capacity (568 in flight). Full table: ToMarkdown().
+    /// 8 plans fit, 3 candidates rejected. Recommended: TP8 x PP1 x DP1 (no plan meets the latency targets), 39.8 tok/s per user at one request, 408 tok/s at capacity (568 in flight). Full table: ToMarkdown().
     /// </summary>
     partial record Summarizer
     {
@@ -13,7 +13,7 @@ namespace Acme.Serving
         public readonly struct __DeploySpec : global::DeploySpec.Engine.Planning.IDeploymentData
         {
             public string Spec => "Name=Summarizer;Model={Name=Llama405B;Checkpoint=Llama405B;Layers=126;HiddenSize=16384;AttentionHeads=128;KeyValueHeads=8;IntermediateSize=53248;VocabSize=128256;Weights=Fp8;KvCache=Fp8};Cluster={Name=HgxH200;Gpu=H200Sxm};InputTokens=4096;OutputTokens=256;MaxTimePerOutputTokenMs=5";
-            public string Table => "197b85623|0 7 0 0|0:1 0:2 0:4 2:8 0:8 2:16 2:32 2:64 2:101 1:32 1:64 5:128 4:200 5:256 7:512 7:562";
+            public string Table => "197b85623|0 7 0 0|0:1 0:2 0:4 2:8 2:16 2:32 2:64 2:101 1:32 1:64 5:128 4:200 5:256 7:512 7:562";
         }
         /// <summary>Every plan that fits, best first (MaxThroughput objective, latency targets met first).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::DeploySpec.PartitionPlan> Plans => global::DeploySpec.Engine.Planning.GeneratedDeployment<__DeploySpec>.Plans;
