@@ -126,7 +126,7 @@ public class PartitionTests
             [Deployment(typeof(Mixtral), typeof(HgxH100), TensorParallel = 2, {|#0:ExpertParallel = 3|})] public partial class Chat { }
             """,
             Diagnostic(Descriptors.ExpertParallelSplitsNoExperts).WithLocation(0).WithMessage("Deployment 'Chat': " +
-                "EP3 does not divide the 8 experts; the best plan that fits is TP2 x PP2 x DP2"));
+                "EP3 does not divide the 8 experts; the best plan that fits is TP1 x PP4 x DP2 x EP2"));
     }
 
     [Fact]
@@ -145,9 +145,9 @@ public class PartitionTests
             Diagnostic(Descriptors.TensorParallelCrossesNodes).WithLocation(1).WithMessage("Deployment 'Chat': " +
                 "TP16 spans 2 nodes of 8 GPUs: its all-reduces run over InfiniBand NDR (100 GB/s per GPU) instead of NVLink 4 (900 GB/s), twice per layer"),
             Diagnostic(Descriptors.TimePerOutputTokenUnreachable).WithLocation(2).WithMessage("Deployment 'Chat': " +
-                "no plan meets MaxTimePerOutputTokenMs = 5 ms: the fastest, TP16 x PP1 x DP1, takes 22.43 ms per output token (44.6 tok/s per user) even for one request"),
+                "no plan meets MaxTimePerOutputTokenMs = 5 ms: the fastest, TP16 x PP1 x DP1, takes 22.24 ms per output token (45.0 tok/s per user) even for one request"),
             Diagnostic(Descriptors.TimeToFirstTokenUnreachable).WithLocation(3).WithMessage("Deployment 'Chat': " +
-                "no plan meets MaxTimeToFirstTokenMs = 20 ms: the fastest, TP16 x PP1 x DP1, takes 1151.9 ms to the first token of a 2048-token prompt even for one request"));
+                "no plan meets MaxTimeToFirstTokenMs = 20 ms: the fastest, TP16 x PP1 x DP1, takes 1148.1 ms to the first token of a 2048-token prompt even for one request"));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public class PartitionTests
             [Deployment(typeof(Mixtral), typeof(HgxH100), TensorParallel = 2, PipelineParallel = 4, {|#0:ExpertParallel = 4|})] public partial class Chat { }
             """,
             Diagnostic(Descriptors.ExpertParallelExceedsRanks).WithLocation(0).WithMessage("Deployment 'Chat': " +
-                "EP4 does not divide the 2 GPUs of a stage's TP x DP ranks; the best plan that fits is TP2 x PP2 x DP2"));
+                "EP4 does not divide the 2 GPUs of a stage's TP x DP ranks; the best plan that fits is TP1 x PP4 x DP2 x EP2"));
     }
 
     [Fact]

@@ -169,6 +169,32 @@ public class CostModelTests
         Assert.True(many > one);
     }
 
+    [Fact]
+    public void Each_used_expert_pays_the_gemm_half_saturation_count_once()
+    {
+        // Mixtral 8x7B at TP2 on H100: each GPU holds half of every expert (32 layers x 8 experts x 3 x 4096 x 14336 /
+        // 2 parameters), and each expert a token uses runs a GEMM of its own few tokens at the dense GEMMs' count.
+        var d = MemoryModelTests.On(ModelCatalog.Mixtral8x7B, Gpu.H100Sxm, 2) with { TensorParallel = 2, PipelineParallel = 1 };
+        var c = Planner.Plan(d).Plans.Single().Pool.Coefficients;
+        var gpu = GpuCatalog.Get(Gpu.H100Sxm);
+        var hopper = CostCalibration.Default.Hopper;
+        double routed = 32.0 * 8 * 3 * 4096 * 14336 / 2;
+        double expected = hopper.MatmulHalfSaturationTokens * 2.0 * routed / (gpu.MatmulFlopsPerSecond(d.Model.Weights) * hopper.Matmul);
+        Assert.Equal(expected, c.ExpertSaturationSeconds, 9);
+
+        // A step pays it on the share of experts its tokens use: with every expert in use, the compute side of a step is
+        // the dense GEMMs' plus all of it.
+        double m = 512;
+        double share = CostEvaluator.ExpertShare(1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken), c.ExpertImbalanceSpread);
+        Assert.True(share > 0.999);
+        Assert.Equal((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence + c.ExpertSaturationSeconds * share,
+            CostEvaluator.StageSeconds(c, m) - m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) - c.StageLatencySeconds, 12);
+
+        // Dense models have no routed experts and pay nothing of it.
+        var dense = Planner.Plan(MemoryModelTests.On(ModelCatalog.Llama31_8B, Gpu.H100Sxm, 1)).Plans.First().Pool.Coefficients;
+        Assert.Equal(0.0, dense.ExpertSaturationSeconds);
+    }
+
     [Theory]
     [InlineData(1, 0.0)]
     [InlineData(2, 0.5641895835)] // 1 / sqrt(pi)

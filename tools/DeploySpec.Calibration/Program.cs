@@ -27,7 +27,7 @@ if (args.Length == 2 && args[0] == "explain")
             DeploySpec.Engine.Memory.MemoryModel.MaxBatchSize(p.Deployment),
             DeploySpec.Engine.Memory.MemoryModel.MaxBatchedTokens(p.Deployment), m.ToString("F0", CultureInfo.InvariantCulture), c.Replicas,
             plan.Peak.TimePerOutputTokenMs.ToString("F1", CultureInfo.InvariantCulture),
-            Ms((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence), Ms(c.DenseWeightSeconds + c.ExpertWeightSeconds * share),
+            Ms((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence + c.ExpertSaturationSeconds * share), Ms(c.DenseWeightSeconds + c.ExpertWeightSeconds * share),
             Ms(m * c.AttentionSecondsPerSequence), Ms(m * c.CollectiveSecondsPerSequence), Ms(c.StageLatencySeconds),
             Ms(c.StepOverheadSeconds + m * c.StepSecondsPerSequence), Ms((m - 1) / c.OutputTokens * c.StagePrefillSeconds)));
     }

@@ -228,26 +228,26 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6161243098031368, WeightStream: 0.6423675044127253, KvStream: 0.8996790667897037, Collective: 0.6062042462252908, MatmulHalfSaturationTokens: 142.34853667614001),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4834489919372054, WeightStream: 0.7499031110955761, KvStream: 0.5800680484807061, Collective: 0.45191630818255185, MatmulHalfSaturationTokens: 224.1284356179862),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.645007737016454, WeightStream: 0.5340395226246011, KvStream: 0.8179775186660019, Collective: 0.36323597511600914, MatmulHalfSaturationTokens: 284.73965109486585),
-            CollectiveLatencySeconds: 3.020616137651375E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.9404112920564294, WeightStream: 0.6785309320006092),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00010323059188021416, StepSecondsPerSequence: 9.998519635059032E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0009899847558218838, StepSecondsPerSequence: 9.936991958683001E-06, ExpertTimeFactor: 1.1842954599096565),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 1.2227712517993105E-05, StepSecondsPerSequence: 9.985357911078045E-06, ExpertTimeFactor: 0.9120410862878624),
-            Band: new UncertaintyBand(Calibrated: 0.082,
-                GpuGeneration: new(InData: 0.082, Beyond: 0.156),
-                Precision: new(InData: 0.083, Beyond: 0.607),
-                ModelSize: new(InData: 0.094, Beyond: 0.17),
-                Lengths: new(InData: null, Beyond: 0.163),
-                Parallelism: new(InData: 0.084, Beyond: 0.09),
-                ExpertParallelism: new(InData: 0.078, Beyond: 0.125),
-                Architecture: new(InData: 0.095, Beyond: 0.126),
-                Engine: new(InData: 0.104, Beyond: 0.124),
-                WideExpertGroup: 0.086,
-                WidePcieGroup: 0.095,
-                GroupedQueryExperts: 0.096));
+            Hopper: new GenerationEfficiency(Matmul: 0.6046188881745487, WeightStream: 0.6572500776861752, KvStream: 0.8998694342906897, Collective: 0.6090028148009838, MatmulHalfSaturationTokens: 124.2374838644094),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4587994633367394, WeightStream: 0.8974244648361778, KvStream: 0.5716118134111537, Collective: 0.4509599072679023, MatmulHalfSaturationTokens: 127.8189891014349),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6067197071331951, WeightStream: 0.530848042098808, KvStream: 0.8738975344167339, Collective: 0.3556013768549656, MatmulHalfSaturationTokens: 207.8218046463476),
+            CollectiveLatencySeconds: 2.976700277433239E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.27538713037234, WeightStream: 0.6908655213650469),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00032519643114878614, StepSecondsPerSequence: 9.998612595917977E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.001137612047803571, StepSecondsPerSequence: 9.969754373349316E-06, ExpertTimeFactor: 1.2603481219515629),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 1.1715008527035361E-05, StepSecondsPerSequence: 9.990670303519854E-06, ExpertTimeFactor: 0.9511761205039304),
+            Band: new UncertaintyBand(Calibrated: 0.079,
+                GpuGeneration: new(InData: 0.079, Beyond: 0.145),
+                Precision: new(InData: 0.08, Beyond: 0.479),
+                ModelSize: new(InData: 0.094, Beyond: 0.161),
+                Lengths: new(InData: null, Beyond: 0.118),
+                Parallelism: new(InData: 0.067, Beyond: 0.093),
+                ExpertParallelism: new(InData: 0.071, Beyond: 0.106),
+                Architecture: new(InData: 0.094, Beyond: 0.122),
+                Engine: new(InData: 0.11, Beyond: 0.156),
+                WideExpertGroup: 0.073,
+                WidePcieGroup: 0.079,
+                GroupedQueryExperts: 0.089));
     }
 
     /// <summary>

@@ -53,6 +53,12 @@ namespace DeploySpec.Engine.Cost
     /// split every expert evenly). A step streams the busiest GPU's experts, share p + this x sqrt(p (1 - p)) of them
     /// at most 1, where p is the share a token-count of m leaves active (<see cref="CostEvaluator.ExpertShare"/>).
     /// </param>
+    /// <param name="ExpertSaturationSeconds">
+    /// Compute time of the GEMMs' half-saturation count over the bottleneck GPU's routed experts, s: each expert some
+    /// token uses runs a grouped-GEMM problem of its own few tokens, so it pays the half-saturation tokens once
+    /// (half-saturation tokens x 2 x its parameters / the matmul rate), not once for the k active experts' worth. A step
+    /// pays the share of its experts that its tokens use, as it streams them (<see cref="ExpertWeightSeconds"/>).
+    /// </param>
     public readonly record struct CostCoefficients(
         int Replicas,
         int Stages,
@@ -80,7 +86,8 @@ namespace DeploySpec.Engine.Cost
         ExtrapolationAxes NotMeasured = ExtrapolationAxes.None,
         double PricePerHour = 0,
         double AcceptedTokensPerStep = 1,
-        double ExpertImbalanceSpread = 0)
+        double ExpertImbalanceSpread = 0,
+        double ExpertSaturationSeconds = 0)
     {
         /// <summary>True for mixture-of-experts plans (routed experts are streamed on demand).</summary>
         public bool HasExperts => ExpertWeightSeconds > 0;
@@ -91,7 +98,7 @@ namespace DeploySpec.Engine.Cost
             Valid(AttentionSecondsPerSequence) && Valid(CollectiveSecondsPerSequence) && Valid(StageLatencySeconds) &&
             Valid(HopLatencySeconds) && Valid(HopSecondsPerSequence) && Valid(StepOverheadSeconds) && Valid(StepSecondsPerSequence) &&
             Valid(StagePrefillSeconds) && Valid(PrefillLatencySeconds) && Valid(GemmSaturationSequences) && Valid(Uncertainty) && Valid(PricePerHour) &&
-            Valid(ExpertImbalanceSpread) &&
+            Valid(ExpertImbalanceSpread) && Valid(ExpertSaturationSeconds) &&
             PrefillChunks >= 1 && !double.IsInfinity(PrefillChunks) && MaxConcurrency >= 1 &&
             AcceptedTokensPerStep >= 1 && !double.IsInfinity(AcceptedTokensPerStep);
 
@@ -183,13 +190,15 @@ namespace DeploySpec.Engine.Cost
         /// <summary>Cost of one micro-batch of <paramref name="m"/> sequences on the bottleneck stage, in seconds.</summary>
         public static double StageSeconds(in CostCoefficients c, double m)
         {
-            double weights = c.DenseWeightSeconds;
+            double weights = c.DenseWeightSeconds, expertSaturation = 0;
             if (c.HasExperts)
             {
-                weights += c.ExpertWeightSeconds * ExpertShare(1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken), c.ExpertImbalanceSpread);
+                double share = ExpertShare(1.0 - Math.Exp(-m * c.ExpertIdleDecayPerToken), c.ExpertImbalanceSpread);
+                weights += c.ExpertWeightSeconds * share;
+                expertSaturation = c.ExpertSaturationSeconds * share;
             }
 
-            double gemm = Math.Max((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence, weights);
+            double gemm = Math.Max((m + c.GemmSaturationSequences) * c.GemmSecondsPerSequence + expertSaturation, weights);
             return gemm + m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + c.StageLatencySeconds;
         }
 

@@ -177,10 +177,13 @@ namespace DeploySpec.Engine.Cost
             double prompt = deployment.InputTokens;
             double chunks = Math.Ceiling(prompt / MemoryModel.MaxBatchedTokens(deployment));
             double chunkTokens = prompt / chunks;
-            double chunkExpertBytes = model.IsMoe
-                ? routedStreamBytes * CostEvaluator.ExpertShare(1.0 - Math.Pow(missProbability, chunkTokens), imbalanceSpread)
-                : 0;
-            double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenSeconds, (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
+            double chunkExpertShare = model.IsMoe ? CostEvaluator.ExpertShare(1.0 - Math.Pow(missProbability, chunkTokens), imbalanceSpread) : 0;
+            double chunkExpertBytes = routedStreamBytes * chunkExpertShare;
+            // Each routed expert some token uses runs a grouped-GEMM problem of its own few tokens: it pays the half-saturation
+            // count once, at the dense GEMMs' own count (no factor of its own), in decode and in each prompt chunk alike.
+            double expertSaturationSeconds = model.IsMoe ? saturation * 2.0 * routedParams / matmulRate : 0.0;
+            double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenSeconds + expertSaturationSeconds * chunkExpertShare,
+                (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
             double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
             double prefillAttention = AttentionPrefillFlops(model, layout, stage, tp, prompt) / attentionRate;
             double stagePrefill = chunks * (chunkGemm + stageLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
@@ -242,7 +245,8 @@ namespace DeploySpec.Engine.Cost
                 NotMeasured: notMeasured,
                 PricePerHour: Pricing.PerGpuHour(deployment.Cluster) * degrees.GpuCount,
                 AcceptedTokensPerStep: speculation.AcceptedTokensPerStep,
-                ExpertImbalanceSpread: imbalanceSpread);
+                ExpertImbalanceSpread: imbalanceSpread,
+                ExpertSaturationSeconds: expertSaturationSeconds);
             return Correct(coefficients, deployment.Correction);
         }
 
@@ -339,6 +343,7 @@ namespace DeploySpec.Engine.Cost
                 GemmSecondsPerSequence = c.GemmSecondsPerSequence * decode,
                 DenseWeightSeconds = c.DenseWeightSeconds * decode,
                 ExpertWeightSeconds = c.ExpertWeightSeconds * decode,
+                ExpertSaturationSeconds = c.ExpertSaturationSeconds * decode,
                 AttentionSecondsPerSequence = c.AttentionSecondsPerSequence * decode,
                 CollectiveSecondsPerSequence = c.CollectiveSecondsPerSequence * decode,
                 StageLatencySeconds = c.StageLatencySeconds * decode,
