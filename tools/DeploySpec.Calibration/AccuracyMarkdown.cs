@@ -92,7 +92,7 @@ namespace DeploySpec.Calibration
             Line($"    page (0.21 reprints it). It is {Off(Calibrator.MedianSignedError(maverickTp8))} (median of {maverickTp8.Count}, {Range(maverickTp8)}), and nothing in the model");
             Line("    explains it.");
             Line($"  The expert factors (compute {Expert(e => e.ComputeFactor, "0.0", "-")}x the even-load time, near the top of its range; weights streamed at {Expert(e => e.WeightStream, "0.00", "-")} of HBM;");
-            Line($"  and {F(c.MoeLayerLatencySeconds * 1e6, "0")} µs per MoE layer per iteration whatever the batch, its two routing steps at the collective latency) lump the compute side");
+            Line($"  and {F(c.MoeLayerLatencySeconds * 1e6, "0")} µs per MoE layer per iteration whatever the batch, {(CostModel.RoutingStepsPerMoeLayer == 1 ? "its routing step" : CostModel.RoutingStepsPerMoeLayer.ToString(CultureInfo.InvariantCulture) + " routing steps")} at the collective latency) lump the compute side");
             Line("  of load imbalance, grouped-GEMM tiles and the routing work. The weights side of expert parallelism, the busiest GPU's experts, is modelled without a");
             Line($"  fitted factor. Mixtral 8x7B's {Words(mixtral.Count)} vLLM latency rows, whose experts are few and large, come out {F(mixtral.Min(p => p.RelativeError) * 100, "0")}-{F(mixtral.Max(p => p.RelativeError), "0%")} slow with");
             Line("  these factors. A fixed time per expert, which would spare Mixtral, is rejected by the other MoE rows");
