@@ -31,14 +31,14 @@ namespace DeploySpec.Engine.Cost
     {
         /// <summary>
         /// Synchronising steps a MoE layer adds per iteration, whatever the batch, each with the fixed latency of a
-        /// collective (<see cref="CostCalibration.CollectiveLatencySeconds"/>): dispatch (top-k, then every token copied
-        /// into its experts' order, a count and a scan over all experts before any grouped GEMM can start) and combine
-        /// (each token's expert outputs gathered back and summed by their weights). Over an expert-parallel group the
-        /// exchanges between GPUs come on top. Fitted free, the floor came to 2.01 collective latencies (58.5 µs against
-        /// 29.1 µs, docs/calibration.md), and tied to them the fit's loss is unchanged; tied, a fit without MoE rows
-        /// still knows it. Since each used expert pays the GEMMs' half-saturation count
-        /// (<see cref="CostCoefficients.ExpertSaturationSeconds"/>), part of what the two steps held, one step fits
-        /// better: loss 11.91 -> 11.85, groups left out pooled 10.8% -> 10.5% (three: 12.10).
+        /// collective (<see cref="CostCalibration.CollectiveLatencySeconds"/>): its routing, dispatch (top-k, then every
+        /// token copied into its experts' order, a count and a scan over all experts before any grouped GEMM can start)
+        /// and combine (each token's expert outputs gathered back and summed by their weights). Over an expert-parallel
+        /// group the exchanges between GPUs come on top. Fitted free, the floor once came to 2.01 collective latencies
+        /// (58.5 µs against 29.1 µs, docs/calibration.md), and tied to them a fit without MoE rows still knows it. Since
+        /// each used expert pays the GEMMs' half-saturation count (<see cref="CostCoefficients.ExpertSaturationSeconds"/>),
+        /// part of what a second step held, dispatch and combine fit best as one step: loss 11.91 (two) -> 11.85 (one),
+        /// groups left out pooled 10.8% -> 10.5%; three steps: 12.10.
         /// </summary>
         public const int RoutingStepsPerMoeLayer = 1;
 
