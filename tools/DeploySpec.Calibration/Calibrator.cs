@@ -52,7 +52,7 @@ namespace DeploySpec.Calibration
     /// (pseudo-Huber, <see cref="RobustScale"/>) on log errors over every measured figure of every calibration file,
     /// shared and published (throughput, TTFT, inter-token and request latency alike, one weight each), and the
     /// seed's two ratios (weight 4 each, and a constraint beyond <see cref="SeedTolerance"/>: they are the published
-    /// claim) and its TP8 throughput. One fit, no per-row or per-file case: the GPU generation picks its
+    /// claim) and its TP8 throughput, with a weak prior toward the middle of every factor's range (<see cref="PriorWeight"/>). One fit, no per-row or per-file case: the GPU generation picks its
     /// efficiencies, and a block no row exercises is not fitted (Blackwell takes Hopper's values, the RTX parts
     /// Blackwell's, experts the dense efficiencies, an engine TensorRT-LLM's runtime). Expert compute factor 1-4,
     /// an engine's expert time 1/3-3 times TensorRT-LLM's.
@@ -107,8 +107,32 @@ namespace DeploySpec.Calibration
                 return x;
             }
 
-            var fit = Minimize(y => Residuals(points, FromVector(Expand(y), used, band)), active.Length);
+            var fit = Minimize(y => WithPrior(Residuals(points, FromVector(Expand(y), used, band)), y), active.Length);
             return FromVector(Expand(fit), used, band);
+        }
+
+        /// <summary>
+        /// Weight of the fit's weak prior: each fitted factor, in the fit's bounded coordinate (a logistic between its
+        /// bounds, 0 at the middle of its range), adds (this x coordinate)^2 to the loss. A factor the rows hold firmly
+        /// barely moves (the loss on the data rises 11.76 -> 11.79 on every row); one the rows leave nearly free stays near
+        /// the middle of its range instead of drifting to whichever end the start, or an unrelated change of the data,
+        /// finds. Without it, the fit without the rows with experts over attention-data-parallel GPUs read the RTX PRO
+        /// 6000's collective efficiency at 0.37 or at 0.23, at nearly equal loss, as 22 unrelated figures changed, and the
+        /// RTX PRO 6000's eight-GPU expert-parallel rows came out 5% or 14% off (docs/calibration.md, "The prior").
+        /// </summary>
+        public const double PriorWeight = 0.03;
+
+        /// <summary>The data's residuals followed by the prior's, one per fitted coordinate (<see cref="PriorWeight"/>).</summary>
+        private static double[] WithPrior(double[] residuals, double[] coordinates)
+        {
+            var r = new double[residuals.Length + coordinates.Length];
+            residuals.CopyTo(r, 0);
+            for (int i = 0; i < coordinates.Length; i++)
+            {
+                r[residuals.Length + i] = PriorWeight * coordinates[i];
+            }
+
+            return r;
         }
 
         /// <summary>Which parameter blocks the points exercise (Hopper, the shared factors and TensorRT-LLM's runtime always: the seed is in every fit).</summary>

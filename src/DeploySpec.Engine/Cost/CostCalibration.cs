@@ -228,26 +228,26 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6085919140145928, WeightStream: 0.6245995735355206, KvStream: 0.8993509864598086, Collective: 0.626443570091485, MatmulHalfSaturationTokens: 124.62740802995057),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4645940856376069, WeightStream: 0.7522630174935709, KvStream: 0.5618597202810198, Collective: 0.4662587980957883, MatmulHalfSaturationTokens: 136.49424297490617),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6113152067103724, WeightStream: 0.5324987911633805, KvStream: 0.8601884435428258, Collective: 0.35951242511481807, MatmulHalfSaturationTokens: 212.79958139169818),
-            CollectiveLatencySeconds: 3.8712452964971824E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.3698334157985745, WeightStream: 0.6690372961016735),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00011575419220933261, StepSecondsPerSequence: 9.993994680361659E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0006653854219125506, StepSecondsPerSequence: 9.279170750556773E-06, ExpertTimeFactor: 1.2510550781361653),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 3.528988113224194E-05, StepSecondsPerSequence: 9.946217571256402E-06, ExpertTimeFactor: 0.9406442222446416),
+            Hopper: new GenerationEfficiency(Matmul: 0.6104091108219211, WeightStream: 0.6268560638599011, KvStream: 0.8914440040998226, Collective: 0.6263866263695594, MatmulHalfSaturationTokens: 124.78566376934722),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4643932662855632, WeightStream: 0.7295725576050271, KvStream: 0.5620568196046503, Collective: 0.46881412498241865, MatmulHalfSaturationTokens: 136.31817703503825),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.614416396077985, WeightStream: 0.5361725748167511, KvStream: 0.8502037169886743, Collective: 0.3605332527967476, MatmulHalfSaturationTokens: 213.54815335614978),
+            CollectiveLatencySeconds: 3.837865702788618E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.3706163273152265, WeightStream: 0.6700481568748315),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.0001755941057833086, StepSecondsPerSequence: 9.86001512827963E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0007373912727489336, StepSecondsPerSequence: 2.961337310475367E-06, ExpertTimeFactor: 1.2647115866922947),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 0.0001096176339067719, StepSecondsPerSequence: 9.168857115818242E-06, ExpertTimeFactor: 0.94171084345129),
             Band: new UncertaintyBand(Calibrated: 0.077,
-                GpuGeneration: new(InData: 0.076, Beyond: 0.148),
-                Precision: new(InData: 0.077, Beyond: 0.378),
-                ModelSize: new(InData: 0.092, Beyond: 0.145),
-                Lengths: new(InData: null, Beyond: 0.095),
-                Parallelism: new(InData: 0.07, Beyond: 0.096),
-                ExpertParallelism: new(InData: 0.073, Beyond: 0.08),
-                Architecture: new(InData: 0.093, Beyond: 0.144),
-                Engine: new(InData: 0.111, Beyond: 0.147),
+                GpuGeneration: new(InData: 0.075, Beyond: 0.151),
+                Precision: new(InData: 0.075, Beyond: 0.154),
+                ModelSize: new(InData: 0.092, Beyond: 0.135),
+                Lengths: new(InData: null, Beyond: 0.091),
+                Parallelism: new(InData: 0.07, Beyond: 0.097),
+                ExpertParallelism: new(InData: 0.072, Beyond: 0.07),
+                Architecture: new(InData: 0.093, Beyond: 0.118),
+                Engine: new(InData: 0.114, Beyond: 0.148),
                 WideExpertGroup: 0.072,
                 WidePcieGroup: 0.079,
-                GroupedQueryExperts: 0.089));
+                GroupedQueryExperts: 0.087));
     }
 
     /// <summary>
