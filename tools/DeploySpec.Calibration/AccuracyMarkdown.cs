@@ -63,8 +63,9 @@ namespace DeploySpec.Calibration
             Line("Figures marked *published* are measurements: `../shared/calibration` and the cited rows of");
             Line("`tools/DeploySpec.Calibration/published/` (its README gives each row's source and what was left out); every other");
             Line("figure is DeploySpec's model. The model is fitted to all of those measurements and to nothing else: one fit over");
-            Line("throughput, time to first token, inter-token and request latency alike. The TensorRT-LLM 0.17 and 0.18");
-            Line("performance-overview tables are not in it: they are kept aside as an independent check.");
+            Line("throughput, time to first token, inter-token and request latency alike, with a weak prior that keeps a factor the");
+            Line("rows leave nearly free near the middle of its range (docs/calibration.md, \"The prior\"). The TensorRT-LLM 0.17 and");
+            Line("0.18 performance-overview tables are not in it: they are kept aside as an independent check.");
             Line();
             Line("**The figures to quote are the cross-validated ones** (last section): refit with configurations or whole groups");
             Line("left out, predict them. The in-sample errors below are what the fit reproduces of the data it saw.");
