@@ -141,7 +141,7 @@ switch (args.Length == 1 ? args[0] : "")
             Console.WriteLine($"{f.Group,-20} {f.Median():P1} ({f.HeldOut.Count})");
         }
 
-        Console.WriteLine($"pooled {Calibrator.MedianAbsoluteError(held.SelectMany(f => f.HeldOut)):P1}");
+        Console.WriteLine($"pooled {Calibrator.MedianAbsoluteError(held.SelectMany(f => f.HeldOut)):P2}"); // two decimals: the pages round to one, and a target can sit inside the rounding
         return 0;
     case "crossvalidate":
         // Refit with each group left out and predict it; prints the section docs/accuracy.md ends with and the band.
