@@ -567,6 +567,9 @@ namespace DeploySpec.Calibration
             var all = folds.SelectMany(f => f.HeldOut).ToList();
             Line($"| **pooled over the groups** | | **{Cell(all, Metric.Throughput)}** | **{Cell(all, Metric.TimeToFirstToken)}** | **{Cell(all, Metric.InterTokenLatency)}** | **{Cell(all, Metric.RequestLatency)}** | **{Med(all)}** | |");
             Line();
+            // The pages round to a tenth of a point; a target can sit inside that rounding.
+            Line($"Pooled, unrounded: {F(Calibrator.MedianAbsoluteError(all), "0.00%")} over {all.Count} held-out figures (a figure in several groups counts once in each).");
+            Line();
             Line("The band every estimate carries (`PerformanceEstimate.Uncertainty`, stored in `CostCalibration.Default.Band`)");
             Line("comes from these two tables (`UncertaintyBand.For`): inside the data, the larger of the calibrated corner and the");
             Line("ten-fold error of the kinds the plan belongs to (for experts over more than " + CalibrationDomain.NarrowGroup.ToString(CultureInfo.InvariantCulture) + " attention ranks, the DEP8 rows' own;");
