@@ -112,6 +112,9 @@ namespace DeploySpec.Engine.Cost
             double gemmSecondsPerSequence = promptTokenSeconds + 2.0 * lmHeadParams / matmulRate;
             double denseWeightSeconds = denseStreamBytes / weightRate;
             double expertWeightSeconds = routedStreamBytes / expertRate;
+            // Each routed expert some token uses runs a grouped-GEMM problem of its own few tokens: it pays the half-saturation
+            // count once, at the dense GEMMs' own count (no factor of its own), in decode and in each prompt chunk alike.
+            double expertSaturationSeconds = model.IsMoe ? saturation * 2.0 * routedParams / matmulRate : 0.0;
             int expertGroupReplicas = Math.Max(1, ep / tp);
             double missProbability = model.IsMoe
                 ? Math.Pow(1.0 - model.ActiveExperts / (double)model.Experts, expertGroupReplicas)
@@ -181,9 +184,6 @@ namespace DeploySpec.Engine.Cost
             double chunkTokens = prompt / chunks;
             double chunkExpertShare = model.IsMoe ? CostEvaluator.ExpertShare(1.0 - Math.Pow(missProbability, chunkTokens), imbalanceSpread) : 0;
             double chunkExpertBytes = routedStreamBytes * chunkExpertShare;
-            // Each routed expert some token uses runs a grouped-GEMM problem of its own few tokens: it pays the half-saturation
-            // count once, at the dense GEMMs' own count (no factor of its own), in decode and in each prompt chunk alike.
-            double expertSaturationSeconds = model.IsMoe ? saturation * 2.0 * routedParams / matmulRate : 0.0;
             double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenSeconds + expertSaturationSeconds * chunkExpertShare,
                 (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
             double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
