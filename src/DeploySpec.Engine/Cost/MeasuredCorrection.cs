@@ -36,7 +36,11 @@ namespace DeploySpec.Engine.Cost
         private const char FieldSeparator = '|';
         private const char RunSeparator = '~';
 
-        /// <summary>The runs as one line: fields separated by '|', runs by '~', '\' escaping those three; numbers culture-invariant and round-tripping.</summary>
+        /// <summary>
+        /// The runs as one line: fields separated by '|', runs by '~', '\' escaping those three; the plan's source as its
+        /// position in <see cref="Measurements.MeasurementFit.PlanSources"/>; numbers culture-invariant, the figures at
+        /// nine significant digits (more than any benchmark file states; reports print one or two decimals).
+        /// </summary>
         internal static string EncodeRuns(IReadOnlyList<MeasuredComparison> runs)
         {
             var text = new StringBuilder();
@@ -50,7 +54,7 @@ namespace DeploySpec.Engine.Cost
                 Field(text, run.File, first: true);
                 Field(text, Int(run.Line));
                 Field(text, run.Plan);
-                Field(text, run.PlanSource);
+                Field(text, Int(PlanSourceCode(run.PlanSource)));
                 Field(text, Int(run.InputTokens));
                 Field(text, Int(run.OutputTokens));
                 Field(text, run.Load);
@@ -79,12 +83,23 @@ namespace DeploySpec.Engine.Cost
                     throw new FormatException("Not a DeploySpec measured run (" + fields.Count.ToString(CultureInfo.InvariantCulture) + " fields): " + text);
                 }
 
-                runs.Add(new MeasuredComparison(fields[0], ParseInt(fields[1]), fields[2], fields[3], ParseInt(fields[4]), ParseInt(fields[5]), fields[6],
+                runs.Add(new MeasuredComparison(fields[0], ParseInt(fields[1]), fields[2], PlanSource(ParseInt(fields[3])), ParseInt(fields[4]), ParseInt(fields[5]), fields[6],
                     ParseFigure(fields, 7), ParseFigure(fields, 10), ParseFigure(fields, 13)));
             }
 
             return runs;
         }
+
+        private static int PlanSourceCode(string source)
+        {
+            int code = Array.IndexOf(Measurements.MeasurementFit.PlanSources, source);
+            return code >= 0 ? code : throw new ArgumentException("Not a plan source MeasurementFit writes: " + source, nameof(source));
+        }
+
+        private static string PlanSource(int code) =>
+            (uint)code < (uint)Measurements.MeasurementFit.PlanSources.Length
+                ? Measurements.MeasurementFit.PlanSources[code]
+                : throw new FormatException("'" + code.ToString(CultureInfo.InvariantCulture) + "' is not a plan source");
 
         private static void Figure(StringBuilder text, MeasuredFigure? figure)
         {
@@ -149,7 +164,7 @@ namespace DeploySpec.Engine.Cost
 
         private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        private static string Double(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+        private static string Double(double value) => value.ToString("G9", CultureInfo.InvariantCulture);
 
         private static int ParseInt(string text) =>
             int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : throw new FormatException("'" + text + "' is not an integer");

@@ -35,6 +35,17 @@ namespace DeploySpec.Engine.Measurements
         /// <summary>Multiplicative refinements of the factors: each evaluates every matched run once more.</summary>
         private const int Refinements = 4;
 
+        /// <summary>
+        /// Where a run's plan came from, the only phrases <see cref="MeasuredComparison.PlanSource"/> takes: the runs'
+        /// text (<see cref="MeasuredCorrection"/>) stores each by its position here.
+        /// </summary>
+        public static readonly string[] PlanSources =
+        {
+            "the file",
+            "the deployment's pinned degrees; the file states none",
+            "the recommended plan; the file states none",
+        };
+
         public const string TimeToFirstToken = "TTFT";
         public const string TimePerOutputToken = "TPOT";
         public const string InterTokenLatency = "ITL";
@@ -252,7 +263,7 @@ namespace DeploySpec.Engine.Measurements
                 int tp = run.TensorParallel ?? 1, pp = run.PipelineParallel ?? 1;
                 int dp = run.GpuCount is { } gpus && gpus >= tp * pp && gpus % (tp * pp) == 0 ? gpus / (tp * pp) : 1;
                 degrees = new Degrees(tp, pp, dp, run.ExpertParallel ?? 1);
-                source = "the file";
+                source = PlanSources[0];
                 if (spec.TensorParallel > 0 && spec.TensorParallel != tp)
                 {
                     return new RunMismatch(run, "TensorParallel", Format("the run used TP{0}, the deployment pins TP{1}", tp, spec.TensorParallel));
@@ -283,9 +294,7 @@ namespace DeploySpec.Engine.Measurements
                 }
 
                 degrees = plan;
-                source = spec.TensorParallel > 0 || spec.PipelineParallel > 0
-                    ? "the deployment's pinned degrees; the file states none"
-                    : "the recommended plan; the file states none";
+                source = spec.TensorParallel > 0 || spec.PipelineParallel > 0 ? PlanSources[1] : PlanSources[2];
             }
 
             int inputTokens = (int)Math.Round(input), outputTokens = Math.Max(1, (int)Math.Round(output));
