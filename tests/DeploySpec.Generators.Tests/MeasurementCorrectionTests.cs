@@ -87,6 +87,8 @@ public class MeasurementCorrectionTests
         // The report and the facts say so, with the file.
         var run = Assert.Single(corrected.Facts.Measurements!.Runs);
         Assert.Equal("bench/run.json", run.File);
+        Assert.Equal("the deployment's pinned degrees; the file states none", run.PlanSource); // written as its index, read back as the phrase
+        Assert.Equal("TP8 x PP1 x DP1", run.Plan);
         Assert.Equal(1.2, run.TimePerOutputTokenMs!.Measured / run.TimePerOutputTokenMs.Before, 6);
         Assert.Contains("calibrated on this project's measurements", corrected.Report.ToMarkdown());
         Assert.Contains("bench/run.json", corrected.Report.ToMarkdown());
