@@ -95,6 +95,31 @@ public class MeasurementCorrectionTests
     }
 
     [Fact]
+    public void Run_time_derives_each_runs_model_figures_as_the_fit_computed_them()
+    {
+        // The generated spec stores the runs without the model's figures; the runtime report re-derives them. They
+        // must be the compile-time fit's to the last bit (the measured figures are stored at nine significant digits).
+        var file = VllmResult(AtLoad(Build(Plain)), 1.2);
+        var corrected = Build(Measured, ("/project/bench/run.json", file));
+        var fit = Engine.Measurements.MeasurementFit.Fit(corrected.Spec, Parsing.Measurements.BenchmarkFiles.Read("bench/run.json", file).Runs);
+        var compiled = Assert.Single(fit.Matched);
+        var derived = Assert.Single(corrected.Facts.Measurements!.Runs);
+        Assert.Equal(compiled with { TimeToFirstTokenMs = null, TimePerOutputTokenMs = null, OutputTokensPerSecond = null },
+            derived with { TimeToFirstTokenMs = null, TimePerOutputTokenMs = null, OutputTokensPerSecond = null });
+        foreach (var (c, d) in new[]
+        {
+            (compiled.TimeToFirstTokenMs!, derived.TimeToFirstTokenMs!),
+            (compiled.TimePerOutputTokenMs!, derived.TimePerOutputTokenMs!),
+            (compiled.OutputTokensPerSecond!, derived.OutputTokensPerSecond!),
+        })
+        {
+            Assert.Equal(c.Before, d.Before);
+            Assert.Equal(c.After, d.After);
+            Assert.Equal(c.Measured, d.Measured, c.Measured * 1e-8);
+        }
+    }
+
+    [Fact]
     public void One_odd_file_cannot_move_an_estimate_past_the_bound()
     {
         var before = AtLoad(Build(Plain));

@@ -142,17 +142,16 @@ namespace DeploySpec.Engine.Measurements
 
             var correction = new MeasuredCorrection { TimeToFirstTokenFactor = prefill, TimePerOutputTokenFactor = decode };
             var comparisons = new List<MeasuredComparison>();
+            var stored = new List<StoredRun>();
             var disagreements = new List<Disagreement>();
             var throughputRatios = new List<double>();
             double squares = 0;
             int figures = 0;
             foreach (var m in matched)
             {
-                var before = m.Predict(m.Coefficients);
-                var after = m.Predict(CostModel.Correct(m.Coefficients, correction));
-                var ttft = Figure(m.MeasuredTtft, before.TimeToFirstTokenMs, after.TimeToFirstTokenMs);
-                var tpot = Figure(m.MeasuredTpot, before.TimePerOutputTokenMs, after.TimePerOutputTokenMs);
-                var throughput = Figure(m.MeasuredThroughput, before.OutputTokensPerSecond, after.OutputTokensPerSecond);
+                var run = m.Stored();
+                var comparison = Compare(run, m.Coefficients, correction);
+                var (ttft, tpot, throughput) = (comparison.TimeToFirstTokenMs, comparison.TimePerOutputTokenMs, comparison.OutputTokensPerSecond);
                 foreach (var (figure, quantity) in new[] { (ttft, TimeToFirstToken), (tpot, m.TpotName), (throughput, Throughput) })
                 {
                     if (figure is null)
@@ -164,7 +163,7 @@ namespace DeploySpec.Engine.Measurements
                     figures++;
                     if (Math.Abs(figure.Measured / figure.Before - 1.0) > m.Coefficients.Uncertainty)
                     {
-                        disagreements.Add(new Disagreement(m.Run, quantity, figure.Measured, figure.Before, m.Coefficients.Uncertainty, m.Degrees.ToString(), m.Load));
+                        disagreements.Add(new Disagreement(m.Run, quantity, figure.Measured, figure.Before, m.Coefficients.Uncertainty, comparison.Plan, comparison.Load));
                     }
                 }
 
@@ -173,17 +172,84 @@ namespace DeploySpec.Engine.Measurements
                     throughputRatios.Add(throughput.Measured / throughput.Before);
                 }
 
-                comparisons.Add(new MeasuredComparison(m.Run.File, m.Run.Line, m.Degrees.ToString(), m.PlanSource, m.InputTokens, m.OutputTokens, m.Load, ttft, tpot, throughput));
+                comparisons.Add(comparison);
+                stored.Add(run);
             }
 
             correction = correction with
             {
                 ThroughputFactor = Bound(GeometricMean(throughputRatios)),
                 Residual = figures == 0 ? 0 : Math.Sqrt(squares / figures),
-                Runs = MeasuredCorrection.EncodeRuns(comparisons),
+                Runs = MeasuredCorrection.EncodeRuns(stored),
             };
             return new MeasurementFitResult(correction, comparisons, skipped, disagreements);
         }
+
+        /// <summary>
+        /// The correction <paramref name="deployment"/> carries, as reports read it: its factors and its runs compared
+        /// before and after. The spec stores each run's shape, lengths, load and measured figures only; the model's
+        /// figures are derived here as <see cref="Fit"/> derived them (the same fold of the same spec, the same
+        /// evaluator), so generated code does not carry them. Null without a correction.
+        /// </summary>
+        public static MeasurementCalibration? Runtime(DeploymentSpec deployment)
+        {
+            if (deployment.Correction is not { } correction)
+            {
+                return null;
+            }
+
+            var spec = deployment with { Correction = null };
+            var folded = new Dictionary<(Degrees, int, int), (MemoryBreakdown, CostCoefficients)>();
+            var runs = new List<MeasuredComparison>();
+            foreach (var run in MeasuredCorrection.DecodeRuns(correction.Runs))
+            {
+                var (memory, coefficients) = Fold(spec, run.Degrees, run.InputTokens, run.OutputTokens, folded);
+                if (memory.Fits && coefficients.IsFinite) // as when it was fitted: the fit kept only runs that fold
+                {
+                    runs.Add(Compare(run, coefficients, correction));
+                }
+            }
+
+            return new MeasurementCalibration(correction.TimeToFirstTokenFactor, correction.TimePerOutputTokenFactor,
+                correction.ThroughputFactor, correction.Residual, runs);
+        }
+
+        /// <summary>The memory and cost coefficients of <paramref name="degrees"/> at a run's lengths, once per shape and lengths.</summary>
+        private static (MemoryBreakdown Memory, CostCoefficients Coefficients) Fold(DeploymentSpec spec, Degrees degrees, int inputTokens, int outputTokens,
+            Dictionary<(Degrees, int, int), (MemoryBreakdown, CostCoefficients)> folded)
+        {
+            if (!folded.TryGetValue((degrees, inputTokens, outputTokens), out var fold))
+            {
+                var runSpec = spec with { InputTokens = inputTokens, OutputTokens = outputTokens, MaxContext = 0, Concurrency = 0, RequestsPerSecond = 0 };
+                var sized = MemoryModel.PerGpu(runSpec, degrees);
+                fold = (sized, sized.Fits ? CostModel.Specialize(runSpec, degrees, sized, CostCalibration.Default) : default);
+                folded[(degrees, inputTokens, outputTokens)] = fold;
+            }
+
+            return fold;
+        }
+
+        /// <summary>A stored run against the model's figures before and after <paramref name="correction"/>.</summary>
+        private static MeasuredComparison Compare(StoredRun run, in CostCoefficients coefficients, MeasuredCorrection correction)
+        {
+            var before = Predict(coefficients, run.Concurrency, run.Rate);
+            var after = Predict(CostModel.Correct(coefficients, correction), run.Concurrency, run.Rate);
+            return new MeasuredComparison(run.File, run.Line, run.Degrees.ToString(), PlanSources[run.PlanSource], run.InputTokens, run.OutputTokens,
+                Load(run.Concurrency, run.Rate, coefficients.MaxConcurrency),
+                Figure(run.TimeToFirstTokenMs, before.TimeToFirstTokenMs, after.TimeToFirstTokenMs),
+                Figure(run.TimePerOutputTokenMs, before.TimePerOutputTokenMs, after.TimePerOutputTokenMs),
+                Figure(run.OutputTokensPerSecond, before.OutputTokensPerSecond, after.OutputTokensPerSecond));
+        }
+
+        /// <summary>The estimate at a run's load: its requests in flight, its arrival rate, or else at capacity (offline).</summary>
+        private static PerformanceEstimate Predict(in CostCoefficients c, int? concurrency, double? rate) =>
+            rate is { } r ? CostEvaluator.EvaluateAtRate(c, r) : CostEvaluator.Evaluate(c, concurrency ?? c.MaxConcurrency);
+
+        /// <summary>The load as reports print it: "64 in flight", "2.5 req/s", "offline (capacity, 1024 in flight)".</summary>
+        private static string Load(int? concurrency, double? rate, int maxConcurrency) =>
+            concurrency is { } cap ? Format("{0} in flight", cap)
+            : rate is { } r ? Format("{0:0.###} req/s", r)
+            : Format("offline (capacity, {0} in flight)", maxConcurrency);
 
         /// <summary>A factor within [1 / <see cref="MeasurementCalibration.MaxFactor"/>, <see cref="MeasurementCalibration.MaxFactor"/>].</summary>
         public static double Bound(double factor) =>
@@ -219,8 +285,8 @@ namespace DeploySpec.Engine.Measurements
         private static bool Usable(double value) => value > 0 && !double.IsInfinity(value);
 
         /// <summary>One run that applies, with what it is compared at.</summary>
-        private sealed record Matched(MeasuredRun Run, Degrees Degrees, string PlanSource, int InputTokens, int OutputTokens,
-            CostCoefficients Coefficients, int? Concurrency, double? Rate, string Load)
+        private sealed record Matched(MeasuredRun Run, Degrees Degrees, int PlanSource, int InputTokens, int OutputTokens,
+            CostCoefficients Coefficients, int? Concurrency, double? Rate)
         {
             public double? MeasuredTtft => Run.TimeToFirstToken?.MeanMs;
 
@@ -230,8 +296,13 @@ namespace DeploySpec.Engine.Measurements
 
             public double? MeasuredThroughput => Run.OutputTokensPerSecond;
 
-            public PerformanceEstimate Predict(in CostCoefficients c) =>
-                Rate is { } rate ? CostEvaluator.EvaluateAtRate(c, rate) : CostEvaluator.Evaluate(c, Concurrency ?? c.MaxConcurrency);
+            public PerformanceEstimate Predict(in CostCoefficients c) => MeasurementFit.Predict(c, Concurrency, Rate);
+
+            /// <summary>The run as the spec stores it (<see cref="MeasuredCorrection.EncodeRuns"/>): the measured figures a comparison can use.</summary>
+            public StoredRun Stored() => new(Run.File, Run.Line, Degrees, PlanSource, InputTokens, OutputTokens, Concurrency, Rate,
+                Usable(MeasuredTtft), Usable(MeasuredTpot), Usable(MeasuredThroughput));
+
+            private static double? Usable(double? measured) => measured is { } m && MeasurementFit.Usable(m) ? m : null;
         }
 
         private static RunMismatch? Match(DeploymentSpec spec, MeasuredRun run, ref Degrees? recommended, ref bool planned,
@@ -257,13 +328,13 @@ namespace DeploySpec.Engine.Measurements
             }
 
             Degrees degrees;
-            string source;
+            int source;
             if (run.TensorParallel is not null || run.PipelineParallel is not null)
             {
                 int tp = run.TensorParallel ?? 1, pp = run.PipelineParallel ?? 1;
                 int dp = run.GpuCount is { } gpus && gpus >= tp * pp && gpus % (tp * pp) == 0 ? gpus / (tp * pp) : 1;
                 degrees = new Degrees(tp, pp, dp, run.ExpertParallel ?? 1);
-                source = PlanSources[0];
+                source = 0;
                 if (spec.TensorParallel > 0 && spec.TensorParallel != tp)
                 {
                     return new RunMismatch(run, "TensorParallel", Format("the run used TP{0}, the deployment pins TP{1}", tp, spec.TensorParallel));
@@ -294,19 +365,11 @@ namespace DeploySpec.Engine.Measurements
                 }
 
                 degrees = plan;
-                source = spec.TensorParallel > 0 || spec.PipelineParallel > 0 ? PlanSources[1] : PlanSources[2];
+                source = spec.TensorParallel > 0 || spec.PipelineParallel > 0 ? 1 : 2;
             }
 
             int inputTokens = (int)Math.Round(input), outputTokens = Math.Max(1, (int)Math.Round(output));
-            if (!folded.TryGetValue((degrees, inputTokens, outputTokens), out var fold))
-            {
-                var runSpec = spec with { InputTokens = inputTokens, OutputTokens = outputTokens, MaxContext = 0, Concurrency = 0, RequestsPerSecond = 0 };
-                var sized = MemoryModel.PerGpu(runSpec, degrees);
-                fold = (sized, sized.Fits ? CostModel.Specialize(runSpec, degrees, sized, CostCalibration.Default) : default);
-                folded[(degrees, inputTokens, outputTokens)] = fold;
-            }
-
-            var (memory, coefficients) = fold;
+            var (memory, coefficients) = Fold(spec, degrees, inputTokens, outputTokens, folded);
             if (!memory.Fits)
             {
                 return new RunMismatch(run, "parallel shape", Format("{0} does not fit one request of {1} + {2} tokens on {3} in the model", degrees, inputTokens, outputTokens, gpu.Label));
@@ -319,23 +382,16 @@ namespace DeploySpec.Engine.Measurements
 
             int? concurrency = null;
             double? rate = null;
-            string load;
             if (run.MaxConcurrency is { } cap && cap >= 1)
             {
                 concurrency = cap;
-                load = Format("{0} in flight", cap);
             }
             else if (run.RequestRatePerSecond is { } r && r > 0 && !double.IsInfinity(r))
             {
                 rate = r;
-                load = Format("{0:0.###} req/s", r);
-            }
-            else
-            {
-                load = Format("offline (capacity, {0} in flight)", coefficients.MaxConcurrency);
             }
 
-            matched = new Matched(run, degrees, source, inputTokens, outputTokens, coefficients, concurrency, rate, load);
+            matched = new Matched(run, degrees, source, inputTokens, outputTokens, coefficients, concurrency, rate);
             return null;
         }
 

@@ -36,7 +36,7 @@ namespace DeploySpec.Engine.Planning
                 MaxTimeToFirstTokenMs: deployment.MaxTimeToFirstTokenMs,
                 MaxTimePerOutputTokenMs: deployment.MaxTimePerOutputTokenMs,
                 RequestsPerSecond: deployment.RequestsPerSecond,
-                Measurements: deployment.Correction?.ToRuntime(),
+                Measurements: Measurements.MeasurementFit.Runtime(deployment),
                 PricePerGpuHour: Cost.Pricing.PerGpuHour(cluster),
                 PriceSource: Cost.Pricing.Source(cluster),
                 Speculation: speculation.Method,
