@@ -97,7 +97,7 @@ namespace DeploySpec.Engine.Cost
         }
 
         private static int PlanSource(int code) =>
-            (uint)code < (uint)Measurements.MeasurementFit.PlanSources.Length
+            (uint)code < (uint)Measurements.MeasurementFit.PlanSources.Count
                 ? code
                 : throw new FormatException("'" + code.ToString(CultureInfo.InvariantCulture) + "' is not a plan source");
 

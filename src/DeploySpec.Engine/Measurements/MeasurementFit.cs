@@ -39,7 +39,7 @@ namespace DeploySpec.Engine.Measurements
         /// Where a run's plan came from, the only phrases <see cref="MeasuredComparison.PlanSource"/> takes: the runs'
         /// text (<see cref="MeasuredCorrection"/>) stores each by its position here.
         /// </summary>
-        public static readonly string[] PlanSources =
+        public static readonly IReadOnlyList<string> PlanSources = new[]
         {
             "the file",
             "the deployment's pinned degrees; the file states none",
