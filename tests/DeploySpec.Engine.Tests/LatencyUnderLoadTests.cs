@@ -95,7 +95,9 @@ public class LatencyUnderLoadTests
     public void The_rate_estimate_diverges_at_capacity_and_is_saturated_past_it()
     {
         var c = Plan(Llama70BOnTwoH100()).Pool.Coefficients;
-        double capacity = CostEvaluator.EvaluateAtRate(c, 1e9).OutputTokensPerSecond / c.OutputTokens;
+        // The capacity as the evaluator states it (not throughput / OSL read back, which can round a last bit below it).
+        double capacity = CostEvaluator.CapacityRequestsPerSecond(new PlanCosts(c));
+        Assert.InRange(CostEvaluator.EvaluateAtRate(c, 1e9).OutputTokensPerSecond / (capacity * c.OutputTokens), 1 - 1e-12, 1 + 1e-12);
         Assert.True(CostEvaluator.EvaluateAtRate(c, 1e9).Saturated);
         Assert.True(double.IsPositiveInfinity(CostEvaluator.EvaluateAtRate(c, capacity).TimeToFirstTokenMs));
 

@@ -228,14 +228,14 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6104091108219211, WeightStream: 0.6268560638599011, KvStream: 0.8914440040998226, Collective: 0.6263866263695594, MatmulHalfSaturationTokens: 124.78566376934722),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4643932662855632, WeightStream: 0.7295725576050271, KvStream: 0.5620568196046503, Collective: 0.46881412498241865, MatmulHalfSaturationTokens: 136.31817703503825),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.614416396077985, WeightStream: 0.5361725748167511, KvStream: 0.8502037169886743, Collective: 0.3605332527967476, MatmulHalfSaturationTokens: 213.54815335614978),
-            CollectiveLatencySeconds: 3.837865702788618E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.3706163273152265, WeightStream: 0.6700481568748315),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.0001755941057833086, StepSecondsPerSequence: 9.86001512827963E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0007373912727489336, StepSecondsPerSequence: 2.961337310475367E-06, ExpertTimeFactor: 1.2647115866922947),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 0.0001096176339067719, StepSecondsPerSequence: 9.168857115818242E-06, ExpertTimeFactor: 0.94171084345129),
+            Hopper: new GenerationEfficiency(Matmul: 0.6104091123647843, WeightStream: 0.6268560634754707, KvStream: 0.89144401049536, Collective: 0.6263866304207111, MatmulHalfSaturationTokens: 124.78566389095526),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4643932645116784, WeightStream: 0.7295725840476859, KvStream: 0.5620568288431966, Collective: 0.4688141332907365, MatmulHalfSaturationTokens: 136.31817640192875),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6144163959678279, WeightStream: 0.5361725738280068, KvStream: 0.8502037283807573, Collective: 0.3605332522095069, MatmulHalfSaturationTokens: 213.5481565051721),
+            CollectiveLatencySeconds: 3.837865690979918E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.3706163109975744, WeightStream: 0.6700481584243714),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.0001755941496895143, StepSecondsPerSequence: 9.860015799102558E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0007373912401602424, StepSecondsPerSequence: 2.9613378112252675E-06, ExpertTimeFactor: 1.264711594553316),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 0.0001096176464922358, StepSecondsPerSequence: 9.16885665091247E-06, ExpertTimeFactor: 0.941710852304043),
             Band: new UncertaintyBand(Calibrated: 0.077,
                 GpuGeneration: new(InData: 0.075, Beyond: 0.151),
                 Precision: new(InData: 0.075, Beyond: 0.154),

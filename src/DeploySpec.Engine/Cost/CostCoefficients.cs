@@ -159,23 +159,41 @@ namespace DeploySpec.Engine.Cost
         public const double NormalQuantileP90 = 1.2816, NormalQuantileP99 = 2.3263;
 
         /// <summary>
-        /// The 90th and 99th percentiles of a queue wait of mean <paramref name="meanWaitSeconds"/>, s, with Poisson
-        /// arrivals: the tail of an M/M/c queue's wait, P(W &gt; t) = P_wait exp(-drain t), with drain = c mu - lambda
-        /// (<paramref name="drainPerSecond"/>, 1/s) and P_wait = mean x drain (the mean wait is P_wait / drain, so the
-        /// approximation that gave the mean gives P_wait); the p-quantile is max(0, ln(P_wait / (1 - p)) / drain).
-        /// A quantile is 0 while P_wait &lt;= 1 - p: most requests do not wait at all. One logarithm for both.
+        /// A queue wait with Poisson arrivals, as the evaluator carries it to the estimate's percentiles: its mean, s; the
+        /// probability that a request waits at all, P_wait; and the queue's drain time 1 / (c mu - lambda), s. Its tail is
+        /// an M/M/c queue's, P(W &gt; t) = P_wait exp(-t / drain time), so the mean is P_wait x drain time (the
+        /// approximation that gave the mean gives P_wait) and the p-quantile is max(0, ln(P_wait / (1 - p)) x drain time):
+        /// 0 while P_wait &lt;= 1 - p, when most requests do not wait at all. Held as a probability and a time, not a
+        /// rate, so neither the evaluator nor the quantiles divide by the rate (divisions are most of its cost).
         /// </summary>
-        public static void WaitQuantiles(double meanWaitSeconds, double drainPerSecond, out double p90Seconds, out double p99Seconds)
+        private readonly struct QueueWait
         {
-            if (!(meanWaitSeconds > 0) || !(drainPerSecond > 0) || double.IsInfinity(meanWaitSeconds))
+            public readonly double Mean, Probability, DrainSeconds;
+
+            public QueueWait(double mean, double probability, double drainSeconds)
             {
-                p90Seconds = p99Seconds = meanWaitSeconds > 0 ? meanWaitSeconds : 0;
-                return;
+                Mean = mean;
+                Probability = probability;
+                DrainSeconds = drainSeconds;
             }
 
-            double logWaiting = Math.Log(meanWaitSeconds * drainPerSecond);
-            p90Seconds = Math.Max(0, (logWaiting + LogTailP90) / drainPerSecond);
-            p99Seconds = Math.Max(0, (logWaiting + LogTailP99) / drainPerSecond);
+            /// <summary>The wait of mean <paramref name="meanSeconds"/>, s, of a queue drained at <paramref name="drainPerSecond"/> = c mu - lambda, 1/s.</summary>
+            public static QueueWait OfMean(double meanSeconds, double drainPerSecond) =>
+                drainPerSecond > 0 ? new QueueWait(meanSeconds, meanSeconds * drainPerSecond, 1.0 / drainPerSecond) : new QueueWait(meanSeconds, 0, 0);
+
+            /// <summary>The 90th and 99th percentiles of the wait, s (its mean, or 0, where the tail is not defined: no wait, an infinite one, or no drain). One logarithm for both.</summary>
+            public void Quantiles(out double p90Seconds, out double p99Seconds)
+            {
+                if (!(Probability > 0) || !(DrainSeconds > 0) || double.IsInfinity(Mean))
+                {
+                    p90Seconds = p99Seconds = Mean > 0 ? Mean : 0;
+                    return;
+                }
+
+                double logWaiting = Math.Log(Probability);
+                p90Seconds = Math.Max(0, (logWaiting + LogTailP90) * DrainSeconds);
+                p99Seconds = Math.Max(0, (logWaiting + LogTailP99) * DrainSeconds);
+            }
         }
 
         /// <summary>
@@ -202,51 +220,55 @@ namespace DeploySpec.Engine.Cost
             return gemm + m * (c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence) + c.StageLatencySeconds;
         }
 
+        /// <summary>
+        /// Time per output token with <paramref name="b"/> (at least 1) requests in flight on one replica, in
+        /// micro-batches of <paramref name="m"/> sequences, s.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static double Tpot(in CostCoefficients c, double b, double m)
+        {
+            double iteration = c.Stages * StageSeconds(c, m)
+                + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
+                + c.StepOverheadSeconds + b * c.StepSecondsPerSequence;
+            // Without speculative decoding E = 1: no division (divisions are most of what an estimate costs).
+            return (c.AcceptedTokensPerStep == 1.0 ? iteration : iteration / c.AcceptedTokensPerStep)
+                + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
+        }
+
         /// <summary>Time per output token with <paramref name="b"/> (at least 1) requests in flight on one replica, s.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static double Tpot(in CostCoefficients c, double b, double microBatches, double m) =>
-            (c.Stages * StageSeconds(c, m)
-             + (c.Stages - 1) * (c.HopLatencySeconds + m * c.HopSecondsPerSequence)
-             + c.StepOverheadSeconds + b * c.StepSecondsPerSequence) / c.AcceptedTokensPerStep
-            + (b - 1.0) / c.OutputTokens * c.StagePrefillSeconds;
-
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static double Tpot(in CostCoefficients c, double b)
-        {
-            double microBatches = Math.Min(b, c.Stages);
-            return Tpot(c, b, microBatches, c.Stages == 1 ? b : b / microBatches);
-        }
+        private static double Tpot(in CostCoefficients c, double b) => Tpot(c, b, c.Stages == 1 ? b : b / Math.Min(b, c.Stages));
 
         /// <summary>Time to first token with <paramref name="b"/> (at least 1) requests in flight on one replica, before any admission queue, s.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static double Ttft(in CostCoefficients c, double b, double tpot) => Ttft(c, b, tpot, out _, out _);
+        private static double Ttft(in CostCoefficients c, double b, double tpot) => Ttft(c, b, tpot, out _);
 
         /// <summary>
         /// Time to first token with <paramref name="b"/> (at least 1) requests in flight on one replica, before any
-        /// admission queue, s; <paramref name="prefillWait"/> is its mean M/D/1 wait for other prompts, s, and
-        /// <paramref name="prefillDrain"/> that queue's mu - lambda, 1/s (for its percentiles).
+        /// admission queue, s; <paramref name="prefillWait"/> is its M/D/1 wait for other prompts (mean and tail).
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static double Ttft(in CostCoefficients c, double b, double tpot, out double prefillWait, out double prefillDrain)
+        private static double Ttft(in CostCoefficients c, double b, double tpot, out QueueWait prefillWait)
         {
             double others = b - 1.0;
             if (others <= 0)
             {
-                prefillWait = prefillDrain = 0;
+                prefillWait = default;
                 return c.PrefillLatencySeconds;
             }
 
             double othersPerMicroBatch = c.Stages == 1 ? others : others / Math.Min(b, c.Stages);
             double decodePerSequence = c.AttentionSecondsPerSequence + c.CollectiveSecondsPerSequence + c.StepSecondsPerSequence;
             double rideAlong = c.PrefillChunks * c.Stages * othersPerMicroBatch * decodePerSequence;
-            double inFlight = others * tpot * c.AcceptedTokensPerStep / (2.0 * b * c.Stages); // one iteration is E tokens' time
-            // M/D/1 wait for other prompts: rho/(2(1-rho)) x stage prefill with rho = others x stage prefill / response,
-            // written with one division; rho is capped below 1 (past it the admission queue, not this term, governs).
+            double inFlight = tpot * (others * c.AcceptedTokensPerStep / (2.0 * b * c.Stages)); // one iteration is E tokens' time
+            // M/D/1 wait for other prompts: rho/(2(1-rho)) x stage prefill S with rho = busy / response, busy = others x S
+            // capped below the response (past it the admission queue, not this term, governs). Its tail: drain time
+            // S/(1-rho), and P_wait = the mean over it = rho/2. Written so that one division waits on TPOT.
             double response = c.PrefillLatencySeconds + (c.OutputTokens - 1) * tpot;
             double busy = Math.Min(others * c.StagePrefillSeconds, MaxPrefillUtilisation * response);
-            prefillWait = 0.5 * c.StagePrefillSeconds * busy / (response - busy);
-            prefillDrain = (response - busy) / (c.StagePrefillSeconds * response); // 1/S - the others' rate
-            return c.PrefillLatencySeconds + rideAlong + inFlight + prefillWait;
+            double perIdle = c.StagePrefillSeconds / (response - busy);
+            prefillWait = new QueueWait(0.5 * busy * perIdle, 0.5 * busy / response, response * perIdle);
+            return c.PrefillLatencySeconds + rideAlong + inFlight + prefillWait.Mean;
         }
 
         /// <summary>The plan's estimate with <paramref name="concurrency"/> requests in flight in the whole deployment (closed loop).</summary>
@@ -262,7 +284,7 @@ namespace DeploySpec.Engine.Cost
             double replicas = Math.Min(c.Replicas, admitted);
             double b = admitted / replicas;
             double tpot = Tpot(c, b);
-            double ttft = Ttft(c, b, tpot, out double prefillWait, out double prefillDrain);
+            double ttft = Ttft(c, b, tpot, out QueueWait prefillWait);
             double throughput = replicas * b * c.OutputTokens / (ttft + (c.OutputTokens - 1) * tpot);
             if (concurrency > c.MaxConcurrency)
             {
@@ -270,8 +292,8 @@ namespace DeploySpec.Engine.Cost
             }
 
             // b is fixed: TPOT has no spread; TTFT's only wait with a tail is the one for other prompts' prefill.
-            WaitQuantiles(prefillWait, prefillDrain, out double wait90, out double wait99);
-            double steady = ttft - prefillWait;
+            prefillWait.Quantiles(out double wait90, out double wait99);
+            double steady = ttft - prefillWait.Mean;
             return Estimate(c, concurrency, ttft, steady + wait90, steady + wait99, tpot, tpot, tpot, throughput, false);
         }
 
@@ -280,7 +302,7 @@ namespace DeploySpec.Engine.Cost
         private static PerformanceEstimate Estimate(in CostCoefficients c, int concurrency, double ttft, double ttft90, double ttft99,
             double tpot, double tpot90, double tpot99, double throughput, bool saturated) =>
             new PerformanceEstimate(concurrency, ttft * 1e3, tpot * 1e3, throughput, throughput / c.GpuCount,
-                saturated, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c, throughput),
+                saturated, c.Uncertainty, c.ExtrapolatedAlong, c.CalibratedOnMeasurements, c.NotMeasured, CostPerMillion(c.PricePerHour, throughput),
                 Math.Max(ttft, ttft90) * 1e3, Math.Max(ttft, ttft99) * 1e3, Math.Max(tpot, tpot90) * 1e3, Math.Max(tpot, tpot99) * 1e3);
 
         /// <summary>
@@ -370,17 +392,17 @@ namespace DeploySpec.Engine.Cost
 
             double b = 0.5 * (low + high), inFlight = Math.Max(b, 1.0);
             double tpot = Tpot(c, inFlight);
-            double ttft = Ttft(c, inFlight, tpot, out double prefillWait, out double prefillDrain);
+            double ttft = Ttft(c, inFlight, tpot, out QueueWait prefillWait);
             double rho = rate / capacity;
             double queued = Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho); // Sakasegawa: mean requests waiting
-            double slotWait = queued / rate;
-            ttft += slotWait;
+            var slotWait = QueueWait.OfMean(queued / rate, capacity - rate);
+            ttft += slotWait.Mean;
 
             // Two waits with tails (for a slot, c = slots, drained at capacity - rate; for other prompts' prefill): their
             // quantiles add (comonotone: an upper estimate of the sum's quantile, exact when one of them is nil).
-            WaitQuantiles(prefillWait, prefillDrain, out double prefill90, out double prefill99);
-            WaitQuantiles(slotWait, capacity - rate, out double slot90, out double slot99);
-            double steady = ttft - prefillWait - slotWait;
+            prefillWait.Quantiles(out double prefill90, out double prefill99);
+            slotWait.Quantiles(out double slot90, out double slot99);
+            double steady = ttft - prefillWait.Mean - slotWait.Mean;
             TpotQuantiles(c, b, slots, out double tpot90, out double tpot99);
             double served = requestsPerSecond * c.OutputTokens;
             int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * c.Replicas - 1e-6)));
@@ -441,7 +463,7 @@ namespace DeploySpec.Engine.Cost
             }
 
             double rate = rho * p.Replicas / p.StagePrefillSeconds;
-            double ttft = DisaggregatedTtft(c, rate, tpot, out double prefillWait, out double prefillDrain);
+            double ttft = DisaggregatedTtft(c, rate, tpot, out QueueWait prefillWait);
             double throughput = rate * d.OutputTokens;
             if (concurrency > d.MaxConcurrency)
             {
@@ -449,8 +471,8 @@ namespace DeploySpec.Engine.Cost
             }
 
             // The decode pool's count is fixed: TPOT has no spread; TTFT's tail is the prefill queue's.
-            WaitQuantiles(prefillWait, prefillDrain, out double wait90, out double wait99);
-            double steady = ttft - prefillWait;
+            prefillWait.Quantiles(out double wait90, out double wait99);
+            double steady = ttft - prefillWait.Mean;
             return Disaggregated(c, concurrency, ttft, steady + wait90, steady + wait99, tpot, tpot, tpot, throughput, false);
         }
 
@@ -497,13 +519,13 @@ namespace DeploySpec.Engine.Cost
             double b = 0.5 * (low + high);
             double tpot = Tpot(d, Math.Max(b, 1.0));
             double rho = rate / decodeCapacity;
-            double slotWait = Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho) / rate;
-            double ttft = DisaggregatedTtft(c, requestsPerSecond, tpot, out double prefillWait, out double prefillDrain) + slotWait;
+            var slotWait = QueueWait.OfMean(Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho) / rate, decodeCapacity - rate);
+            double ttft = DisaggregatedTtft(c, requestsPerSecond, tpot, out QueueWait prefillWait) + slotWait.Mean;
 
             // The prefill queue's wait and the decode slot's each have their tail; their quantiles add (as aggregated).
-            WaitQuantiles(prefillWait, prefillDrain, out double prefill90, out double prefill99);
-            WaitQuantiles(slotWait, decodeCapacity - rate, out double slot90, out double slot99);
-            double steady = ttft - prefillWait - slotWait;
+            prefillWait.Quantiles(out double prefill90, out double prefill99);
+            slotWait.Quantiles(out double slot90, out double slot99);
+            double steady = ttft - prefillWait.Mean - slotWait.Mean;
             TpotQuantiles(d, b, slots, out double tpot90, out double tpot99);
             double served = requestsPerSecond * d.OutputTokens;
             int concurrency = (int)Math.Min(int.MaxValue, Math.Max(1.0, Math.Ceiling(b * d.Replicas + requestsPerSecond * (ttft - 0.5 * tpot) - 1e-6)));
@@ -513,18 +535,18 @@ namespace DeploySpec.Engine.Cost
         /// <summary>
         /// Arrival to first token on a disaggregated plan at <paramref name="rate"/> requests/s: the M/D/c wait for one
         /// of the prefill pool's workers (Sakasegawa's M/M/c queue length, halved for a fixed service time), the prefill,
-        /// the KV transfer, and half a decode iteration, s. <paramref name="prefillWait"/> is the mean wait, s, and
-        /// <paramref name="prefillDrain"/> that queue's c mu - lambda, 1/s (its percentiles take the same exponential
-        /// tail as an M/M/c queue's, from this mean: docs/cost-model.md, "Percentiles").
+        /// the KV transfer, and half a decode iteration, s. <paramref name="prefillWait"/> is that wait, drained at
+        /// c mu - lambda (its percentiles take the same exponential tail as an M/M/c queue's, from its mean:
+        /// docs/cost-model.md, "Percentiles").
         /// </summary>
-        private static double DisaggregatedTtft(in PlanCosts c, double rate, double tpot, out double prefillWait, out double prefillDrain)
+        private static double DisaggregatedTtft(in PlanCosts c, double rate, double tpot, out QueueWait prefillWait)
         {
             var p = c.Prefill;
             double service = p.StagePrefillSeconds;
             double rho = Math.Min(rate * service / p.Replicas, 1.0 - 1e-12);
-            prefillWait = rate > 0 ? 0.5 * Math.Pow(rho, Math.Sqrt(2.0 * (p.Replicas + 1.0))) / (1.0 - rho) / rate : 0;
-            prefillDrain = p.Replicas / service - rate;
-            return prefillWait + p.PrefillLatencySeconds + c.KvTransferSeconds + 0.5 * tpot;
+            prefillWait = QueueWait.OfMean(rate > 0 ? 0.5 * Math.Pow(rho, Math.Sqrt(2.0 * (p.Replicas + 1.0))) / (1.0 - rho) / rate : 0,
+                p.Replicas / service - rate);
+            return prefillWait.Mean + p.PrefillLatencySeconds + c.KvTransferSeconds + 0.5 * tpot;
         }
 
         /// <summary>An estimate of a disaggregated plan from its times in seconds (percentiles floored at the means).</summary>
@@ -538,12 +560,15 @@ namespace DeploySpec.Engine.Cost
                 // No calibration row measures disaggregated serving: beyond the data along the serving mode, not measured.
                 Math.Max(d.Uncertainty, c.Prefill.Uncertainty), d.ExtrapolatedAlong | c.Prefill.ExtrapolatedAlong | ExtrapolationAxes.ServingMode,
                 d.CalibratedOnMeasurements && c.Prefill.CalibratedOnMeasurements, d.NotMeasured | c.Prefill.NotMeasured | ExtrapolationAxes.ServingMode,
-                pricePerHour > 0 ? pricePerHour / 3600.0 / throughput * 1e6 : 0,
+                CostPerMillion(pricePerHour, throughput),
                 Math.Max(ttft, ttft90) * 1e3, Math.Max(ttft, ttft99) * 1e3, Math.Max(tpot, tpot90) * 1e3, Math.Max(tpot, tpot99) * 1e3);
         }
 
-        /// <summary>US dollars per million output tokens at <paramref name="outputTokensPerSecond"/> (0 without a price): the GPUs are paid for whether busy or not.</summary>
-        private static double CostPerMillion(in CostCoefficients c, double outputTokensPerSecond) =>
-            c.PricePerHour > 0 ? c.PricePerHour / 3600.0 / outputTokensPerSecond * 1e6 : 0;
+        /// <summary>
+        /// US dollars per million output tokens at <paramref name="outputTokensPerSecond"/> for GPUs costing
+        /// <paramref name="pricePerHour"/> US dollars an hour (0 without a price): the GPUs are paid for whether busy or not.
+        /// </summary>
+        private static double CostPerMillion(double pricePerHour, double outputTokensPerSecond) =>
+            pricePerHour > 0 ? pricePerHour * (1e6 / 3600.0) / outputTokensPerSecond : 0;
     }
 }
