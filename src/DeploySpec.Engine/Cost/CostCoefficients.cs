@@ -347,6 +347,68 @@ namespace DeploySpec.Engine.Cost
         }
 
         /// <summary>
+        /// Seconds a request spends in a replica with <paramref name="b"/> (at least 1) requests in flight: TTFT + (OSL-1)
+        /// TPOT, or on a disaggregated plan's decode pool, which holds a request from its first token on, (OSL - 1/2) TPOT.
+        /// </summary>
+        private static double ResidenceSeconds(in CostCoefficients c, double b, bool decodeOnly)
+        {
+            double tpot = Tpot(c, b);
+            return decodeOnly ? (c.OutputTokens - 0.5) * tpot : Ttft(c, b, tpot) + (c.OutputTokens - 1) * tpot;
+        }
+
+        /// <summary>
+        /// The mean number in flight on a replica, b in (0, <paramref name="slots"/>), when requests arrive at
+        /// <paramref name="rate"/> per second on it (below its capacity): the root of f(b) = b - rate x R(max(b, 1)) by
+        /// Little's law, R the <see cref="ResidenceSeconds"/>, which rises from below zero (b -> 0) to above it
+        /// (b = slots). Below one request R is R(1), so a root there is rate x R(1) exactly; above, the Illinois
+        /// variant of regula falsi on the bracket [1, slots] (each step a secant, the stale end's value halved when
+        /// the same end moves twice), to 1e-9 of the slots: a handful of evaluations where bisection took about thirty.
+        /// Deterministic.
+        /// </summary>
+        private static double InFlight(in CostCoefficients c, double rate, double slots, bool decodeOnly)
+        {
+            double atOne = rate * ResidenceSeconds(c, 1.0, decodeOnly);
+            if (atOne <= 1.0 || slots <= 1.0)
+            {
+                return Math.Min(atOne, slots);
+            }
+
+            double low = 1.0, fLow = 1.0 - atOne, high = slots, fHigh = slots - rate * ResidenceSeconds(c, slots, decodeOnly);
+            double b = high;
+            int side = 0;
+            for (int i = 0; i < 100 && high - low > 1e-9 * slots && fHigh > fLow; i++)
+            {
+                b = Math.Min(high, Math.Max(low, high - fHigh * (high - low) / (fHigh - fLow)));
+                double f = b - rate * ResidenceSeconds(c, b, decodeOnly);
+                if (f > 0)
+                {
+                    high = b;
+                    fHigh = f;
+                    fLow = side == 1 ? 0.5 * fLow : fLow;
+                    side = 1;
+                }
+                else if (f < 0)
+                {
+                    low = b;
+                    fLow = f;
+                    fHigh = side == -1 ? 0.5 * fHigh : fHigh;
+                    side = -1;
+                }
+                else
+                {
+                    break;
+                }
+
+                if (Math.Abs(f) <= 1e-12 * slots)
+                {
+                    break;
+                }
+            }
+
+            return b;
+        }
+
+        /// <summary>
         /// The plan's estimate when requests arrive at <paramref name="requestsPerSecond"/> (open loop, spread evenly
         /// over the replicas): the mean number in flight b solves Little's law b = rate x (TTFT(b) + (OSL-1) TPOT(b)),
         /// and TTFT adds the M/M/c wait for a free slot (Sakasegawa's approximation with c = the requests a replica
@@ -373,24 +435,7 @@ namespace DeploySpec.Engine.Cost
                     fullTpot, fullTpot, fullTpot, throughput, true);
             }
 
-            // b - rate x R(b) rises from below zero (b -> 0) to above it (b = slots): bisect on it.
-            double low = 0, high = slots;
-            for (int i = 0; i < 64 && high - low > 1e-9 * slots; i++)
-            {
-                double mid = 0.5 * (low + high);
-                double seen = Math.Max(mid, 1.0);
-                double t = Tpot(c, seen);
-                if (mid - rate * (Ttft(c, seen, t) + (c.OutputTokens - 1) * t) < 0)
-                {
-                    low = mid;
-                }
-                else
-                {
-                    high = mid;
-                }
-            }
-
-            double b = 0.5 * (low + high), inFlight = Math.Max(b, 1.0);
+            double b = InFlight(c, rate, slots, decodeOnly: false), inFlight = Math.Max(b, 1.0);
             double tpot = Tpot(c, inFlight);
             double ttft = Ttft(c, inFlight, tpot, out QueueWait prefillWait);
             double rho = rate / capacity;
@@ -501,22 +546,7 @@ namespace DeploySpec.Engine.Cost
                     fullTpot, fullTpot, fullTpot, throughput, true);
             }
 
-            // b - rate x (OSL - 1/2) TPOT(b) rises from below zero to above it over (0, slots]: bisect on it.
-            double low = 0, high = slots;
-            for (int i = 0; i < 64 && high - low > 1e-9 * slots; i++)
-            {
-                double mid = 0.5 * (low + high);
-                if (mid - rate * (d.OutputTokens - 0.5) * Tpot(d, Math.Max(mid, 1.0)) < 0)
-                {
-                    low = mid;
-                }
-                else
-                {
-                    high = mid;
-                }
-            }
-
-            double b = 0.5 * (low + high);
+            double b = InFlight(d, rate, slots, decodeOnly: true);
             double tpot = Tpot(d, Math.Max(b, 1.0));
             double rho = rate / decodeCapacity;
             var slotWait = QueueWait.OfMean(Math.Pow(rho, Math.Sqrt(2.0 * (slots + 1.0))) / (1.0 - rho) / rate, decodeCapacity - rate);
