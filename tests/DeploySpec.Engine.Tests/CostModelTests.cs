@@ -64,6 +64,29 @@ public class CostModelTests
         Assert.Equal((2.0 + 2.0) / (0.5625 + 2.0), Exchange(ServingEngine.Vllm, Gpu.B200, nvfp4) / Exchange(ServingEngine.TensorRtLlm, Gpu.B200, nvfp4), 9);
     }
 
+    [Theory]
+    [InlineData(Gpu.H100Sxm, Precision.Fp8)]
+    [InlineData(Gpu.B200, Precision.Fp4)]
+    public void The_LM_head_of_a_quantised_checkpoint_multiplies_at_the_BF16_rate(Gpu gpu, Precision weights)
+    {
+        // Quantised checkpoints keep the LM head in 16 bits (ModelOpt disables `*lm_head*`), so the compute a larger
+        // vocabulary adds per token is the same whatever the format of the other weights: at the BF16 rate, not FP8's
+        // or FP4's (two and four times faster on these GPUs).
+        double GemmPerToken(int vocabulary, Precision format)
+        {
+            var model = ModelCatalog.Llama31_8B with { VocabSize = vocabulary, Weights = format, KvCache = Precision.Fp8 };
+            var spec = MemoryModelTests.On(model, gpu, 1) with { InputTokens = 1024, OutputTokens = 256, Mode = ServingMode.Aggregated };
+            return Planner.Plan(spec).Plans.First(p => p.Pool.Degrees == new Degrees(1, 1, 1, 1)).Pool.Coefficients.GemmSecondsPerSequence;
+        }
+
+        double quantised = GemmPerToken(256000, weights) - GemmPerToken(128256, weights);
+        double bf16 = GemmPerToken(256000, Precision.Bf16) - GemmPerToken(128256, Precision.Bf16);
+        var spec = GpuCatalog.Of(new ClusterSpec { Gpu = gpu });
+        Assert.True(spec.MatmulFlopsPerSecond(weights) >= 2 * spec.Bf16FlopsPerSecond); // the format is faster, yet...
+        Assert.Equal(bf16, quantised, bf16 * 1e-9); // ...the LM head's time is not
+        Assert.Equal(2.0 * (256000 - 128256) * 4096 / (spec.Bf16FlopsPerSecond * CostCalibration.Default.For(spec).Matmul), quantised, quantised * 1e-9);
+    }
+
     [Fact]
     public void A_smaller_token_budget_splits_a_long_prompt_into_more_chunks_and_delays_its_first_token()
     {

@@ -228,26 +228,26 @@ namespace DeploySpec.Engine.Cost
         /// (docs/accuracy.md shows the fit, its residuals and the cross-validation that sets the band).
         /// </summary>
         public static CostCalibration Default { get; } = new(
-            Hopper: new GenerationEfficiency(Matmul: 0.6104091123647843, WeightStream: 0.6268560634754707, KvStream: 0.89144401049536, Collective: 0.6263866304207111, MatmulHalfSaturationTokens: 124.78566389095526),
-            Blackwell: new GenerationEfficiency(Matmul: 0.4643932645116784, WeightStream: 0.7295725840476859, KvStream: 0.5620568288431966, Collective: 0.4688141332907365, MatmulHalfSaturationTokens: 136.31817640192875),
-            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6144163959678279, WeightStream: 0.5361725738280068, KvStream: 0.8502037283807573, Collective: 0.3605332522095069, MatmulHalfSaturationTokens: 213.5481565051721),
-            CollectiveLatencySeconds: 3.837865690979918E-05,
-            Experts: new ExpertEfficiency(ComputeFactor: 3.3706163109975744, WeightStream: 0.6700481584243714),
-            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.0001755941496895143, StepSecondsPerSequence: 9.860015799102558E-06),
-            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0007373912401602424, StepSecondsPerSequence: 2.9613378112252675E-06, ExpertTimeFactor: 1.264711594553316),
-            Sglang: new EngineRuntime(StepOverheadSeconds: 0.0001096176464922358, StepSecondsPerSequence: 9.16885665091247E-06, ExpertTimeFactor: 0.941710852304043),
-            Band: new UncertaintyBand(Calibrated: 0.077,
-                GpuGeneration: new(InData: 0.075, Beyond: 0.151),
-                Precision: new(InData: 0.075, Beyond: 0.154),
-                ModelSize: new(InData: 0.092, Beyond: 0.135),
-                Lengths: new(InData: null, Beyond: 0.091),
-                Parallelism: new(InData: 0.07, Beyond: 0.097),
-                ExpertParallelism: new(InData: 0.072, Beyond: 0.07),
-                Architecture: new(InData: 0.093, Beyond: 0.118),
-                Engine: new(InData: 0.114, Beyond: 0.148),
-                WideExpertGroup: 0.072,
-                WidePcieGroup: 0.079,
-                GroupedQueryExperts: 0.087));
+            Hopper: new GenerationEfficiency(Matmul: 0.6144420786571996, WeightStream: 0.6254442869768869, KvStream: 0.892350544559271, Collective: 0.6214455664931285, MatmulHalfSaturationTokens: 125.22916901195704),
+            Blackwell: new GenerationEfficiency(Matmul: 0.4648188262157208, WeightStream: 0.7144385380991927, KvStream: 0.5719893628911717, Collective: 0.4681883828288449, MatmulHalfSaturationTokens: 135.8577972949868),
+            BlackwellRtx: new GenerationEfficiency(Matmul: 0.6112806216673109, WeightStream: 0.5677438335735422, KvStream: 0.8686257251192002, Collective: 0.3676033683811345, MatmulHalfSaturationTokens: 210.20125142762197),
+            CollectiveLatencySeconds: 3.863283536807373E-05,
+            Experts: new ExpertEfficiency(ComputeFactor: 3.2975964386074117, WeightStream: 0.6696220921825021),
+            TensorRtLlm: new EngineRuntime(StepOverheadSeconds: 0.00012368393203419792, StepSecondsPerSequence: 9.782218784774854E-06),
+            Vllm: new EngineRuntime(StepOverheadSeconds: 0.0007097346668857312, StepSecondsPerSequence: 2.9427817028375973E-06, ExpertTimeFactor: 1.268140964596434),
+            Sglang: new EngineRuntime(StepOverheadSeconds: 6.552500324231116E-05, StepSecondsPerSequence: 9.171170251571878E-06, ExpertTimeFactor: 0.9425582040748017),
+            Band: new UncertaintyBand(Calibrated: 0.076,
+                GpuGeneration: new(InData: 0.075, Beyond: 0.149),
+                Precision: new(InData: 0.075, Beyond: 0.142),
+                ModelSize: new(InData: 0.089, Beyond: 0.137),
+                Lengths: new(InData: null, Beyond: 0.089),
+                Parallelism: new(InData: 0.062, Beyond: 0.097),
+                ExpertParallelism: new(InData: 0.072, Beyond: 0.094),
+                Architecture: new(InData: 0.091, Beyond: 0.122),
+                Engine: new(InData: 0.114, Beyond: 0.149),
+                WideExpertGroup: 0.075,
+                WidePcieGroup: 0.088,
+                GroupedQueryExperts: 0.085));
     }
 
     /// <summary>

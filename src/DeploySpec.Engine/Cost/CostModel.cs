@@ -73,7 +73,10 @@ namespace DeploySpec.Engine.Cost
             var efficiency = calibration.For(gpu);
             var runtime = calibration.Runtime(deployment.Engine);
             double matmulRate = gpu.MatmulFlopsPerSecond(model.Weights) * efficiency.Matmul;
-            double attentionRate = gpu.Bf16FlopsPerSecond * efficiency.Matmul;
+            // 16-bit matrix products: attention's own (QK^T, PV) and the weights a quantised checkpoint keeps in 16 bits
+            // (LM head, MoE routers, norms: ModelMath.AuxiliaryBytesPerParameter), which multiply at the BF16 rate, not
+            // the quantised weights' rate.
+            double bf16Rate = gpu.Bf16FlopsPerSecond * efficiency.Matmul;
             double weightRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.WeightStream;
             double kvRate = gpu.MemoryBandwidthBytesPerSecond * efficiency.KvStream;
             double saturation = efficiency.MatmulHalfSaturationTokens;
@@ -105,11 +108,11 @@ namespace DeploySpec.Engine.Cost
             // The engine's own fused-MoE kernels scale both (TensorRT-LLM's are the reference the expert efficiencies are fitted on).
             double expertCompute = (calibration.Experts?.ComputeFactor ?? 1.0) * runtime.ExpertTimeFactor;
             double expertRate = gpu.MemoryBandwidthBytesPerSecond * (calibration.Experts?.WeightStream ?? efficiency.WeightStream) / runtime.ExpertTimeFactor;
-            double promptTokenSeconds = 2.0 * (denseParams + activeExpertParams * expertCompute + auxParams) / matmulRate;
+            double promptTokenSeconds = 2.0 * (denseParams + activeExpertParams * expertCompute) / matmulRate + 2.0 * auxParams / bf16Rate;
             double denseStreamBytes = denseParams * linear + auxParams * aux + lmHeadParams * aux;
             double routedStreamBytes = routedParams * linear;
 
-            double gemmSecondsPerSequence = promptTokenSeconds + 2.0 * lmHeadParams / matmulRate;
+            double gemmSecondsPerSequence = promptTokenSeconds + 2.0 * lmHeadParams / bf16Rate;
             double denseWeightSeconds = denseStreamBytes / weightRate;
             double expertWeightSeconds = routedStreamBytes / expertRate;
             // Each routed expert some token uses runs a grouped-GEMM problem of its own few tokens: it pays the half-saturation
@@ -132,7 +135,7 @@ namespace DeploySpec.Engine.Cost
                 + ModelMath.StateBytesPerSequencePerGpu(model, layout, stage, tp);
             double attentionFlops = AttentionDecodeFlops(model, layout, stage, tp, meanContext);
             // A verify step's k + 1 queries read each sequence's KV once: only the compute part grows.
-            double attentionSecondsPerSequence = Math.Max(verified * attentionFlops / attentionRate, kvBytes / kvRate);
+            double attentionSecondsPerSequence = Math.Max(verified * attentionFlops / bf16Rate, kvBytes / kvRate);
 
             // ---- collectives ----
             double collectiveLatency = 0, collectivePerSequence = 0, allReduceLatency = 0, allReducePerSequence = 0;
@@ -186,14 +189,14 @@ namespace DeploySpec.Engine.Cost
             double chunkExpertBytes = routedStreamBytes * chunkExpertShare;
             double chunkGemm = Math.Max((chunkTokens + saturation) * promptTokenSeconds + expertSaturationSeconds * chunkExpertShare,
                 (denseStreamBytes - lmHeadParams * aux) / weightRate + chunkExpertBytes / expertRate);
-            double lmHead = Math.Max(2.0 * lmHeadParams / matmulRate, lmHeadParams * aux / weightRate);
-            double prefillAttention = AttentionPrefillFlops(model, layout, stage, tp, prompt) / attentionRate;
+            double lmHead = Math.Max(2.0 * lmHeadParams / bf16Rate, lmHeadParams * aux / weightRate);
+            double prefillAttention = AttentionPrefillFlops(model, layout, stage, tp, prompt) / bf16Rate;
             double stagePrefill = chunks * (chunkGemm + stageLatency) + lmHead + prefillAttention + prompt * collectivePerSequence;
             // A prompt that joins iterations other requests are decoding in adds its tokens' compute only: those
             // iterations stream the weights and pay the collectives' fixed latency anyway, and its tokens join their
             // large matrix products (no half-saturation of its own). This is what other requests' prompts cost a busy
             // replica (the decodes' slowdown and the prefill queue); an idle replica pays the whole stagePrefill.
-            double batchedPrefill = prompt * (promptTokenSeconds + collectivePerSequence) + 2.0 * lmHeadParams / matmulRate + prefillAttention;
+            double batchedPrefill = prompt * (promptTokenSeconds + collectivePerSequence) + 2.0 * lmHeadParams / bf16Rate + prefillAttention;
             double prefillLatency = layout.Stages * stagePrefill
                 + (layout.Stages - 1) * (hopLatency + prompt * hopPerSequence)
                 + chunks * runtime.StepOverheadSeconds + runtime.StepSecondsPerSequence;

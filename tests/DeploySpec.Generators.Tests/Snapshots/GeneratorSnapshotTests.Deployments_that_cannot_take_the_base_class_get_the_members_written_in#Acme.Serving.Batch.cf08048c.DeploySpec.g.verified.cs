@@ -5,7 +5,7 @@ namespace Acme.Serving
 {
     /// <summary>
     /// Acme.Serving.Llama405B on Acme.Serving.HgxH200 (8 x H200 SXM 141GB: 1 node of 8), 8192 input / 512 output tokens per request, memory sized as vLLM does.
-    /// 8 plans fit, 3 candidates rejected. Recommended: TP8 x PP1 x DP1, 36.5 tok/s per user at one request, 389 tok/s at capacity (284 in flight). Full table: ToMarkdown().
+    /// 8 plans fit, 3 candidates rejected. Recommended: TP8 x PP1 x DP1, 36.4 tok/s per user at one request, 390 tok/s at capacity (284 in flight). Full table: ToMarkdown().
     /// </summary>
     partial class Batch
     {

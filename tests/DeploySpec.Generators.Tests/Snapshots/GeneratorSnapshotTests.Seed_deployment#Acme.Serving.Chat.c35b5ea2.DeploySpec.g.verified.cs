@@ -4,7 +4,7 @@ namespace Acme.Serving
 {
     /// <summary>
     /// Acme.Serving.Llama405B on Acme.Serving.HgxH200 (8 x H200 SXM 141GB: 1 node of 8), 2048 input / 128 output tokens per request, memory sized as vLLM does.
-    /// 8 plans fit, 3 candidates rejected. Recommended: TP1 x PP8 x DP1, 7.2 tok/s per user at one request, 676 tok/s at capacity (1024 in flight). Full table: ToMarkdown().
+    /// 8 plans fit, 3 candidates rejected. Recommended: TP1 x PP8 x DP1, 7.2 tok/s per user at one request, 677 tok/s at capacity (1024 in flight). Full table: ToMarkdown().
     /// </summary>
     partial class Chat : global::DeploySpec.Engine.Planning.GeneratedDeployment<Chat.__DeploySpec>
     {
