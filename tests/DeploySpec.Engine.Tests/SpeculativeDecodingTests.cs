@@ -127,6 +127,30 @@ public class SpeculativeDecodingTests
     }
 
     [Fact]
+    public void The_drafter_multiplies_its_16_bit_weights_at_the_BF16_rate()
+    {
+        // EAGLE-3's head on Llama 3.1 70B FP8 at TP8: its LM head (128256 x 8192) is 16-bit like the target's, so it
+        // is in the BF16 FLOPs, with only the layer's norms beside it.
+        double head = 2.0 * 128256 * 8192 / 8;
+        var eagle = DraftCost.Of(Llama70B(), 8);
+        Assert.InRange(eagle.Bf16FlopsPerToken - head, 0, head * 1e-3);
+        Assert.True(eagle.FlopsPerToken > 0);
+
+        // A draft model: the same FLOPs in total whatever its format; an FP8 draft runs its LM head and norms at the
+        // BF16 rate, a BF16 draft everything. A tied LM head still multiplies.
+        DraftCost Draft(ModelArchitecture draft) => DraftCost.Of(Llama70B(Speculation.DraftModel) with { Draft = draft }, 8);
+        var fp8 = Draft(ModelCatalog.Llama31_8B with { Weights = Precision.Fp8 });
+        var bf16 = Draft(ModelCatalog.Llama31_8B with { Weights = Precision.Bf16 });
+        var tied = Draft(ModelCatalog.Llama31_8B with { Weights = Precision.Fp8, TiedEmbeddings = true });
+        Assert.Equal(0.0, bf16.FlopsPerToken);
+        Assert.Equal(bf16.Bf16FlopsPerToken, fp8.FlopsPerToken + fp8.Bf16FlopsPerToken, bf16.Bf16FlopsPerToken * 1e-12);
+        double draftHead = 2.0 * 128256 * 4096 / 8; // Llama 3.1 8B's LM head
+        Assert.InRange(fp8.Bf16FlopsPerToken - draftHead, 0, draftHead * 1e-3);
+        Assert.Equal(fp8.Bf16FlopsPerToken, tied.Bf16FlopsPerToken, 6);
+        Assert.Equal(fp8.FlopsPerToken, tied.FlopsPerToken, 6);
+    }
+
+    [Fact]
     public void A_speculative_plan_is_extrapolated_along_architecture_and_not_measured_there()
     {
         var on = Fold(Llama70B(), Tp8);

@@ -205,9 +205,10 @@ namespace DeploySpec.Engine.Cost
             var draft = DraftCost.Of(deployment, tp);
             int k = speculation.DraftTokens;
             double draftStepSeconds = k * (draft.StreamBytesPerToken / weightRate + 2 * draft.Layers * allReduceLatency);
-            double draftSecondsPerSequence = k * (draft.FlopsPerToken / matmulRate + draft.KvBytesPerToken * meanContext / kvRate
+            double draftGemmPerToken = draft.FlopsPerToken / matmulRate + draft.Bf16FlopsPerToken / bf16Rate;
+            double draftSecondsPerSequence = k * (draftGemmPerToken + draft.KvBytesPerToken * meanContext / kvRate
                 + 2 * draft.Layers * allReducePerSequence);
-            double draftPrefill = prompt * draft.FlopsPerToken / matmulRate; // the drafter reads the prompt too (compute-bound)
+            double draftPrefill = prompt * draftGemmPerToken; // the drafter reads the prompt too (compute-bound)
             stagePrefill += draftPrefill;
             batchedPrefill += draftPrefill;
             prefillLatency += draftPrefill;

@@ -110,18 +110,21 @@ namespace DeploySpec.Engine.Cost
     /// <item>Draft model: the whole draft model, split by the target's TP.</item>
     /// </list>
     /// Per draft token the drafter streams <see cref="StreamBytesPerToken"/> (at one sequence: the experts one token
-    /// uses) and computes <see cref="FlopsPerToken"/> per sequence; it keeps <see cref="KvBytesPerToken"/> of KV per
-    /// token of every request.
+    /// uses) and computes <see cref="FlopsPerToken"/> and <see cref="Bf16FlopsPerToken"/> per sequence; it keeps
+    /// <see cref="KvBytesPerToken"/> of KV per token of every request.
     /// </summary>
     /// <param name="WeightBytes">Draft weights one GPU holds, bytes.</param>
     /// <param name="StreamBytesPerToken">Weight bytes one GPU reads per draft token, bytes.</param>
-    /// <param name="FlopsPerToken">FLOPs one GPU spends per draft token of one sequence (2 per active parameter).</param>
+    /// <param name="FlopsPerToken">FLOPs one GPU spends per draft token of one sequence on the weights in the model's
+    /// format (2 per active parameter; the cost model runs them at the target's format rate).</param>
+    /// <param name="Bf16FlopsPerToken">FLOPs one GPU spends per draft token of one sequence on 16-bit weights (the LM
+    /// head, norms and routers of a quantised drafter; all of a 16-bit draft model's), at the BF16 rate.</param>
     /// <param name="KvBytesPerToken">Draft KV bytes per token of context on one GPU.</param>
     /// <param name="Layers">Draft layers (each with two tensor-parallel all-reduces when TP &gt; 1).</param>
     /// <param name="Parameters">All draft parameters (for the report and DS1015), whole model.</param>
-    public sealed record DraftCost(double WeightBytes, double StreamBytesPerToken, double FlopsPerToken, double KvBytesPerToken, int Layers, double Parameters)
+    public sealed record DraftCost(double WeightBytes, double StreamBytesPerToken, double FlopsPerToken, double Bf16FlopsPerToken, double KvBytesPerToken, int Layers, double Parameters)
     {
-        public static DraftCost None { get; } = new(0, 0, 0, 0, 0, 0);
+        public static DraftCost None { get; } = new(0, 0, 0, 0, 0, 0, 0);
 
         /// <summary>The drafter of <paramref name="deployment"/> on one GPU of <paramref name="tp"/>; <see cref="None"/> without speculation.</summary>
         public static DraftCost Of(DeploymentSpec deployment, int tp)
@@ -151,11 +154,24 @@ namespace DeploySpec.Engine.Cost
                     var layout = StageLayout.Create(draft.Layers, 1);
                     double weights = ModelMath.WeightBytesPerGpu(draft, layout, 0, tp, 1);
                     double embedding = ModelMath.EmbeddingParameters(draft) * ModelMath.AuxiliaryBytesPerParameter(draft) / tp;
-                    double flops = 2.0 * (ModelMath.ActiveParameters(draft) - ModelMath.EmbeddingParameters(draft)) / tp;
+                    // Its LM head multiplies whether or not it is tied to the embedding; the head, norms and routers
+                    // are 16-bit, and so is everything in a 16-bit draft model.
+                    double small = draft.HiddenSize; // the final norm
+                    for (int i = 0; i < draft.Layers; i++)
+                    {
+                        var layer = Layer.Of(draft, i);
+                        small += layer.NormParameters + layer.RouterParameters;
+                    }
+
+                    double matrices = ModelMath.ActiveParameters(draft) - ModelMath.EmbeddingParameters(draft) - ModelMath.LmHeadParameters(draft) - small;
+                    double sixteenBit = small + (double)draft.VocabSize * draft.HiddenSize;
+                    bool quantised = Units.IsQuantized(draft.Weights);
+                    double flops = quantised ? 2.0 * matrices / tp : 0.0;
+                    double bf16Flops = 2.0 * (sixteenBit + (quantised ? 0.0 : matrices)) / tp;
                     // A mixture-of-experts draft streams the experts one token uses (at one sequence), not all of them.
                     double body = ModelMath.TotalParameters(draft) - ModelMath.EmbeddingParameters(draft);
                     double active = draft.IsMoe && body > 0 ? (ModelMath.ActiveParameters(draft) - ModelMath.EmbeddingParameters(draft)) / body : 1.0;
-                    return new DraftCost(weights, (weights - embedding) * active, flops, ModelMath.KvBytesPerTokenPerGpu(draft, layout, 0, tp),
+                    return new DraftCost(weights, (weights - embedding) * active, flops, bf16Flops, ModelMath.KvBytesPerTokenPerGpu(draft, layout, 0, tp),
                         draft.Layers, ModelMath.TotalParameters(draft));
                 }
 
@@ -173,9 +189,10 @@ namespace DeploySpec.Engine.Cost
             double small = layer.NormParameters + layer.RouterParameters;
             double held = count * ((sharded / tp + whole) * linear + layer.RoutedExpertParameters / tp * linear + small * aux) + heldHead * aux / tp;
             double streamed = count * ((sharded / tp + whole + layer.ActiveExpertParameters / tp) * linear + small * aux) + streamedHead * aux / tp;
-            double flops = 2.0 * (count * (sharded / tp + whole + layer.ActiveExpertParameters / tp + small) + streamedHead / tp);
+            double flops = 2.0 * count * (sharded / tp + whole + layer.ActiveExpertParameters / tp);
+            double bf16Flops = 2.0 * (count * small + streamedHead / tp); // 16-bit in a quantised checkpoint, like the target's
             double parameters = count * (sharded + whole + layer.RoutedExpertParameters + small) + heldHead;
-            return new DraftCost(held, streamed, flops, count * layer.KvBytesPerToken(tp), count, parameters);
+            return new DraftCost(held, streamed, flops, bf16Flops, count * layer.KvBytesPerToken(tp), count, parameters);
         }
 
         /// <summary>
