@@ -156,13 +156,7 @@ namespace DeploySpec.Engine.Cost
                     double embedding = ModelMath.EmbeddingParameters(draft) * ModelMath.AuxiliaryBytesPerParameter(draft) / tp;
                     // Its LM head multiplies whether or not it is tied to the embedding; the head, norms and routers
                     // are 16-bit, and so is everything in a 16-bit draft model.
-                    double small = draft.HiddenSize; // the final norm
-                    for (int i = 0; i < draft.Layers; i++)
-                    {
-                        var layer = Layer.Of(draft, i);
-                        small += layer.NormParameters + layer.RouterParameters;
-                    }
-
+                    double small = draft.HiddenSize + layout.Sum(draft, 0, layer => layer.NormParameters + layer.RouterParameters); // and the final norm
                     double matrices = ModelMath.ActiveParameters(draft) - ModelMath.EmbeddingParameters(draft) - ModelMath.LmHeadParameters(draft) - small;
                     double sixteenBit = small + (double)draft.VocabSize * draft.HiddenSize;
                     bool quantised = Units.IsQuantized(draft.Weights);
